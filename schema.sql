@@ -1,0 +1,184 @@
+-- fupin database schema, version 1.
+--
+-- Every record has a natural key (a code, or a composite for posts, dispatches,
+-- visits and promotions) that users type; references use those keys, so the
+-- file stays readable with the sqlite3 shell and exports need no joins.
+-- Dates are ISO text (YYYY-MM-DD), so text comparison orders them.
+-- Enumerations hold canonical English codes; labels in Chinese live in the
+-- binary. CHECKs on enumerations are written with OR, not IN (...): IN builds
+-- a temporary index on every insert and slows bulk imports measurably.
+-- Uniqueness on large tables is expressed with named indexes (not inline
+-- UNIQUE) so that a bulk load into an empty table may drop and rebuild them.
+
+CREATE TABLE county (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    code TEXT NOT NULL CHECK (length(code) > 0),
+    name TEXT NOT NULL CHECK (length(name) > 0)
+);
+
+CREATE TABLE cadres (
+    id     INTEGER PRIMARY KEY,
+    code   TEXT NOT NULL CHECK (length(code) > 0),
+    name   TEXT NOT NULL CHECK (length(name) > 0),
+    gender TEXT CHECK (gender IS NULL OR gender = 'male' OR gender = 'female'),
+    unit   TEXT,
+    level  TEXT CHECK (level IS NULL OR level = 'county' OR level = 'town' OR level = 'village'),
+    phone  TEXT
+);
+CREATE UNIQUE INDEX cadres_code ON cadres(code);
+CREATE INDEX cadres_name ON cadres(name);
+
+CREATE TABLE zones (
+    id        INTEGER PRIMARY KEY,
+    code      TEXT NOT NULL CHECK (length(code) > 0),
+    name      TEXT NOT NULL CHECK (length(name) > 0),
+    commander TEXT REFERENCES cadres(code),
+    deputy    TEXT REFERENCES cadres(code)
+);
+CREATE UNIQUE INDEX zones_code ON zones(code);
+CREATE INDEX zones_commander ON zones(commander);
+CREATE INDEX zones_deputy ON zones(deputy);
+
+CREATE TABLE towns (
+    id   INTEGER PRIMARY KEY,
+    code TEXT NOT NULL CHECK (length(code) > 0),
+    name TEXT NOT NULL CHECK (length(name) > 0),
+    zone TEXT REFERENCES zones(code)
+);
+CREATE UNIQUE INDEX towns_code ON towns(code);
+CREATE INDEX towns_zone ON towns(zone);
+
+CREATE TABLE villages (
+    id            INTEGER PRIMARY KEY,
+    code          TEXT NOT NULL CHECK (length(code) > 0),
+    name          TEXT NOT NULL CHECK (length(name) > 0),
+    town          TEXT NOT NULL REFERENCES towns(code),
+    kind          TEXT NOT NULL DEFAULT 'village' CHECK (kind = 'village' OR kind = 'community'),
+    population    INTEGER CHECK (population IS NULL OR population >= 0),
+    poor_village  INTEGER NOT NULL DEFAULT 0 CHECK (poor_village = 0 OR poor_village = 1),
+    registered_on TEXT CHECK (registered_on IS NULL OR registered_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    lifted_on     TEXT CHECK (lifted_on IS NULL OR lifted_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    CHECK (poor_village = 1 OR (registered_on IS NULL AND lifted_on IS NULL)),
+    CHECK (poor_village = 0 OR registered_on IS NOT NULL),
+    CHECK (lifted_on IS NULL OR lifted_on >= registered_on)
+);
+CREATE UNIQUE INDEX villages_code ON villages(code);
+CREATE INDEX villages_town ON villages(town);
+CREATE INDEX villages_name ON villages(name);
+
+CREATE TABLE households (
+    id            INTEGER PRIMARY KEY,
+    code          TEXT NOT NULL CHECK (length(code) > 0),
+    village       TEXT NOT NULL REFERENCES villages(code),
+    head_name     TEXT NOT NULL CHECK (length(head_name) > 0),
+    id_number     TEXT NOT NULL CHECK (length(id_number) = 18),
+    members       INTEGER NOT NULL CHECK (members >= 1),
+    attribute     TEXT NOT NULL DEFAULT 'general'
+                  CHECK (attribute = 'general' OR attribute = 'low_income' OR attribute = 'extreme_poverty'),
+    cause         TEXT CHECK (cause IS NULL OR cause = 'illness' OR cause = 'disability' OR cause = 'schooling'
+                  OR cause = 'disaster' OR cause = 'lack_of_land' OR cause = 'lack_of_water'
+                  OR cause = 'lack_of_skills' OR cause = 'lack_of_labour' OR cause = 'lack_of_funds'
+                  OR cause = 'poor_transport' OR cause = 'lack_of_motivation' OR cause = 'other'),
+    registered_on TEXT NOT NULL CHECK (registered_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    lifted_on     TEXT CHECK (lifted_on IS NULL OR (lifted_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+                  AND lifted_on >= registered_on)),
+    helper        TEXT REFERENCES cadres(code),
+    phone         TEXT,
+    note          TEXT
+);
+CREATE UNIQUE INDEX households_code ON households(code);
+CREATE UNIQUE INDEX households_id_number ON households(id_number);
+-- Covers the double-clear report: every figure per village comes from the
+-- index alone, without touching the table.
+CREATE INDEX households_status ON households(village, registered_on, lifted_on, members);
+CREATE INDEX households_helper ON households(helper);
+
+CREATE TABLE tasks (
+    id        INTEGER PRIMARY KEY,
+    code      TEXT NOT NULL CHECK (length(code) > 0),
+    title     TEXT NOT NULL CHECK (length(title) > 0),
+    level     TEXT NOT NULL CHECK (level = 'county' OR level = 'town'),
+    village   TEXT REFERENCES villages(code),
+    town      TEXT NOT NULL REFERENCES towns(code),
+    leader    TEXT REFERENCES cadres(code),
+    team      TEXT,
+    listed_on TEXT NOT NULL CHECK (listed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    due_on    TEXT CHECK (due_on IS NULL OR due_on >= listed_on),
+    done_on   TEXT CHECK (done_on IS NULL OR done_on >= listed_on),
+    note      TEXT
+);
+CREATE UNIQUE INDEX tasks_code ON tasks(code);
+CREATE INDEX tasks_village ON tasks(village);
+CREATE INDEX tasks_town ON tasks(town);
+CREATE INDEX tasks_leader ON tasks(leader);
+
+CREATE TABLE posts (
+    id         INTEGER PRIMARY KEY,
+    cadre      TEXT NOT NULL REFERENCES cadres(code),
+    role       TEXT NOT NULL CHECK (role = 'team_leader' OR role = 'first_secretary' OR role = 'team_member'
+               OR role = 'info_officer' OR role = 'party_secretary' OR role = 'committee_director'
+               OR role = 'commando'),
+    town       TEXT REFERENCES towns(code),
+    village    TEXT REFERENCES villages(code),
+    task       TEXT REFERENCES tasks(code),
+    started_on TEXT NOT NULL CHECK (started_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    ended_on   TEXT CHECK (ended_on IS NULL OR ended_on >= started_on),
+    -- exactly one place
+    CHECK ((town IS NOT NULL) + (village IS NOT NULL) + (task IS NOT NULL) = 1),
+    -- commandos serve on a task; every other role at a town or village
+    CHECK ((role = 'commando') = (task IS NOT NULL))
+);
+CREATE UNIQUE INDEX posts_key ON posts(cadre, role, ifnull(town, ''), ifnull(village, ''), ifnull(task, ''), started_on);
+CREATE INDEX posts_village ON posts(village, role);
+CREATE INDEX posts_town ON posts(town);
+CREATE INDEX posts_task ON posts(task);
+
+CREATE TABLE dispatches (
+    id              INTEGER PRIMARY KEY,
+    task            TEXT NOT NULL REFERENCES tasks(code),
+    held_on         TEXT NOT NULL CHECK (held_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    chaired_by      TEXT REFERENCES cadres(code),
+    progress        INTEGER NOT NULL CHECK (progress >= 0 AND progress <= 100),
+    problems_found  INTEGER NOT NULL DEFAULT 0 CHECK (problems_found >= 0),
+    problems_solved INTEGER NOT NULL DEFAULT 0 CHECK (problems_solved >= 0),
+    note            TEXT
+);
+CREATE UNIQUE INDEX dispatches_key ON dispatches(task, held_on);
+CREATE INDEX dispatches_chaired_by ON dispatches(chaired_by);
+
+CREATE TABLE visits (
+    id         INTEGER PRIMARY KEY,
+    cadre      TEXT NOT NULL REFERENCES cadres(code),
+    visited_on TEXT NOT NULL CHECK (visited_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    village    TEXT REFERENCES villages(code),
+    household  TEXT REFERENCES households(code),
+    note       TEXT,
+    CHECK ((village IS NOT NULL) + (household IS NOT NULL) = 1)
+);
+CREATE UNIQUE INDEX visits_key ON visits(cadre, visited_on, ifnull(village, ''), ifnull(household, ''));
+CREATE INDEX visits_village ON visits(village);
+CREATE INDEX visits_household ON visits(household);
+
+CREATE TABLE promotions (
+    id          INTEGER PRIMARY KEY,
+    cadre       TEXT NOT NULL REFERENCES cadres(code),
+    promoted_on TEXT NOT NULL CHECK (promoted_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    post        TEXT NOT NULL CHECK (length(post) > 0),
+    note        TEXT
+);
+CREATE UNIQUE INDEX promotions_key ON promotions(cadre, promoted_on);
+
+-- The audit trail: one row per change of one record.
+CREATE TABLE audit (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    command TEXT NOT NULL,
+    entity  TEXT NOT NULL,
+    key     TEXT NOT NULL,
+    action  TEXT NOT NULL CHECK (action = 'insert' OR action = 'update' OR action = 'delete'),
+    old     TEXT,
+    new     TEXT
+);
+CREATE INDEX audit_record ON audit(entity, key);
+CREATE INDEX audit_at ON audit(at);

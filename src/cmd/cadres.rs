@@ -1,0 +1,180 @@
+//! `cadre` and `post`: the people and the posts they hold.
+
+use anyhow::{Context, Result, anyhow, bail};
+use rusqlite::TransactionBehavior;
+
+use super::Ctx;
+use super::records::{self, Filter, as_of, choice_arg, date_arg, ref_arg};
+use crate::cli::{CadreCmd, PostCmd, PostEndArgs};
+use crate::db::store::{self, Value};
+use crate::lang::t;
+use crate::model::{CADRE, CADRE_LEVELS, Kind, POST, PROMOTION, ROLES};
+use crate::present::Personal;
+use crate::record::RawRow;
+
+pub fn cadre(ctx: &Ctx, cmd: CadreCmd) -> Result<u8> {
+    let entity = &CADRE;
+    match cmd {
+        CadreCmd::Add(f) => records::add(ctx, entity, &f.raw),
+        CadreCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
+        CadreCmd::Remove(a) => records::remove(ctx, entity, &a.code),
+        CadreCmd::Show(a) => {
+            let conn = ctx.open()?;
+            let code = ref_arg(&conn, "code", Kind::Cadre, &a.code)?;
+            let mut filter = Filter::default();
+            filter.text("cadre = ?", code.clone());
+            let posts = records::query(&conn, &POST, &filter, None)?;
+            let promotions = records::query(&conn, &PROMOTION, &filter, None)?;
+            let extra = [
+                (
+                    t("Posts", "任职"),
+                    records::list_grid(&POST, &posts, Personal::Masked, &[], a.format),
+                ),
+                (
+                    t("Promotions", "提拔"),
+                    records::list_grid(&PROMOTION, &promotions, Personal::Masked, &[], a.format),
+                ),
+            ];
+            records::show(ctx, entity, &code, a.format, a.show_id, &extra)
+        }
+        CadreCmd::Promote(a) => {
+            let conn = ctx.open()?;
+            let code = ref_arg(&conn, "code", Kind::Cadre, &a.code)?;
+            drop(conn);
+            let mut raw: RawRow = vec![None; PROMOTION.fields.len()];
+            raw[0] = Some(code.clone());
+            raw[1] = Some(a.on);
+            raw[2] = Some(a.post);
+            raw[3] = a.note;
+            records::add(ctx, &PROMOTION, &raw)
+        }
+        CadreCmd::List(a) => {
+            let conn = ctx.open()?;
+            let mut filter = Filter::default();
+            if let Some(level) = &a.level {
+                filter.text("level = ?", choice_arg("level", CADRE_LEVELS, level)?);
+            }
+            if let Some(unit) = &a.unit {
+                filter.text("instr(unit, ?) > 0", unit.trim());
+            }
+            if let Some(name) = &a.name {
+                filter.text("instr(name, ?) > 0", name.trim());
+            }
+            let rows = records::query(&conn, entity, &filter, a.opts.limit)?;
+            let grid = records::list_grid(entity, &rows, Personal::Shown, &[], a.opts.format);
+            records::print_list(&grid, &a.opts, entity)
+        }
+    }
+}
+
+pub fn post(ctx: &Ctx, cmd: PostCmd) -> Result<u8> {
+    match cmd {
+        PostCmd::Add(f) => records::add(ctx, &POST, &f.raw),
+        PostCmd::End(a) => end_post(ctx, a),
+        PostCmd::List(a) => {
+            let conn = ctx.open()?;
+            let mut filter = Filter::default();
+            if let Some(cadre) = &a.cadre {
+                filter.text("cadre = ?", ref_arg(&conn, "cadre", Kind::Cadre, cadre)?);
+            }
+            if let Some(role) = &a.role {
+                filter.text("role = ?", choice_arg("role", ROLES, role)?);
+            }
+            if let Some(town) = &a.town {
+                let town = ref_arg(&conn, "town", Kind::Town, town)?;
+                filter.add(
+                    "(town = ? OR village IN (SELECT code FROM villages WHERE town = ?) \
+                     OR task IN (SELECT code FROM tasks WHERE town = ?))",
+                    [Value::from(town.clone()), town.clone().into(), town.into()],
+                );
+            }
+            if let Some(village) = &a.village {
+                filter.text(
+                    "village = ?",
+                    ref_arg(&conn, "village", Kind::Village, village)?,
+                );
+            }
+            if let Some(task) = &a.task {
+                filter.text("task = ?", ref_arg(&conn, "task", Kind::Task, task)?);
+            }
+            if a.active {
+                let date = as_of(a.as_of.as_deref())?;
+                filter.add(
+                    "started_on <= ? AND (ended_on IS NULL OR ended_on >= ?)",
+                    [Value::from(date.clone()), date.into()],
+                );
+            }
+            let rows = records::query(&conn, &POST, &filter, a.opts.limit)?;
+            let grid = records::list_grid(&POST, &rows, Personal::Masked, &[], a.opts.format);
+            records::print_list(&grid, &a.opts, &POST)
+        }
+    }
+}
+
+/// Ends a post. The start date is needed only when the cadre held the same
+/// role at the same place more than once and more than one is still open.
+fn end_post(ctx: &Ctx, a: PostEndArgs) -> Result<u8> {
+    let mut conn = ctx.open()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let ended_on = date_arg("on", &a.on)?;
+    let mut filter = Filter::default();
+    filter.text("cadre = ?", ref_arg(&tx, "cadre", Kind::Cadre, &a.cadre)?);
+    filter.text("role = ?", choice_arg("role", ROLES, &a.role)?);
+    for (flag, kind, value) in [
+        ("village", Kind::Village, &a.village),
+        ("task", Kind::Task, &a.task),
+        ("town", Kind::Town, &a.town),
+    ] {
+        if let Some(v) = value {
+            filter.text(&format!("{flag} = ?"), ref_arg(&tx, flag, kind, v)?);
+            // A town given with a village only places the village.
+            if flag == "village" {
+                break;
+            }
+        }
+    }
+    match &a.started_on {
+        Some(s) => filter.text("started_on = ?", date_arg("started-on", s)?),
+        None => filter.add("ended_on IS NULL", []),
+    }
+    let rows = records::query(&tx, &POST, &filter, None)?;
+    let old = match rows.as_slice() {
+        [one] => one.clone(),
+        [] => bail!(
+            "{}",
+            t(
+                "no such open post; `fupin post list --cadre CODE` shows the cadre's posts",
+                "没有这项在任职务；可用 `fupin post list --cadre 干部编号` 查看",
+            )
+        ),
+        _ => bail!(
+            "{}",
+            t(
+                "more than one such post is open; give --started-on to say which",
+                "有多项相同的在任职务；请用 --started-on 指明开始时间",
+            )
+        ),
+    };
+    let key: Vec<&Value> = store::key_of(&POST, &old);
+    let (id, _) = store::find(&tx, &POST, &key)?
+        .ok_or_else(|| anyhow!("the post vanished while ending it"))?;
+    let mut new = old.clone();
+    if let Some(i) = store::position(&POST, "ended_on") {
+        new[i] = Value::Text(ended_on.clone());
+    }
+    let mut errors = crate::record::check(&tx, &POST, &mut new);
+    errors.retain(|e| e.field == "ended_on");
+    if !errors.is_empty() {
+        return Err(records::flag_errors(&errors));
+    }
+    store::replace(&tx, &ctx.actor(), &POST, id, &old, &new)?;
+    tx.commit().context("failed to commit")?;
+    eprintln!(
+        "{}",
+        t(
+            &format!("post {} ended on {ended_on}", store::key_text(&POST, &new)),
+            &format!("任职 {} 已于 {ended_on} 结束", store::key_text(&POST, &new)),
+        )
+    );
+    Ok(0)
+}

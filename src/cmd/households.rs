@@ -1,0 +1,93 @@
+//! `household`: registered poor households.
+
+use anyhow::Result;
+
+use super::Ctx;
+use super::records::{self, Filter, as_of, choice_arg, field, ref_arg, status_label};
+use crate::cli::HouseholdCmd;
+use crate::db::store::Value;
+use crate::lang::t;
+use crate::model::{ATTRIBUTES, CAUSES, HOUSEHOLD, Kind};
+use crate::output::{Cell, Column};
+use crate::present::Personal;
+
+pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
+    let entity = &HOUSEHOLD;
+    match cmd {
+        HouseholdCmd::Add(f) => records::add(ctx, entity, &f.raw),
+        HouseholdCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
+        HouseholdCmd::Show(a) => records::show(ctx, entity, &a.code, a.format, a.show_id, &[]),
+        HouseholdCmd::Remove(a) => records::remove(ctx, entity, &a.code),
+        HouseholdCmd::Lift(a) => {
+            let key = records::set_date(ctx, entity, &a.code, "lifted_on", &a.on)?;
+            eprintln!(
+                "{}",
+                t(
+                    &format!("household {key} lifted out of poverty"),
+                    &format!("贫困户 {key} 已脱贫")
+                )
+            );
+            Ok(0)
+        }
+        HouseholdCmd::List(a) => {
+            let conn = ctx.open()?;
+            let date = as_of(a.as_of.as_deref())?;
+            let mut filter = Filter::default();
+            if let Some(village) = &a.village {
+                let town = a
+                    .town
+                    .as_deref()
+                    .map(|t| ref_arg(&conn, "town", Kind::Town, t))
+                    .transpose()?;
+                let code = crate::db::resolve::Resolver::new()
+                    .resolve(
+                        &conn,
+                        Kind::Village,
+                        &crate::values::normalize(village),
+                        town.as_deref(),
+                    )
+                    .map_err(|p| anyhow::anyhow!("--village: {p}"))?;
+                filter.text("village = ?", code);
+            } else if let Some(town) = &a.town {
+                filter.text(
+                    "village IN (SELECT code FROM villages WHERE town = ?)",
+                    ref_arg(&conn, "town", Kind::Town, town)?,
+                );
+            }
+            if a.poor {
+                filter.add(
+                    "registered_on <= ? AND (lifted_on IS NULL OR lifted_on > ?)",
+                    [Value::from(date.clone()), Value::from(date.clone())],
+                );
+            }
+            if a.lifted {
+                filter.text("lifted_on <= ?", date.clone());
+            }
+            if let Some(helper) = &a.helper {
+                filter.text("helper = ?", ref_arg(&conn, "helper", Kind::Cadre, helper)?);
+            }
+            if let Some(attr) = &a.attribute {
+                filter.text("attribute = ?", choice_arg("attribute", ATTRIBUTES, attr)?);
+            }
+            if let Some(cause) = &a.cause {
+                filter.text("cause = ?", choice_arg("cause", CAUSES, cause)?);
+            }
+            let rows = records::query(&conn, entity, &filter, a.opts.limit)?;
+            let status = |row: &[Value]| {
+                Cell::text(status_label(
+                    field(entity, row, "registered_on").as_str(),
+                    field(entity, row, "lifted_on").as_str(),
+                    &date,
+                ))
+            };
+            let grid = records::list_grid(
+                entity,
+                &rows,
+                Personal::from_flag(a.opts.show_id),
+                &[(Column::new("status", t("status", "状态")), &status)],
+                a.opts.format,
+            );
+            records::print_list(&grid, &a.opts, entity)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! One module per command group: each turns parsed arguments into calls on
+//! the layers below and prints the result.
+
+mod admin;
+mod cadres;
+pub mod export;
+mod households;
+pub mod import;
+mod places;
+mod records;
+pub mod report;
+mod tasks;
+mod visits;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+use crate::cli::{Cli, Command};
+use crate::db::{self, audit::Actor};
+
+/// What every command needs to know about the invocation.
+pub struct Ctx {
+    pub db: PathBuf,
+    actor: Option<String>,
+    command: String,
+}
+
+impl Ctx {
+    /// Opens the existing database (never creates one).
+    pub fn open(&self) -> Result<Connection> {
+        db::open(&self.db)
+    }
+
+    /// The author of changes, for the audit trail.
+    pub fn actor(&self) -> Actor {
+        Actor::new(self.actor.clone(), self.command.clone())
+    }
+}
+
+/// The subcommand path (`household add`), recorded in the audit trail.
+/// Argument values are left out: they may hold ID numbers.
+fn command_name() -> String {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut names = Vec::new();
+    for arg in &args {
+        if let Some(sub) = cmd.find_subcommand(arg) {
+            names.push(sub.get_name().to_string());
+            cmd = sub.clone();
+        }
+    }
+    names.join(" ")
+}
+
+/// Runs a parsed command; the returned code is the process exit status.
+pub fn run(cli: Cli) -> Result<u8> {
+    let ctx = Ctx {
+        db: db::resolve_path(cli.db),
+        actor: cli.actor,
+        command: command_name(),
+    };
+    match cli.command {
+        Command::Init(args) => admin::init(&ctx, args),
+        Command::Town(cmd) => places::town(&ctx, cmd),
+        Command::Zone(cmd) => places::zone(&ctx, cmd),
+        Command::Village(cmd) => places::village(&ctx, cmd),
+        Command::Household(cmd) => households::run(&ctx, cmd),
+        Command::Cadre(cmd) => cadres::cadre(&ctx, cmd),
+        Command::Post(cmd) => cadres::post(&ctx, cmd),
+        Command::Task(cmd) => tasks::task(&ctx, cmd),
+        Command::Dispatch(cmd) => tasks::dispatch(&ctx, cmd),
+        Command::Visit(cmd) => visits::run(&ctx, cmd),
+        Command::Import(args) => import::run(&ctx, args),
+        Command::Export(args) => export::run(&ctx, args),
+        Command::Report(cmd) => report::run(&ctx, cmd),
+        Command::Log(args) => admin::log(&ctx, args),
+        Command::Backup(args) => admin::backup(&ctx, args),
+        Command::Check => admin::check(&ctx),
+        Command::Completions(args) => admin::completions(args),
+    }
+}

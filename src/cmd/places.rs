@@ -1,0 +1,158 @@
+//! `town`, `zone` and `village`: the places of the county.
+
+use anyhow::Result;
+
+use super::Ctx;
+use super::records::{self, Filter, as_of, field, ref_arg, status_label};
+use crate::cli::{TownCmd, VillageCmd, ZoneCmd};
+use crate::lang::t;
+use crate::model::{Kind, TOWN, VILLAGE, ZONE};
+use crate::output::{Cell, Column, Grid};
+use crate::present::Personal;
+
+pub fn town(ctx: &Ctx, cmd: TownCmd) -> Result<u8> {
+    match cmd {
+        TownCmd::Add(f) => records::add(ctx, &TOWN, &f.raw),
+        TownCmd::Update(f) => records::update(ctx, &TOWN, &f.code, &f.raw),
+        TownCmd::Show(a) => records::show(ctx, &TOWN, &a.code, a.format, a.show_id, &[]),
+        TownCmd::Remove(a) => records::remove(ctx, &TOWN, &a.code),
+        TownCmd::List(a) => {
+            let conn = ctx.open()?;
+            let mut filter = Filter::default();
+            if let Some(zone) = &a.zone {
+                filter.text("zone = ?", ref_arg(&conn, "zone", Kind::Zone, zone)?);
+            }
+            let rows = records::query(&conn, &TOWN, &filter, a.opts.limit)?;
+            let grid = records::list_grid(&TOWN, &rows, Personal::Masked, &[], a.opts.format);
+            records::print_list(&grid, &a.opts, &TOWN)
+        }
+    }
+}
+
+pub fn zone(ctx: &Ctx, cmd: ZoneCmd) -> Result<u8> {
+    match cmd {
+        ZoneCmd::Add(f) => records::add(ctx, &ZONE, &f.raw),
+        ZoneCmd::Update(f) => records::update(ctx, &ZONE, &f.code, &f.raw),
+        ZoneCmd::Show(a) => records::show(ctx, &ZONE, &a.code, a.format, a.show_id, &[]),
+        ZoneCmd::Remove(a) => records::remove(ctx, &ZONE, &a.code),
+        ZoneCmd::List(a) => {
+            let conn = ctx.open()?;
+            let rows = records::query(&conn, &ZONE, &Filter::default(), a.opts.limit)?;
+            let grid = records::list_grid(&ZONE, &rows, Personal::Masked, &[], a.opts.format);
+            records::print_list(&grid, &a.opts, &ZONE)
+        }
+    }
+}
+
+pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
+    match cmd {
+        VillageCmd::Add(f) => records::add(ctx, &VILLAGE, &f.raw),
+        VillageCmd::Update(f) => records::update(ctx, &VILLAGE, &f.code, &f.raw),
+        VillageCmd::Remove(a) => records::remove(ctx, &VILLAGE, &a.code),
+        VillageCmd::Lift(a) => {
+            let conn = ctx.open()?;
+            let code = crate::values::normalize(&a.code);
+            let (_, row) = crate::db::store::get_code(&conn, &VILLAGE, &code)?;
+            if field(&VILLAGE, &row, "poor_village").as_int() != Some(1) {
+                anyhow::bail!(
+                    "{}",
+                    t(
+                        &format!(
+                            "village {code} is not a registered poor village; only poor villages are lifted (set --poor-village yes with `fupin village update` first)"
+                        ),
+                        &format!(
+                            "村 {code} 不是贫困村，无需出列（如确为贫困村，请先用 `fupin village update` 设置 --poor-village 是）"
+                        ),
+                    )
+                );
+            }
+            drop(conn);
+            let key = records::set_date(ctx, &VILLAGE, &code, "lifted_on", &a.on)?;
+            eprintln!(
+                "{}",
+                t(
+                    &format!("village {key} lifted out of poverty"),
+                    &format!("村 {key} 已出列")
+                )
+            );
+            Ok(0)
+        }
+        VillageCmd::Show(a) => {
+            let conn = ctx.open()?;
+            let code = crate::values::normalize(&a.code);
+            let today = records::today();
+            let (households, poor, people): (i64, i64, i64) = conn.query_row(
+                "SELECT count(*),
+                        ifnull(sum(registered_on <= ?2 AND (lifted_on IS NULL OR lifted_on > ?2)), 0),
+                        ifnull(sum(CASE WHEN registered_on <= ?2 AND (lifted_on IS NULL OR lifted_on > ?2) THEN members END), 0)
+                   FROM households WHERE village = ?1",
+                (&code, &today),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            let mut figures = Grid::new(vec![
+                Column::new("figure", t("figure", "指标")),
+                Column::new("value", t("value", "数值")),
+            ]);
+            figures.push(vec![
+                Cell::text(t("households registered", "建档立卡户数（户）")),
+                Cell::Int(households),
+            ]);
+            figures.push(vec![
+                Cell::text(t("poor households today", "现有贫困户（户）")),
+                Cell::Int(poor),
+            ]);
+            figures.push(vec![
+                Cell::text(t("poor people today", "现有贫困人口（人）")),
+                Cell::Int(people),
+            ]);
+            let title = t(
+                &format!("Households as of {today}"),
+                &format!("截至 {today} 贫困户情况"),
+            );
+            records::show(
+                ctx,
+                &VILLAGE,
+                &code,
+                a.format,
+                a.show_id,
+                &[(title, figures)],
+            )
+        }
+        VillageCmd::List(a) => {
+            let conn = ctx.open()?;
+            let date = as_of(a.as_of.as_deref())?;
+            let mut filter = Filter::default();
+            if let Some(town) = &a.town {
+                filter.text("town = ?", ref_arg(&conn, "town", Kind::Town, town)?);
+            }
+            if a.poor_village || a.poor || a.lifted {
+                filter.add("poor_village = 1", []);
+            }
+            if a.poor {
+                filter.add(
+                    "registered_on <= ? AND (lifted_on IS NULL OR lifted_on > ?)",
+                    [date.clone().into(), date.clone().into()],
+                );
+            }
+            if a.lifted {
+                filter.text("lifted_on <= ?", date.clone());
+            }
+            let rows = records::query(&conn, &VILLAGE, &filter, a.opts.limit)?;
+            let status = |row: &[crate::db::store::Value]| {
+                Cell::text(status_label(
+                    field(&VILLAGE, row, "registered_on").as_str(),
+                    field(&VILLAGE, row, "lifted_on").as_str(),
+                    &date,
+                ))
+            };
+            let grid = records::list_grid(
+                &VILLAGE,
+                &rows,
+                Personal::Masked,
+                &[(Column::new("status", t("status", "状态")), &status)],
+                a.opts.format,
+            );
+            records::print_list(&grid, &a.opts, &VILLAGE)
+        }
+    }
+}

@@ -1,0 +1,445 @@
+//! What `add`, `update`, `show`, `remove` and `list` do for any record kind.
+
+use std::io::Write;
+
+use anyhow::{Context, Result, anyhow, bail};
+use rusqlite::{Connection, TransactionBehavior, params_from_iter};
+
+use super::Ctx;
+use crate::cli::ListOpts;
+use crate::db::resolve::Resolver;
+use crate::db::store::{self, Mode, Value};
+use crate::lang::t;
+use crate::model::{Choice, Entity, Kind, Ty, parse_choice};
+use crate::output::{Cell, Column, Format, Grid};
+use crate::present::{self, Personal};
+use crate::record::{self, FieldError, RawRow};
+use crate::values;
+
+/// Problems with flags, one per line, each naming the flag.
+pub fn flag_errors(errors: &[FieldError]) -> anyhow::Error {
+    let lines = errors
+        .iter()
+        .map(|e| format!("--{}: {}", e.field.replace('_', "-"), e.detail()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    anyhow!("{lines}")
+}
+
+/// A date typed by the clerk for `flag`.
+pub fn date_arg(flag: &str, raw: &str) -> Result<String> {
+    values::parse_date(raw)
+        .map(values::format_date)
+        .map_err(|p| {
+            anyhow!(
+                "--{flag}: {} ({raw}); {}",
+                p.message,
+                p.hint.unwrap_or_default()
+            )
+        })
+}
+
+/// An optional date flag, defaulting to today.
+pub fn as_of(raw: Option<&str>) -> Result<String> {
+    match raw {
+        Some(raw) => date_arg("as-of", raw),
+        None => Ok(today()),
+    }
+}
+
+pub fn today() -> String {
+    values::format_date(chrono::Local::now().date_naive())
+}
+
+/// A reference typed by the clerk for `flag`, resolved to its code.
+pub fn ref_arg(conn: &Connection, flag: &str, kind: Kind, raw: &str) -> Result<String> {
+    Resolver::new()
+        .resolve(conn, kind, &values::normalize(raw), None)
+        .map_err(|p| anyhow!("--{flag}: {p}"))
+}
+
+/// An enumeration value typed by the clerk for `flag`.
+pub fn choice_arg(flag: &str, choices: &'static [Choice], raw: &str) -> Result<&'static str> {
+    parse_choice(choices, &values::normalize(raw))
+        .map(|c| c.code)
+        .ok_or_else(|| {
+            let en = choices
+                .iter()
+                .map(|c| c.code)
+                .collect::<Vec<_>>()
+                .join(", ");
+            anyhow!(
+                "{}",
+                t(
+                    &format!("--{flag}: {raw} is not one of {en}"),
+                    &format!(
+                        "--{flag}：{raw} 不是允许的取值（{}）",
+                        choices.iter().map(|c| c.zh).collect::<Vec<_>>().join("、")
+                    )
+                )
+            )
+        })
+}
+
+/// Checks that are about other records: an ID number must not belong to
+/// another household.
+pub fn unique_checks(
+    conn: &Connection,
+    entity: &Entity,
+    values: &[Value],
+) -> Result<Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if entity.kind == Kind::Household {
+        let id_at = store::position(entity, "id_number");
+        let code_at = store::position(entity, "code");
+        if let (Some(Value::Text(id)), Some(Value::Text(code))) = (
+            id_at.and_then(|i| values.get(i)),
+            code_at.and_then(|i| values.get(i)),
+        ) {
+            let other: Option<String> = conn
+                .prepare_cached("SELECT code FROM households WHERE id_number = ?1 AND code <> ?2")?
+                .query_row([id, code], |r| r.get(0))
+                .ok();
+            if let Some(other) = other {
+                errors.push(FieldError {
+                    field: "id_number",
+                    value: values::mask_id(id),
+                    problem: values::Problem::new(t(
+                        &format!("already registered for household {other}"),
+                        &format!("已登记在贫困户 {other} 名下"),
+                    ))
+                    .with_hint(t(
+                        "one person heads one household; check the number",
+                        "一人只能是一户的户主，请核对号码",
+                    )),
+                });
+            }
+        }
+    }
+    Ok(errors)
+}
+
+/// Validates and writes one record typed on the command line.
+fn save(ctx: &Ctx, entity: &Entity, raw: &RawRow, existing_code: Option<&str>) -> Result<String> {
+    let mut conn = ctx.open()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut resolver = Resolver::new();
+    let given = record::parse(&tx, &mut resolver, entity, raw).map_err(|e| flag_errors(&e))?;
+    let (base, id) = match existing_code {
+        Some(code) => {
+            let (id, old) = store::get_code(&tx, entity, code)?;
+            (Some(old), Some(id))
+        }
+        None => (None, None),
+    };
+    let mut values = record::complete(entity, &given, base.as_deref());
+    let mut errors = record::check(&tx, entity, &mut values);
+    errors.extend(unique_checks(&tx, entity, &values)?);
+    if !errors.is_empty() {
+        return Err(flag_errors(&errors));
+    }
+    let actor = ctx.actor();
+    let key = store::key_text(entity, &values);
+    match (id, base) {
+        (Some(id), Some(old)) => {
+            store::replace(&tx, &actor, entity, id, &old, &values)?;
+        }
+        _ => {
+            store::write(&tx, &actor, entity, &values, Mode::InsertOnly)?;
+        }
+    }
+    tx.commit().context("failed to commit")?;
+    Ok(key)
+}
+
+pub fn add(ctx: &Ctx, entity: &Entity, raw: &RawRow) -> Result<u8> {
+    let key = save(ctx, entity, raw, None)?;
+    eprintln!(
+        "{}",
+        t(
+            &format!("added {} {key}", entity.name),
+            &format!("已添加{} {key}", entity.zh_name())
+        )
+    );
+    Ok(0)
+}
+
+pub fn update(ctx: &Ctx, entity: &Entity, code: &str, raw: &RawRow) -> Result<u8> {
+    if raw.iter().all(Option::is_none) {
+        bail!(
+            "{}",
+            t(
+                &format!(
+                    "nothing to change; give the fields to change, e.g. `fupin {} update {code} --name NEW`",
+                    entity.name
+                ),
+                &format!(
+                    "没有要修改的内容；请给出要修改的字段，例如 `fupin {} update {code} --name 新名称`",
+                    entity.name
+                ),
+            )
+        );
+    }
+    let code = values::normalize(code);
+    let key = save(ctx, entity, raw, Some(&code))?;
+    eprintln!(
+        "{}",
+        t(
+            &format!("updated {} {key}", entity.name),
+            &format!("已修改{} {key}", entity.zh_name())
+        )
+    );
+    Ok(0)
+}
+
+/// Sets one date field of a record (`lift`, `done`, `end`).
+pub fn set_date(
+    ctx: &Ctx,
+    entity: &Entity,
+    code: &str,
+    field: &str,
+    raw_date: &str,
+) -> Result<String> {
+    let mut raw: RawRow = vec![None; entity.fields.len()];
+    if let Some(i) = entity.fields.iter().position(|f| f.name == field) {
+        raw[i] = Some(raw_date.to_string());
+    }
+    save(ctx, entity, &raw, Some(&values::normalize(code)))
+}
+
+pub fn remove(ctx: &Ctx, entity: &Entity, code: &str) -> Result<u8> {
+    let code = values::normalize(code);
+    let mut conn = ctx.open()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    store::remove(&tx, &ctx.actor(), entity, &code)?;
+    tx.commit().context("failed to commit")?;
+    eprintln!(
+        "{}",
+        t(
+            &format!("removed {} {code}", entity.name),
+            &format!("已删除{} {code}", entity.zh_name())
+        )
+    );
+    Ok(0)
+}
+
+/// A record as a two-column table (field, value); JSON gives an object.
+pub fn show_grid(entity: &Entity, values: &[Value], personal: Personal) -> Grid {
+    let mut grid = Grid::new(vec![
+        Column::new("field", t("field", "字段")),
+        Column::new("value", t("value", "值")),
+    ]);
+    for (field, value) in entity.stored().zip(values) {
+        grid.push(vec![
+            Cell::text(field.label()),
+            present::cell(field, value, personal),
+        ]);
+    }
+    grid
+}
+
+/// The record as one JSON object with typed values.
+fn record_json(entity: &Entity, values: &[Value], personal: Personal) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    for (field, value) in entity.stored().zip(values) {
+        let v = match (&field.ty, value) {
+            (Ty::IdNumber | Ty::Phone, Value::Text(_)) => {
+                present::cell(field, value, personal).to_json()
+            }
+            (Ty::Flag, Value::Int(i)) => serde_json::Value::Bool(*i != 0),
+            _ => value.to_json(),
+        };
+        map.insert(field.name.to_string(), v);
+    }
+    serde_json::Value::Object(map)
+}
+
+pub fn show(
+    ctx: &Ctx,
+    entity: &Entity,
+    code: &str,
+    format: Format,
+    show_id: bool,
+    extra: &[(String, Grid)],
+) -> Result<u8> {
+    let conn = ctx.open()?;
+    let (_, values) = store::get_code(&conn, entity, &values::normalize(code))?;
+    print_record(entity, &values, format, Personal::from_flag(show_id), extra)
+}
+
+pub fn print_record(
+    entity: &Entity,
+    values: &[Value],
+    format: Format,
+    personal: Personal,
+    extra: &[(String, Grid)],
+) -> Result<u8> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if format == Format::Json {
+        let mut obj = record_json(entity, values, personal);
+        if let serde_json::Value::Object(map) = &mut obj {
+            for (key, grid) in extra {
+                map.insert(key.clone(), grid.to_json());
+            }
+        }
+        serde_json::to_writer_pretty(&mut out, &obj)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    show_grid(entity, values, personal).render(format, &mut out)?;
+    for (title, grid) in extra {
+        if format == Format::Table || format == Format::Markdown {
+            writeln!(out)?;
+            writeln!(out, "{title}")?;
+        }
+        grid.render(format, &mut out)?;
+    }
+    Ok(0)
+}
+
+/// A WHERE clause under construction, always with bound parameters.
+#[derive(Default)]
+pub struct Filter {
+    clauses: Vec<String>,
+    params: Vec<Value>,
+}
+
+impl Filter {
+    /// Adds a condition; `?` in `sql` stands for the next parameters in order.
+    pub fn add(&mut self, sql: &str, params: impl IntoIterator<Item = Value>) {
+        let mut numbered = String::new();
+        for (i, part) in sql.split('?').enumerate() {
+            if i > 0 {
+                numbered.push_str(&format!("?{}", self.params.len() + i));
+            }
+            numbered.push_str(part);
+        }
+        self.params.extend(params);
+        self.clauses.push(numbered);
+    }
+
+    pub fn text(&mut self, sql: &str, value: impl Into<String>) {
+        self.add(sql, [Value::Text(value.into())]);
+    }
+
+    pub fn params(&self) -> &[Value] {
+        &self.params
+    }
+
+    pub fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+}
+
+/// Stored records of `entity` matching `filter`, in key order.
+pub fn query(
+    conn: &Connection,
+    entity: &Entity,
+    filter: &Filter,
+    limit: Option<usize>,
+) -> Result<Vec<Vec<Value>>> {
+    let order = entity
+        .key
+        .iter()
+        .map(|k| format!("ifnull({k}, '')"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut sql = format!(
+        "SELECT {} FROM {} AS r{} ORDER BY {order}",
+        store::columns(entity),
+        entity.table,
+        filter.sql()
+    );
+    if let Some(n) = limit {
+        sql.push_str(&format!(" LIMIT {n}"));
+    }
+    let n = entity.stored().count();
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(params_from_iter(&filter.params), |r| {
+            (0..n)
+                .map(|i| r.get(i))
+                .collect::<rusqlite::Result<Vec<Value>>>()
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .with_context(|| format!("failed to list {}", entity.plural))?;
+    Ok(rows)
+}
+
+/// A column computed from a record (its status on a date, say).
+pub type ExtraColumn<'a> = (Column, &'a dyn Fn(&[Value]) -> Cell);
+
+/// Records as a grid with a column per stored field, plus `extra` columns
+/// computed from each record (a status, say).
+/// For JSON the grid is built in English: scripts get canonical values.
+pub fn list_grid(
+    entity: &Entity,
+    rows: &[Vec<Value>],
+    personal: Personal,
+    extra: &[ExtraColumn],
+    format: Format,
+) -> Grid {
+    if format == Format::Json && crate::lang::zh() {
+        return crate::lang::with(crate::lang::Lang::En, || {
+            list_grid(entity, rows, personal, extra, format)
+        });
+    }
+    let mut columns: Vec<Column> = entity
+        .stored()
+        .map(|f| Column::new(f.name, f.label()))
+        .collect();
+    columns.extend(extra.iter().map(|(c, _)| c.clone()));
+    let mut grid = Grid::new(columns);
+    for row in rows {
+        let mut cells: Vec<Cell> = entity
+            .stored()
+            .zip(row)
+            .map(|(f, v)| present::cell(f, v, personal))
+            .collect();
+        cells.extend(extra.iter().map(|(_, f)| f(row)));
+        grid.push(cells);
+    }
+    grid
+}
+
+/// Prints a list; an empty one says so on stderr, so a script still gets a
+/// header (CSV) or `[]` (JSON) on stdout.
+pub fn print_list(grid: &Grid, opts: &ListOpts, what: &Entity) -> Result<u8> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if grid.rows.is_empty() && opts.format == Format::Table {
+        eprintln!(
+            "{}",
+            t(
+                &format!("no {} match", what.plural),
+                &format!("没有符合条件的{}", what.zh_name())
+            )
+        );
+        return Ok(0);
+    }
+    grid.render(opts.format, &mut out)?;
+    Ok(0)
+}
+
+/// The value of a stored field in a row.
+pub fn field<'a>(entity: &Entity, row: &'a [Value], name: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    store::position(entity, name)
+        .and_then(|i| row.get(i))
+        .unwrap_or(&NULL)
+}
+
+/// Status of a dated record (village, household) on `as_of`.
+pub fn status_label(registered: Option<&str>, lifted: Option<&str>, as_of: &str) -> String {
+    match (registered, lifted) {
+        (Some(r), _) if r > as_of => t("not yet registered", "尚未识别"),
+        (Some(_), Some(l)) if l <= as_of => t("lifted", "已脱贫"),
+        (Some(_), _) => t("poor", "贫困"),
+        (None, _) => String::new(),
+    }
+}

@@ -1,0 +1,116 @@
+//! `task` and `dispatch`: tasks listed for supervision and their meetings.
+
+use anyhow::Result;
+
+use super::Ctx;
+use super::records::{self, Filter, as_of, choice_arg, date_arg, field, ref_arg};
+use crate::cli::{DispatchCmd, TaskCmd};
+use crate::db::store::Value;
+use crate::lang::t;
+use crate::model::{DISPATCH, Kind, TASK, TASK_LEVELS};
+use crate::output::{Cell, Column};
+use crate::present::Personal;
+
+/// A task's status on `as_of`: done, overdue or open.
+pub fn task_status(due_on: Option<&str>, done_on: Option<&str>, as_of: &str) -> String {
+    match (due_on, done_on) {
+        (_, Some(done)) if done <= as_of => t("done", "已完成"),
+        (Some(due), _) if due < as_of => t("overdue", "逾期"),
+        _ => t("open", "推进中"),
+    }
+}
+
+pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<u8> {
+    let entity = &TASK;
+    match cmd {
+        TaskCmd::Add(f) => records::add(ctx, entity, &f.raw),
+        TaskCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
+        TaskCmd::Remove(a) => records::remove(ctx, entity, &a.code),
+        TaskCmd::Done(a) => {
+            let key = records::set_date(ctx, entity, &a.code, "done_on", &a.on)?;
+            eprintln!(
+                "{}",
+                t(&format!("task {key} done"), &format!("任务 {key} 已完成"))
+            );
+            Ok(0)
+        }
+        TaskCmd::Show(a) => {
+            let conn = ctx.open()?;
+            let mut filter = Filter::default();
+            filter.text("task = ?", crate::values::normalize(&a.code));
+            let dispatches = records::query(&conn, &DISPATCH, &filter, None)?;
+            let extra = [(
+                t("Dispatches", "调度情况"),
+                records::list_grid(&DISPATCH, &dispatches, Personal::Masked, &[], a.format),
+            )];
+            records::show(ctx, entity, &a.code, a.format, a.show_id, &extra)
+        }
+        TaskCmd::List(a) => {
+            let conn = ctx.open()?;
+            let date = as_of(a.as_of.as_deref())?;
+            let mut filter = Filter::default();
+            if let Some(level) = &a.level {
+                filter.text("level = ?", choice_arg("level", TASK_LEVELS, level)?);
+            }
+            if let Some(town) = &a.town {
+                filter.text("town = ?", ref_arg(&conn, "town", Kind::Town, town)?);
+            }
+            if let Some(village) = &a.village {
+                filter.text(
+                    "village = ?",
+                    ref_arg(&conn, "village", Kind::Village, village)?,
+                );
+            }
+            if let Some(leader) = &a.leader {
+                filter.text("leader = ?", ref_arg(&conn, "leader", Kind::Cadre, leader)?);
+            }
+            if a.open || a.overdue {
+                filter.text("(done_on IS NULL OR done_on > ?)", date.clone());
+            }
+            if a.overdue {
+                filter.text("due_on < ?", date.clone());
+            }
+            if a.done {
+                filter.text("done_on <= ?", date.clone());
+            }
+            let rows = records::query(&conn, entity, &filter, a.opts.limit)?;
+            let status = |row: &[Value]| {
+                Cell::text(task_status(
+                    field(entity, row, "due_on").as_str(),
+                    field(entity, row, "done_on").as_str(),
+                    &date,
+                ))
+            };
+            let grid = records::list_grid(
+                entity,
+                &rows,
+                Personal::Masked,
+                &[(Column::new("status", t("status", "状态")), &status)],
+                a.opts.format,
+            );
+            records::print_list(&grid, &a.opts, entity)
+        }
+    }
+}
+
+pub fn dispatch(ctx: &Ctx, cmd: DispatchCmd) -> Result<u8> {
+    match cmd {
+        DispatchCmd::Add(f) => records::add(ctx, &DISPATCH, &f.raw),
+        DispatchCmd::List(a) => {
+            let conn = ctx.open()?;
+            let mut filter = Filter::default();
+            if let Some(task) = &a.task {
+                filter.text("task = ?", ref_arg(&conn, "task", Kind::Task, task)?);
+            }
+            if let Some(from) = &a.from {
+                filter.text("held_on >= ?", date_arg("from", from)?);
+            }
+            if let Some(to) = &a.to {
+                filter.text("held_on <= ?", date_arg("to", to)?);
+            }
+            let rows = records::query(&conn, &DISPATCH, &filter, a.opts.limit)?;
+            let grid = records::list_grid(&DISPATCH, &rows, Personal::Masked, &[], a.opts.format);
+            records::print_list(&grid, &a.opts, &DISPATCH)
+        }
+    }
+}

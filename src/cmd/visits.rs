@@ -1,0 +1,45 @@
+//! `visit`: cadres' visits to villages and households.
+
+use anyhow::Result;
+
+use super::Ctx;
+use super::records::{self, Filter, date_arg, ref_arg};
+use crate::cli::VisitCmd;
+use crate::db::store::Value;
+use crate::model::{Kind, VISIT};
+use crate::present::Personal;
+
+pub fn run(ctx: &Ctx, cmd: VisitCmd) -> Result<u8> {
+    match cmd {
+        VisitCmd::Add(f) => records::add(ctx, &VISIT, &f.raw),
+        VisitCmd::List(a) => {
+            let conn = ctx.open()?;
+            let mut filter = Filter::default();
+            if let Some(cadre) = &a.cadre {
+                filter.text("cadre = ?", ref_arg(&conn, "cadre", Kind::Cadre, cadre)?);
+            }
+            if let Some(village) = &a.village {
+                let code = ref_arg(&conn, "village", Kind::Village, village)?;
+                filter.add(
+                    "(village = ? OR household IN (SELECT code FROM households WHERE village = ?))",
+                    [Value::from(code.clone()), code.into()],
+                );
+            }
+            if let Some(household) = &a.household {
+                filter.text(
+                    "household = ?",
+                    ref_arg(&conn, "household", Kind::Household, household)?,
+                );
+            }
+            if let Some(from) = &a.from {
+                filter.text("visited_on >= ?", date_arg("from", from)?);
+            }
+            if let Some(to) = &a.to {
+                filter.text("visited_on <= ?", date_arg("to", to)?);
+            }
+            let rows = records::query(&conn, &VISIT, &filter, a.opts.limit)?;
+            let grid = records::list_grid(&VISIT, &rows, Personal::Masked, &[], a.opts.format);
+            records::print_list(&grid, &a.opts, &VISIT)
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! fupin: records and reports of a county's poverty-alleviation campaign.
+
+pub mod cli;
+pub mod cmd;
+pub mod db;
+pub mod lang;
+pub mod model;
+pub mod output;
+pub mod present;
+pub mod record;
+pub mod values;

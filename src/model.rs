@@ -1,0 +1,848 @@
+//! The record kinds, described once.
+//!
+//! Each [`Entity`] lists its fields with their canonical CSV header (which is
+//! also the column name in `schema.sql` and the name of the command-line
+//! flag), their Chinese aliases, their type and whether they are required.
+//! The importer, the exporter and the clerk's `add`/`update` commands are all
+//! driven from these tables, so the CSV contract and the flags cannot drift
+//! apart.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Cadre,
+    Zone,
+    Town,
+    Village,
+    Household,
+    Task,
+    Post,
+    Dispatch,
+    Visit,
+    Promotion,
+}
+
+/// One allowed value of an enumeration: the stored code, its Chinese label,
+/// and other spellings accepted on input.
+#[derive(Debug)]
+pub struct Choice {
+    pub code: &'static str,
+    pub zh: &'static str,
+    pub aliases: &'static [&'static str],
+}
+
+const fn choice(code: &'static str, zh: &'static str, aliases: &'static [&'static str]) -> Choice {
+    Choice { code, zh, aliases }
+}
+
+#[derive(Debug)]
+pub enum Ty {
+    /// A record's code: text without inner white space.
+    Code,
+    /// Free text.
+    Text,
+    Date,
+    Int {
+        min: i64,
+        max: i64,
+    },
+    Flag,
+    Enum(&'static [Choice]),
+    /// A reference to another record, typed by code or unique name.
+    Ref(Kind),
+    IdNumber,
+    Phone,
+}
+
+#[derive(Debug)]
+pub struct Field {
+    /// Canonical header, column name and (with `-` for `_`) flag name.
+    pub name: &'static str,
+    /// Chinese aliases; the first is the Chinese header on export.
+    pub zh: &'static [&'static str],
+    pub ty: Ty,
+    pub required: bool,
+    /// False for a column that only helps resolve another one (the `town`
+    /// of a household tells same-named villages apart) and is not stored.
+    pub stored: bool,
+    pub help: &'static str,
+}
+
+impl Field {
+    pub fn zh_label(&self) -> &'static str {
+        self.zh.first().copied().unwrap_or(self.name)
+    }
+
+    pub fn label(&self) -> &'static str {
+        if crate::lang::zh() {
+            self.zh_label()
+        } else {
+            self.name
+        }
+    }
+
+    pub fn flag(&self) -> String {
+        self.name.replace('_', "-")
+    }
+
+    /// True for values that are personal and masked in tables.
+    pub fn is_personal(&self) -> bool {
+        matches!(self.ty, Ty::IdNumber | Ty::Phone)
+    }
+}
+
+#[derive(Debug)]
+pub struct Entity {
+    pub kind: Kind,
+    pub table: &'static str,
+    /// English singular, used in messages and as the command name.
+    pub name: &'static str,
+    /// English plural, the file name of its CSV (`households.csv`).
+    pub plural: &'static str,
+    /// Chinese name, also accepted as a file name (`贫困户.csv`).
+    pub zh: &'static [&'static str],
+    pub fields: &'static [Field],
+    /// The fields forming the natural key, in order.
+    pub key: &'static [&'static str],
+}
+
+impl Entity {
+    pub fn field(&self, name: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    pub fn stored(&self) -> impl Iterator<Item = &'static Field> + '_ {
+        self.fields.iter().filter(|f| f.stored)
+    }
+
+    pub fn label(&self) -> &'static str {
+        if crate::lang::zh() {
+            self.zh[0]
+        } else {
+            self.name
+        }
+    }
+
+    pub fn zh_name(&self) -> &'static str {
+        self.zh[0]
+    }
+
+    /// True when the key is the single `code` field.
+    pub fn has_code(&self) -> bool {
+        self.key == ["code"]
+    }
+}
+
+macro_rules! field {
+    ($name:literal, [$($zh:literal),*], $ty:expr, required, $help:literal) => {
+        Field { name: $name, zh: &[$($zh),*], ty: $ty, required: true, stored: true, help: $help }
+    };
+    ($name:literal, [$($zh:literal),*], $ty:expr, optional, $help:literal) => {
+        Field { name: $name, zh: &[$($zh),*], ty: $ty, required: false, stored: true, help: $help }
+    };
+    ($name:literal, [$($zh:literal),*], $ty:expr, hint, $help:literal) => {
+        Field { name: $name, zh: &[$($zh),*], ty: $ty, required: false, stored: false, help: $help }
+    };
+}
+
+pub const GENDERS: &[Choice] = &[choice("male", "男", &["m"]), choice("female", "女", &["f"])];
+
+pub const CADRE_LEVELS: &[Choice] = &[
+    choice("county", "县级", &["县"]),
+    choice("town", "乡镇级", &["乡镇", "乡级", "镇级"]),
+    choice("village", "村级", &["村"]),
+];
+
+pub const TASK_LEVELS: &[Choice] = &[
+    choice("county", "县级", &["县", "县级挂牌"]),
+    choice("town", "乡镇级", &["乡镇", "乡级", "镇级", "乡镇挂牌"]),
+];
+
+pub const VILLAGE_KINDS: &[Choice] = &[
+    choice("village", "村", &["行政村"]),
+    choice("community", "社区", &[]),
+];
+
+pub const ATTRIBUTES: &[Choice] = &[
+    choice("general", "一般贫困户", &["一般户", "一般"]),
+    choice("low_income", "低保贫困户", &["低保户", "低保"]),
+    choice(
+        "extreme_poverty",
+        "特困供养贫困户",
+        &["特困供养户", "特困户", "特困", "五保户", "五保贫困户"],
+    ),
+];
+
+pub const CAUSES: &[Choice] = &[
+    choice("illness", "因病", &[]),
+    choice("disability", "因残", &[]),
+    choice("schooling", "因学", &[]),
+    choice("disaster", "因灾", &[]),
+    choice("lack_of_land", "缺土地", &[]),
+    choice("lack_of_water", "缺水", &[]),
+    choice("lack_of_skills", "缺技术", &[]),
+    choice("lack_of_labour", "缺劳力", &["lack_of_labor", "缺劳动力"]),
+    choice("lack_of_funds", "缺资金", &[]),
+    choice("poor_transport", "交通条件落后", &["交通落后"]),
+    choice("lack_of_motivation", "自身发展动力不足", &["动力不足"]),
+    choice("other", "其他", &[]),
+];
+
+pub const ROLES: &[Choice] = &[
+    choice("team_leader", "工作队长", &["驻村工作队长", "队长"]),
+    choice("first_secretary", "第一书记", &[]),
+    choice("team_member", "工作队员", &["驻村工作队员", "队员"]),
+    choice("info_officer", "信息员", &["扶贫信息员"]),
+    choice(
+        "party_secretary",
+        "村党组织书记",
+        &["党组织书记", "村支书", "支部书记", "书记"],
+    ),
+    choice("committee_director", "村委会主任", &["村主任", "主任"]),
+    choice("commando", "突击队员", &["突击队"]),
+];
+
+pub const CADRE: Entity = Entity {
+    kind: Kind::Cadre,
+    table: "cadres",
+    name: "cadre",
+    plural: "cadres",
+    zh: &["干部"],
+    key: &["code"],
+    fields: &[
+        field!(
+            "code",
+            ["干部编号"],
+            Ty::Code,
+            required,
+            "Cadre code, e.g. GB00001"
+        ),
+        field!("name", ["姓名"], Ty::Text, required, "Full name"),
+        field!(
+            "gender",
+            ["性别"],
+            Ty::Enum(GENDERS),
+            optional,
+            "male/男 or female/女"
+        ),
+        field!(
+            "unit",
+            ["工作单位", "后盾单位"],
+            Ty::Text,
+            optional,
+            "Work unit (the backing unit 后盾单位)"
+        ),
+        field!(
+            "level",
+            ["级别"],
+            Ty::Enum(CADRE_LEVELS),
+            optional,
+            "county/县级, town/乡镇级 or village/村级"
+        ),
+        field!(
+            "phone",
+            ["联系电话", "电话"],
+            Ty::Phone,
+            optional,
+            "Phone number"
+        ),
+    ],
+};
+
+pub const ZONE: Entity = Entity {
+    kind: Kind::Zone,
+    table: "zones",
+    name: "zone",
+    plural: "zones",
+    zh: &["作战区"],
+    key: &["code"],
+    fields: &[
+        field!(
+            "code",
+            ["作战区代码"],
+            Ty::Code,
+            required,
+            "Battle-zone code, e.g. ZQ01"
+        ),
+        field!(
+            "name",
+            ["作战区", "作战区名称"],
+            Ty::Text,
+            required,
+            "Zone name"
+        ),
+        field!(
+            "commander",
+            ["指挥长"],
+            Ty::Ref(Kind::Cadre),
+            optional,
+            "Commander (cadre code or unique name)"
+        ),
+        field!(
+            "deputy",
+            ["副指挥长"],
+            Ty::Ref(Kind::Cadre),
+            optional,
+            "Deputy commander (cadre code or unique name)"
+        ),
+    ],
+};
+
+pub const TOWN: Entity = Entity {
+    kind: Kind::Town,
+    table: "towns",
+    name: "town",
+    plural: "towns",
+    zh: &["乡镇"],
+    key: &["code"],
+    fields: &[
+        field!(
+            "code",
+            ["乡镇代码"],
+            Ty::Code,
+            required,
+            "Town code, e.g. 451122100"
+        ),
+        field!(
+            "name",
+            ["乡镇", "乡镇名称"],
+            Ty::Text,
+            required,
+            "Town name"
+        ),
+        field!(
+            "zone",
+            ["作战区"],
+            Ty::Ref(Kind::Zone),
+            optional,
+            "Battle zone (code or unique name)"
+        ),
+    ],
+};
+
+pub const VILLAGE: Entity = Entity {
+    kind: Kind::Village,
+    table: "villages",
+    name: "village",
+    plural: "villages",
+    zh: &["行政村", "村"],
+    key: &["code"],
+    fields: &[
+        field!(
+            "code",
+            ["村代码", "行政村代码"],
+            Ty::Code,
+            required,
+            "Village code, e.g. 451122100201"
+        ),
+        field!(
+            "name",
+            ["行政村", "村名", "村名称"],
+            Ty::Text,
+            required,
+            "Village name"
+        ),
+        field!(
+            "town",
+            ["乡镇"],
+            Ty::Ref(Kind::Town),
+            required,
+            "Town (code or unique name)"
+        ),
+        field!(
+            "kind",
+            ["类型"],
+            Ty::Enum(VILLAGE_KINDS),
+            optional,
+            "village/村 or community/社区 (default village)"
+        ),
+        field!(
+            "population",
+            ["户籍人口"],
+            Ty::Int {
+                min: 0,
+                max: i64::MAX
+            },
+            optional,
+            "Registered population 户籍人口"
+        ),
+        field!(
+            "poor_village",
+            ["是否贫困村"],
+            Ty::Flag,
+            optional,
+            "Registered poor village: yes/是 or no/否 (default no)"
+        ),
+        field!(
+            "registered_on",
+            ["识别时间", "识别年度"],
+            Ty::Date,
+            optional,
+            "Date registered as a poor village"
+        ),
+        field!(
+            "lifted_on",
+            ["出列时间", "出列年度", "脱贫出列时间"],
+            Ty::Date,
+            optional,
+            "Date lifted out of poverty 出列"
+        ),
+    ],
+};
+
+pub const HOUSEHOLD: Entity = Entity {
+    kind: Kind::Household,
+    table: "households",
+    name: "household",
+    plural: "households",
+    zh: &["贫困户"],
+    key: &["code"],
+    fields: &[
+        field!(
+            "code",
+            ["户编号"],
+            Ty::Code,
+            required,
+            "Household code 户编号"
+        ),
+        field!(
+            "village",
+            ["行政村", "村", "村名"],
+            Ty::Ref(Kind::Village),
+            required,
+            "Village (code, or name with --town)"
+        ),
+        field!(
+            "town",
+            ["乡镇"],
+            Ty::Ref(Kind::Town),
+            hint,
+            "Town, to tell same-named villages apart (not stored)"
+        ),
+        field!(
+            "head_name",
+            ["户主", "户主姓名"],
+            Ty::Text,
+            required,
+            "Head of household 户主"
+        ),
+        field!(
+            "id_number",
+            ["身份证号", "身份证号码", "证件号码"],
+            Ty::IdNumber,
+            required,
+            "Head's resident ID number (18 characters)"
+        ),
+        field!(
+            "members",
+            ["人口数", "家庭人口", "家庭人口数"],
+            Ty::Int { min: 1, max: 99 },
+            required,
+            "Number of members (at least 1)"
+        ),
+        field!(
+            "attribute",
+            ["贫困户属性", "属性"],
+            Ty::Enum(ATTRIBUTES),
+            optional,
+            "general/一般贫困户, low_income/低保贫困户 or extreme_poverty/特困供养贫困户 (default general)"
+        ),
+        field!(
+            "cause",
+            ["主要致贫原因", "致贫原因"],
+            Ty::Enum(CAUSES),
+            optional,
+            "Main cause of poverty, e.g. illness/因病"
+        ),
+        field!(
+            "registered_on",
+            ["识别时间", "识别年度"],
+            Ty::Date,
+            required,
+            "Date registered 识别时间"
+        ),
+        field!(
+            "lifted_on",
+            ["脱贫时间", "脱贫年度"],
+            Ty::Date,
+            optional,
+            "Date lifted out of poverty 脱贫时间"
+        ),
+        field!(
+            "helper",
+            ["帮扶责任人"],
+            Ty::Ref(Kind::Cadre),
+            optional,
+            "Helper cadre 帮扶责任人 (code or unique name)"
+        ),
+        field!(
+            "phone",
+            ["联系电话", "电话"],
+            Ty::Phone,
+            optional,
+            "Phone number"
+        ),
+        field!("note", ["备注"], Ty::Text, optional, "Note"),
+    ],
+};
+
+pub const TASK: Entity = Entity {
+    kind: Kind::Task,
+    table: "tasks",
+    name: "task",
+    plural: "tasks",
+    zh: &["挂牌督战任务", "督战任务", "任务"],
+    key: &["code"],
+    fields: &[
+        field!(
+            "code",
+            ["任务编号"],
+            Ty::Code,
+            required,
+            "Task code, e.g. XJ01"
+        ),
+        field!(
+            "title",
+            ["任务", "督战任务", "任务名称"],
+            Ty::Text,
+            required,
+            "Title of the listed task"
+        ),
+        field!(
+            "level",
+            ["挂牌级别", "级别"],
+            Ty::Enum(TASK_LEVELS),
+            required,
+            "county/县级 or town/乡镇级"
+        ),
+        field!(
+            "village",
+            ["行政村", "村"],
+            Ty::Ref(Kind::Village),
+            optional,
+            "Village (code or unique name)"
+        ),
+        field!(
+            "town",
+            ["乡镇"],
+            Ty::Ref(Kind::Town),
+            required,
+            "Town (code or unique name)"
+        ),
+        field!(
+            "leader",
+            ["挂牌领导", "责任领导"],
+            Ty::Ref(Kind::Cadre),
+            optional,
+            "Leading cadre 挂牌领导 (code or unique name)"
+        ),
+        field!(
+            "team",
+            ["突击队"],
+            Ty::Text,
+            optional,
+            "Commando team 突击队"
+        ),
+        field!("listed_on", ["挂牌时间"], Ty::Date, required, "Date listed"),
+        field!("due_on", ["完成时限"], Ty::Date, optional, "Deadline"),
+        field!("done_on", ["完成时间"], Ty::Date, optional, "Date done"),
+        field!("note", ["备注"], Ty::Text, optional, "Note"),
+    ],
+};
+
+pub const POST: Entity = Entity {
+    kind: Kind::Post,
+    table: "posts",
+    name: "post",
+    plural: "posts",
+    zh: &["任职"],
+    key: &["cadre", "role", "town", "village", "task", "started_on"],
+    fields: &[
+        field!(
+            "cadre",
+            ["干部编号", "干部"],
+            Ty::Ref(Kind::Cadre),
+            required,
+            "Cadre (code or unique name)"
+        ),
+        field!(
+            "role",
+            ["岗位", "职务"],
+            Ty::Enum(ROLES),
+            required,
+            "team_leader/工作队长, first_secretary/第一书记, team_member/工作队员, info_officer/信息员, party_secretary/村党组织书记, committee_director/村委会主任, commando/突击队员"
+        ),
+        field!(
+            "town",
+            ["乡镇"],
+            Ty::Ref(Kind::Town),
+            optional,
+            "Town where the post is held (or the town of --village)"
+        ),
+        field!(
+            "village",
+            ["行政村", "村"],
+            Ty::Ref(Kind::Village),
+            optional,
+            "Village where the post is held"
+        ),
+        field!(
+            "task",
+            ["任务编号"],
+            Ty::Ref(Kind::Task),
+            optional,
+            "Listed task (for commando posts)"
+        ),
+        field!(
+            "started_on",
+            ["任职时间", "开始时间"],
+            Ty::Date,
+            required,
+            "Date the post started"
+        ),
+        field!(
+            "ended_on",
+            ["离任时间", "结束时间"],
+            Ty::Date,
+            optional,
+            "Date the post ended"
+        ),
+    ],
+};
+
+pub const DISPATCH: Entity = Entity {
+    kind: Kind::Dispatch,
+    table: "dispatches",
+    name: "dispatch",
+    plural: "dispatches",
+    zh: &["调度"],
+    key: &["task", "held_on"],
+    fields: &[
+        field!(
+            "task",
+            ["任务编号"],
+            Ty::Ref(Kind::Task),
+            required,
+            "Listed task code"
+        ),
+        field!(
+            "held_on",
+            ["调度时间"],
+            Ty::Date,
+            required,
+            "Date of the dispatch meeting"
+        ),
+        field!(
+            "chaired_by",
+            ["主持人"],
+            Ty::Ref(Kind::Cadre),
+            optional,
+            "Chairing cadre (code or unique name)"
+        ),
+        field!(
+            "progress",
+            ["进度"],
+            Ty::Int { min: 0, max: 100 },
+            required,
+            "Progress in percent, 0–100"
+        ),
+        field!(
+            "problems_found",
+            ["发现问题"],
+            Ty::Int {
+                min: 0,
+                max: i64::MAX
+            },
+            optional,
+            "Problems found"
+        ),
+        field!(
+            "problems_solved",
+            ["解决问题"],
+            Ty::Int {
+                min: 0,
+                max: i64::MAX
+            },
+            optional,
+            "Problems solved"
+        ),
+        field!(
+            "note",
+            ["调度情况", "备注"],
+            Ty::Text,
+            optional,
+            "What was discussed"
+        ),
+    ],
+};
+
+pub const VISIT: Entity = Entity {
+    kind: Kind::Visit,
+    table: "visits",
+    name: "visit",
+    plural: "visits",
+    zh: &["走访"],
+    key: &["cadre", "visited_on", "village", "household"],
+    fields: &[
+        field!(
+            "cadre",
+            ["干部编号", "干部"],
+            Ty::Ref(Kind::Cadre),
+            required,
+            "Visiting cadre (code or unique name)"
+        ),
+        field!(
+            "visited_on",
+            ["走访时间"],
+            Ty::Date,
+            required,
+            "Date of the visit"
+        ),
+        field!(
+            "village",
+            ["行政村", "村"],
+            Ty::Ref(Kind::Village),
+            optional,
+            "Village visited"
+        ),
+        field!(
+            "household",
+            ["户编号"],
+            Ty::Ref(Kind::Household),
+            optional,
+            "Household visited (code)"
+        ),
+        field!("note", ["备注"], Ty::Text, optional, "Note"),
+    ],
+};
+
+pub const PROMOTION: Entity = Entity {
+    kind: Kind::Promotion,
+    table: "promotions",
+    name: "promotion",
+    plural: "promotions",
+    zh: &["提拔"],
+    key: &["cadre", "promoted_on"],
+    fields: &[
+        field!(
+            "cadre",
+            ["干部编号", "干部"],
+            Ty::Ref(Kind::Cadre),
+            required,
+            "Promoted cadre (code or unique name)"
+        ),
+        field!(
+            "promoted_on",
+            ["提拔时间"],
+            Ty::Date,
+            required,
+            "Date of the promotion"
+        ),
+        field!("post", ["新任职务"], Ty::Text, required, "New post"),
+        field!("note", ["备注"], Ty::Text, optional, "Note"),
+    ],
+};
+
+/// All record kinds in dependency order: a kind only refers to kinds before
+/// it. Posts come after tasks because commando posts are placed on tasks.
+pub const ALL: [&Entity; 10] = [
+    &CADRE, &ZONE, &TOWN, &VILLAGE, &HOUSEHOLD, &TASK, &POST, &DISPATCH, &VISIT, &PROMOTION,
+];
+
+pub fn entity(kind: Kind) -> &'static Entity {
+    match kind {
+        Kind::Cadre => &CADRE,
+        Kind::Zone => &ZONE,
+        Kind::Town => &TOWN,
+        Kind::Village => &VILLAGE,
+        Kind::Household => &HOUSEHOLD,
+        Kind::Task => &TASK,
+        Kind::Post => &POST,
+        Kind::Dispatch => &DISPATCH,
+        Kind::Visit => &VISIT,
+        Kind::Promotion => &PROMOTION,
+    }
+}
+
+/// Finds an entity by its English singular or plural, or a Chinese name.
+pub fn entity_by_name(name: &str) -> Option<&'static Entity> {
+    let name = name.trim().to_lowercase();
+    ALL.iter().copied().find(|e| {
+        e.name == name || e.plural == name || e.zh.contains(&name.as_str()) || e.table == name
+    })
+}
+
+/// Finds an enumeration value by its code, Chinese label or alias.
+pub fn parse_choice(choices: &'static [Choice], raw: &str) -> Option<&'static Choice> {
+    let folded = raw.to_lowercase().replace([' ', '-'], "_");
+    choices.iter().find(|c| {
+        c.code == folded || c.zh == raw || c.aliases.iter().any(|a| *a == raw || *a == folded)
+    })
+}
+
+/// The display label of a stored enumeration code in the current language.
+pub fn choice_label(choices: &'static [Choice], code: &str) -> String {
+    match choices.iter().find(|c| c.code == code) {
+        Some(c) if crate::lang::zh() => c.zh.to_string(),
+        _ => code.to_string(),
+    }
+}
+
+/// Every (entity, field) that refers to records of `kind`.
+pub fn references_to(kind: Kind) -> impl Iterator<Item = (&'static Entity, &'static Field)> {
+    ALL.into_iter().flat_map(move |e| {
+        e.stored()
+            .filter(move |f| matches!(f.ty, Ty::Ref(k) if k == kind))
+            .map(move |f| (e, f))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_field_exists() {
+        for e in ALL {
+            for k in e.key {
+                assert!(e.field(k).is_some(), "{}.{k}", e.name);
+            }
+        }
+    }
+
+    #[test]
+    fn references_point_backwards_in_dependency_order() {
+        for (i, e) in ALL.iter().enumerate() {
+            for f in e.fields {
+                if let Ty::Ref(k) = f.ty {
+                    let j = ALL.iter().position(|x| x.kind == k).unwrap();
+                    assert!(j < i, "{}.{} refers forward", e.name, f.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn choices_parse_in_both_languages() {
+        assert_eq!(parse_choice(CAUSES, "因病").unwrap().code, "illness");
+        assert_eq!(
+            parse_choice(CAUSES, "Lack of water").unwrap().code,
+            "lack_of_water"
+        );
+        assert_eq!(
+            parse_choice(ROLES, "第一书记").unwrap().code,
+            "first_secretary"
+        );
+        assert_eq!(
+            parse_choice(ATTRIBUTES, "低保户").unwrap().code,
+            "low_income"
+        );
+        assert!(parse_choice(GENDERS, "x").is_none());
+    }
+
+    #[test]
+    fn entities_by_file_name() {
+        assert_eq!(entity_by_name("贫困户").unwrap().kind, Kind::Household);
+        assert_eq!(entity_by_name("Households").unwrap().kind, Kind::Household);
+        assert_eq!(entity_by_name("dispatches").unwrap().kind, Kind::Dispatch);
+    }
+}

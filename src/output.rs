@@ -1,0 +1,249 @@
+//! Rendering rows as a terminal table, CSV, JSON or Markdown.
+//!
+//! A [`Grid`] is built by a pure function from records; rendering never
+//! touches the database, so it is tested without running anything.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell as TableCell, CellAlignment, ContentArrangement, Table};
+use serde_json::{Map, Value as Json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned table for the terminal
+    #[default]
+    Table,
+    /// Comma-separated values with a header row
+    Csv,
+    /// A JSON array of objects (stable keys for scripts)
+    Json,
+    /// A Markdown table
+    Markdown,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    /// A number shown with a fixed count of decimals.
+    Num(f64, usize),
+    Text(String),
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    pub fn opt(s: Option<impl Into<String>>) -> Cell {
+        s.map(|s| Cell::Text(s.into())).unwrap_or(Cell::Null)
+    }
+
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Null => String::new(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Num(f, d) => format!("{f:.d$}", d = *d),
+            Cell::Text(s) => s.clone(),
+        }
+    }
+
+    pub fn to_json(&self) -> Json {
+        match self {
+            Cell::Null => Json::Null,
+            Cell::Int(i) => (*i).into(),
+            Cell::Num(f, d) => {
+                // Round to the shown decimals so JSON and table agree.
+                let p = 10f64.powi(*d as i32);
+                serde_json::Number::from_f64((f * p).round() / p)
+                    .map(Json::Number)
+                    .unwrap_or(Json::Null)
+            }
+            Cell::Text(s) => s.clone().into(),
+        }
+    }
+
+    fn is_numeric(&self) -> bool {
+        matches!(self, Cell::Int(_) | Cell::Num(..))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// Stable key for JSON and machine use.
+    pub key: String,
+    /// Header in the current language.
+    pub label: String,
+}
+
+impl Column {
+    pub fn new(key: impl Into<String>, label: impl Into<String>) -> Column {
+        Column {
+            key: key.into(),
+            label: label.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Grid {
+    pub fn new(columns: Vec<Column>) -> Grid {
+        Grid {
+            columns,
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        self.rows.push(row);
+    }
+
+    pub fn to_table(&self) -> Table {
+        let mut table = Table::new();
+        table
+            .load_style(UTF8_FULL_CONDENSED)
+            // Wrapping a Chinese name across lines makes a table unreadable
+            // on paper; let the terminal scroll instead.
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_header(self.columns.iter().map(|c| TableCell::new(&c.label)));
+        for (i, _) in self.columns.iter().enumerate() {
+            let numeric = !self.rows.is_empty()
+                && self
+                    .rows
+                    .iter()
+                    .all(|r| r.get(i).is_none_or(|c| c.is_numeric() || *c == Cell::Null));
+            if numeric && let Some(col) = table.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        for row in &self.rows {
+            table.add_row(row.iter().map(|c| TableCell::new(c.display())));
+        }
+        table
+    }
+
+    pub fn to_json(&self) -> Json {
+        Json::Array(self.rows.iter().map(|r| self.row_json(r)).collect())
+    }
+
+    pub fn row_json(&self, row: &[Cell]) -> Json {
+        let mut map = Map::new();
+        for (c, cell) in self.columns.iter().zip(row) {
+            map.insert(c.key.clone(), cell.to_json());
+        }
+        Json::Object(map)
+    }
+
+    pub fn to_markdown(&self) -> String {
+        let esc = |s: String| s.replace('|', "\\|").replace('\n', " ");
+        let mut out = String::new();
+        out.push_str("| ");
+        out.push_str(
+            &self
+                .columns
+                .iter()
+                .map(|c| esc(c.label.clone()))
+                .collect::<Vec<_>>()
+                .join(" | "),
+        );
+        out.push_str(" |\n|");
+        for i in 0..self.columns.len() {
+            let numeric = !self.rows.is_empty()
+                && self
+                    .rows
+                    .iter()
+                    .all(|r| r.get(i).is_none_or(|c| c.is_numeric() || *c == Cell::Null));
+            out.push_str(if numeric { " ---: |" } else { " --- |" });
+        }
+        out.push('\n');
+        for row in &self.rows {
+            out.push_str("| ");
+            out.push_str(
+                &row.iter()
+                    .map(|c| esc(c.display()))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+            );
+            out.push_str(" |\n");
+        }
+        out
+    }
+
+    pub fn write_csv(&self, out: &mut dyn Write) -> Result<()> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(out);
+        w.write_record(self.columns.iter().map(|c| c.label.as_str()))?;
+        for row in &self.rows {
+            w.write_record(row.iter().map(Cell::display))?;
+        }
+        w.flush()?;
+        Ok(())
+    }
+
+    pub fn render(&self, format: Format, out: &mut dyn Write) -> Result<()> {
+        match format {
+            Format::Table => writeln!(out, "{}", self.to_table())?,
+            Format::Csv => self.write_csv(out)?,
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut *out, &self.to_json())?;
+                writeln!(out)?;
+            }
+            Format::Markdown => out.write_all(self.to_markdown().as_bytes())?,
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid() -> Grid {
+        let mut g = Grid::new(vec![
+            Column::new("name", "户主"),
+            Column::new("members", "人口数"),
+        ]);
+        g.push(vec![Cell::text("欧阳娜娜"), Cell::Int(3)]);
+        g.push(vec![Cell::text("O'Brien | x"), Cell::Int(12)]);
+        g
+    }
+
+    #[test]
+    fn table_lines_have_equal_display_width_with_chinese() {
+        let text = grid().to_table().to_string();
+        let widths: Vec<usize> = text
+            .lines()
+            .map(|l| l.chars().map(|c| if c > '\u{2E80}' { 2 } else { 1 }).sum())
+            .collect();
+        assert!(widths.windows(2).all(|w| w[0] == w[1]), "{text}");
+    }
+
+    #[test]
+    fn json_keeps_types_and_keys() {
+        assert_eq!(
+            grid().to_json().to_string(),
+            r#"[{"name":"欧阳娜娜","members":3},{"name":"O'Brien | x","members":12}]"#
+        );
+    }
+
+    #[test]
+    fn markdown_escapes_pipes_and_right_aligns_numbers() {
+        let md = grid().to_markdown();
+        assert!(md.contains("| --- | ---: |"), "{md}");
+        assert!(md.contains("O'Brien \\| x"), "{md}");
+    }
+
+    #[test]
+    fn numbers_round_in_json_as_shown() {
+        assert_eq!(Cell::Num(0.8612, 2).to_json().to_string(), "0.86");
+        assert_eq!(Cell::Num(0.8612, 2).display(), "0.86");
+    }
+}

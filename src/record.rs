@@ -1,0 +1,420 @@
+//! Turning raw text — a CSV row or the flags of `add`/`update` — into the
+//! values of one record, with every problem named by its field.
+
+use rusqlite::Connection;
+
+use crate::db::resolve::Resolver;
+use crate::db::store::{Value, position};
+use crate::lang::t;
+use crate::model::{Entity, Field, Kind, Ty, parse_choice};
+use crate::values::{self, Problem, format_date, normalize};
+
+/// One problem with one field of one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub value: String,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, value: impl Into<String>, problem: Problem) -> Self {
+        FieldError {
+            field,
+            value: value.into(),
+            problem,
+        }
+    }
+}
+
+impl FieldError {
+    /// `what is wrong (value)`, with the hint after a semicolon.
+    pub fn detail(&self) -> String {
+        let mut s = self.problem.message.clone();
+        if !self.value.is_empty() {
+            s.push_str(&format!(" ({})", self.value));
+        }
+        if let Some(hint) = &self.problem.hint {
+            s.push_str(&format!("; {hint}"));
+        }
+        s
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    /// `column: what is wrong (value); hint`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.detail())
+    }
+}
+
+/// Raw input aligned with `entity.fields`: `None` when the field was not
+/// given at all (no column, no flag), `Some("")` when given empty.
+pub type RawRow = Vec<Option<String>>;
+
+/// Parsed input aligned with `entity.fields`: `None` when not given,
+/// `Some(Value::Null)` when given empty (which clears an optional field).
+pub type Given = Vec<Option<Value>>;
+
+/// Parses one field's raw text. References are resolved through `resolver`.
+fn parse_field(
+    conn: &Connection,
+    resolver: &mut Resolver,
+    field: &Field,
+    raw: &str,
+    town: Option<&str>,
+) -> Result<Value, Problem> {
+    if let Some(err) = values::excel_error(raw.trim()) {
+        return Err(Problem::new(t(
+            &format!("spreadsheet error value {err}, not data"),
+            &format!("电子表格错误值 {err}，不是数据"),
+        ))
+        .with_hint(t(
+            "fix the formula in the spreadsheet or type the value",
+            "请修正表格中的公式或直接填写数值",
+        )));
+    }
+    let text_value = || -> String {
+        raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
+            .to_string()
+    };
+    match &field.ty {
+        Ty::Text => Ok(Value::Text(text_value())),
+        Ty::Code => {
+            let s = normalize(raw);
+            if s.contains(char::is_whitespace) {
+                return Err(Problem::new(t("a code has no spaces", "代码中不能有空格")));
+            }
+            if s.contains(['E', 'e'])
+                && s.contains('.')
+                && s.replace(['E', 'e', '.', '+'], "")
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+            {
+                return Err(Problem::new(t(
+                    "mangled by a spreadsheet into scientific notation",
+                    "被电子表格转成了科学计数法",
+                ))
+                .with_hint(t(
+                    "format the column as text before exporting",
+                    "请在导出前把该列设为“文本”格式",
+                )));
+            }
+            Ok(Value::Text(s))
+        }
+        Ty::Date => values::parse_date(raw).map(|d| Value::Text(format_date(d))),
+        Ty::Int { min, max } => values::parse_int(raw, *min, *max).map(Value::Int),
+        Ty::Flag => values::parse_flag(raw).map(|b| Value::Int(i64::from(b))),
+        Ty::Enum(choices) => {
+            let s = normalize(raw);
+            parse_choice(choices, &s)
+                .map(|c| Value::Text(c.code.to_string()))
+                .ok_or_else(|| {
+                    let en = choices
+                        .iter()
+                        .map(|c| c.code)
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let zh = choices.iter().map(|c| c.zh).collect::<Vec<_>>().join("、");
+                    Problem::new(t("not one of the allowed values", "不是允许的取值")).with_hint(t(
+                        &format!("use one of {en} (or {zh})"),
+                        &format!("可填：{zh}（或 {en}）"),
+                    ))
+                })
+        }
+        Ty::Ref(kind) => {
+            let s = normalize(raw);
+            resolver.resolve(conn, *kind, &s, town).map(Value::Text)
+        }
+        Ty::IdNumber => values::parse_id_number(raw).map(Value::Text),
+        Ty::Phone => values::parse_phone(raw).map(Value::Text),
+    }
+}
+
+/// Parses every given field of a row. A village named by name is looked up
+/// within the row's `town` when there is one.
+pub fn parse(
+    conn: &Connection,
+    resolver: &mut Resolver,
+    entity: &Entity,
+    raw: &RawRow,
+) -> Result<Given, Vec<FieldError>> {
+    let mut given: Given = vec![None; entity.fields.len()];
+    let mut errors = Vec::new();
+    // The town goes first: it narrows village names.
+    let town_at = entity.fields.iter().position(|f| f.name == "town");
+    let mut order: Vec<usize> = (0..entity.fields.len()).collect();
+    if let Some(i) = town_at {
+        order.retain(|&j| j != i);
+        order.insert(0, i);
+    }
+    let mut town_code: Option<String> = None;
+    for i in order {
+        let field = &entity.fields[i];
+        let Some(raw_value) = raw.get(i).and_then(|r| r.as_deref()) else {
+            continue;
+        };
+        if raw_value.trim().is_empty() && values::normalize(raw_value).is_empty() {
+            given[i] = Some(Value::Null);
+            continue;
+        }
+        let hint = match field.ty {
+            Ty::Ref(Kind::Village) => town_code.as_deref(),
+            _ => None,
+        };
+        match parse_field(conn, resolver, field, raw_value, hint) {
+            Ok(v) => {
+                if Some(i) == town_at {
+                    town_code = v.as_str().map(str::to_string);
+                }
+                given[i] = Some(v);
+            }
+            Err(problem) => errors.push(FieldError::new(field.name, raw_value.trim(), problem)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(given)
+    } else {
+        errors.sort_by_key(|e| entity.fields.iter().position(|f| f.name == e.field));
+        Err(errors)
+    }
+}
+
+/// The value a field takes when a new record leaves it out.
+fn default_for(entity: &Entity, field: &Field) -> Value {
+    match (entity.kind, field.name) {
+        (Kind::Village, "kind") => Value::Text("village".into()),
+        (Kind::Village, "poor_village") => Value::Int(0),
+        (Kind::Household, "attribute") => Value::Text("general".into()),
+        (Kind::Dispatch, "problems_found" | "problems_solved") => Value::Int(0),
+        _ => Value::Null,
+    }
+}
+
+/// The full stored record: given fields over `base` (the stored record when
+/// updating) or over the defaults (when adding). A field given empty takes
+/// its default on a new record.
+pub fn complete(entity: &Entity, given: &Given, base: Option<&[Value]>) -> Vec<Value> {
+    let mut out = Vec::with_capacity(entity.fields.len());
+    let mut stored_i = 0;
+    for (i, field) in entity.fields.iter().enumerate() {
+        if !field.stored {
+            continue;
+        }
+        let from_base = base.and_then(|b| b.get(stored_i)).cloned();
+        let v = match (given.get(i).cloned().flatten(), from_base) {
+            (Some(Value::Null), None) => default_for(entity, field),
+            (Some(v), _) => v,
+            (None, Some(b)) => b,
+            (None, None) => default_for(entity, field),
+        };
+        out.push(v);
+        stored_i += 1;
+    }
+    out
+}
+
+fn get<'a>(entity: &Entity, values: &'a [Value], name: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    position(entity, name)
+        .and_then(|i| values.get(i))
+        .unwrap_or(&NULL)
+}
+
+fn set(entity: &Entity, values: &mut [Value], name: &str, v: Value) {
+    if let Some(slot) = position(entity, name).and_then(|i| values.get_mut(i)) {
+        *slot = v;
+    }
+}
+
+fn date_order(
+    entity: &Entity,
+    values: &[Value],
+    earlier: &str,
+    later: &'static str,
+    errors: &mut Vec<FieldError>,
+) {
+    let (a, b) = (get(entity, values, earlier), get(entity, values, later));
+    if let (Some(a), Some(b)) = (a.as_str(), b.as_str())
+        && b < a
+    {
+        errors.push(FieldError::new(
+            later,
+            b,
+            Problem::new(t(
+                &format!("is before {earlier} ({a})"),
+                &format!("早于{earlier}（{a}）"),
+            )),
+        ));
+    }
+}
+
+/// Rules across fields, checked on the complete record. May also normalise
+/// the record (a post's town given only to place its village is dropped).
+pub fn check(conn: &Connection, entity: &Entity, values: &mut [Value]) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for field in entity.stored() {
+        if field.required && get(entity, values, field.name).is_null() {
+            errors.push(FieldError::new(
+                field.name,
+                "",
+                Problem::new(t("is required", "必填")),
+            ));
+        }
+    }
+    match entity.kind {
+        Kind::Village => {
+            let poor = get(entity, values, "poor_village").as_int() == Some(1);
+            if poor && get(entity, values, "registered_on").is_null() {
+                errors.push(FieldError::new(
+                    "registered_on",
+                    "",
+                    Problem::new(t(
+                        "a poor village needs the date it was registered",
+                        "贫困村须填写识别时间",
+                    )),
+                ));
+            }
+            if !poor {
+                for f in ["registered_on", "lifted_on"] {
+                    let v = get(entity, values, f);
+                    if !v.is_null() {
+                        errors.push(FieldError::new(
+                            f,
+                            v.to_text(),
+                            Problem::new(t(
+                                "only a poor village has this date",
+                                "只有贫困村才有此日期",
+                            ))
+                            .with_hint(t("set poor_village to yes", "请将“是否贫困村”设为“是”")),
+                        ));
+                    }
+                }
+            }
+            date_order(entity, values, "registered_on", "lifted_on", &mut errors);
+        }
+        Kind::Household => date_order(entity, values, "registered_on", "lifted_on", &mut errors),
+        Kind::Task => {
+            date_order(entity, values, "listed_on", "due_on", &mut errors);
+            date_order(entity, values, "listed_on", "done_on", &mut errors);
+            let village = get(entity, values, "village").clone();
+            let town = get(entity, values, "town").clone();
+            if let (Some(v), Some(town)) = (village.as_str(), town.as_str())
+                && let Some(actual) = town_of_village(conn, v)
+                && actual != town
+            {
+                errors.push(FieldError::new(
+                    "village",
+                    v,
+                    Problem::new(t(
+                        &format!("is in town {actual}, not {town}"),
+                        &format!("属于乡镇 {actual}，不是 {town}"),
+                    )),
+                ));
+            }
+        }
+        Kind::Post => {
+            date_order(entity, values, "started_on", "ended_on", &mut errors);
+            let village = get(entity, values, "village").clone();
+            let town = get(entity, values, "town").clone();
+            // A town given with a village only says where the village is.
+            if let (Some(v), Some(town)) = (village.as_str(), town.as_str()) {
+                match town_of_village(conn, v) {
+                    Some(actual) if actual == town => set(entity, values, "town", Value::Null),
+                    _ => errors.push(FieldError::new(
+                        "village",
+                        v,
+                        Problem::new(t(
+                            &format!("is not in town {town}"),
+                            &format!("不属于乡镇 {town}"),
+                        )),
+                    )),
+                }
+            }
+            let places = ["town", "village", "task"]
+                .iter()
+                .filter(|f| !get(entity, values, f).is_null())
+                .count();
+            let role = get(entity, values, "role")
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            if places != 1 && errors.is_empty() {
+                errors.push(FieldError::new(
+                    "village",
+                    "",
+                    Problem::new(t(
+                        "a post is held at exactly one place: a town, a village or a task",
+                        "任职地点须且只能是一个：乡镇、村或任务",
+                    )),
+                ));
+            } else if (role == "commando") == get(entity, values, "task").is_null() {
+                errors.push(FieldError::new(
+                    "task",
+                    "",
+                    Problem::new(t(
+                        "commando posts, and only they, are placed on a task",
+                        "突击队员（且只有突击队员）任职于挂牌任务",
+                    )),
+                ));
+            }
+        }
+        Kind::Visit => {
+            let places = ["village", "household"]
+                .iter()
+                .filter(|f| !get(entity, values, f).is_null())
+                .count();
+            if places != 1 {
+                errors.push(FieldError::new(
+                    "household",
+                    "",
+                    Problem::new(t(
+                        "a visit is to exactly one village or one household",
+                        "走访对象须且只能是一个村或一户",
+                    )),
+                ));
+            }
+        }
+        _ => {}
+    }
+    errors
+}
+
+fn town_of_village(conn: &Connection, village: &str) -> Option<String> {
+    conn.prepare_cached("SELECT town FROM villages WHERE code = ?1")
+        .and_then(|mut s| s.query_row([village], |r| r.get(0)))
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::HOUSEHOLD;
+
+    #[test]
+    fn field_error_reads_like_the_contract() {
+        let e = FieldError::new(
+            "id_number",
+            "110105194912310021",
+            Problem::new("check digit should be X").with_hint("check it"),
+        );
+        assert_eq!(
+            e.to_string(),
+            "id_number: check digit should be X (110105194912310021); check it"
+        );
+    }
+
+    #[test]
+    fn complete_fills_defaults_and_keeps_base() {
+        let mut given: Given = vec![None; HOUSEHOLD.fields.len()];
+        given[0] = Some(Value::Text("H1".into()));
+        let fresh = complete(&HOUSEHOLD, &given, None);
+        assert_eq!(fresh[0], Value::Text("H1".into()));
+        let attr = position(&HOUSEHOLD, "attribute").unwrap();
+        assert_eq!(fresh[attr], Value::Text("general".into()));
+        let mut base = fresh.clone();
+        base[attr] = Value::Text("low_income".into());
+        let updated = complete(&HOUSEHOLD, &given, Some(&base));
+        assert_eq!(updated[attr], Value::Text("low_income".into()));
+    }
+}

@@ -1,0 +1,10 @@
+//! `fupin import`.
+
+use crate::common::TestEnv;
+
+#[test]
+fn refuses_a_missing_database() {
+    let env = TestEnv::empty();
+    let err = env.fails(&["import"], 2);
+    assert!(!err.is_empty());
+}
