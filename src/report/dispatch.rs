@@ -244,11 +244,23 @@ impl Report for Dispatch {
             t(
                 &format!(
                     "Listed {}: done {}, open {}, OVERDUE {}, NOT DISPATCHED {} (dispatched {} of {} open)",
-                    tot.listed, tot.done, tot.open, tot.overdue, tot.not_dispatched, dispatched, tot.open
+                    tot.listed,
+                    tot.done,
+                    tot.open,
+                    tot.overdue,
+                    tot.not_dispatched,
+                    dispatched,
+                    tot.open
                 ),
                 &format!(
                     "挂牌 {} 项：已完成 {}，推进中 {}，逾期 {}，未调度 {}（推进中已调度 {}/{}）",
-                    tot.listed, tot.done, tot.open, tot.overdue, tot.not_dispatched, dispatched, tot.open
+                    tot.listed,
+                    tot.done,
+                    tot.open,
+                    tot.overdue,
+                    tot.not_dispatched,
+                    dispatched,
+                    tot.open
                 ),
             ),
             if tot.overdue + tot.not_dispatched > 0 {

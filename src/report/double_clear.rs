@@ -135,14 +135,16 @@ struct Village {
 /// Counts per village on `as_of`, every village included.
 fn villages(conn: &Connection, as_of: &str, year_start: &str) -> Result<Vec<Village>> {
     // Households first: one pass over the covering index, grouped by village.
+    // Every SUM is over a CASE with an ELSE, so a village whose households
+    // were never lifted gives 0, not NULL.
     let mut by_village: HashMap<String, Figures> = HashMap::new();
     let mut stmt = conn.prepare(
         "SELECT village,
                 count(*),
                 sum(members),
-                sum(lifted_on IS NULL OR lifted_on > ?1),
+                sum(CASE WHEN lifted_on IS NULL OR lifted_on > ?1 THEN 1 ELSE 0 END),
                 sum(CASE WHEN lifted_on IS NULL OR lifted_on > ?1 THEN members ELSE 0 END),
-                sum(lifted_on BETWEEN ?2 AND ?1),
+                sum(CASE WHEN lifted_on BETWEEN ?2 AND ?1 THEN 1 ELSE 0 END),
                 sum(CASE WHEN lifted_on BETWEEN ?2 AND ?1 THEN members ELSE 0 END)
          FROM households
          WHERE registered_on <= ?1

@@ -122,10 +122,7 @@ fn headings(sheet: &Sheet) -> String {
                     .iter()
                     .take_while(|c| c.group.as_ref() == Some(g))
                     .count();
-                top.push_str(&format!(
-                    "<th colspan=\"{span}\">{}</th>",
-                    escape(g)
-                ));
+                top.push_str(&format!("<th colspan=\"{span}\">{}</th>", escape(g)));
                 for c in &cols[i..i + span] {
                     bottom.push_str(&format!("<th>{}</th>", escape(&c.label)));
                 }

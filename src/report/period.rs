@@ -54,7 +54,7 @@ impl Period {
 
     /// The block holding `date`.
     pub fn holding(date: NaiveDate) -> Result<Period> {
-        Period::block(date.year(), (date.month() + 1) / 2)
+        Period::block(date.year(), date.month().div_ceil(2))
     }
 
     /// Any range of days, both ends included.
@@ -121,15 +121,11 @@ impl Period {
     pub fn line(&self) -> String {
         let range = t(
             &format!("Period: {} to {}", long_date(self.from), long_date(self.to)),
-            &format!(
-                "统计期间：{}至{}",
-                long_date(self.from),
-                long_date(self.to)
-            ),
+            &format!("统计期间：{}至{}", long_date(self.from), long_date(self.to)),
         );
         match &self.id {
             Some(id) => {
-                let block = (self.from.month() + 1) / 2;
+                let block = self.from.month().div_ceil(2);
                 format!(
                     "{range}{}",
                     t(

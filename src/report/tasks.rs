@@ -139,16 +139,19 @@ impl Report for Board {
         let open = self.tasks.len();
         let total = vec![
             Value::text(t("Total", "合计")),
-            Value::text(t(&format!("{open} open"), &format!("未完成 {open} 项"))),
-            Value::empty(),
-            Value::empty(),
-            Value::empty(),
-            Value::empty(),
-            Value::empty(),
             Value::marked(
-                t(&format!("{overdue} overdue"), &format!("逾期 {overdue} 项")),
+                t(
+                    &format!("{open} open, {overdue} overdue"),
+                    &format!("未完成 {open} 项，逾期 {overdue} 项"),
+                ),
                 if overdue > 0 { Mark::Bad } else { Mark::Plain },
             ),
+            Value::empty(),
+            Value::empty(),
+            Value::empty(),
+            Value::empty(),
+            Value::empty(),
+            Value::empty(),
         ];
         let verdict = (
             t(
