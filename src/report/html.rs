@@ -32,6 +32,11 @@ table.report { width: 100%; border-collapse: collapse; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 th, td { border: 0.75pt solid #000; padding: 2pt 4pt; vertical-align: middle; }
+td { white-space: nowrap; }
+td.wrap { white-space: normal; word-break: keep-all; }
+td.wide { word-break: normal; }
+td.wide div { min-width: 11em; }
+tbody tr.total td { white-space: normal; }
 thead th { font-weight: bold; text-align: center; background: #eee; }
 thead tr.title th, thead tr.meta th, thead tr.verdict th {
   border: none; background: none; padding: 0 0 3pt 0;
@@ -44,7 +49,7 @@ thead tr.title th { font-size: 17pt; letter-spacing: 0.5pt; padding-bottom: 6pt;
 }
 .verdict-box.bad { color: #b00000; border-color: #b00000; }
 .verdict-box.good { color: #006100; border-color: #006100; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.bad { font-weight: bold; color: #b00000; }
 td.good { color: #006100; }
 tbody tr.total td { font-weight: bold; border-top: 1.5pt double #000; }
@@ -69,26 +74,47 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-fn class(v: &Value) -> &'static str {
-    let numeric = matches!(v.cell, Cell::Int(_) | Cell::Num(..));
-    match (numeric, v.mark) {
-        (true, Mark::Bad) => " class=\"num bad\"",
-        (true, Mark::Good) => " class=\"num good\"",
-        (true, Mark::Plain) => " class=\"num\"",
-        (false, Mark::Bad) => " class=\"bad\"",
-        (false, Mark::Good) => " class=\"good\"",
-        (false, Mark::Plain) => "",
+/// Columns of free text (names, task titles) may wrap, names only at spaces
+/// and punctuation; every other cell (codes, dates, numbers, flags) stays on
+/// one line. Without this a browser may squeeze a short Chinese column to
+/// one character per line, since Chinese may break between any two
+/// characters.
+const WRAPPING: &[&str] = &["name", "title", "team", "village", "place"];
+
+fn class(v: &Value, key: &str) -> String {
+    let mut classes = Vec::new();
+    if matches!(v.cell, Cell::Int(_) | Cell::Num(..)) {
+        classes.push("num");
+    }
+    if WRAPPING.contains(&key) {
+        classes.push("wrap");
+    }
+    if key == "title" {
+        classes.push("wide");
+    }
+    match v.mark {
+        Mark::Bad => classes.push("bad"),
+        Mark::Good => classes.push("good"),
+        Mark::Plain => {}
+    }
+    if classes.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"{}\"", classes.join(" "))
     }
 }
 
-fn row(out: &mut String, cells: &[Value], class_attr: &str) {
+fn row(out: &mut String, sheet: &Sheet, cells: &[Value], class_attr: &str) {
     out.push_str(&format!("<tr{class_attr}>"));
-    for v in cells {
-        out.push_str(&format!(
-            "<td{}>{}</td>",
-            class(v),
-            escape(&v.cell.display())
-        ));
+    for (v, col) in cells.iter().zip(&sheet.columns) {
+        let text = escape(&v.cell.display());
+        // A table cell ignores min-width; a block inside it does not.
+        let content = if col.key == "title" {
+            format!("<div>{text}</div>")
+        } else {
+            text
+        };
+        out.push_str(&format!("<td{}>{content}</td>", class(v, col.key)));
     }
     out.push_str("</tr>\n");
 }
@@ -184,10 +210,10 @@ pub fn page(sheet: &Sheet) -> String {
     out.push_str(&headings(sheet));
     out.push_str("</thead>\n<tbody>\n");
     for r in &sheet.rows {
-        row(&mut out, r, "");
+        row(&mut out, sheet, r, "");
     }
     if let Some(total) = &sheet.total {
-        row(&mut out, total, " class=\"total\"");
+        row(&mut out, sheet, total, " class=\"total\"");
     }
     if sheet.rows.is_empty() && sheet.total.is_none() {
         out.push_str(&format!(
