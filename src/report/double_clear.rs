@@ -98,7 +98,7 @@ struct FiguresJson {
 #[derive(Serialize)]
 struct GroupJson<'a> {
     key: Option<&'a str>,
-    name: &'a str,
+    name: String,
     #[serde(flatten)]
     figures: FiguresJson,
     double_clear: bool,
@@ -108,7 +108,7 @@ struct GroupJson<'a> {
 #[derive(Debug, Clone)]
 pub struct Group {
     /// The code of the zone, town or village (the county's division code);
-    /// `None` for the towns that belong to no zone.
+    /// `None` for the towns that belong to no zone (see [`group_name`]).
     pub key: Option<String>,
     pub name: String,
     /// The town of a village, shown beside it.
@@ -209,9 +209,19 @@ pub fn zones(conn: &Connection) -> Result<Vec<(String, String)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The name of the group holding the towns of no zone.
+/// The name of the group holding the towns of no zone, in the current
+/// language: looked up when rendering, so JSON gets the English one.
 pub fn no_zone() -> String {
     t("(no battle zone)", "（未划入作战区）")
+}
+
+/// A row's name as printed: its record's name, or for the towns of no
+/// zone (no key) a label.
+pub fn group_name(key: Option<&str>, name: &str) -> String {
+    match key {
+        Some(_) => name.to_string(),
+        None => no_zone(),
+    }
 }
 
 pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<DoubleClear> {
@@ -280,7 +290,7 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<DoubleClear>
             if let Some(figures) = per_zone.remove(&None) {
                 groups.push(Group {
                     key: None,
-                    name: no_zone(),
+                    name: String::new(),
                     town: None,
                     figures,
                 });
@@ -304,7 +314,7 @@ impl Report for DoubleClear {
             .iter()
             .map(|g| GroupJson {
                 key: g.key.as_deref(),
-                name: &g.name,
+                name: group_name(g.key.as_deref(), &g.name),
                 figures: g.figures.to_json(),
                 double_clear: g.figures.double_clear(),
             })
@@ -384,7 +394,10 @@ impl Report for DoubleClear {
         };
         let rows = groups
             .iter()
-            .map(|g| row(g.key.as_deref(), g.town.as_deref(), &g.name, &g.figures))
+            .map(|g| {
+                let name = group_name(g.key.as_deref(), &g.name);
+                row(g.key.as_deref(), g.town.as_deref(), &name, &g.figures)
+            })
             .collect();
         let total_key = (self.by == By::County).then_some(self.county.0.as_str());
         let total = row(total_key, None, &t("Total", "合计"), &self.totals);

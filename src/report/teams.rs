@@ -16,7 +16,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 
-use super::double_clear::{no_zone, zones};
+use super::double_clear::{group_name, zones};
 use super::sheet::{Col, Mark, Sheet, Value, as_of_line};
 use super::{By, PageOpts, Report, heading, percent};
 use crate::lang::t;
@@ -33,14 +33,21 @@ pub struct Figures {
     pub yijiantiao_percent: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Group {
+    /// Code of the zone, town or village; `None` for the towns of no zone.
     pub key: Option<String>,
     pub name: String,
-    #[serde(skip)]
     pub town: Option<String>,
-    #[serde(flatten)]
     pub figures: Figures,
+}
+
+#[derive(Serialize)]
+struct GroupJson<'a> {
+    key: Option<&'a str>,
+    name: String,
+    #[serde(flatten)]
+    figures: &'a Figures,
 }
 
 #[derive(Debug, Clone)]
@@ -164,7 +171,7 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<Teams> {
             for (code, _, zone) in &towns {
                 let g = match zone.as_ref().and_then(|z| zone_group.get(z)) {
                     Some(g) => *g,
-                    None => *lost.get_or_insert_with(|| group(None, no_zone(), None)),
+                    None => *lost.get_or_insert_with(|| group(None, String::new(), None)),
                 };
                 town_group.insert(code.as_str(), g);
             }
@@ -248,9 +255,18 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<Teams> {
 
 impl Report for Teams {
     fn json(&self) -> Json {
+        let groups: Vec<GroupJson> = self
+            .groups
+            .iter()
+            .map(|g| GroupJson {
+                key: g.key.as_deref(),
+                name: group_name(g.key.as_deref(), &g.name),
+                figures: &g.figures,
+            })
+            .collect();
         json!({
             "as_of": format_date(self.as_of),
-            "groups": self.groups,
+            "groups": groups,
             "totals": self.totals,
         })
     }
@@ -309,7 +325,10 @@ impl Report for Teams {
         };
         let rows = groups
             .iter()
-            .map(|g| row(g.key.as_deref(), g.town.as_deref(), &g.name, &g.figures))
+            .map(|g| {
+                let name = group_name(g.key.as_deref(), &g.name);
+                row(g.key.as_deref(), g.town.as_deref(), &name, &g.figures)
+            })
             .collect();
         let total_key = (self.by == By::County).then_some(self.county.0.as_str());
         let total = row(total_key, None, &t("Total", "合计"), &self.totals);

@@ -279,3 +279,17 @@ fn the_printed_form_flags_what_is_behind() {
     let k2 = out.lines().find(|l| l.contains("K2")).expect("K2 row");
     assert!(k2.contains("逾期、未调度"), "{k2}");
 }
+
+#[test]
+fn without_a_period_it_is_the_block_holding_today() {
+    use chrono::Datelike;
+    let env = county();
+    let today = chrono::Local::now().date_naive();
+    let got = json(&env, &["report", "dispatch"]);
+    let id = format!("{}{:02}B", today.year(), today.month().div_ceil(2));
+    assert_eq!(got["period"]["id"], id.as_str());
+    let from = got["period"]["from"].as_str().unwrap_or("");
+    let to = got["period"]["to"].as_str().unwrap_or("");
+    let today = today.format("%Y-%m-%d").to_string();
+    assert!(from <= today.as_str() && today.as_str() <= to, "{got}");
+}

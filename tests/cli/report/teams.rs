@@ -240,4 +240,15 @@ fn what_the_rules_mean_on_two_dates() {
     );
     let got = json(&env, &["report", "teams", "--as-of", "2020-07-01"]);
     assert_eq!(got["totals"]["yijiantiao"], 1, "C2 left the secretary post");
+    let zh = json(
+        &env,
+        &[
+            "--lang", "zh", "report", "teams", "--as-of", "2020", "--by", "zone",
+        ],
+    );
+    let en = json(
+        &env,
+        &["report", "teams", "--as-of", "2020", "--by", "zone"],
+    );
+    assert_eq!(zh, en, "JSON does not depend on the language");
 }
