@@ -277,7 +277,7 @@ impl Report for Teams {
         if self.by == By::Village {
             columns.push(Col::new("town", t("Town", "乡镇")));
         }
-        let yjt = t("One person as secretary and director", "一肩挑");
+        let yjt = t("Yijiantiao 一肩挑", "一肩挑");
         columns.extend([
             Col::new("name", self.by.label()),
             Col::new("villages", t("Villages", "行政村（个）")),
