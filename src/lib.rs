@@ -8,4 +8,5 @@ pub mod model;
 pub mod output;
 pub mod present;
 pub mod record;
+pub mod report;
 pub mod values;

@@ -1,16 +1,160 @@
-//! `fupin report`.
+//! `fupin report`: turns flags into a report's inputs, builds it and writes
+//! it to stdout or `-o FILE`. The reports themselves live in `crate::report`.
 
-use anyhow::{Result, bail};
-use clap::Subcommand;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
 
 use super::Ctx;
+use super::records::{as_of, choice_arg, date_arg};
+use crate::model::TASK_LEVELS;
+use crate::report::period::Period;
+use crate::report::{self, By, PageOpts, Report, ReportFormat};
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCmd {
-    /// "Double clear" (双清零) status as of a date
-    DoubleClear,
+    /// "Double clear" (双清零): poor villages and households remaining on a date
+    DoubleClear(DoubleClearArgs),
+    /// Bimonthly dispatch (调度) summary of the listed tasks
+    Dispatch(DispatchArgs),
+    /// Work teams, first secretaries, information officers and 一肩挑
+    Teams(TeamsArgs),
+    /// Listed tasks still open on a date, with days overdue
+    Tasks(TasksArgs),
 }
 
-pub fn run(_ctx: &Ctx, _cmd: ReportCmd) -> Result<u8> {
-    bail!("reports are not available yet")
+/// How and where a report is written.
+#[derive(Debug, Args)]
+pub struct OutputOpts {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// Write to FILE instead of the terminal
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Reporting unit 填报单位 in the title block (default: the county's
+    /// poverty-alleviation office)
+    #[arg(long, value_name = "TEXT")]
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoubleClearArgs {
+    /// Cut-off date (default: today); a bare year means its last day
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// One row per county, battle zone, town or village
+    #[arg(long, value_enum, default_value_t = By::Town)]
+    pub by: By,
+    #[command(flatten)]
+    pub out: OutputOpts,
+}
+
+#[derive(Debug, Args)]
+pub struct DispatchArgs {
+    /// Two-month block: YYYY-MM (the block holding that month) or YYYYNNB
+    /// (block 01–06); default: the block holding today
+    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
+    pub period: Option<String>,
+    /// First day of a custom period (with --to)
+    #[arg(long, value_name = "DATE", requires = "to")]
+    pub from: Option<String>,
+    /// Last day of a custom period (with --from)
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
+    #[command(flatten)]
+    pub out: OutputOpts,
+}
+
+#[derive(Debug, Args)]
+pub struct TeamsArgs {
+    /// Date the posts are counted on (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// One row per county, battle zone (its towns together), town or village
+    #[arg(long, value_enum, default_value_t = By::Town)]
+    pub by: By,
+    #[command(flatten)]
+    pub out: OutputOpts,
+}
+
+#[derive(Debug, Args)]
+pub struct TasksArgs {
+    /// Date the board shows (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Only tasks listed at this level: county (县级) or town (乡镇级)
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<String>,
+    #[command(flatten)]
+    pub out: OutputOpts,
+}
+
+fn date(iso: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(iso, "%Y-%m-%d").with_context(|| format!("bad date {iso}"))
+}
+
+pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
+    // Flags are checked before the file is opened, so a typo in a date is
+    // reported as such even without a database.
+    match cmd {
+        ReportCmd::DoubleClear(a) => {
+            let day = date(&as_of(a.as_of.as_deref())?)?;
+            let conn = ctx.open()?;
+            let r = report::double_clear::build(&conn, day, a.by)?;
+            emit(&r, &a.out)
+        }
+        ReportCmd::Dispatch(a) => {
+            let period = match (&a.period, &a.from, &a.to) {
+                (Some(p), _, _) => Period::parse(p)?,
+                (None, Some(from), Some(to)) => {
+                    Period::custom(date(&date_arg("from", from)?)?, date(&date_arg("to", to)?)?)?
+                }
+                _ => Period::holding(date(&super::records::today())?)?,
+            };
+            let conn = ctx.open()?;
+            let r = report::dispatch::build(&conn, period)?;
+            emit(&r, &a.out)
+        }
+        ReportCmd::Teams(a) => {
+            let day = date(&as_of(a.as_of.as_deref())?)?;
+            let conn = ctx.open()?;
+            let r = report::teams::build(&conn, day, a.by)?;
+            emit(&r, &a.out)
+        }
+        ReportCmd::Tasks(a) => {
+            let day = date(&as_of(a.as_of.as_deref())?)?;
+            let level = a
+                .level
+                .as_deref()
+                .map(|l| choice_arg("level", TASK_LEVELS, l))
+                .transpose()?;
+            let conn = ctx.open()?;
+            let r = report::tasks::build(&conn, day, level)?;
+            emit(&r, &a.out)
+        }
+    }
+}
+
+/// Renders in full before writing, so a failure leaves no half-written file.
+fn emit(report: &dyn Report, out: &OutputOpts) -> Result<u8> {
+    let opts = PageOpts {
+        unit: out.unit.clone(),
+    };
+    let mut buf = Vec::new();
+    report::render(report, out.format, &opts, &mut buf)?;
+    match &out.output {
+        Some(path) => std::fs::write(path, &buf)
+            .with_context(|| format!("failed to write {}", path.display()))?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            lock.write_all(&buf)?;
+            lock.flush()?;
+        }
+    }
+    Ok(0)
 }

@@ -1,0 +1,333 @@
+//! The bimonthly dispatch (调度) summary: every listed task, county-level
+//! first, with its meetings in the period, latest progress and the flags the
+//! leadership acts on (overdue, not dispatched).
+
+use anyhow::{Context, Result};
+use rusqlite::Connection;
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+
+use super::period::Period;
+use super::sheet::{Col, Mark, Sheet, Value};
+use super::{PageOpts, Report, heading};
+use crate::lang::t;
+use crate::model::{TASK_LEVELS, choice_label};
+use crate::values::format_date;
+
+/// A task's standing at the end of the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Done,
+    Overdue,
+    Open,
+}
+
+impl Status {
+    /// SPEC §2: done when done on or before the day; overdue when not done
+    /// and due before it.
+    pub fn on(day: &str, due_on: Option<&str>, done_on: Option<&str>) -> Status {
+        match (due_on, done_on) {
+            (_, Some(done)) if done <= day => Status::Done,
+            (Some(due), _) if due < day => Status::Overdue,
+            _ => Status::Open,
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            Status::Done => t("done", "已完成"),
+            Status::Overdue => t("overdue", "逾期"),
+            Status::Open => t("open", "推进中"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskRow {
+    pub code: String,
+    pub title: String,
+    pub level: String,
+    /// The village's code.
+    pub village: Option<String>,
+    /// The leader's cadre code.
+    pub leader: Option<String>,
+    pub team: Option<String>,
+    /// Dispatch meetings held inside the period.
+    pub dispatches: i64,
+    /// Progress at the last meeting on or before the period's end.
+    pub progress: Option<i64>,
+    pub problems_found: i64,
+    pub problems_solved: i64,
+    pub due_on: Option<String>,
+    pub status: Status,
+    pub overdue: bool,
+    pub not_dispatched: bool,
+    #[serde(skip)]
+    pub village_name: Option<String>,
+    #[serde(skip)]
+    pub town_name: Option<String>,
+    #[serde(skip)]
+    pub leader_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub listed: i64,
+    pub done: i64,
+    pub open: i64,
+    pub overdue: i64,
+    pub not_dispatched: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dispatch {
+    pub county: (String, String),
+    pub period: Period,
+    pub tasks: Vec<TaskRow>,
+    pub totals: Totals,
+}
+
+pub fn build(conn: &Connection, period: Period) -> Result<Dispatch> {
+    let county = super::county(conn)?;
+    let (tasks, totals) = read(conn, &format_date(period.from), &format_date(period.to))
+        .context("failed to read the listed tasks")?;
+    Ok(Dispatch {
+        county,
+        period,
+        tasks,
+        totals,
+    })
+}
+
+/// The tasks listed by `to`, with their dispatches between `from` and `to`.
+fn read(conn: &Connection, from: &str, to: &str) -> Result<(Vec<TaskRow>, Totals)> {
+    let mut stmt = conn.prepare(
+        "SELECT t.code, t.title, t.level, t.village, v.name, w.name, t.leader, c.name, t.team,
+                t.due_on, t.done_on,
+                coalesce(p.n, 0), coalesce(p.found, 0), coalesce(p.solved, 0),
+                (SELECT d.progress FROM dispatches d
+                  WHERE d.task = t.code AND d.held_on <= ?2
+                  ORDER BY d.held_on DESC LIMIT 1)
+         FROM tasks t
+         LEFT JOIN villages v ON v.code = t.village
+         LEFT JOIN towns w ON w.code = t.town
+         LEFT JOIN cadres c ON c.code = t.leader
+         LEFT JOIN (SELECT task, count(*) AS n, sum(problems_found) AS found,
+                           sum(problems_solved) AS solved
+                      FROM dispatches WHERE held_on BETWEEN ?1 AND ?2
+                     GROUP BY task) p ON p.task = t.code
+         WHERE t.listed_on <= ?2
+         ORDER BY t.level <> 'county', t.code",
+    )?;
+    let mut rows = stmt.query((from, to))?;
+    let mut tasks = Vec::new();
+    let mut totals = Totals::default();
+    while let Some(r) = rows.next()? {
+        let due_on: Option<String> = r.get(9)?;
+        let done_on: Option<String> = r.get(10)?;
+        let dispatches: i64 = r.get(11)?;
+        let status = Status::on(to, due_on.as_deref(), done_on.as_deref());
+        let open = status != Status::Done;
+        let row = TaskRow {
+            code: r.get(0)?,
+            title: r.get(1)?,
+            level: r.get(2)?,
+            village: r.get(3)?,
+            village_name: r.get(4)?,
+            town_name: r.get(5)?,
+            leader: r.get(6)?,
+            leader_name: r.get(7)?,
+            team: r.get(8)?,
+            dispatches,
+            progress: r.get(14)?,
+            problems_found: r.get(12)?,
+            problems_solved: r.get(13)?,
+            due_on,
+            status,
+            overdue: status == Status::Overdue,
+            not_dispatched: open && dispatches == 0,
+        };
+        totals.listed += 1;
+        totals.done += i64::from(!open);
+        totals.open += i64::from(open);
+        totals.overdue += i64::from(row.overdue);
+        totals.not_dispatched += i64::from(row.not_dispatched);
+        tasks.push(row);
+    }
+    Ok((tasks, totals))
+}
+
+impl Report for Dispatch {
+    fn json(&self) -> Json {
+        json!({
+            "period": {
+                "id": self.period.id,
+                "from": format_date(self.period.from),
+                "to": format_date(self.period.to),
+            },
+            "tasks": self.tasks,
+            "totals": self.totals,
+        })
+    }
+
+    fn sheet(&self, opts: &PageOpts) -> Sheet {
+        let county = &self.county.1;
+        let problems = t("Problems", "问题（个）");
+        let columns = vec![
+            Col::new("code", t("Code", "任务编号")),
+            Col::new("title", t("Task", "督战任务")),
+            Col::new("level", t("Level", "挂牌级别")),
+            Col::new("village", t("Village", "行政村")),
+            Col::new("leader", t("Leader", "挂牌领导")),
+            Col::new("team", t("Commando team", "突击队")),
+            Col::new("dispatches", t("Dispatches", "本期调度（次）")),
+            Col::new("progress", t("Progress (%)", "最新进度（%）")),
+            Col::grouped("problems_found", &problems, t("found", "发现")),
+            Col::grouped("problems_solved", &problems, t("solved", "解决")),
+            Col::new("due_on", t("Due", "完成时限")),
+            Col::new("status", t("Status", "期末状态")),
+            Col::new("flags", t("Flags", "预警")),
+        ];
+        let rows = self
+            .tasks
+            .iter()
+            .map(|task| {
+                let village = match (&task.village_name, &task.town_name) {
+                    (Some(v), _) => Some(v.clone()),
+                    // A town-wide task: name the town so the row is placed.
+                    (None, Some(town)) => Some(town.clone()),
+                    (None, None) => None,
+                };
+                vec![
+                    Value::text(&task.code),
+                    Value::text(&task.title),
+                    Value::text(choice_label(TASK_LEVELS, &task.level)),
+                    Value::opt(village),
+                    Value::opt(task.leader_name.clone().or(task.leader.clone())),
+                    Value::opt(task.team.clone()),
+                    Value::int(task.dispatches),
+                    Value::opt_int(task.progress),
+                    Value::int(task.problems_found),
+                    Value::int(task.problems_solved),
+                    Value::opt(task.due_on.clone()),
+                    status_cell(task.status),
+                    flags_cell(task.overdue, task.not_dispatched),
+                ]
+            })
+            .collect();
+        let sum = |f: fn(&TaskRow) -> i64| self.tasks.iter().map(f).sum::<i64>();
+        let tot = &self.totals;
+        let total = vec![
+            Value::text(t("Total", "合计")),
+            Value::text(t(
+                &format!("{} listed", tot.listed),
+                &format!("挂牌 {} 项", tot.listed),
+            )),
+            Value::empty(),
+            Value::empty(),
+            Value::empty(),
+            Value::empty(),
+            Value::int(sum(|t| t.dispatches)),
+            Value::empty(),
+            Value::int(sum(|t| t.problems_found)),
+            Value::int(sum(|t| t.problems_solved)),
+            Value::empty(),
+            Value::text(t(
+                &format!("{} done, {} open", tot.done, tot.open),
+                &format!("完成 {}，推进中 {}", tot.done, tot.open),
+            )),
+            flags_total(tot),
+        ];
+        let dispatched = tot.open - tot.not_dispatched;
+        let verdict = (
+            t(
+                &format!(
+                    "Listed {}: done {}, open {}, OVERDUE {}, NOT DISPATCHED {} (dispatched {} of {} open)",
+                    tot.listed,
+                    tot.done,
+                    tot.open,
+                    tot.overdue,
+                    tot.not_dispatched,
+                    dispatched,
+                    tot.open
+                ),
+                &format!(
+                    "挂牌 {} 项：已完成 {}，推进中 {}，逾期 {}，未调度 {}（推进中已调度 {}/{}）",
+                    tot.listed,
+                    tot.done,
+                    tot.open,
+                    tot.overdue,
+                    tot.not_dispatched,
+                    dispatched,
+                    tot.open
+                ),
+            ),
+            if tot.overdue + tot.not_dispatched > 0 {
+                Mark::Bad
+            } else {
+                Mark::Good
+            },
+        );
+        Sheet {
+            heading: heading(
+                county,
+                t(
+                    &format!("{county} — Listed Tasks: Dispatch Summary"),
+                    &format!("{county}挂牌督战任务调度情况表"),
+                ),
+                self.period.line(),
+                opts,
+            ),
+            verdict: Some(verdict),
+            columns,
+            rows,
+            total: Some(total),
+            notes: vec![t(
+                "Note: a task is listed when listed on or before the period's last day; progress is that of the last dispatch on or before it; OVERDUE = not done and due before the last day; NOT DISPATCHED = not done and no dispatch in the period.",
+                "注：统计期末日前（含）挂牌的任务均列入；进度取期末日前（含）最近一次调度；逾期指期末未完成且已过完成时限；未调度指期末未完成且本期无调度记录。",
+            )],
+            landscape: true,
+        }
+    }
+}
+
+fn status_cell(status: Status) -> Value {
+    let mark = match status {
+        Status::Done => Mark::Good,
+        Status::Overdue => Mark::Bad,
+        Status::Open => Mark::Plain,
+    };
+    Value::marked(status.label(), mark)
+}
+
+fn flags_cell(overdue: bool, not_dispatched: bool) -> Value {
+    let mut flags = Vec::new();
+    if overdue {
+        flags.push(t("OVERDUE", "逾期"));
+    }
+    if not_dispatched {
+        flags.push(t("NOT DISPATCHED", "未调度"));
+    }
+    if flags.is_empty() {
+        Value::empty()
+    } else {
+        Value::marked(flags.join(t(", ", "、").as_str()), Mark::Bad)
+    }
+}
+
+fn flags_total(tot: &Totals) -> Value {
+    let text = t(
+        &format!(
+            "overdue {}, not dispatched {}",
+            tot.overdue, tot.not_dispatched
+        ),
+        &format!("逾期 {}，未调度 {}", tot.overdue, tot.not_dispatched),
+    );
+    let mark = if tot.overdue + tot.not_dispatched > 0 {
+        Mark::Bad
+    } else {
+        Mark::Plain
+    };
+    Value::marked(text, mark)
+}

@@ -1,0 +1,217 @@
+//! Reporting periods of the dispatch report: the six fixed two-month blocks
+//! of a year (Jan–Feb … Nov–Dec), or any range of days.
+
+use anyhow::{Result, bail};
+use chrono::{Datelike, NaiveDate};
+
+use crate::lang::t;
+use crate::values;
+
+use super::sheet::long_date;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// The DHIS2-style id of a block, `202002B`; `None` for a custom range.
+    pub id: Option<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// Block `block` (1–6) of `year`.
+    pub fn block(year: i32, block: u32) -> Result<Period> {
+        if !(1..=6).contains(&block) {
+            bail!(
+                "{}",
+                t(
+                    &format!(
+                        "--period: block {block:02} does not exist; a year has six two-month blocks, 01 (Jan–Feb) to 06 (Nov–Dec)"
+                    ),
+                    &format!(
+                        "--period：没有第 {block:02} 期；每年分 6 期，01（1—2月）至 06（11—12月）"
+                    ),
+                )
+            );
+        }
+        let first_month = 2 * block - 1;
+        let (Some(from), Some(next)) = (
+            NaiveDate::from_ymd_opt(year, first_month, 1),
+            if block == 6 {
+                NaiveDate::from_ymd_opt(year + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(year, first_month + 2, 1)
+            },
+        ) else {
+            bail!("--period: year {year} is out of range");
+        };
+        let to = next.pred_opt().unwrap_or(next);
+        Ok(Period {
+            id: Some(format!("{year}{block:02}B")),
+            from,
+            to,
+        })
+    }
+
+    /// The block holding `date`.
+    pub fn holding(date: NaiveDate) -> Result<Period> {
+        Period::block(date.year(), date.month().div_ceil(2))
+    }
+
+    /// Any range of days, both ends included.
+    pub fn custom(from: NaiveDate, to: NaiveDate) -> Result<Period> {
+        if from > to {
+            bail!(
+                "{}",
+                t(
+                    &format!("--from {from} is after --to {to}"),
+                    &format!("--from {from} 晚于 --to {to}"),
+                )
+            );
+        }
+        Ok(Period { id: None, from, to })
+    }
+
+    /// `2020-03` (the block holding March) or `202002B` (block 02).
+    pub fn parse(raw: &str) -> Result<Period> {
+        let s = values::normalize(raw).to_uppercase();
+        let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        if let Some(body) = s.strip_suffix('B')
+            && body.len() == 6
+            && digits(body)
+        {
+            let (year, block) = body.split_at(4);
+            return Period::block(parse_year(year)?, block.parse().unwrap_or(0));
+        }
+        let parts: Vec<&str> = s
+            .trim_end_matches('月')
+            .split(['-', '/', '.', '年'])
+            .collect();
+        if let [year, month] = parts.as_slice()
+            && year.len() == 4
+            && digits(year)
+            && (1..=2).contains(&month.len())
+            && digits(month)
+        {
+            let month: u32 = month.parse().unwrap_or(0);
+            if !(1..=12).contains(&month) {
+                bail!(
+                    "{}",
+                    t(
+                        &format!("--period {raw}: month {month} is not 1–12"),
+                        &format!("--period {raw}：月份 {month} 不在 1—12 之间"),
+                    )
+                );
+            }
+            return Period::block(parse_year(year)?, month.div_ceil(2));
+        }
+        bail!(
+            "{}",
+            t(
+                &format!(
+                    "--period {raw}: expected YYYY-MM (the two-month block holding that month, e.g. 2020-03) or YYYYNNB (block 01–06, e.g. 202002B)"
+                ),
+                &format!(
+                    "--period {raw}：应写成 YYYY-MM（该月所在的两月期，如 2020-03）或 YYYYNNB（第 01—06 期，如 202002B）"
+                ),
+            )
+        )
+    }
+
+    /// 统计期间：2020年3月1日至2020年4月30日（2020年第2期）.
+    pub fn line(&self) -> String {
+        let range = t(
+            &format!("Period: {} to {}", long_date(self.from), long_date(self.to)),
+            &format!("统计期间：{}至{}", long_date(self.from), long_date(self.to)),
+        );
+        match &self.id {
+            Some(id) => {
+                let block = self.from.month().div_ceil(2);
+                format!(
+                    "{range}{}",
+                    t(
+                        &format!(
+                            " ({}–{} {}, block {id})",
+                            month_abbr(self.from.month()),
+                            month_abbr(self.to.month()),
+                            self.from.year()
+                        ),
+                        &format!("（{}年第{block}期，{id}）", self.from.year()),
+                    )
+                )
+            }
+            None => range,
+        }
+    }
+}
+
+fn parse_year(year: &str) -> Result<i32> {
+    match year.parse::<i32>() {
+        Ok(y) if (1900..=9999).contains(&y) => Ok(y),
+        _ => bail!("--period: year {year} is out of range"),
+    }
+}
+
+fn month_abbr(month: u32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    NAMES
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_month_picks_its_two_month_block() {
+        let p = Period::parse("2020-03").unwrap();
+        assert_eq!(
+            (p.id.as_deref(), p.from, p.to),
+            (Some("202002B"), d("2020-03-01"), d("2020-04-30"))
+        );
+        assert_eq!(Period::parse("2020-04").unwrap(), p);
+        assert_eq!(Period::parse("２０２０年４月").unwrap(), p);
+    }
+
+    #[test]
+    fn block_ids_number_the_blocks_from_one() {
+        assert_eq!(Period::parse("202002B").unwrap().from, d("2020-03-01"));
+        let may = Period::parse("202003b").unwrap();
+        assert_eq!((may.from, may.to), (d("2020-05-01"), d("2020-06-30")));
+        let jan = Period::parse("202001B").unwrap();
+        assert_eq!(jan.to, d("2020-02-29"), "leap year February");
+        let dec = Period::parse("2020-12").unwrap();
+        assert_eq!((dec.from, dec.to), (d("2020-11-01"), d("2020-12-31")));
+    }
+
+    #[test]
+    fn out_of_range_blocks_and_months_are_errors() {
+        for bad in [
+            "202007B", "202000B", "2020-13", "2020-00", "2020", "20-03", "x", "",
+        ] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+        assert!(
+            Period::parse("202007B")
+                .unwrap_err()
+                .to_string()
+                .contains("07")
+        );
+    }
+
+    #[test]
+    fn a_custom_range_must_run_forwards() {
+        assert!(Period::custom(d("2020-03-02"), d("2020-03-01")).is_err());
+        assert_eq!(
+            Period::custom(d("2020-03-01"), d("2020-03-01")).unwrap().id,
+            None
+        );
+    }
+}

@@ -1,0 +1,195 @@
+//! The task board: listed tasks still open on a date, county-level first,
+//! with their leader, due date, latest progress and days overdue.
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+
+use super::sheet::{Col, Mark, Sheet, Value, as_of_line};
+use super::{PageOpts, Report, heading};
+use crate::lang::t;
+use crate::model::{TASK_LEVELS, choice_label};
+use crate::values::format_date;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardRow {
+    pub code: String,
+    pub title: String,
+    pub level: String,
+    /// The leader's cadre code.
+    pub leader: Option<String>,
+    pub due_on: Option<String>,
+    /// Progress at the last dispatch on or before the date.
+    pub progress: Option<i64>,
+    /// Days past the due date (0 when not yet due); none without a due date.
+    pub days_overdue: Option<i64>,
+    #[serde(skip)]
+    pub leader_name: Option<String>,
+    #[serde(skip)]
+    pub place: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Board {
+    pub county: (String, String),
+    pub as_of: NaiveDate,
+    pub level: Option<String>,
+    pub tasks: Vec<BoardRow>,
+}
+
+/// Open tasks on `as_of`, optionally of one level (`county` or `town`).
+pub fn build(conn: &Connection, as_of: NaiveDate, level: Option<&str>) -> Result<Board> {
+    let county = super::county(conn)?;
+    let day = format_date(as_of);
+    let mut stmt = conn
+        .prepare(
+            "SELECT t.code, t.title, t.level, t.leader, c.name, coalesce(v.name, w.name),
+                    t.due_on,
+                    (SELECT d.progress FROM dispatches d
+                      WHERE d.task = t.code AND d.held_on <= ?1
+                      ORDER BY d.held_on DESC LIMIT 1)
+             FROM tasks t
+             LEFT JOIN cadres c ON c.code = t.leader
+             LEFT JOIN villages v ON v.code = t.village
+             LEFT JOIN towns w ON w.code = t.town
+             WHERE t.listed_on <= ?1 AND (t.done_on IS NULL OR t.done_on > ?1)
+               AND (?2 IS NULL OR t.level = ?2)
+             ORDER BY t.level <> 'county', t.due_on IS NULL, t.due_on, t.code",
+        )
+        .context("failed to read the listed tasks")?;
+    let rows = stmt.query_map((&day, level), |r| {
+        let due_on: Option<String> = r.get(6)?;
+        let days_overdue = due_on.as_deref().map(|due| {
+            NaiveDate::parse_from_str(due, "%Y-%m-%d")
+                .map(|due| (as_of - due).num_days().max(0))
+                .unwrap_or(0)
+        });
+        Ok(BoardRow {
+            code: r.get(0)?,
+            title: r.get(1)?,
+            level: r.get(2)?,
+            leader: r.get(3)?,
+            leader_name: r.get(4)?,
+            place: r.get(5)?,
+            due_on,
+            progress: r.get(7)?,
+            days_overdue,
+        })
+    })?;
+    let tasks = rows.collect::<rusqlite::Result<_>>()?;
+    Ok(Board {
+        county,
+        as_of,
+        level: level.map(str::to_string),
+        tasks,
+    })
+}
+
+impl Report for Board {
+    fn json(&self) -> Json {
+        json!({
+            "as_of": format_date(self.as_of),
+            "tasks": self.tasks,
+        })
+    }
+
+    fn sheet(&self, opts: &PageOpts) -> Sheet {
+        let county = &self.county.1;
+        let columns = vec![
+            Col::new("code", t("Code", "任务编号")),
+            Col::new("title", t("Task", "督战任务")),
+            Col::new("level", t("Level", "挂牌级别")),
+            Col::new("place", t("Village / town", "村（镇）")),
+            Col::new("leader", t("Leader", "挂牌领导")),
+            Col::new("due_on", t("Due", "完成时限")),
+            Col::new("progress", t("Progress (%)", "最新进度（%）")),
+            Col::new("days_overdue", t("Days overdue", "逾期天数（天）")),
+        ];
+        let rows = self
+            .tasks
+            .iter()
+            .map(|task| {
+                let overdue = task.days_overdue.unwrap_or(0);
+                vec![
+                    Value::text(&task.code),
+                    Value::text(&task.title),
+                    Value::text(choice_label(TASK_LEVELS, &task.level)),
+                    Value::opt(task.place.clone()),
+                    Value::opt(task.leader_name.clone().or(task.leader.clone())),
+                    Value::opt(task.due_on.clone()),
+                    Value::opt_int(task.progress),
+                    if overdue > 0 {
+                        Value {
+                            cell: crate::output::Cell::Int(overdue),
+                            mark: Mark::Bad,
+                        }
+                    } else {
+                        Value::opt_int(task.days_overdue)
+                    },
+                ]
+            })
+            .collect();
+        let overdue = self
+            .tasks
+            .iter()
+            .filter(|t| t.days_overdue.unwrap_or(0) > 0)
+            .count();
+        let open = self.tasks.len();
+        let total = vec![
+            Value::text(t("Total", "合计")),
+            Value::marked(
+                t(
+                    &format!("{open} open, {overdue} overdue"),
+                    &format!("未完成 {open} 项，逾期 {overdue} 项"),
+                ),
+                if overdue > 0 { Mark::Bad } else { Mark::Plain },
+            ),
+            Value::empty(),
+            Value::empty(),
+            Value::empty(),
+            Value::empty(),
+            Value::empty(),
+            Value::empty(),
+        ];
+        let verdict = (
+            t(
+                &format!("Open tasks: {open}, of which OVERDUE: {overdue}"),
+                &format!("未完成任务 {open} 项，其中逾期 {overdue} 项"),
+            ),
+            if overdue > 0 { Mark::Bad } else { Mark::Good },
+        );
+        let which = match self.level.as_deref() {
+            Some(level) => choice_label(TASK_LEVELS, level),
+            None => String::new(),
+        };
+        Sheet {
+            heading: heading(
+                county,
+                t(
+                    &format!(
+                        "{county} — Open Listed Tasks{}",
+                        if which.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({which})")
+                        }
+                    ),
+                    &format!("{county}{which}挂牌督战任务推进情况表"),
+                ),
+                as_of_line(self.as_of),
+                opts,
+            ),
+            verdict: Some(verdict),
+            columns,
+            rows,
+            total: Some(total),
+            notes: vec![t(
+                "Note: tasks listed on or before the date and not done by it; progress is that of the last dispatch on or before the date.",
+                "注：列出截止时间前（含）挂牌且尚未完成的任务；进度取截止时间前（含）最近一次调度。",
+            )],
+            landscape: false,
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! `report dispatch`: which tasks belong to a period, what happened inside
+//! it, and the flags, across the block boundaries.
+
+use serde_json::{Value as Json, json};
+
+use super::{Seed, json};
+use crate::common::TestEnv;
+
+struct Task {
+    code: &'static str,
+    level: &'static str,
+    village: Option<&'static str>,
+    listed_on: &'static str,
+    due_on: Option<&'static str>,
+    done_on: Option<&'static str>,
+}
+
+const TASKS: [Task; 6] = [
+    // Dispatched on the first and the last day of Mar–Apr, and after it.
+    Task {
+        code: "K1",
+        level: "county",
+        village: Some("V1"),
+        listed_on: "2020-01-10",
+        due_on: Some("2020-06-30"),
+        done_on: None,
+    },
+    // Due inside Mar–Apr and not done: overdue; dispatched only before.
+    Task {
+        code: "K2",
+        level: "town",
+        village: Some("V2"),
+        listed_on: "2020-02-01",
+        due_on: Some("2020-04-15"),
+        done_on: None,
+    },
+    // Done inside Mar–Apr, never dispatched.
+    Task {
+        code: "K3",
+        level: "town",
+        village: None,
+        listed_on: "2020-03-10",
+        due_on: Some("2020-12-31"),
+        done_on: Some("2020-04-20"),
+    },
+    // Listed the day after Mar–Apr ends.
+    Task {
+        code: "K4",
+        level: "town",
+        village: Some("V1"),
+        listed_on: "2020-05-01",
+        due_on: Some("2020-05-31"),
+        done_on: None,
+    },
+    // Due on the period's last day: not yet overdue then.
+    Task {
+        code: "K5",
+        level: "county",
+        village: Some("V2"),
+        listed_on: "2020-01-01",
+        due_on: Some("2020-04-30"),
+        done_on: None,
+    },
+    // Done long before: still a listed task, done.
+    Task {
+        code: "K6",
+        level: "town",
+        village: Some("V2"),
+        listed_on: "2019-05-01",
+        due_on: None,
+        done_on: Some("2019-12-01"),
+    },
+];
+
+/// (task, held on, progress, problems found, problems solved)
+const DISPATCHES: [(&str, &str, i64, i64, i64); 7] = [
+    ("K1", "2020-02-29", 10, 5, 0),
+    ("K1", "2020-03-01", 40, 2, 1),
+    ("K1", "2020-04-30", 60, 1, 1),
+    ("K1", "2020-05-01", 80, 0, 3),
+    ("K2", "2020-02-29", 20, 4, 4),
+    ("K5", "2020-04-30", 90, 0, 0),
+    ("K4", "2020-06-30", 50, 1, 0),
+];
+
+fn county() -> TestEnv {
+    let env = TestEnv::new();
+    let s = Seed::new(&env);
+    s.cadre("L1", "黄志强");
+    s.town("T1", "钟山镇", None);
+    s.village("V1", "龙岩村", "T1", None, None);
+    s.village("V2", "大田村", "T1", None, None);
+    for t in &TASKS {
+        s.task(
+            t.code,
+            t.level,
+            t.village,
+            "T1",
+            t.listed_on,
+            t.due_on,
+            t.done_on,
+        );
+    }
+    for (task, on, progress, found, solved) in DISPATCHES {
+        s.dispatch(task, on, progress, found, solved);
+    }
+    env
+}
+
+/// The report for `from..=to`, worked out from the rows above.
+fn expected(id: Option<&str>, from: &str, to: &str) -> Json {
+    let mut tasks: Vec<&Task> = TASKS.iter().filter(|t| t.listed_on <= to).collect();
+    tasks.sort_by_key(|t| (t.level != "county", t.code));
+    let mut rows = Vec::new();
+    let (mut done_n, mut overdue_n, mut not_dispatched_n) = (0, 0, 0);
+    for t in &tasks {
+        let inside: Vec<_> = DISPATCHES
+            .iter()
+            .filter(|d| d.0 == t.code && d.1 >= from && d.1 <= to)
+            .collect();
+        let latest = DISPATCHES
+            .iter()
+            .filter(|d| d.0 == t.code && d.1 <= to)
+            .max_by_key(|d| d.1)
+            .map(|d| d.2);
+        let done = t.done_on.is_some_and(|d| d <= to);
+        let overdue = !done && t.due_on.is_some_and(|d| d < to);
+        let not_dispatched = !done && inside.is_empty();
+        done_n += i64::from(done);
+        overdue_n += i64::from(overdue);
+        not_dispatched_n += i64::from(not_dispatched);
+        rows.push(json!({
+            "code": t.code,
+            "title": format!("任务{}", t.code),
+            "level": t.level,
+            "village": t.village,
+            "leader": "L1",
+            "team": (t.level == "county").then(|| format!("突击队{}", t.code)),
+            "dispatches": inside.len(),
+            "progress": latest,
+            "problems_found": inside.iter().map(|d| d.3).sum::<i64>(),
+            "problems_solved": inside.iter().map(|d| d.4).sum::<i64>(),
+            "due_on": t.due_on,
+            "status": if done { "done" } else if overdue { "overdue" } else { "open" },
+            "overdue": overdue,
+            "not_dispatched": not_dispatched,
+        }));
+    }
+    let listed = tasks.len() as i64;
+    json!({
+        "period": { "id": id, "from": from, "to": to },
+        "tasks": rows,
+        "totals": {
+            "listed": listed,
+            "done": done_n,
+            "open": listed - done_n,
+            "overdue": overdue_n,
+            "not_dispatched": not_dispatched_n,
+        },
+    })
+}
+
+#[test]
+fn a_block_counts_what_happened_inside_it() {
+    let env = county();
+    let want = expected(Some("202002B"), "2020-03-01", "2020-04-30");
+    for period in ["2020-03", "2020-04", "202002B", "202002b"] {
+        let got = json(&env, &["report", "dispatch", "--period", period]);
+        assert_eq!(got, want, "--period {period}");
+    }
+    // Spot checks of what the rules above mean.
+    let tasks = want["tasks"].as_array().expect("tasks");
+    let codes: Vec<&str> = tasks.iter().filter_map(|t| t["code"].as_str()).collect();
+    assert_eq!(codes, ["K1", "K5", "K2", "K3", "K6"], "county level first");
+    assert_eq!(tasks[0]["dispatches"], 2);
+    assert_eq!(tasks[0]["progress"], 60);
+    assert_eq!(tasks[2]["overdue"], true);
+    assert_eq!(tasks[2]["not_dispatched"], true);
+    assert_eq!(tasks[2]["progress"], 20);
+    assert_eq!(tasks[3]["status"], "done");
+    assert_eq!(tasks[3]["not_dispatched"], false);
+}
+
+#[test]
+fn every_block_and_custom_ranges() {
+    let env = county();
+    for (period, id, from, to) in [
+        ("2020-01", "202001B", "2020-01-01", "2020-02-29"),
+        ("202003B", "202003B", "2020-05-01", "2020-06-30"),
+        ("2020-06", "202003B", "2020-05-01", "2020-06-30"),
+        ("2020-12", "202006B", "2020-11-01", "2020-12-31"),
+        ("201906B", "201906B", "2019-11-01", "2019-12-31"),
+    ] {
+        let got = json(&env, &["report", "dispatch", "--period", period]);
+        assert_eq!(got, expected(Some(id), from, to), "--period {period}");
+    }
+    for (from, to) in [
+        ("2020-03-01", "2020-03-01"),
+        ("2020-04-30", "2020-05-01"),
+        ("2019-01-01", "2020-12-31"),
+    ] {
+        let got = json(&env, &["report", "dispatch", "--from", from, "--to", to]);
+        assert_eq!(got, expected(None, from, to), "--from {from} --to {to}");
+    }
+    let got = json(
+        &env,
+        &[
+            "report",
+            "dispatch",
+            "--from",
+            "2020年3月1日",
+            "--to",
+            "2020/4/30",
+        ],
+    );
+    assert_eq!(got, expected(None, "2020-03-01", "2020-04-30"));
+}
+
+#[test]
+fn bad_periods_are_clear_errors() {
+    let env = county();
+    for bad in ["202007B", "202000B", "2020-13", "2020-00", "2020", "March"] {
+        let err = env.fails(&["report", "dispatch", "--period", bad], 1);
+        assert!(err.contains("--period"), "{bad}: {err}");
+    }
+    let err = env.fails(&["report", "dispatch", "--period", "202007B"], 1);
+    assert!(err.contains("01 (Jan–Feb) to 06 (Nov–Dec)"), "{err}");
+    let err = env.fails(
+        &[
+            "report",
+            "dispatch",
+            "--from",
+            "2020-05-01",
+            "--to",
+            "2020-04-30",
+        ],
+        1,
+    );
+    assert!(err.contains("after"), "{err}");
+    env.fails(
+        &[
+            "report",
+            "dispatch",
+            "--period",
+            "2020-03",
+            "--from",
+            "2020-03-01",
+            "--to",
+            "2020-03-02",
+        ],
+        2,
+    );
+    env.fails(&["report", "dispatch", "--from", "2020-03-01"], 2);
+}
+
+#[test]
+fn the_printed_form_flags_what_is_behind() {
+    let env = county();
+    let out = env.ok(&["report", "dispatch", "--period", "202002B"]);
+    assert!(
+        out.contains("Period: 2020-03-01 to 2020-04-30 (Mar–Apr 2020, block 202002B)"),
+        "{out}"
+    );
+    let k2 = out.lines().find(|l| l.contains("K2")).expect("K2 row");
+    assert!(
+        k2.contains("OVERDUE") && k2.contains("NOT DISPATCHED"),
+        "{k2}"
+    );
+    let k1 = out.lines().find(|l| l.contains("K1")).expect("K1 row");
+    assert!(
+        !k1.contains("OVERDUE") && !k1.contains("NOT DISPATCHED"),
+        "{k1}"
+    );
+    let out = env.ok(&["--lang", "zh", "report", "dispatch", "--period", "202002B"]);
+    assert!(
+        out.contains("统计期间：2020年3月1日至2020年4月30日（2020年第2期，202002B）"),
+        "{out}"
+    );
+    let k2 = out.lines().find(|l| l.contains("K2")).expect("K2 row");
+    assert!(k2.contains("逾期、未调度"), "{k2}");
+}
+
+#[test]
+fn without_a_period_it_is_the_block_holding_today() {
+    use chrono::Datelike;
+    let env = county();
+    let today = chrono::Local::now().date_naive();
+    let got = json(&env, &["report", "dispatch"]);
+    let id = format!("{}{:02}B", today.year(), today.month().div_ceil(2));
+    assert_eq!(got["period"]["id"], id.as_str());
+    let from = got["period"]["from"].as_str().unwrap_or("");
+    let to = got["period"]["to"].as_str().unwrap_or("");
+    let today = today.format("%Y-%m-%d").to_string();
+    assert!(from <= today.as_str() && today.as_str() <= to, "{got}");
+}

@@ -1,0 +1,186 @@
+//! `--format html`: one self-contained, well-formed page whose table holds
+//! exactly the report's data, with every name escaped.
+
+use roxmltree::{Document, Node, ParsingOptions};
+
+use super::{Household, Seed, json};
+use crate::common::TestEnv;
+
+const EVIL: &str = r#"<script>alert("x")</script> & 'co'"#;
+
+fn county() -> TestEnv {
+    let env = TestEnv::new();
+    let s = Seed::new(&env);
+    s.town("T1", "钟山镇", None);
+    s.town("T2", "A&B <镇>", None);
+    s.village(
+        "V1",
+        "龙岩村",
+        "T1",
+        Some(1200),
+        Some(("2015-12-31", Some("2020-11-30"))),
+    );
+    s.village("V2", EVIL, "T2", Some(800), None);
+    s.village("V3", "大田村", "T2", None, None);
+    for h in [
+        Household {
+            code: "H1",
+            village: "V1",
+            members: 4,
+            registered_on: "2015-06-01",
+            lifted_on: Some("2020-06-30"),
+        },
+        Household {
+            code: "H2",
+            village: "V2",
+            members: 3,
+            registered_on: "2015-06-01",
+            lifted_on: None,
+        },
+    ] {
+        s.household(&h);
+    }
+    env
+}
+
+/// Parses strictly as XML; `<!DOCTYPE html>` is the only DTD it meets.
+fn parse(html: &str) -> Result<Document<'_>, roxmltree::Error> {
+    let opts = ParsingOptions {
+        allow_dtd: true,
+        ..ParsingOptions::default()
+    };
+    Document::parse_with_options(html, opts)
+}
+
+fn text(node: Node) -> String {
+    node.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect()
+}
+
+fn elements<'a, 'i>(node: Node<'a, 'i>, tag: &str) -> Vec<Node<'a, 'i>> {
+    node.descendants().filter(|n| n.has_tag_name(tag)).collect()
+}
+
+#[test]
+fn the_page_is_well_formed_self_contained_and_holds_the_data() {
+    let env = county();
+    let args = [
+        "report",
+        "double-clear",
+        "--as-of",
+        "2020-07-01",
+        "--by",
+        "village",
+    ];
+    let mut html_args = vec!["--lang", "zh"];
+    html_args.extend(args);
+    html_args.extend(["--format", "html"]);
+    let html = env.ok(&html_args);
+    let doc = parse(&html).unwrap_or_else(|e| panic!("not well-formed: {e}\n{html}"));
+    let root = doc.root_element();
+    assert!(root.has_tag_name("html"));
+    assert_eq!(root.attribute("lang"), Some("zh-CN"));
+
+    // Self-contained: no script, nothing fetched.
+    assert!(elements(root, "script").is_empty());
+    assert!(elements(root, "link").is_empty());
+    for n in root.descendants() {
+        assert!(n.attribute("src").is_none() && n.attribute("href").is_none());
+    }
+    let style = text(elements(root, "style")[0]);
+    for needle in [
+        "size: A4 landscape",
+        "thead { display: table-header-group; }",
+        "counter(page)",
+        "\"SimSun\"",
+    ] {
+        assert!(style.contains(needle), "{needle} in {style}");
+    }
+    for forbidden in ["url(", "@import", "http"] {
+        assert!(!style.contains(forbidden), "{forbidden}");
+    }
+
+    // The title block sits in the repeated header.
+    let thead = elements(root, "thead")[0];
+    let head = text(thead);
+    assert!(head.contains("钟山县脱贫攻坚“双清零”情况表"), "{head}");
+    assert!(
+        head.contains("填报单位：钟山县扶贫开发领导小组办公室"),
+        "{head}"
+    );
+    assert!(head.contains("截止时间：2020年7月1日"), "{head}");
+    assert!(head.contains("生成时间："), "{head}");
+    assert!(head.contains("双清零：未实现"), "{head}");
+    let foot = text(root);
+    assert!(foot.contains("单位负责人：") && foot.contains("报出日期："));
+
+    // The rows are the report's data, in order, then the total.
+    let data = json(&env, &args);
+    let groups = data["groups"].as_array().expect("groups");
+    let tbody = elements(root, "tbody")[0];
+    let rows: Vec<Vec<String>> = elements(tbody, "tr")
+        .into_iter()
+        .map(|tr| elements(tr, "td").into_iter().map(text).collect())
+        .collect();
+    assert_eq!(rows.len(), groups.len() + 1);
+    let keys = [
+        "villages",
+        "poor_villages_registered",
+        "poor_villages_remaining",
+        "households_registered",
+    ];
+    for (row, g) in rows.iter().zip(groups) {
+        assert_eq!(row[0], g["key"].as_str().unwrap_or(""));
+        assert_eq!(row[2], g["name"].as_str().unwrap_or(""));
+        for (i, key) in keys.iter().enumerate() {
+            assert_eq!(row[3 + i], g[key].to_string(), "{key} of {}", row[0]);
+        }
+        // Households and people side by side: 7 is people registered.
+        assert_eq!(row[8], g["poor_households_remaining"].to_string());
+        assert_eq!(row[9], g["poor_people_remaining"].to_string());
+        assert_eq!(row[11], g["people_lifted_this_year"].to_string());
+        let population = g["population"].as_i64().map(|p| p.to_string());
+        assert_eq!(row[12], population.unwrap_or_default());
+        let incidence = g["incidence_percent"].as_f64().map(|p| format!("{p:.2}"));
+        assert_eq!(row[13], incidence.unwrap_or_default());
+        let verdict = if g["double_clear"] == true {
+            "已实现"
+        } else {
+            "未实现"
+        };
+        assert_eq!(row[14], verdict);
+    }
+    let total = rows.last().expect("total row");
+    assert_eq!(total[2], "合计");
+    assert_eq!(total[3], data["totals"]["villages"].to_string());
+
+    // Names from users are text, not markup.
+    assert!(!html.contains("<script>"));
+    assert!(rows.iter().any(|r| r[2] == EVIL), "{rows:?}");
+    assert!(rows.iter().any(|r| r[1] == "A&B <镇>"), "{rows:?}");
+}
+
+#[test]
+fn every_report_renders_a_well_formed_page() {
+    let env = county();
+    for args in [
+        vec!["report", "double-clear", "--as-of", "2020", "--by", "zone"],
+        vec!["report", "dispatch", "--period", "202002B"],
+        vec!["report", "teams", "--as-of", "2020", "--by", "village"],
+        vec!["report", "tasks", "--as-of", "2020"],
+    ] {
+        for lang in ["en", "zh"] {
+            let mut all = vec!["--lang", lang];
+            all.extend(&args);
+            all.extend(["--format", "html"]);
+            let html = env.ok(&all);
+            let doc =
+                parse(&html).unwrap_or_else(|e| panic!("{args:?}: not well-formed: {e}\n{html}"));
+            let thead = elements(doc.root_element(), "thead");
+            assert_eq!(thead.len(), 1, "{args:?}");
+            assert!(text(thead[0]).contains("钟山县"), "{args:?}");
+        }
+    }
+}
