@@ -242,8 +242,8 @@ fn date_order(
             later,
             b,
             Problem::new(t(
-                &format!("is before {earlier} ({a})"),
-                &format!("早于{earlier}（{a}）"),
+                &format!("is before {earlier} {a}"),
+                &format!("早于 {earlier} {a}"),
             )),
         ));
     }

@@ -4,7 +4,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use rusqlite::TransactionBehavior;
 
 use super::Ctx;
-use super::records::{self, Filter, as_of, choice_arg, date_arg, ref_arg};
+use super::records::{self, Filter, Section, as_of, choice_arg, date_arg, ref_arg};
 use crate::cli::{CadreCmd, PostCmd, PostEndArgs};
 use crate::db::store::{self, Value};
 use crate::lang::t;
@@ -26,16 +26,20 @@ pub fn cadre(ctx: &Ctx, cmd: CadreCmd) -> Result<u8> {
             let posts = records::query(&conn, &POST, &filter, None)?;
             let promotions = records::query(&conn, &PROMOTION, &filter, None)?;
             let extra = [
-                (
+                Section::new(
+                    "posts",
                     t("Posts", "任职"),
-                    records::list_grid(&POST, &posts, Personal::Masked, &[], a.format),
+                    records::list_grid(&POST, &posts, Personal::Shown, &[], a.format),
                 ),
-                (
+                Section::new(
+                    "promotions",
                     t("Promotions", "提拔"),
-                    records::list_grid(&PROMOTION, &promotions, Personal::Masked, &[], a.format),
+                    records::list_grid(&PROMOTION, &promotions, Personal::Shown, &[], a.format),
                 ),
             ];
-            records::show(ctx, entity, &code, a.format, a.show_id, &extra)
+            // A cadre's phone is a work number, listed unmasked like in
+            // `cadre list`.
+            records::show(ctx, entity, &code, a.format, Personal::Shown, &extra)
         }
         CadreCmd::Promote(a) => {
             let conn = ctx.open()?;
@@ -162,10 +166,17 @@ fn end_post(ctx: &Ctx, a: PostEndArgs) -> Result<u8> {
     if let Some(i) = store::position(&POST, "ended_on") {
         new[i] = Value::Text(ended_on.clone());
     }
-    let mut errors = crate::record::check(&tx, &POST, &mut new);
-    errors.retain(|e| e.field == "ended_on");
-    if !errors.is_empty() {
-        return Err(records::flag_errors(&errors));
+    let started = records::field(&POST, &old, "started_on").to_text();
+    if ended_on < started {
+        bail!(
+            "{}",
+            t(
+                &format!(
+                    "--on: the post started on {started}; it cannot end before that ({ended_on})"
+                ),
+                &format!("--on：该任职始于 {started}，结束时间不能早于此（{ended_on}）"),
+            )
+        );
     }
     store::replace(&tx, &ctx.actor(), &POST, id, &old, &new)?;
     tx.commit().context("failed to commit")?;

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::Ctx;
-use super::records::{self, Filter, as_of, choice_arg, field, ref_arg, status_label};
+use super::records::{self, Filter, Milestone, as_of, choice_arg, field, ref_arg, status_label};
 use crate::cli::HouseholdCmd;
 use crate::db::store::Value;
 use crate::lang::t;
@@ -11,23 +11,30 @@ use crate::model::{ATTRIBUTES, CAUSES, HOUSEHOLD, Kind};
 use crate::output::{Cell, Column};
 use crate::present::Personal;
 
+/// A household is lifted out of poverty (脱贫) once, after it was registered.
+const LIFT: Milestone = Milestone {
+    field: "lifted_on",
+    after: "registered_on",
+    done: ("lifted out of poverty", "脱贫"),
+    after_label: ("registered", "识别时间"),
+};
+
 pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
     let entity = &HOUSEHOLD;
     match cmd {
         HouseholdCmd::Add(f) => records::add(ctx, entity, &f.raw),
         HouseholdCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
-        HouseholdCmd::Show(a) => records::show(ctx, entity, &a.code, a.format, a.show_id, &[]),
+        HouseholdCmd::Show(a) => records::show(
+            ctx,
+            entity,
+            &a.code,
+            a.format,
+            Personal::from_flag(a.show_id),
+            &[],
+        ),
         HouseholdCmd::Remove(a) => records::remove(ctx, entity, &a.code),
         HouseholdCmd::Lift(a) => {
-            let key = records::set_date(ctx, entity, &a.code, "lifted_on", &a.on)?;
-            eprintln!(
-                "{}",
-                t(
-                    &format!("household {key} lifted out of poverty"),
-                    &format!("贫困户 {key} 已脱贫")
-                )
-            );
-            Ok(0)
+            records::set_milestone(ctx, entity, &a.code, &LIFT, &a.on, |_, _| Ok(()))
         }
         HouseholdCmd::List(a) => {
             let conn = ctx.open()?;

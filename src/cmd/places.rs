@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::Ctx;
-use super::records::{self, Filter, as_of, field, ref_arg, status_label};
+use super::records::{self, Filter, Milestone, Section, as_of, field, ref_arg, status_label};
 use crate::cli::{TownCmd, VillageCmd, ZoneCmd};
 use crate::lang::t;
 use crate::model::{Kind, TOWN, VILLAGE, ZONE};
@@ -14,7 +14,7 @@ pub fn town(ctx: &Ctx, cmd: TownCmd) -> Result<u8> {
     match cmd {
         TownCmd::Add(f) => records::add(ctx, &TOWN, &f.raw),
         TownCmd::Update(f) => records::update(ctx, &TOWN, &f.code, &f.raw),
-        TownCmd::Show(a) => records::show(ctx, &TOWN, &a.code, a.format, a.show_id, &[]),
+        TownCmd::Show(a) => records::show(ctx, &TOWN, &a.code, a.format, Personal::Shown, &[]),
         TownCmd::Remove(a) => records::remove(ctx, &TOWN, &a.code),
         TownCmd::List(a) => {
             let conn = ctx.open()?;
@@ -33,7 +33,7 @@ pub fn zone(ctx: &Ctx, cmd: ZoneCmd) -> Result<u8> {
     match cmd {
         ZoneCmd::Add(f) => records::add(ctx, &ZONE, &f.raw),
         ZoneCmd::Update(f) => records::update(ctx, &ZONE, &f.code, &f.raw),
-        ZoneCmd::Show(a) => records::show(ctx, &ZONE, &a.code, a.format, a.show_id, &[]),
+        ZoneCmd::Show(a) => records::show(ctx, &ZONE, &a.code, a.format, Personal::Shown, &[]),
         ZoneCmd::Remove(a) => records::remove(ctx, &ZONE, &a.code),
         ZoneCmd::List(a) => {
             let conn = ctx.open()?;
@@ -44,38 +44,37 @@ pub fn zone(ctx: &Ctx, cmd: ZoneCmd) -> Result<u8> {
     }
 }
 
+/// A poor village is lifted out of poverty (出列) once, after it was
+/// registered.
+const LIFT: Milestone = Milestone {
+    field: "lifted_on",
+    after: "registered_on",
+    done: ("lifted out of poverty", "出列"),
+    after_label: ("registered", "识别时间"),
+};
+
 pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
     match cmd {
         VillageCmd::Add(f) => records::add(ctx, &VILLAGE, &f.raw),
         VillageCmd::Update(f) => records::update(ctx, &VILLAGE, &f.code, &f.raw),
         VillageCmd::Remove(a) => records::remove(ctx, &VILLAGE, &a.code),
         VillageCmd::Lift(a) => {
-            let conn = ctx.open()?;
-            let code = crate::values::normalize(&a.code);
-            let (_, row) = crate::db::store::get_code(&conn, &VILLAGE, &code)?;
-            if field(&VILLAGE, &row, "poor_village").as_int() != Some(1) {
-                anyhow::bail!(
-                    "{}",
-                    t(
-                        &format!(
-                            "village {code} is not a registered poor village; only poor villages are lifted (set --poor-village yes with `fupin village update` first)"
-                        ),
-                        &format!(
-                            "村 {code} 不是贫困村，无需出列（如确为贫困村，请先用 `fupin village update` 设置 --poor-village 是）"
-                        ),
-                    )
-                );
-            }
-            drop(conn);
-            let key = records::set_date(ctx, &VILLAGE, &code, "lifted_on", &a.on)?;
-            eprintln!(
-                "{}",
-                t(
-                    &format!("village {key} lifted out of poverty"),
-                    &format!("村 {key} 已出列")
-                )
-            );
-            Ok(0)
+            records::set_milestone(ctx, &VILLAGE, &a.code, &LIFT, &a.on, |code, row| {
+                if field(&VILLAGE, row, "poor_village").as_int() != Some(1) {
+                    anyhow::bail!(
+                        "{}",
+                        t(
+                            &format!(
+                                "village {code} is not a registered poor village; only poor villages are lifted (set --poor-village yes with `fupin village update` first)"
+                            ),
+                            &format!(
+                                "村 {code} 不是贫困村，无需出列（如确为贫困村，请先用 `fupin village update` 设置 --poor-village 是）"
+                            ),
+                        )
+                    );
+                }
+                Ok(())
+            })
         }
         VillageCmd::Show(a) => {
             let conn = ctx.open()?;
@@ -109,14 +108,18 @@ pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
                 &format!("Households as of {today}"),
                 &format!("截至 {today} 贫困户情况"),
             );
-            records::show(
-                ctx,
-                &VILLAGE,
-                &code,
-                a.format,
-                a.show_id,
-                &[(title, figures)],
-            )
+            let section = Section {
+                key: "households",
+                title,
+                grid: figures,
+                json: Some(serde_json::json!({
+                    "as_of": today,
+                    "registered": households,
+                    "poor": poor,
+                    "poor_people": people,
+                })),
+            };
+            records::show(ctx, &VILLAGE, &code, a.format, Personal::Shown, &[section])
         }
         VillageCmd::List(a) => {
             let conn = ctx.open()?;

@@ -3,12 +3,12 @@
 use std::io::Write;
 
 use anyhow::{Context, Result, anyhow, bail};
-use rusqlite::{Connection, TransactionBehavior, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params_from_iter};
 
 use super::Ctx;
 use crate::cli::ListOpts;
 use crate::db::resolve::Resolver;
-use crate::db::store::{self, Mode, Value};
+use crate::db::store::{self, Mode, Outcome, Value};
 use crate::lang::t;
 use crate::model::{Choice, Entity, Kind, Ty, parse_choice};
 use crate::output::{Cell, Column, Format, Grid};
@@ -82,7 +82,8 @@ pub fn choice_arg(flag: &str, choices: &'static [Choice], raw: &str) -> Result<&
 }
 
 /// Checks that are about other records: an ID number must not belong to
-/// another household.
+/// another household, and a cadre does not hold the same post at the same
+/// place twice at once.
 pub fn unique_checks(
     conn: &Connection,
     entity: &Entity,
@@ -116,11 +117,106 @@ pub fn unique_checks(
             }
         }
     }
+    if entity.kind == Kind::Post {
+        errors.extend(overlapping_post(conn, entity, values)?);
+    }
     Ok(errors)
 }
 
+/// Another post of the same cadre, role and place whose period overlaps
+/// this one's: two open first-secretary posts at one village are a typo in a
+/// date, not a career.
+fn overlapping_post(
+    conn: &Connection,
+    entity: &Entity,
+    values: &[Value],
+) -> Result<Option<FieldError>> {
+    let get = |name| field(entity, values, name).clone();
+    let (Some(start), end) = (
+        get("started_on").as_str().map(str::to_string),
+        get("ended_on"),
+    ) else {
+        return Ok(None);
+    };
+    let other: Option<(String, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT started_on, ended_on FROM posts
+              WHERE cadre = ?1 AND role = ?2 AND ifnull(town, '') = ifnull(?3, '')
+                AND ifnull(village, '') = ifnull(?4, '') AND ifnull(task, '') = ifnull(?5, '')
+                AND started_on <> ?6
+                AND (ended_on IS NULL OR ended_on > ?6)
+                AND (?7 IS NULL OR started_on <= ?7)
+              ORDER BY started_on LIMIT 1",
+        )?
+        .query_row(
+            rusqlite::params![
+                get("cadre"),
+                get("role"),
+                get("town"),
+                get("village"),
+                get("task"),
+                start,
+                end
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(other.map(|(since, until)| {
+        let period = match &until {
+            Some(u) => format!("{since} – {u}"),
+            None => t(&format!("since {since}"), &format!("自 {since} 起")),
+        };
+        FieldError::new(
+            "started_on",
+            start.clone(),
+            values::Problem::new(t(
+                &format!("the cadre already holds this post here ({period})"),
+                &format!("该干部在此已任此职（{period}）"),
+            ))
+            .with_hint(t(
+                "end that post first with `fupin post end`, or check the dates",
+                "请先用 `fupin post end` 结束原任职，或核对日期",
+            )),
+        )
+    }))
+}
+
+/// The refusal of an `add` whose key is taken, pointing at `update` where
+/// the kind has one.
+fn already_exists(entity: &Entity, key: &str) -> anyhow::Error {
+    if entity.has_code() {
+        anyhow!(
+            "{}",
+            t(
+                &format!(
+                    "{} {key} already exists; use `fupin {} update {key}` to change it",
+                    entity.name, entity.name
+                ),
+                &format!(
+                    "{} {key} 已存在；如需修改请用 `fupin {} update {key}`",
+                    entity.zh_name(),
+                    entity.name
+                ),
+            )
+        )
+    } else {
+        anyhow!(
+            "{}",
+            t(
+                &format!("{} {key} is already recorded", entity.name),
+                &format!("{} {key} 已有记录", entity.zh_name()),
+            )
+        )
+    }
+}
+
 /// Validates and writes one record typed on the command line.
-fn save(ctx: &Ctx, entity: &Entity, raw: &RawRow, existing_code: Option<&str>) -> Result<String> {
+fn save(
+    ctx: &Ctx,
+    entity: &Entity,
+    raw: &RawRow,
+    existing_code: Option<&str>,
+) -> Result<(String, Outcome)> {
     let mut conn = ctx.open()?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut resolver = Resolver::new();
@@ -134,26 +230,28 @@ fn save(ctx: &Ctx, entity: &Entity, raw: &RawRow, existing_code: Option<&str>) -
     };
     let mut values = record::complete(entity, &given, base.as_deref());
     let mut errors = record::check(&tx, entity, &mut values);
+    // A taken key is the one thing to fix first, whatever else is wrong.
+    if existing_code.is_none()
+        && store::find(&tx, entity, &store::key_of(entity, &values))?.is_some()
+    {
+        return Err(already_exists(entity, &store::key_text(entity, &values)));
+    }
     errors.extend(unique_checks(&tx, entity, &values)?);
     if !errors.is_empty() {
         return Err(flag_errors(&errors));
     }
     let actor = ctx.actor();
     let key = store::key_text(entity, &values);
-    match (id, base) {
-        (Some(id), Some(old)) => {
-            store::replace(&tx, &actor, entity, id, &old, &values)?;
-        }
-        _ => {
-            store::write(&tx, &actor, entity, &values, Mode::InsertOnly)?;
-        }
-    }
+    let outcome = match (id, base) {
+        (Some(id), Some(old)) => store::replace(&tx, &actor, entity, id, &old, &values)?,
+        _ => store::write(&tx, &actor, entity, &values, Mode::InsertOnly)?,
+    };
     tx.commit().context("failed to commit")?;
-    Ok(key)
+    Ok((key, outcome))
 }
 
 pub fn add(ctx: &Ctx, entity: &Entity, raw: &RawRow) -> Result<u8> {
-    let key = save(ctx, entity, raw, None)?;
+    let (key, _) = save(ctx, entity, raw, None)?;
     eprintln!(
         "{}",
         t(
@@ -170,41 +268,156 @@ pub fn update(ctx: &Ctx, entity: &Entity, code: &str, raw: &RawRow) -> Result<u8
             "{}",
             t(
                 &format!(
-                    "nothing to change; give the fields to change, e.g. `fupin {} update {code} --name NEW`",
-                    entity.name
+                    "nothing to change; give the fields to change, e.g. `fupin {} update {code} --{} NEW` (`--help` lists them)",
+                    entity.name,
+                    example_flag(entity)
                 ),
                 &format!(
-                    "没有要修改的内容；请给出要修改的字段，例如 `fupin {} update {code} --name 新名称`",
-                    entity.name
+                    "没有要修改的内容；请给出要修改的字段，例如 `fupin {} update {code} --{} 新值`（`--help` 列出全部字段）",
+                    entity.name,
+                    example_flag(entity)
                 ),
             )
         );
     }
     let code = values::normalize(code);
-    let key = save(ctx, entity, raw, Some(&code))?;
-    eprintln!(
-        "{}",
-        t(
-            &format!("updated {} {key}", entity.name),
-            &format!("已修改{} {key}", entity.zh_name())
-        )
-    );
+    let (key, outcome) = save(ctx, entity, raw, Some(&code))?;
+    if outcome == Outcome::Unchanged {
+        eprintln!(
+            "{}",
+            t(
+                &format!(
+                    "{} {key} unchanged: it already holds these values",
+                    entity.name
+                ),
+                &format!("{} {key} 未变：已是这些值", entity.zh_name())
+            )
+        );
+    } else {
+        eprintln!(
+            "{}",
+            t(
+                &format!("updated {} {key}", entity.name),
+                &format!("已修改{} {key}", entity.zh_name())
+            )
+        );
+    }
     Ok(0)
 }
 
-/// Sets one date field of a record (`lift`, `done`, `end`).
-pub fn set_date(
+/// A flag worth showing in an example: the record's name, else its first
+/// field that is not part of the key.
+fn example_flag(entity: &Entity) -> String {
+    entity
+        .fields
+        .iter()
+        .find(|f| matches!(f.name, "name" | "head_name" | "title"))
+        .or_else(|| entity.fields.iter().find(|f| !entity.key.contains(&f.name)))
+        .map(|f| f.flag())
+        .unwrap_or_else(|| "note".to_string())
+}
+
+/// A dated step in a record's life that a command records once: a
+/// household or village lifted out of poverty, a task done.
+pub struct Milestone {
+    /// The date field it sets.
+    pub field: &'static str,
+    /// The date it may not precede.
+    pub after: &'static str,
+    /// What happened, for messages: "lifted out of poverty" / "脱贫".
+    pub done: (&'static str, &'static str),
+    /// What `after` means: "registered" / "识别时间".
+    pub after_label: (&'static str, &'static str),
+}
+
+/// Records a milestone (`lift`, `done`) on `--on DATE`. Recording it again
+/// on the same date changes nothing, so scripts may repeat themselves; on
+/// another date it is refused, because a second lift is more likely a typo
+/// than a correction (`update` corrects a date on purpose).
+pub fn set_milestone(
     ctx: &Ctx,
     entity: &Entity,
     code: &str,
-    field: &str,
+    step: &Milestone,
     raw_date: &str,
-) -> Result<String> {
-    let mut raw: RawRow = vec![None; entity.fields.len()];
-    if let Some(i) = entity.fields.iter().position(|f| f.name == field) {
-        raw[i] = Some(raw_date.to_string());
+    precondition: impl Fn(&str, &[Value]) -> Result<()>,
+) -> Result<u8> {
+    let date = date_arg("on", raw_date)?;
+    let code = values::normalize(code);
+    let (done_en, done_zh) = step.done;
+    let mut conn = ctx.open()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (id, old) = store::get_code(&tx, entity, &code)?;
+    precondition(&code, &old)?;
+    if let Some(current) = field(entity, &old, step.field).as_str() {
+        if current == date {
+            eprintln!(
+                "{}",
+                t(
+                    &format!(
+                        "{} {code} was already {done_en} on {date}; nothing changed",
+                        entity.name
+                    ),
+                    &format!(
+                        "{} {code} 已于 {date} {done_zh}，未作改动",
+                        entity.zh_name()
+                    ),
+                )
+            );
+            return Ok(0);
+        }
+        let flag = step.field.replace('_', "-");
+        bail!(
+            "{}",
+            t(
+                &format!(
+                    "{} {code} was already {done_en} on {current}; to correct the date use `fupin {} update {code} --{flag} {date}`",
+                    entity.name, entity.name
+                ),
+                &format!(
+                    "{} {code} 已于 {current} {done_zh}；如需更正日期，请用 `fupin {} update {code} --{flag} {date}`",
+                    entity.zh_name(),
+                    entity.name
+                ),
+            )
+        );
     }
-    save(ctx, entity, &raw, Some(&values::normalize(code)))
+    if let Some(first) = field(entity, &old, step.after).as_str()
+        && date.as_str() < first
+    {
+        let (after_en, after_zh) = step.after_label;
+        bail!(
+            "{}",
+            t(
+                &format!(
+                    "{} {code} was {after_en} on {first}; it cannot be {done_en} before that (--on {date})",
+                    entity.name
+                ),
+                &format!(
+                    "{} {code} 的{after_zh}为 {first}，{done_zh}时间不能早于此（--on {date}）",
+                    entity.zh_name()
+                ),
+            )
+        );
+    }
+    let mut new = old.clone();
+    if let Some(slot) = store::position(entity, step.field).and_then(|i| new.get_mut(i)) {
+        *slot = Value::Text(date.clone());
+    }
+    let errors = record::check(&tx, entity, &mut new);
+    if !errors.is_empty() {
+        return Err(flag_errors(&errors));
+    }
+    store::replace(&tx, &ctx.actor(), entity, id, &old, &new)?;
+    tx.commit().context("failed to commit")?;
+    eprintln!(
+        "{}",
+        t(
+            &format!("{} {code} {done_en} on {date}", entity.name),
+            &format!("{} {code} 已于 {date} {done_zh}", entity.zh_name()),
+        )
+    );
+    Ok(0)
 }
 
 pub fn remove(ctx: &Ctx, entity: &Entity, code: &str) -> Result<u8> {
@@ -254,17 +467,39 @@ fn record_json(entity: &Entity, values: &[Value], personal: Personal) -> serde_j
     serde_json::Value::Object(map)
 }
 
+/// Related records shown under a record: its posts, its dispatches.
+pub struct Section {
+    /// Stable JSON key, the same in every language.
+    pub key: &'static str,
+    /// Heading above the table, in the current language.
+    pub title: String,
+    pub grid: Grid,
+    /// What JSON shows instead of the grid's rows, when that reads better.
+    pub json: Option<serde_json::Value>,
+}
+
+impl Section {
+    pub fn new(key: &'static str, title: String, grid: Grid) -> Section {
+        Section {
+            key,
+            title,
+            grid,
+            json: None,
+        }
+    }
+}
+
 pub fn show(
     ctx: &Ctx,
     entity: &Entity,
     code: &str,
     format: Format,
-    show_id: bool,
-    extra: &[(String, Grid)],
+    personal: Personal,
+    extra: &[Section],
 ) -> Result<u8> {
     let conn = ctx.open()?;
     let (_, values) = store::get_code(&conn, entity, &values::normalize(code))?;
-    print_record(entity, &values, format, Personal::from_flag(show_id), extra)
+    print_record(entity, &values, format, personal, extra)
 }
 
 pub fn print_record(
@@ -272,15 +507,19 @@ pub fn print_record(
     values: &[Value],
     format: Format,
     personal: Personal,
-    extra: &[(String, Grid)],
+    extra: &[Section],
 ) -> Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if format == Format::Json {
         let mut obj = record_json(entity, values, personal);
         if let serde_json::Value::Object(map) = &mut obj {
-            for (key, grid) in extra {
-                map.insert(key.clone(), grid.to_json());
+            for section in extra {
+                let json = section
+                    .json
+                    .clone()
+                    .unwrap_or_else(|| section.grid.to_json());
+                map.insert(section.key.to_string(), json);
             }
         }
         serde_json::to_writer_pretty(&mut out, &obj)?;
@@ -288,12 +527,13 @@ pub fn print_record(
         return Ok(0);
     }
     show_grid(entity, values, personal).render(format, &mut out)?;
-    for (title, grid) in extra {
-        if format == Format::Table || format == Format::Markdown {
-            writeln!(out)?;
-            writeln!(out, "{title}")?;
+    for section in extra {
+        writeln!(out)?;
+        match format {
+            Format::Markdown => writeln!(out, "### {}\n", section.title)?,
+            _ => writeln!(out, "{}", section.title)?,
         }
-        grid.render(format, &mut out)?;
+        section.grid.render(format, &mut out)?;
     }
     Ok(0)
 }

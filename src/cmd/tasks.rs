@@ -3,7 +3,9 @@
 use anyhow::Result;
 
 use super::Ctx;
-use super::records::{self, Filter, as_of, choice_arg, date_arg, field, ref_arg};
+use super::records::{
+    self, Filter, Milestone, Section, as_of, choice_arg, date_arg, field, ref_arg,
+};
 use crate::cli::{DispatchCmd, TaskCmd};
 use crate::db::store::Value;
 use crate::lang::t;
@@ -20,6 +22,14 @@ pub fn task_status(due_on: Option<&str>, done_on: Option<&str>, as_of: &str) -> 
     }
 }
 
+/// A listed task is done once, after it was listed.
+const DONE: Milestone = Milestone {
+    field: "done_on",
+    after: "listed_on",
+    done: ("done", "完成"),
+    after_label: ("listed", "挂牌时间"),
+};
+
 pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<u8> {
     let entity = &TASK;
     match cmd {
@@ -27,23 +37,19 @@ pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<u8> {
         TaskCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
         TaskCmd::Remove(a) => records::remove(ctx, entity, &a.code),
         TaskCmd::Done(a) => {
-            let key = records::set_date(ctx, entity, &a.code, "done_on", &a.on)?;
-            eprintln!(
-                "{}",
-                t(&format!("task {key} done"), &format!("任务 {key} 已完成"))
-            );
-            Ok(0)
+            records::set_milestone(ctx, entity, &a.code, &DONE, &a.on, |_, _| Ok(()))
         }
         TaskCmd::Show(a) => {
             let conn = ctx.open()?;
             let mut filter = Filter::default();
             filter.text("task = ?", crate::values::normalize(&a.code));
             let dispatches = records::query(&conn, &DISPATCH, &filter, None)?;
-            let extra = [(
+            let extra = [Section::new(
+                "dispatches",
                 t("Dispatches", "调度情况"),
-                records::list_grid(&DISPATCH, &dispatches, Personal::Masked, &[], a.format),
+                records::list_grid(&DISPATCH, &dispatches, Personal::Shown, &[], a.format),
             )];
-            records::show(ctx, entity, &a.code, a.format, a.show_id, &extra)
+            records::show(ctx, entity, &a.code, a.format, Personal::Shown, &extra)
         }
         TaskCmd::List(a) => {
             let conn = ctx.open()?;
