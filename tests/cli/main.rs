@@ -3,6 +3,8 @@
 mod common;
 
 mod export;
+mod fixtures;
+mod households;
 mod import;
 mod records;
 mod report;
