@@ -6,5 +6,6 @@ mod export;
 mod fixtures;
 mod households;
 mod import;
+mod places;
 mod records;
 mod report;
