@@ -93,10 +93,8 @@ pub fn post(ctx: &Ctx, cmd: PostCmd) -> Result<u8> {
                 );
             }
             if let Some(village) = &a.village {
-                filter.text(
-                    "village = ?",
-                    ref_arg(&conn, "village", Kind::Village, village)?,
-                );
+                let code = records::village_arg(&conn, village, a.town.as_deref())?;
+                filter.text("village = ?", code);
             }
             if let Some(task) = &a.task {
                 filter.text("task = ?", ref_arg(&conn, "task", Kind::Task, task)?);
@@ -124,18 +122,15 @@ fn end_post(ctx: &Ctx, a: PostEndArgs) -> Result<u8> {
     let mut filter = Filter::default();
     filter.text("cadre = ?", ref_arg(&tx, "cadre", Kind::Cadre, &a.cadre)?);
     filter.text("role = ?", choice_arg("role", ROLES, &a.role)?);
-    for (flag, kind, value) in [
-        ("village", Kind::Village, &a.village),
-        ("task", Kind::Task, &a.task),
-        ("town", Kind::Town, &a.town),
-    ] {
-        if let Some(v) = value {
-            filter.text(&format!("{flag} = ?"), ref_arg(&tx, flag, kind, v)?);
-            // A town given with a village only places the village.
-            if flag == "village" {
-                break;
-            }
-        }
+    // A town given with a village only tells the village apart.
+    if let Some(village) = &a.village {
+        let code = records::village_arg(&tx, village, a.town.as_deref())?;
+        filter.text("village = ?", code);
+    } else if let Some(town) = &a.town {
+        filter.text("town = ?", ref_arg(&tx, "town", Kind::Town, town)?);
+    }
+    if let Some(task) = &a.task {
+        filter.text("task = ?", ref_arg(&tx, "task", Kind::Task, task)?);
     }
     match &a.started_on {
         Some(s) => filter.text("started_on = ?", date_arg("started-on", s)?),

@@ -41,19 +41,7 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
             let date = as_of(a.as_of.as_deref())?;
             let mut filter = Filter::default();
             if let Some(village) = &a.village {
-                let town = a
-                    .town
-                    .as_deref()
-                    .map(|t| ref_arg(&conn, "town", Kind::Town, t))
-                    .transpose()?;
-                let code = crate::db::resolve::Resolver::new()
-                    .resolve(
-                        &conn,
-                        Kind::Village,
-                        &crate::values::normalize(village),
-                        town.as_deref(),
-                    )
-                    .map_err(|p| anyhow::anyhow!("--village: {p}"))?;
+                let code = records::village_arg(&conn, village, a.town.as_deref())?;
                 filter.text("village = ?", code);
             } else if let Some(town) = &a.town {
                 filter.text(

@@ -58,6 +58,23 @@ pub fn ref_arg(conn: &Connection, flag: &str, kind: Kind, raw: &str) -> Result<S
         .map_err(|p| anyhow!("--{flag}: {p}"))
 }
 
+/// A village typed by the clerk for `--village`, by code or by name; a name
+/// shared by villages of several towns is told apart by `--town` (raw, as
+/// typed), as in a household's row.
+pub fn village_arg(conn: &Connection, raw: &str, town: Option<&str>) -> Result<String> {
+    let town = town
+        .map(|t| ref_arg(conn, "town", Kind::Town, t))
+        .transpose()?;
+    Resolver::new()
+        .resolve(
+            conn,
+            Kind::Village,
+            &values::normalize(raw),
+            town.as_deref(),
+        )
+        .map_err(|p| anyhow!("--village: {p}"))
+}
+
 /// An enumeration value typed by the clerk for `flag`.
 pub fn choice_arg(flag: &str, choices: &'static [Choice], raw: &str) -> Result<&'static str> {
     parse_choice(choices, &values::normalize(raw))

@@ -62,10 +62,8 @@ pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<u8> {
                 filter.text("town = ?", ref_arg(&conn, "town", Kind::Town, town)?);
             }
             if let Some(village) = &a.village {
-                filter.text(
-                    "village = ?",
-                    ref_arg(&conn, "village", Kind::Village, village)?,
-                );
+                let code = records::village_arg(&conn, village, a.town.as_deref())?;
+                filter.text("village = ?", code);
             }
             if let Some(leader) = &a.leader {
                 filter.text("leader = ?", ref_arg(&conn, "leader", Kind::Cadre, leader)?);

@@ -2,6 +2,7 @@
 
 mod common;
 
+mod cadres;
 mod export;
 mod fixtures;
 mod households;
