@@ -10,3 +10,4 @@ mod import;
 mod places;
 mod records;
 mod report;
+mod tasks;
