@@ -2,6 +2,7 @@
 
 mod common;
 
+mod admin;
 mod cadres;
 mod export;
 mod fixtures;
