@@ -424,7 +424,7 @@ fn language_comes_from_the_locale_unless_lang_is_given() {
     assert!(
         run(
             &[("LANG", "zh_CN.UTF-8")],
-            &["--lang", "en", &args[0], args[1], args[2]]
+            &["--lang", "en", args[0], args[1], args[2]]
         )
         .starts_with("error")
     );
