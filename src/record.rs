@@ -31,7 +31,9 @@ impl FieldError {
     /// `what is wrong (value)`, with the hint after a semicolon.
     pub fn detail(&self) -> String {
         let mut s = self.problem.message.clone();
-        if !self.value.is_empty() {
+        // "no village 龙岩 (龙岩)" says it twice; the resolver's messages
+        // already quote what was typed.
+        if !self.value.is_empty() && !s.contains(&self.value) {
             s.push_str(&format!(" ({})", self.value));
         }
         if let Some(hint) = &self.problem.hint {

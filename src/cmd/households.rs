@@ -73,6 +73,7 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
                     field(entity, row, "registered_on").as_str(),
                     field(entity, row, "lifted_on").as_str(),
                     &date,
+                    "已脱贫",
                 ))
             };
             let grid = records::list_grid(

@@ -146,6 +146,7 @@ pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
                     field(&VILLAGE, row, "registered_on").as_str(),
                     field(&VILLAGE, row, "lifted_on").as_str(),
                     &date,
+                    "已出列",
                 ))
             };
             let grid = records::list_grid(

@@ -691,11 +691,17 @@ pub fn field<'a>(entity: &Entity, row: &'a [Value], name: &str) -> &'a Value {
         .unwrap_or(&NULL)
 }
 
-/// Status of a dated record (village, household) on `as_of`.
-pub fn status_label(registered: Option<&str>, lifted: Option<&str>, as_of: &str) -> String {
+/// Status of a dated record (village, household) on `as_of`. A village is
+/// said to be 出列, a household 脱贫: `lifted_zh` tells which.
+pub fn status_label(
+    registered: Option<&str>,
+    lifted: Option<&str>,
+    as_of: &str,
+    lifted_zh: &str,
+) -> String {
     match (registered, lifted) {
         (Some(r), _) if r > as_of => t("not yet registered", "尚未识别"),
-        (Some(_), Some(l)) if l <= as_of => t("lifted", "已脱贫"),
+        (Some(_), Some(l)) if l <= as_of => t("lifted", lifted_zh),
         (Some(_), _) => t("poor", "贫困"),
         (None, _) => String::new(),
     }

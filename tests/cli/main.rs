@@ -8,6 +8,7 @@ mod export;
 mod fixtures;
 mod households;
 mod import;
+mod output;
 mod places;
 mod records;
 mod report;
