@@ -1,4 +1,4 @@
-//! `init`, `backup`, `check` and `completions`.
+//! `init`, `backup` and `completions`.
 
 use anyhow::{Context, Result, bail};
 
@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::cli::{BackupArgs, Cli, CompletionsArgs, InitArgs};
 use crate::db;
 use crate::lang::t;
-use crate::values::{mask_id, normalize};
+use crate::values::normalize;
 
 pub fn init(ctx: &Ctx, args: InitArgs) -> Result<u8> {
     let name = args.county.trim();
@@ -57,68 +57,6 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<u8> {
         )
     );
     Ok(0)
-}
-
-pub fn check(ctx: &Ctx) -> Result<u8> {
-    let conn = ctx.open()?;
-    let mut problems = Vec::new();
-    let integrity: Vec<String> = conn
-        .prepare("PRAGMA integrity_check")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    if integrity != ["ok"] {
-        problems.extend(integrity);
-    }
-    let fk: Vec<(String, i64, String)> = conn
-        .prepare("PRAGMA foreign_key_check")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (table, rowid, parent) in fk {
-        problems.push(t(
-            &format!("{table} row {rowid} refers to a missing {parent} record"),
-            &format!("{table} 第 {rowid} 行引用了不存在的 {parent} 记录"),
-        ));
-    }
-    let mut stmt = conn.prepare("SELECT code, id_number FROM households")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let code: String = r.get(0)?;
-        let id: String = r.get(1)?;
-        if let Err(p) = crate::values::parse_id_number(&id) {
-            problems.push(format!(
-                "household {code}: id_number: {} ({})",
-                p.message,
-                mask_id(&id)
-            ));
-        }
-    }
-    if problems.is_empty() {
-        eprintln!(
-            "{}",
-            t(
-                "ok: the file is intact and consistent",
-                "正常：文件完整，记录一致"
-            )
-        );
-        Ok(0)
-    } else {
-        for p in &problems {
-            println!("{p}");
-        }
-        bail!(
-            "{}",
-            t(
-                &format!(
-                    "{} problems found; restore from a backup or fix the records named above",
-                    problems.len()
-                ),
-                &format!(
-                    "发现 {} 个问题；请从备份恢复或修正上面列出的记录",
-                    problems.len()
-                ),
-            )
-        )
-    }
 }
 
 pub fn completions(args: CompletionsArgs) -> Result<u8> {

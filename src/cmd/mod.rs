@@ -3,6 +3,7 @@
 
 mod admin;
 mod cadres;
+mod check;
 pub mod export;
 mod households;
 pub mod import;
@@ -80,7 +81,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Report(cmd) => report::run(&ctx, cmd),
         Command::Log(args) => log::log(&ctx, args),
         Command::Backup(args) => admin::backup(&ctx, args),
-        Command::Check => admin::check(&ctx),
+        Command::Check => check::check(&ctx),
         Command::Completions(args) => admin::completions(args),
     }
 }

@@ -332,7 +332,12 @@ fn check_passes_a_sound_file_and_names_what_is_wrong() {
             "PRAGMA foreign_keys = OFF;
              UPDATE households SET id_number = '110105194912310021' WHERE code = 'H1';
              INSERT INTO households (code, village, head_name, id_number, members, registered_on)
-             VALUES ('H2', 'V-GONE', 'x', '{}', 1, '2016-01-01');",
+             VALUES ('H2', 'V-GONE', 'x', '{}', 1, '2016-01-01');
+             INSERT INTO tasks (code, title, level, village, town, listed_on)
+             VALUES ('XJ01', 't', 'county', '{V_LONGYAN}', '451122101', '2020-03-01');
+             INSERT INTO posts (cadre, role, village, started_on)
+             VALUES ('GB1', 'first_secretary', '{V_LONGYAN}', '2018-01-01'),
+                    ('GB1', 'first_secretary', '{V_LONGYAN}', '2019-01-01');",
             id(2)
         ))
         .expect("tamper");
@@ -346,10 +351,24 @@ fn check_passes_a_sound_file_and_names_what_is_wrong() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("households row 2 refers to a missing villages record"),
+        stdout.contains("household H2: village: no village V-GONE"),
         "{stdout}"
     );
-    assert!(stderr.contains("2 problems found"), "{stderr}");
+    assert!(
+        stdout.contains("task XJ01: village 451122100201 is in town 451122100, not 451122101"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("cadre GB1: two first_secretary posts at 451122100201 overlap (from 2018-01-01 and from 2019-01-01)"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("4 problems found"), "{stderr}");
+    let zh = env.run(&["--lang", "zh", "check"]);
+    let stdout = String::from_utf8_lossy(&zh.stdout);
+    assert!(
+        stdout.contains("贫困户 H2：village：没有行政村 V-GONE"),
+        "{stdout}"
+    );
 }
 
 #[test]
