@@ -98,10 +98,11 @@ fn foreign_keys(conn: &Connection) -> Result<Vec<String>> {
             .and_then(|i| values.get(i))
             .map(Value::to_text)
             .unwrap_or_default();
+        let label = entity.field(&column).map_or(column.as_str(), |f| f.label());
         out.push(t(
-            &format!("{} {key}: {column}: no {parent_name} {target}", entity.name),
+            &format!("{} {key}: {label}: no {parent_name} {target}", entity.name),
             &format!(
-                "{} {key}：{column}：没有{} {target}",
+                "{} {key}：{label}：没有{} {target}",
                 entity.zh_name(),
                 crate::model::entity_by_name(parent_name).map_or(parent_name, |e| e.zh_name())
             ),

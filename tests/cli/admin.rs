@@ -366,7 +366,7 @@ fn check_passes_a_sound_file_and_names_what_is_wrong() {
     let zh = env.run(&["--lang", "zh", "check"]);
     let stdout = String::from_utf8_lossy(&zh.stdout);
     assert!(
-        stdout.contains("贫困户 H2：village：没有行政村 V-GONE"),
+        stdout.contains("贫困户 H2：行政村：没有行政村 V-GONE"),
         "{stdout}"
     );
 }
