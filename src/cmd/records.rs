@@ -137,7 +137,40 @@ pub fn unique_checks(
     if entity.kind == Kind::Post {
         errors.extend(overlapping_post(conn, entity, values)?);
     }
+    if entity.kind == Kind::Dispatch {
+        errors.extend(dispatch_before_listing(conn, entity, values)?);
+    }
     Ok(errors)
+}
+
+/// A dispatch meeting held before its task was listed is a mistyped date:
+/// the dispatch report would count it in a period the task was not yet on
+/// the board.
+fn dispatch_before_listing(
+    conn: &Connection,
+    entity: &Entity,
+    values: &[Value],
+) -> Result<Option<FieldError>> {
+    let (Some(task), Some(held)) = (
+        field(entity, values, "task").as_str(),
+        field(entity, values, "held_on").as_str(),
+    ) else {
+        return Ok(None);
+    };
+    let listed: Option<String> = conn
+        .prepare_cached("SELECT listed_on FROM tasks WHERE code = ?1")?
+        .query_row([task], |r| r.get(0))
+        .optional()?;
+    Ok(listed.filter(|l| held < l.as_str()).map(|listed| {
+        FieldError::new(
+            "held_on",
+            held,
+            values::Problem::new(t(
+                &format!("is before task {task} was listed on {listed}"),
+                &format!("早于任务 {task} 的挂牌时间 {listed}"),
+            )),
+        )
+    }))
 }
 
 /// Another post of the same cadre, role and place whose period overlaps
@@ -236,8 +269,8 @@ fn save(
 ) -> Result<(String, Outcome)> {
     let mut conn = ctx.open()?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut resolver = Resolver::new();
-    let given = record::parse(&tx, &mut resolver, entity, raw).map_err(|e| flag_errors(&e))?;
+    // A missing record is the first thing to say on update, before any
+    // complaint about the flags.
     let (base, id) = match existing_code {
         Some(code) => {
             let (id, old) = store::get_code(&tx, entity, code)?;
@@ -245,8 +278,26 @@ fn save(
         }
         None => (None, None),
     };
+    let mut resolver = Resolver::new();
+    let given = record::parse(&tx, &mut resolver, entity, raw).map_err(|e| flag_errors(&e))?;
     let mut values = record::complete(entity, &given, base.as_deref());
     let mut errors = record::check(&tx, entity, &mut values);
+    if existing_code.is_some() {
+        for e in &mut errors {
+            let emptied = entity
+                .fields
+                .iter()
+                .position(|f| f.name == e.field && f.required)
+                .is_some_and(|i| matches!(given.get(i), Some(Some(Value::Null))));
+            if emptied {
+                e.problem = values::Problem::new(t(
+                    "is required and cannot be emptied",
+                    "为必填项，不能清空",
+                ))
+                .with_hint(t("give a new value instead", "请填写新的值"));
+            }
+        }
+    }
     // A taken key is the one thing to fix first, whatever else is wrong.
     if existing_code.is_none()
         && store::find(&tx, entity, &store::key_of(entity, &values))?.is_some()

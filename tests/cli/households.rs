@@ -461,7 +461,10 @@ fn update_refuses_what_it_cannot_do() {
         "{err}"
     );
     let err = env.refused(&["household", "update", "H1", "--members", ""], 1);
-    assert!(err.contains("--members: is required"), "{err}");
+    assert!(
+        err.contains("--members: is required and cannot be emptied"),
+        "{err}"
+    );
     let err = env.refused(&["household", "update", "H9", "--members", "2"], 1);
     assert!(err.contains("no household with code H9"), "{err}");
     let err = env.refused(&["household", "update", "H1", "--lifted-on", "2013"], 1);

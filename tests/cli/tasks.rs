@@ -392,6 +392,23 @@ fn dispatch_add_and_list_by_task_and_dates() {
         1,
     );
     assert!(err.contains("--task: no task XJ99"), "{err}");
+    let err = env.refused(
+        &[
+            "dispatch",
+            "add",
+            "--task",
+            "XJ01",
+            "--held-on",
+            "2020-02-01",
+            "--progress",
+            "1",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("--held-on: is before task XJ01 was listed on 2020-03-01 (2020-02-01)"),
+        "{err}"
+    );
     assert_eq!(
         env.audit("dispatch", "XJ01/2020-04-30")[0][1],
         "dispatch add"
