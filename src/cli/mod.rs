@@ -73,7 +73,8 @@ pub enum Command {
     /// Print a report
     #[command(subcommand)]
     Report(crate::cmd::report::ReportCmd),
-    /// Show the audit trail of changes
+    /// Show the audit trail of changes (a table says what changed; CSV and
+    /// JSON carry the old and new values whole)
     Log(LogArgs),
     /// Write a consistent copy of the database to FILE while it is in use
     Backup(BackupArgs),

@@ -405,6 +405,18 @@ fn list_filters_by_village_name_with_town_by_town_and_by_attribute() {
     assert_eq!(codes(&["--attribute", "低保贫困户"]), ["H3"]);
     assert_eq!(codes(&["--attribute", "general"]), ["H1", "H2"]);
     assert_eq!(codes(&["--limit", "2"]), ["H1", "H2"]);
+    env.ok(&[
+        "household",
+        "update",
+        "H2",
+        "--helper",
+        "李四",
+        "--cause",
+        "缺水",
+    ]);
+    assert_eq!(codes(&["--helper", "GB2"]), ["H2"]);
+    assert_eq!(codes(&["--cause", "lack of water"]), ["H2"]);
+    assert_eq!(codes(&["--cause", "因病"]), Vec::<String>::new());
     let err = env.refused(&["household", "list", "--village", "龙岩村"], 1);
     assert!(err.contains("give the village code, or the town"), "{err}");
     let err = env.refused(&["household", "list", "--attribute", "rich"], 1);
