@@ -246,6 +246,13 @@ fn task_done_once_and_not_before_listing() {
         1,
     );
     assert!(err.contains("任务 XJ01 已于 2020-08-15 完成"), "{err}");
+    let audit = env.audit("task", "XJ01");
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert_eq!(audit[1][..3], ["tester", "task done", "update"]);
+    assert_eq!(
+        crate::fixtures::parse(&audit[1][4]),
+        serde_json::json!({"done_on": "2020-08-15"})
+    );
     // Reopening is an update that clears the date.
     env.ok(&["task", "update", "XJ01", "--done-on", ""]);
     assert_eq!(
