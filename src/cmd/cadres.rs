@@ -173,14 +173,39 @@ fn end_post(ctx: &Ctx, a: PostEndArgs) -> Result<u8> {
             )
         );
     }
+    let key = store::key_text(&POST, &new);
+    // Only a post named with --started-on can be found once ended; ending
+    // it again corrects the date (posts have no `update`), on the same date
+    // it changes nothing.
+    let previous = records::field(&POST, &old, "ended_on").to_text();
+    if previous == ended_on {
+        eprintln!(
+            "{}",
+            t(
+                &format!("post {key} already ended on {ended_on}; nothing changed"),
+                &format!("任职 {key} 已于 {ended_on} 结束，未作改动"),
+            )
+        );
+        return Ok(0);
+    }
     store::replace(&tx, &ctx.actor(), &POST, id, &old, &new)?;
     tx.commit().context("failed to commit")?;
-    eprintln!(
-        "{}",
-        t(
-            &format!("post {} ended on {ended_on}", store::key_text(&POST, &new)),
-            &format!("任职 {} 已于 {ended_on} 结束", store::key_text(&POST, &new)),
-        )
-    );
+    if previous.is_empty() {
+        eprintln!(
+            "{}",
+            t(
+                &format!("post {key} ended on {ended_on}"),
+                &format!("任职 {key} 已于 {ended_on} 结束"),
+            )
+        );
+    } else {
+        eprintln!(
+            "{}",
+            t(
+                &format!("post {key}: end date corrected from {previous} to {ended_on}"),
+                &format!("任职 {key}：结束时间由 {previous} 更正为 {ended_on}"),
+            )
+        );
+    }
     Ok(0)
 }

@@ -426,6 +426,42 @@ fn post_end_and_active_lists_as_of_a_date() {
         1,
     );
     assert!(err.contains("no such open post"), "{err}");
+    // Named by its start date, an ended post can have its end corrected.
+    let end_again = |on: &str| {
+        env.both(&[
+            "post",
+            "end",
+            "--cadre",
+            "GB2",
+            "--role",
+            "first_secretary",
+            "--village",
+            V_LONGYAN,
+            "--started-on",
+            "2018-03-01",
+            "--on",
+            on,
+        ])
+        .1
+    };
+    let before = env.snapshot();
+    assert!(end_again("2021-03-31").contains("already ended on 2021-03-31"));
+    assert!(before == env.snapshot());
+    assert!(end_again("2021-03-30").contains("end date corrected from 2021-03-31 to 2021-03-30"));
+    env.ok(&[
+        "post",
+        "end",
+        "--cadre",
+        "GB2",
+        "--role",
+        "first_secretary",
+        "--village",
+        V_LONGYAN,
+        "--started-on",
+        "2018-03-01",
+        "--on",
+        "2021-03-31",
+    ]);
     let active = |as_of: &str| -> Vec<String> {
         env.json(&["post", "list", "--active", "--as-of", as_of])
             .as_array()
@@ -445,7 +481,7 @@ fn post_end_and_active_lists_as_of_a_date() {
         "post",
         &format!("GB2/first_secretary/{V_LONGYAN}/2018-03-01"),
     );
-    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert_eq!(audit.len(), 4, "{audit:?}");
     assert_eq!(audit[1][1], "post end");
     assert_eq!(
         parse(&audit[1][4]),
