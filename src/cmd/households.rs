@@ -3,7 +3,8 @@
 use anyhow::Result;
 
 use super::Ctx;
-use super::records::{self, Filter, Milestone, as_of, choice_arg, field, ref_arg, status_label};
+use super::milestone::{Milestone, set_milestone};
+use super::records::{self, Filter, as_of, choice_arg, field, ref_arg, status_label};
 use crate::cli::HouseholdCmd;
 use crate::db::store::Value;
 use crate::lang::t;
@@ -33,9 +34,7 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
             &[],
         ),
         HouseholdCmd::Remove(a) => records::remove(ctx, entity, &a.code),
-        HouseholdCmd::Lift(a) => {
-            records::set_milestone(ctx, entity, &a.code, &LIFT, &a.on, |_, _| Ok(()))
-        }
+        HouseholdCmd::Lift(a) => set_milestone(ctx, entity, &a.code, &LIFT, &a.on, |_, _| Ok(())),
         HouseholdCmd::List(a) => {
             let conn = ctx.open()?;
             let date = as_of(a.as_of.as_deref())?;

@@ -8,9 +8,11 @@ pub mod export;
 mod households;
 pub mod import;
 mod log;
+mod milestone;
 mod places;
 mod records;
 pub mod report;
+mod rules;
 mod tasks;
 mod visits;
 

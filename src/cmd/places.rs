@@ -3,7 +3,8 @@
 use anyhow::Result;
 
 use super::Ctx;
-use super::records::{self, Filter, Milestone, Section, as_of, field, ref_arg, status_label};
+use super::milestone::{Milestone, set_milestone};
+use super::records::{self, Filter, Section, as_of, field, ref_arg, status_label};
 use crate::cli::{TownCmd, VillageCmd, ZoneCmd};
 use crate::lang::t;
 use crate::model::{Kind, TOWN, VILLAGE, ZONE};
@@ -58,24 +59,22 @@ pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
         VillageCmd::Add(f) => records::add(ctx, &VILLAGE, &f.raw),
         VillageCmd::Update(f) => records::update(ctx, &VILLAGE, &f.code, &f.raw),
         VillageCmd::Remove(a) => records::remove(ctx, &VILLAGE, &a.code),
-        VillageCmd::Lift(a) => {
-            records::set_milestone(ctx, &VILLAGE, &a.code, &LIFT, &a.on, |code, row| {
-                if field(&VILLAGE, row, "poor_village").as_int() != Some(1) {
-                    anyhow::bail!(
-                        "{}",
-                        t(
-                            &format!(
-                                "village {code} is not a registered poor village; only poor villages are lifted (set --poor-village yes with `fupin village update` first)"
-                            ),
-                            &format!(
-                                "村 {code} 不是贫困村，无需出列（如确为贫困村，请先用 `fupin village update` 设置 --poor-village 是）"
-                            ),
-                        )
-                    );
-                }
-                Ok(())
-            })
-        }
+        VillageCmd::Lift(a) => set_milestone(ctx, &VILLAGE, &a.code, &LIFT, &a.on, |code, row| {
+            if field(&VILLAGE, row, "poor_village").as_int() != Some(1) {
+                anyhow::bail!(
+                    "{}",
+                    t(
+                        &format!(
+                            "village {code} is not a registered poor village; only poor villages are lifted (set --poor-village yes with `fupin village update` first)"
+                        ),
+                        &format!(
+                            "村 {code} 不是贫困村，无需出列（如确为贫困村，请先用 `fupin village update` 设置 --poor-village 是）"
+                        ),
+                    )
+                );
+            }
+            Ok(())
+        }),
         VillageCmd::Show(a) => {
             let conn = ctx.open()?;
             let code = crate::values::normalize(&a.code);

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::{Context, Result, anyhow, bail};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params_from_iter};
+use rusqlite::{Connection, TransactionBehavior, params_from_iter};
 
 use super::Ctx;
 use crate::cli::ListOpts;
@@ -15,6 +15,10 @@ use crate::output::{Cell, Column, Format, Grid};
 use crate::present::{self, Personal};
 use crate::record::{self, FieldError, RawRow};
 use crate::values;
+
+// Checks against other records live in `rules`; `unique_checks` stays
+// reachable here, where the command modules have always found it.
+pub use super::rules::unique_checks;
 
 /// Problems with flags, one per line, each naming the flag.
 pub fn flag_errors(errors: &[FieldError]) -> anyhow::Error {
@@ -96,139 +100,6 @@ pub fn choice_arg(flag: &str, choices: &'static [Choice], raw: &str) -> Result<&
                 )
             )
         })
-}
-
-/// Checks that are about other records: an ID number must not belong to
-/// another household, and a cadre does not hold the same post at the same
-/// place twice at once.
-pub fn unique_checks(
-    conn: &Connection,
-    entity: &Entity,
-    values: &[Value],
-) -> Result<Vec<FieldError>> {
-    let mut errors = Vec::new();
-    if entity.kind == Kind::Household {
-        let id_at = store::position(entity, "id_number");
-        let code_at = store::position(entity, "code");
-        if let (Some(Value::Text(id)), Some(Value::Text(code))) = (
-            id_at.and_then(|i| values.get(i)),
-            code_at.and_then(|i| values.get(i)),
-        ) {
-            let other: Option<String> = conn
-                .prepare_cached("SELECT code FROM households WHERE id_number = ?1 AND code <> ?2")?
-                .query_row([id, code], |r| r.get(0))
-                .ok();
-            if let Some(other) = other {
-                errors.push(FieldError {
-                    field: "id_number",
-                    value: values::mask_id(id),
-                    problem: values::Problem::new(t(
-                        &format!("already registered for household {other}"),
-                        &format!("已登记在贫困户 {other} 名下"),
-                    ))
-                    .with_hint(t(
-                        "one person heads one household; check the number",
-                        "一人只能是一户的户主，请核对号码",
-                    )),
-                });
-            }
-        }
-    }
-    if entity.kind == Kind::Post {
-        errors.extend(overlapping_post(conn, entity, values)?);
-    }
-    if entity.kind == Kind::Dispatch {
-        errors.extend(dispatch_before_listing(conn, entity, values)?);
-    }
-    Ok(errors)
-}
-
-/// A dispatch meeting held before its task was listed is a mistyped date:
-/// the dispatch report would count it in a period the task was not yet on
-/// the board.
-fn dispatch_before_listing(
-    conn: &Connection,
-    entity: &Entity,
-    values: &[Value],
-) -> Result<Option<FieldError>> {
-    let (Some(task), Some(held)) = (
-        field(entity, values, "task").as_str(),
-        field(entity, values, "held_on").as_str(),
-    ) else {
-        return Ok(None);
-    };
-    let listed: Option<String> = conn
-        .prepare_cached("SELECT listed_on FROM tasks WHERE code = ?1")?
-        .query_row([task], |r| r.get(0))
-        .optional()?;
-    Ok(listed.filter(|l| held < l.as_str()).map(|listed| {
-        FieldError::new(
-            "held_on",
-            held,
-            values::Problem::new(t(
-                &format!("is before task {task} was listed on {listed}"),
-                &format!("早于任务 {task} 的挂牌时间 {listed}"),
-            )),
-        )
-    }))
-}
-
-/// Another post of the same cadre, role and place whose period overlaps
-/// this one's: two open first-secretary posts at one village are a typo in a
-/// date, not a career.
-fn overlapping_post(
-    conn: &Connection,
-    entity: &Entity,
-    values: &[Value],
-) -> Result<Option<FieldError>> {
-    let get = |name| field(entity, values, name).clone();
-    let (Some(start), end) = (
-        get("started_on").as_str().map(str::to_string),
-        get("ended_on"),
-    ) else {
-        return Ok(None);
-    };
-    let other: Option<(String, Option<String>)> = conn
-        .prepare_cached(
-            "SELECT started_on, ended_on FROM posts
-              WHERE cadre = ?1 AND role = ?2 AND ifnull(town, '') = ifnull(?3, '')
-                AND ifnull(village, '') = ifnull(?4, '') AND ifnull(task, '') = ifnull(?5, '')
-                AND started_on <> ?6
-                AND (ended_on IS NULL OR ended_on > ?6)
-                AND (?7 IS NULL OR started_on <= ?7)
-              ORDER BY started_on LIMIT 1",
-        )?
-        .query_row(
-            rusqlite::params![
-                get("cadre"),
-                get("role"),
-                get("town"),
-                get("village"),
-                get("task"),
-                start,
-                end
-            ],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    Ok(other.map(|(since, until)| {
-        let period = match &until {
-            Some(u) => format!("{since} – {u}"),
-            None => t(&format!("since {since}"), &format!("自 {since} 起")),
-        };
-        FieldError::new(
-            "started_on",
-            start.clone(),
-            values::Problem::new(t(
-                &format!("the cadre already holds this post here ({period})"),
-                &format!("该干部在此已任此职（{period}）"),
-            ))
-            .with_hint(t(
-                "end that post first with `fupin post end`, or check the dates",
-                "请先用 `fupin post end` 结束原任职，或核对日期",
-            )),
-        )
-    }))
 }
 
 /// The refusal of an `add` whose key is taken, pointing at `update` where
@@ -383,109 +254,6 @@ fn example_flag(entity: &Entity) -> String {
         .or_else(|| entity.fields.iter().find(|f| !entity.key.contains(&f.name)))
         .map(|f| f.flag())
         .unwrap_or_else(|| "note".to_string())
-}
-
-/// A dated step in a record's life that a command records once: a
-/// household or village lifted out of poverty, a task done.
-pub struct Milestone {
-    /// The date field it sets.
-    pub field: &'static str,
-    /// The date it may not precede.
-    pub after: &'static str,
-    /// What happened, for messages: "lifted out of poverty" / "脱贫".
-    pub done: (&'static str, &'static str),
-    /// What `after` means: "registered" / "识别时间".
-    pub after_label: (&'static str, &'static str),
-}
-
-/// Records a milestone (`lift`, `done`) on `--on DATE`. Recording it again
-/// on the same date changes nothing, so scripts may repeat themselves; on
-/// another date it is refused, because a second lift is more likely a typo
-/// than a correction (`update` corrects a date on purpose).
-pub fn set_milestone(
-    ctx: &Ctx,
-    entity: &Entity,
-    code: &str,
-    step: &Milestone,
-    raw_date: &str,
-    precondition: impl Fn(&str, &[Value]) -> Result<()>,
-) -> Result<u8> {
-    let date = date_arg("on", raw_date)?;
-    let code = values::normalize(code);
-    let (done_en, done_zh) = step.done;
-    let mut conn = ctx.open()?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let (id, old) = store::get_code(&tx, entity, &code)?;
-    precondition(&code, &old)?;
-    if let Some(current) = field(entity, &old, step.field).as_str() {
-        if current == date {
-            eprintln!(
-                "{}",
-                t(
-                    &format!(
-                        "{} {code} was already {done_en} on {date}; nothing changed",
-                        entity.name
-                    ),
-                    &format!(
-                        "{} {code} 已于 {date} {done_zh}，未作改动",
-                        entity.zh_name()
-                    ),
-                )
-            );
-            return Ok(0);
-        }
-        let flag = step.field.replace('_', "-");
-        bail!(
-            "{}",
-            t(
-                &format!(
-                    "{} {code} was already {done_en} on {current}; to correct the date use `fupin {} update {code} --{flag} {date}`",
-                    entity.name, entity.name
-                ),
-                &format!(
-                    "{} {code} 已于 {current} {done_zh}；如需更正日期，请用 `fupin {} update {code} --{flag} {date}`",
-                    entity.zh_name(),
-                    entity.name
-                ),
-            )
-        );
-    }
-    if let Some(first) = field(entity, &old, step.after).as_str()
-        && date.as_str() < first
-    {
-        let (after_en, after_zh) = step.after_label;
-        bail!(
-            "{}",
-            t(
-                &format!(
-                    "{} {code} was {after_en} on {first}; it cannot be {done_en} before that (--on {date})",
-                    entity.name
-                ),
-                &format!(
-                    "{} {code} 的{after_zh}为 {first}，{done_zh}时间不能早于此（--on {date}）",
-                    entity.zh_name()
-                ),
-            )
-        );
-    }
-    let mut new = old.clone();
-    if let Some(slot) = store::position(entity, step.field).and_then(|i| new.get_mut(i)) {
-        *slot = Value::Text(date.clone());
-    }
-    let errors = record::check(&tx, entity, &mut new);
-    if !errors.is_empty() {
-        return Err(flag_errors(&errors));
-    }
-    store::replace(&tx, &ctx.actor(), entity, id, &old, &new)?;
-    tx.commit().context("failed to commit")?;
-    eprintln!(
-        "{}",
-        t(
-            &format!("{} {code} {done_en} on {date}", entity.name),
-            &format!("{} {code} 已于 {date} {done_zh}", entity.zh_name()),
-        )
-    );
-    Ok(0)
 }
 
 pub fn remove(ctx: &Ctx, entity: &Entity, code: &str) -> Result<u8> {

@@ -3,9 +3,8 @@
 use anyhow::Result;
 
 use super::Ctx;
-use super::records::{
-    self, Filter, Milestone, Section, as_of, choice_arg, date_arg, field, ref_arg,
-};
+use super::milestone::{Milestone, set_milestone};
+use super::records::{self, Filter, Section, as_of, choice_arg, date_arg, field, ref_arg};
 use crate::cli::{DispatchCmd, TaskCmd};
 use crate::db::store::Value;
 use crate::lang::t;
@@ -36,9 +35,7 @@ pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<u8> {
         TaskCmd::Add(f) => records::add(ctx, entity, &f.raw),
         TaskCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
         TaskCmd::Remove(a) => records::remove(ctx, entity, &a.code),
-        TaskCmd::Done(a) => {
-            records::set_milestone(ctx, entity, &a.code, &DONE, &a.on, |_, _| Ok(()))
-        }
+        TaskCmd::Done(a) => set_milestone(ctx, entity, &a.code, &DONE, &a.on, |_, _| Ok(())),
         TaskCmd::Show(a) => {
             let conn = ctx.open()?;
             let mut filter = Filter::default();
