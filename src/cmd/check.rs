@@ -81,7 +81,8 @@ fn foreign_keys(conn: &Connection) -> Result<Vec<String>> {
         let column: Option<String> = conn
             .prepare(&format!("PRAGMA foreign_key_list(\"{table}\")"))?
             .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(3)?)))?
-            .filter_map(|r| r.ok())
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
             .find(|(id, _)| *id == fk)
             .map(|(_, from)| from);
         let sql = format!(

@@ -31,7 +31,7 @@ pub fn unique_checks(
             let other: Option<String> = conn
                 .prepare_cached("SELECT code FROM households WHERE id_number = ?1 AND code <> ?2")?
                 .query_row([id, code], |r| r.get(0))
-                .ok();
+                .optional()?;
             if let Some(other) = other {
                 errors.push(FieldError {
                     field: "id_number",
