@@ -77,14 +77,14 @@ pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
         }),
         VillageCmd::Show(a) => {
             let conn = ctx.open()?;
-            let code = crate::values::normalize(&a.code);
-            let today = records::today();
+            let code = crate::values::normalize(&a.show.code);
+            let date = as_of(a.as_of.as_deref())?;
             let (households, poor, people): (i64, i64, i64) = conn.query_row(
-                "SELECT count(*),
+                "SELECT ifnull(sum(registered_on <= ?2), 0),
                         ifnull(sum(registered_on <= ?2 AND (lifted_on IS NULL OR lifted_on > ?2)), 0),
                         ifnull(sum(CASE WHEN registered_on <= ?2 AND (lifted_on IS NULL OR lifted_on > ?2) THEN members END), 0)
                    FROM households WHERE village = ?1",
-                (&code, &today),
+                (&code, &date),
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?;
             let mut figures = Grid::new(vec![
@@ -96,29 +96,36 @@ pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
                 Cell::Int(households),
             ]);
             figures.push(vec![
-                Cell::text(t("poor households today", "现有贫困户（户）")),
+                Cell::text(t("poor households", "贫困户（户）")),
                 Cell::Int(poor),
             ]);
             figures.push(vec![
-                Cell::text(t("poor people today", "现有贫困人口（人）")),
+                Cell::text(t("poor people", "贫困人口（人）")),
                 Cell::Int(people),
             ]);
             let title = t(
-                &format!("Households as of {today}"),
-                &format!("截至 {today} 贫困户情况"),
+                &format!("Households as of {date}"),
+                &format!("截至 {date} 贫困户情况"),
             );
             let section = Section {
                 key: "households",
                 title,
                 grid: figures,
                 json: Some(serde_json::json!({
-                    "as_of": today,
+                    "as_of": date,
                     "registered": households,
                     "poor": poor,
                     "poor_people": people,
                 })),
             };
-            records::show(ctx, &VILLAGE, &code, a.format, Personal::Shown, &[section])
+            records::show(
+                ctx,
+                &VILLAGE,
+                &code,
+                a.show.format,
+                Personal::Shown,
+                &[section],
+            )
         }
         VillageCmd::List(a) => {
             let conn = ctx.open()?;

@@ -300,13 +300,24 @@ fn village_show_counts_its_households() {
     assert_eq!(shown["households"]["registered"], 2);
     assert_eq!(shown["households"]["poor"], 1);
     assert_eq!(shown["households"]["poor_people"], 6);
-    let table = env.ok(&["village", "show", V_LONGYAN]);
-    assert!(table.contains("poor people today"), "{table}");
+    let table = env.ok(&["village", "show", V_LONGYAN, "--as-of", "2018-06-30"]);
+    assert!(table.contains("Households as of 2018-06-30"), "{table}");
+    assert!(table.contains("poor people"), "{table}");
     let zh = env.ok(&["--lang", "zh", "village", "show", V_LONGYAN]);
     assert!(
-        zh.contains("现有贫困人口（人）") && zh.contains("是否贫困村"),
+        zh.contains("贫困人口（人）") && zh.contains("是否贫困村"),
         "{zh}"
     );
+    // As of a past date: before H1 was lifted; before anyone was registered.
+    let then = env.json(&["village", "show", V_LONGYAN, "--as-of", "2018"]);
+    assert_eq!(
+        then["households"],
+        serde_json::json!({"as_of": "2018-12-31", "registered": 2, "poor": 2, "poor_people": 3 + 6})
+    );
+    let before = env.json(&["village", "show", V_LONGYAN, "--as-of", "2015"]);
+    assert_eq!(before["households"]["registered"], 0);
+    let err = env.refused(&["village", "show", V_LONGYAN, "--as-of", "2018-02-30"], 1);
+    assert!(err.contains("--as-of: no such day"), "{err}");
 }
 
 #[test]
