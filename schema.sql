@@ -103,8 +103,8 @@ CREATE TABLE tasks (
     leader    TEXT REFERENCES cadres(code),
     team      TEXT,
     listed_on TEXT NOT NULL CHECK (listed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
-    due_on    TEXT CHECK (due_on IS NULL OR due_on >= listed_on),
-    done_on   TEXT CHECK (done_on IS NULL OR done_on >= listed_on),
+    due_on    TEXT CHECK (due_on IS NULL OR (due_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND due_on >= listed_on)),
+    done_on   TEXT CHECK (done_on IS NULL OR (done_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND done_on >= listed_on)),
     note      TEXT
 );
 CREATE UNIQUE INDEX tasks_code ON tasks(code);
@@ -122,7 +122,7 @@ CREATE TABLE posts (
     village    TEXT REFERENCES villages(code),
     task       TEXT REFERENCES tasks(code),
     started_on TEXT NOT NULL CHECK (started_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
-    ended_on   TEXT CHECK (ended_on IS NULL OR ended_on >= started_on),
+    ended_on   TEXT CHECK (ended_on IS NULL OR (ended_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND ended_on >= started_on)),
     -- exactly one place
     CHECK ((town IS NOT NULL) + (village IS NOT NULL) + (task IS NOT NULL) = 1),
     -- commandos serve on a task; every other role at a town or village

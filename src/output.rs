@@ -105,6 +105,14 @@ impl Grid {
         self.rows.push(row);
     }
 
+    /// A column aligns right when it holds numbers and blanks only, and at
+    /// least one number: a column of blanks (dates nobody filled in yet)
+    /// stays left like the text it will hold.
+    fn is_numeric_column(&self, i: usize) -> bool {
+        let cells = || self.rows.iter().filter_map(|r| r.get(i));
+        cells().any(Cell::is_numeric) && cells().all(|c| c.is_numeric() || *c == Cell::Null)
+    }
+
     pub fn to_table(&self) -> Table {
         let mut table = Table::new();
         table
@@ -114,12 +122,9 @@ impl Grid {
             .set_content_arrangement(ContentArrangement::Disabled)
             .set_header(self.columns.iter().map(|c| TableCell::new(&c.label)));
         for (i, _) in self.columns.iter().enumerate() {
-            let numeric = !self.rows.is_empty()
-                && self
-                    .rows
-                    .iter()
-                    .all(|r| r.get(i).is_none_or(|c| c.is_numeric() || *c == Cell::Null));
-            if numeric && let Some(col) = table.column_mut(i) {
+            if self.is_numeric_column(i)
+                && let Some(col) = table.column_mut(i)
+            {
                 col.set_cell_alignment(CellAlignment::Right);
             }
         }
@@ -155,11 +160,7 @@ impl Grid {
         );
         out.push_str(" |\n|");
         for i in 0..self.columns.len() {
-            let numeric = !self.rows.is_empty()
-                && self
-                    .rows
-                    .iter()
-                    .all(|r| r.get(i).is_none_or(|c| c.is_numeric() || *c == Cell::Null));
+            let numeric = self.is_numeric_column(i);
             out.push_str(if numeric { " ---: |" } else { " --- |" });
         }
         out.push('\n');
@@ -239,6 +240,18 @@ mod tests {
         let md = grid().to_markdown();
         assert!(md.contains("| --- | ---: |"), "{md}");
         assert!(md.contains("O'Brien \\| x"), "{md}");
+    }
+
+    #[test]
+    fn an_empty_column_is_not_taken_for_numbers() {
+        let mut g = Grid::new(vec![Column::new("a", "a"), Column::new("b", "b")]);
+        g.push(vec![Cell::Null, Cell::Int(1)]);
+        g.push(vec![Cell::Null, Cell::Null]);
+        assert!(
+            g.to_markdown().contains("| --- | ---: |"),
+            "{}",
+            g.to_markdown()
+        );
     }
 
     #[test]

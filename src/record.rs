@@ -31,7 +31,7 @@ impl FieldError {
     /// `what is wrong (value)`, with the hint after a semicolon.
     pub fn detail(&self) -> String {
         let mut s = self.problem.message.clone();
-        if !self.value.is_empty() {
+        if !self.value.is_empty() && !quotes(&s, &self.value) {
             s.push_str(&format!(" ({})", self.value));
         }
         if let Some(hint) = &self.problem.hint {
@@ -39,6 +39,18 @@ impl FieldError {
         }
         s
     }
+}
+
+/// True when `message` already names `value` as a word of its own, as the
+/// resolver's "no village 龙岩" does: "(龙岩)" after it would say it twice.
+/// A mere substring does not count ("not one of the allowed values" for
+/// the value "a").
+fn quotes(message: &str, value: &str) -> bool {
+    message.match_indices(value).any(|(i, _)| {
+        let before = message[..i].chars().next_back();
+        let after = message[i + value.len()..].chars().next();
+        before == Some(' ') && after.is_none_or(|c| " ;,(（".contains(c))
+    })
 }
 
 impl std::fmt::Display for FieldError {
@@ -242,8 +254,8 @@ fn date_order(
             later,
             b,
             Problem::new(t(
-                &format!("is before {earlier} ({a})"),
-                &format!("早于{earlier}（{a}）"),
+                &format!("is before {earlier} {a}"),
+                &format!("早于 {earlier} {a}"),
             )),
         ));
     }
@@ -402,6 +414,15 @@ mod tests {
             e.to_string(),
             "id_number: check digit should be X (110105194912310021); check it"
         );
+    }
+
+    #[test]
+    fn a_value_the_message_names_is_not_repeated() {
+        let named = FieldError::new("village", "龙岩", Problem::new("no village 龙岩"));
+        assert_eq!(named.detail(), "no village 龙岩");
+        let substring =
+            FieldError::new("gender", "a", Problem::new("not one of the allowed values"));
+        assert_eq!(substring.detail(), "not one of the allowed values (a)");
     }
 
     #[test]

@@ -190,14 +190,17 @@ pub fn parse_id_number(raw: &str) -> Parsed<String> {
             "请在导出前把该列设为“文本”格式，并重新录入号码",
         )));
     }
-    if s.len() != 18 {
+    if s.chars().count() != 18 {
         return Err(Problem::new(t(
             &format!("must have 18 characters, has {}", s.chars().count()),
             &format!("应为 18 位，实际 {} 位", s.chars().count()),
         )));
     }
-    let (first17, last) = s.split_at(17);
-    let Some(expected) = id_check_digit(first17) else {
+    // Sliced by characters: a byte index could fall inside a multi-byte
+    // character that a clerk typed by mistake.
+    let first17: String = s.chars().take(17).collect();
+    let last: String = s.chars().skip(17).collect();
+    let Some(expected) = id_check_digit(&first17) else {
         return Err(Problem::new(t(
             "the first 17 characters must be digits",
             "前 17 位必须是数字",
@@ -351,6 +354,13 @@ mod tests {
         assert_eq!(id_check_digit("44052418800101001"), Some('4'));
         let wrong = parse_id_number("110105194912310021").unwrap_err();
         assert!(wrong.message.contains("should be X"), "{wrong}");
+    }
+
+    #[test]
+    fn id_with_multibyte_characters_is_refused_not_a_panic() {
+        for raw in ["12345678901234😀", "1234567890123456é", "龙龙龙龙龙龙"] {
+            assert!(parse_id_number(raw).is_err(), "{raw}");
+        }
     }
 
     #[test]

@@ -107,7 +107,7 @@ impl<K: RecordKind, const UPDATE: bool> Args for Fields<K, UPDATE> {
         for field in K::ENTITY.fields.iter().filter(|f| Self::included(f)) {
             let zh = field.zh.join(", ");
             let mut help = format!("{} [{zh}]", field.help);
-            if UPDATE && !field.required {
+            if UPDATE && !field.required && field.stored {
                 help.push_str(" (empty clears it)");
             }
             cmd = cmd.arg(

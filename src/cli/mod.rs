@@ -73,7 +73,8 @@ pub enum Command {
     /// Print a report
     #[command(subcommand)]
     Report(crate::cmd::report::ReportCmd),
-    /// Show the audit trail of changes
+    /// Show the audit trail of changes (a table says what changed; CSV and
+    /// JSON carry the old and new values whole)
     Log(LogArgs),
     /// Write a consistent copy of the database to FILE while it is in use
     Backup(BackupArgs),
@@ -183,13 +184,22 @@ pub enum VillageCmd {
     /// List villages
     List(VillageList),
     /// Show one village with its household figures
-    Show(ShowArgs),
+    Show(VillageShow),
     /// Change fields of a village
     Update(Fields<VillageKind, true>),
     /// Remove a village that no record refers to
     Remove(RemoveArgs),
     /// Record that a poor village was lifted out of poverty (出列)
     Lift(DatedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VillageShow {
+    #[command(flatten)]
+    pub show: ShowArgs,
+    /// Date of the household figures (default today)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Args)]

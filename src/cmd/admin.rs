@@ -1,16 +1,12 @@
-//! `init`, `log`, `backup`, `check` and `completions`.
+//! `init`, `backup` and `completions`.
 
 use anyhow::{Context, Result, bail};
-use serde_json::Value as Json;
 
 use super::Ctx;
-use super::records::{Filter, date_arg};
-use crate::cli::{BackupArgs, Cli, CompletionsArgs, InitArgs, LogArgs};
-use crate::db::{self, store::Value};
+use crate::cli::{BackupArgs, Cli, CompletionsArgs, InitArgs};
+use crate::db;
 use crate::lang::t;
-use crate::model::entity_by_name;
-use crate::output::{Cell, Column, Grid};
-use crate::values::{mask_id, mask_phone, normalize};
+use crate::values::normalize;
 
 pub fn init(ctx: &Ctx, args: InitArgs) -> Result<u8> {
     let name = args.county.trim();
@@ -33,106 +29,6 @@ pub fn init(ctx: &Ctx, args: InitArgs) -> Result<u8> {
         )
     );
     Ok(0)
-}
-
-/// Masks personal numbers inside an audit JSON object.
-fn mask_json(text: &str, show: bool) -> String {
-    if show {
-        return text.to_string();
-    }
-    let Ok(mut json) = serde_json::from_str::<Json>(text) else {
-        return text.to_string();
-    };
-    if let Json::Object(map) = &mut json {
-        for (key, value) in map.iter_mut() {
-            if let Json::String(s) = value {
-                match key.as_str() {
-                    "id_number" => *s = mask_id(s),
-                    "phone" => *s = mask_phone(s),
-                    _ => {}
-                }
-            }
-        }
-    }
-    json.to_string()
-}
-
-pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8> {
-    let conn = ctx.open()?;
-    let mut filter = Filter::default();
-    if let Some(e) = &args.entity {
-        let entity = entity_by_name(e).with_context(|| {
-            t(
-                &format!("--entity: no record kind {e}; use e.g. household, village, task"),
-                &format!("--entity：没有记录类型 {e}；可用 household、village、task 等"),
-            )
-        })?;
-        filter.text("entity = ?", entity.name);
-    }
-    if let Some(key) = &args.key {
-        filter.text("key = ?", normalize(key));
-    }
-    if let Some(by) = &args.by {
-        filter.text("actor = ?", by.trim());
-    }
-    if let Some(from) = &args.from {
-        filter.text("substr(at, 1, 10) >= ?", date_arg("from", from)?);
-    }
-    if let Some(to) = &args.to {
-        filter.text("substr(at, 1, 10) <= ?", date_arg("to", to)?);
-    }
-    let mut sql = format!(
-        "SELECT at, actor, command, entity, key, action, old, new FROM audit{} ORDER BY id",
-        filter.sql()
-    );
-    if let Some(n) = args.opts.limit {
-        sql.push_str(&format!(" LIMIT {n}"));
-    }
-    let mut grid = Grid::new(
-        [
-            ("at", "when", "时间"),
-            ("actor", "who", "操作人"),
-            ("command", "command", "命令"),
-            ("entity", "record", "记录类型"),
-            ("key", "key", "编号"),
-            ("action", "action", "操作"),
-            ("old", "old", "原值"),
-            ("new", "new", "新值"),
-        ]
-        .into_iter()
-        .map(|(k, en, zh)| Column::new(k, t(en, zh)))
-        .collect(),
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(filter_params(&filter)), |r| {
-        (0..8)
-            .map(|i| r.get::<_, Value>(i))
-            .collect::<rusqlite::Result<Vec<_>>>()
-    })?;
-    for row in rows {
-        let row = row?;
-        let cells = row
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| match (i, v) {
-                (_, Value::Null) => Cell::Null,
-                (6 | 7, v) => Cell::text(mask_json(&v.to_text(), args.opts.show_id)),
-                (_, v) => Cell::text(v.to_text()),
-            })
-            .collect();
-        grid.push(cells);
-    }
-    let stdout = std::io::stdout();
-    if grid.rows.is_empty() && args.opts.format == crate::output::Format::Table {
-        eprintln!("{}", t("no changes match", "没有符合条件的变更记录"));
-        return Ok(0);
-    }
-    grid.render(args.opts.format, &mut stdout.lock())?;
-    Ok(0)
-}
-
-fn filter_params(filter: &Filter) -> Vec<Value> {
-    filter.params().to_vec()
 }
 
 pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<u8> {
@@ -161,68 +57,6 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<u8> {
         )
     );
     Ok(0)
-}
-
-pub fn check(ctx: &Ctx) -> Result<u8> {
-    let conn = ctx.open()?;
-    let mut problems = Vec::new();
-    let integrity: Vec<String> = conn
-        .prepare("PRAGMA integrity_check")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    if integrity != ["ok"] {
-        problems.extend(integrity);
-    }
-    let fk: Vec<(String, i64, String)> = conn
-        .prepare("PRAGMA foreign_key_check")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (table, rowid, parent) in fk {
-        problems.push(t(
-            &format!("{table} row {rowid} refers to a missing {parent} record"),
-            &format!("{table} 第 {rowid} 行引用了不存在的 {parent} 记录"),
-        ));
-    }
-    let mut stmt = conn.prepare("SELECT code, id_number FROM households")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let code: String = r.get(0)?;
-        let id: String = r.get(1)?;
-        if let Err(p) = crate::values::parse_id_number(&id) {
-            problems.push(format!(
-                "household {code}: id_number: {} ({})",
-                p.message,
-                mask_id(&id)
-            ));
-        }
-    }
-    if problems.is_empty() {
-        eprintln!(
-            "{}",
-            t(
-                "ok: the file is intact and consistent",
-                "正常：文件完整，记录一致"
-            )
-        );
-        Ok(0)
-    } else {
-        for p in &problems {
-            println!("{p}");
-        }
-        bail!(
-            "{}",
-            t(
-                &format!(
-                    "{} problems found; restore from a backup or fix the records named above",
-                    problems.len()
-                ),
-                &format!(
-                    "发现 {} 个问题；请从备份恢复或修正上面列出的记录",
-                    problems.len()
-                ),
-            )
-        )
-    }
 }
 
 pub fn completions(args: CompletionsArgs) -> Result<u8> {

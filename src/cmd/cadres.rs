@@ -4,7 +4,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use rusqlite::TransactionBehavior;
 
 use super::Ctx;
-use super::records::{self, Filter, as_of, choice_arg, date_arg, ref_arg};
+use super::records::{self, Filter, Section, as_of, choice_arg, date_arg, ref_arg};
 use crate::cli::{CadreCmd, PostCmd, PostEndArgs};
 use crate::db::store::{self, Value};
 use crate::lang::t;
@@ -26,16 +26,20 @@ pub fn cadre(ctx: &Ctx, cmd: CadreCmd) -> Result<u8> {
             let posts = records::query(&conn, &POST, &filter, None)?;
             let promotions = records::query(&conn, &PROMOTION, &filter, None)?;
             let extra = [
-                (
+                Section::new(
+                    "posts",
                     t("Posts", "任职"),
-                    records::list_grid(&POST, &posts, Personal::Masked, &[], a.format),
+                    records::list_grid(&POST, &posts, Personal::Shown, &[], a.format),
                 ),
-                (
+                Section::new(
+                    "promotions",
                     t("Promotions", "提拔"),
-                    records::list_grid(&PROMOTION, &promotions, Personal::Masked, &[], a.format),
+                    records::list_grid(&PROMOTION, &promotions, Personal::Shown, &[], a.format),
                 ),
             ];
-            records::show(ctx, entity, &code, a.format, a.show_id, &extra)
+            // A cadre's phone is a work number, listed unmasked like in
+            // `cadre list`.
+            records::show(ctx, entity, &code, a.format, Personal::Shown, &extra)
         }
         CadreCmd::Promote(a) => {
             let conn = ctx.open()?;
@@ -89,10 +93,8 @@ pub fn post(ctx: &Ctx, cmd: PostCmd) -> Result<u8> {
                 );
             }
             if let Some(village) = &a.village {
-                filter.text(
-                    "village = ?",
-                    ref_arg(&conn, "village", Kind::Village, village)?,
-                );
+                let code = records::village_arg(&conn, village, a.town.as_deref())?;
+                filter.text("village = ?", code);
             }
             if let Some(task) = &a.task {
                 filter.text("task = ?", ref_arg(&conn, "task", Kind::Task, task)?);
@@ -120,18 +122,15 @@ fn end_post(ctx: &Ctx, a: PostEndArgs) -> Result<u8> {
     let mut filter = Filter::default();
     filter.text("cadre = ?", ref_arg(&tx, "cadre", Kind::Cadre, &a.cadre)?);
     filter.text("role = ?", choice_arg("role", ROLES, &a.role)?);
-    for (flag, kind, value) in [
-        ("village", Kind::Village, &a.village),
-        ("task", Kind::Task, &a.task),
-        ("town", Kind::Town, &a.town),
-    ] {
-        if let Some(v) = value {
-            filter.text(&format!("{flag} = ?"), ref_arg(&tx, flag, kind, v)?);
-            // A town given with a village only places the village.
-            if flag == "village" {
-                break;
-            }
-        }
+    // A town given with a village only tells the village apart.
+    if let Some(village) = &a.village {
+        let code = records::village_arg(&tx, village, a.town.as_deref())?;
+        filter.text("village = ?", code);
+    } else if let Some(town) = &a.town {
+        filter.text("town = ?", ref_arg(&tx, "town", Kind::Town, town)?);
+    }
+    if let Some(task) = &a.task {
+        filter.text("task = ?", ref_arg(&tx, "task", Kind::Task, task)?);
     }
     match &a.started_on {
         Some(s) => filter.text("started_on = ?", date_arg("started-on", s)?),
@@ -162,19 +161,51 @@ fn end_post(ctx: &Ctx, a: PostEndArgs) -> Result<u8> {
     if let Some(i) = store::position(&POST, "ended_on") {
         new[i] = Value::Text(ended_on.clone());
     }
-    let mut errors = crate::record::check(&tx, &POST, &mut new);
-    errors.retain(|e| e.field == "ended_on");
-    if !errors.is_empty() {
-        return Err(records::flag_errors(&errors));
+    let started = records::field(&POST, &old, "started_on").to_text();
+    if ended_on < started {
+        bail!(
+            "{}",
+            t(
+                &format!(
+                    "--on: the post started on {started}; it cannot end before that ({ended_on})"
+                ),
+                &format!("--on：该任职始于 {started}，结束时间不能早于此（{ended_on}）"),
+            )
+        );
+    }
+    let key = store::key_text(&POST, &new);
+    // Only a post named with --started-on can be found once ended; ending
+    // it again corrects the date (posts have no `update`), on the same date
+    // it changes nothing.
+    let previous = records::field(&POST, &old, "ended_on").to_text();
+    if previous == ended_on {
+        eprintln!(
+            "{}",
+            t(
+                &format!("post {key} already ended on {ended_on}; nothing changed"),
+                &format!("任职 {key} 已于 {ended_on} 结束，未作改动"),
+            )
+        );
+        return Ok(0);
     }
     store::replace(&tx, &ctx.actor(), &POST, id, &old, &new)?;
     tx.commit().context("failed to commit")?;
-    eprintln!(
-        "{}",
-        t(
-            &format!("post {} ended on {ended_on}", store::key_text(&POST, &new)),
-            &format!("任职 {} 已于 {ended_on} 结束", store::key_text(&POST, &new)),
-        )
-    );
+    if previous.is_empty() {
+        eprintln!(
+            "{}",
+            t(
+                &format!("post {key} ended on {ended_on}"),
+                &format!("任职 {key} 已于 {ended_on} 结束"),
+            )
+        );
+    } else {
+        eprintln!(
+            "{}",
+            t(
+                &format!("post {key}: end date corrected from {previous} to {ended_on}"),
+                &format!("任职 {key}：结束时间由 {previous} 更正为 {ended_on}"),
+            )
+        );
+    }
     Ok(0)
 }

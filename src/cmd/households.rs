@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use super::Ctx;
+use super::milestone::{Milestone, set_milestone};
 use super::records::{self, Filter, as_of, choice_arg, field, ref_arg, status_label};
 use crate::cli::HouseholdCmd;
 use crate::db::store::Value;
@@ -11,42 +12,35 @@ use crate::model::{ATTRIBUTES, CAUSES, HOUSEHOLD, Kind};
 use crate::output::{Cell, Column};
 use crate::present::Personal;
 
+/// A household is lifted out of poverty (脱贫) once, after it was registered.
+const LIFT: Milestone = Milestone {
+    field: "lifted_on",
+    after: "registered_on",
+    done: ("lifted out of poverty", "脱贫"),
+    after_label: ("registered", "识别时间"),
+};
+
 pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
     let entity = &HOUSEHOLD;
     match cmd {
         HouseholdCmd::Add(f) => records::add(ctx, entity, &f.raw),
         HouseholdCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
-        HouseholdCmd::Show(a) => records::show(ctx, entity, &a.code, a.format, a.show_id, &[]),
+        HouseholdCmd::Show(a) => records::show(
+            ctx,
+            entity,
+            &a.code,
+            a.format,
+            Personal::from_flag(a.show_id),
+            &[],
+        ),
         HouseholdCmd::Remove(a) => records::remove(ctx, entity, &a.code),
-        HouseholdCmd::Lift(a) => {
-            let key = records::set_date(ctx, entity, &a.code, "lifted_on", &a.on)?;
-            eprintln!(
-                "{}",
-                t(
-                    &format!("household {key} lifted out of poverty"),
-                    &format!("贫困户 {key} 已脱贫")
-                )
-            );
-            Ok(0)
-        }
+        HouseholdCmd::Lift(a) => set_milestone(ctx, entity, &a.code, &LIFT, &a.on, |_, _| Ok(())),
         HouseholdCmd::List(a) => {
             let conn = ctx.open()?;
             let date = as_of(a.as_of.as_deref())?;
             let mut filter = Filter::default();
             if let Some(village) = &a.village {
-                let town = a
-                    .town
-                    .as_deref()
-                    .map(|t| ref_arg(&conn, "town", Kind::Town, t))
-                    .transpose()?;
-                let code = crate::db::resolve::Resolver::new()
-                    .resolve(
-                        &conn,
-                        Kind::Village,
-                        &crate::values::normalize(village),
-                        town.as_deref(),
-                    )
-                    .map_err(|p| anyhow::anyhow!("--village: {p}"))?;
+                let code = records::village_arg(&conn, village, a.town.as_deref())?;
                 filter.text("village = ?", code);
             } else if let Some(town) = &a.town {
                 filter.text(
@@ -78,6 +72,7 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
                     field(entity, row, "registered_on").as_str(),
                     field(entity, row, "lifted_on").as_str(),
                     &date,
+                    "已脱贫",
                 ))
             };
             let grid = records::list_grid(

@@ -3,12 +3,16 @@
 
 mod admin;
 mod cadres;
+mod check;
 pub mod export;
 mod households;
 pub mod import;
+mod log;
+mod milestone;
 mod places;
 mod records;
 pub mod report;
+mod rules;
 mod tasks;
 mod visits;
 
@@ -41,15 +45,17 @@ impl Ctx {
 
 /// The subcommand path (`household add`), recorded in the audit trail.
 /// Argument values are left out: they may hold ID numbers.
+/// Parsed again by clap rather than matched word by word, so a value that
+/// happens to be a command name (`--actor town`) is not taken for one.
 fn command_name() -> String {
-    let mut cmd = <Cli as clap::CommandFactory>::command();
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Ok(matches) = <Cli as clap::CommandFactory>::command().try_get_matches() else {
+        return String::new();
+    };
     let mut names = Vec::new();
-    for arg in &args {
-        if let Some(sub) = cmd.find_subcommand(arg) {
-            names.push(sub.get_name().to_string());
-            cmd = sub.clone();
-        }
+    let mut current = &matches;
+    while let Some((name, sub)) = current.subcommand() {
+        names.push(name.to_string());
+        current = sub;
     }
     names.join(" ")
 }
@@ -75,9 +81,9 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Import(args) => import::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Report(cmd) => report::run(&ctx, cmd),
-        Command::Log(args) => admin::log(&ctx, args),
+        Command::Log(args) => log::log(&ctx, args),
         Command::Backup(args) => admin::backup(&ctx, args),
-        Command::Check => admin::check(&ctx),
+        Command::Check => check::check(&ctx),
         Command::Completions(args) => admin::completions(args),
     }
 }

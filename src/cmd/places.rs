@@ -3,7 +3,8 @@
 use anyhow::Result;
 
 use super::Ctx;
-use super::records::{self, Filter, as_of, field, ref_arg, status_label};
+use super::milestone::{Milestone, set_milestone};
+use super::records::{self, Filter, Section, as_of, field, ref_arg, status_label};
 use crate::cli::{TownCmd, VillageCmd, ZoneCmd};
 use crate::lang::t;
 use crate::model::{Kind, TOWN, VILLAGE, ZONE};
@@ -14,7 +15,7 @@ pub fn town(ctx: &Ctx, cmd: TownCmd) -> Result<u8> {
     match cmd {
         TownCmd::Add(f) => records::add(ctx, &TOWN, &f.raw),
         TownCmd::Update(f) => records::update(ctx, &TOWN, &f.code, &f.raw),
-        TownCmd::Show(a) => records::show(ctx, &TOWN, &a.code, a.format, a.show_id, &[]),
+        TownCmd::Show(a) => records::show(ctx, &TOWN, &a.code, a.format, Personal::Shown, &[]),
         TownCmd::Remove(a) => records::remove(ctx, &TOWN, &a.code),
         TownCmd::List(a) => {
             let conn = ctx.open()?;
@@ -33,7 +34,7 @@ pub fn zone(ctx: &Ctx, cmd: ZoneCmd) -> Result<u8> {
     match cmd {
         ZoneCmd::Add(f) => records::add(ctx, &ZONE, &f.raw),
         ZoneCmd::Update(f) => records::update(ctx, &ZONE, &f.code, &f.raw),
-        ZoneCmd::Show(a) => records::show(ctx, &ZONE, &a.code, a.format, a.show_id, &[]),
+        ZoneCmd::Show(a) => records::show(ctx, &ZONE, &a.code, a.format, Personal::Shown, &[]),
         ZoneCmd::Remove(a) => records::remove(ctx, &ZONE, &a.code),
         ZoneCmd::List(a) => {
             let conn = ctx.open()?;
@@ -44,16 +45,22 @@ pub fn zone(ctx: &Ctx, cmd: ZoneCmd) -> Result<u8> {
     }
 }
 
+/// A poor village is lifted out of poverty (出列) once, after it was
+/// registered.
+const LIFT: Milestone = Milestone {
+    field: "lifted_on",
+    after: "registered_on",
+    done: ("lifted out of poverty", "出列"),
+    after_label: ("registered", "识别时间"),
+};
+
 pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
     match cmd {
         VillageCmd::Add(f) => records::add(ctx, &VILLAGE, &f.raw),
         VillageCmd::Update(f) => records::update(ctx, &VILLAGE, &f.code, &f.raw),
         VillageCmd::Remove(a) => records::remove(ctx, &VILLAGE, &a.code),
-        VillageCmd::Lift(a) => {
-            let conn = ctx.open()?;
-            let code = crate::values::normalize(&a.code);
-            let (_, row) = crate::db::store::get_code(&conn, &VILLAGE, &code)?;
-            if field(&VILLAGE, &row, "poor_village").as_int() != Some(1) {
+        VillageCmd::Lift(a) => set_milestone(ctx, &VILLAGE, &a.code, &LIFT, &a.on, |code, row| {
+            if field(&VILLAGE, row, "poor_village").as_int() != Some(1) {
                 anyhow::bail!(
                     "{}",
                     t(
@@ -66,27 +73,18 @@ pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
                     )
                 );
             }
-            drop(conn);
-            let key = records::set_date(ctx, &VILLAGE, &code, "lifted_on", &a.on)?;
-            eprintln!(
-                "{}",
-                t(
-                    &format!("village {key} lifted out of poverty"),
-                    &format!("村 {key} 已出列")
-                )
-            );
-            Ok(0)
-        }
+            Ok(())
+        }),
         VillageCmd::Show(a) => {
             let conn = ctx.open()?;
-            let code = crate::values::normalize(&a.code);
-            let today = records::today();
+            let code = crate::values::normalize(&a.show.code);
+            let date = as_of(a.as_of.as_deref())?;
             let (households, poor, people): (i64, i64, i64) = conn.query_row(
-                "SELECT count(*),
+                "SELECT ifnull(sum(registered_on <= ?2), 0),
                         ifnull(sum(registered_on <= ?2 AND (lifted_on IS NULL OR lifted_on > ?2)), 0),
                         ifnull(sum(CASE WHEN registered_on <= ?2 AND (lifted_on IS NULL OR lifted_on > ?2) THEN members END), 0)
                    FROM households WHERE village = ?1",
-                (&code, &today),
+                (&code, &date),
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?;
             let mut figures = Grid::new(vec![
@@ -98,24 +96,35 @@ pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
                 Cell::Int(households),
             ]);
             figures.push(vec![
-                Cell::text(t("poor households today", "现有贫困户（户）")),
+                Cell::text(t("poor households", "贫困户（户）")),
                 Cell::Int(poor),
             ]);
             figures.push(vec![
-                Cell::text(t("poor people today", "现有贫困人口（人）")),
+                Cell::text(t("poor people", "贫困人口（人）")),
                 Cell::Int(people),
             ]);
             let title = t(
-                &format!("Households as of {today}"),
-                &format!("截至 {today} 贫困户情况"),
+                &format!("Households as of {date}"),
+                &format!("截至 {date} 贫困户情况"),
             );
+            let section = Section {
+                key: "households",
+                title,
+                grid: figures,
+                json: Some(serde_json::json!({
+                    "as_of": date,
+                    "registered": households,
+                    "poor": poor,
+                    "poor_people": people,
+                })),
+            };
             records::show(
                 ctx,
                 &VILLAGE,
                 &code,
-                a.format,
-                a.show_id,
-                &[(title, figures)],
+                a.show.format,
+                Personal::Shown,
+                &[section],
             )
         }
         VillageCmd::List(a) => {
@@ -143,6 +152,7 @@ pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
                     field(&VILLAGE, row, "registered_on").as_str(),
                     field(&VILLAGE, row, "lifted_on").as_str(),
                     &date,
+                    "已出列",
                 ))
             };
             let grid = records::list_grid(

@@ -8,13 +8,17 @@ use rusqlite::{Connection, TransactionBehavior, params_from_iter};
 use super::Ctx;
 use crate::cli::ListOpts;
 use crate::db::resolve::Resolver;
-use crate::db::store::{self, Mode, Value};
+use crate::db::store::{self, Mode, Outcome, Value};
 use crate::lang::t;
 use crate::model::{Choice, Entity, Kind, Ty, parse_choice};
 use crate::output::{Cell, Column, Format, Grid};
 use crate::present::{self, Personal};
 use crate::record::{self, FieldError, RawRow};
 use crate::values;
+
+// Checks against other records live in `rules`; `unique_checks` stays
+// reachable here, where the command modules have always found it.
+pub use super::rules::unique_checks;
 
 /// Problems with flags, one per line, each naming the flag.
 pub fn flag_errors(errors: &[FieldError]) -> anyhow::Error {
@@ -58,6 +62,23 @@ pub fn ref_arg(conn: &Connection, flag: &str, kind: Kind, raw: &str) -> Result<S
         .map_err(|p| anyhow!("--{flag}: {p}"))
 }
 
+/// A village typed by the clerk for `--village`, by code or by name; a name
+/// shared by villages of several towns is told apart by `--town` (raw, as
+/// typed), as in a household's row.
+pub fn village_arg(conn: &Connection, raw: &str, town: Option<&str>) -> Result<String> {
+    let town = town
+        .map(|t| ref_arg(conn, "town", Kind::Town, t))
+        .transpose()?;
+    Resolver::new()
+        .resolve(
+            conn,
+            Kind::Village,
+            &values::normalize(raw),
+            town.as_deref(),
+        )
+        .map_err(|p| anyhow!("--village: {p}"))
+}
+
 /// An enumeration value typed by the clerk for `flag`.
 pub fn choice_arg(flag: &str, choices: &'static [Choice], raw: &str) -> Result<&'static str> {
     parse_choice(choices, &values::normalize(raw))
@@ -81,50 +102,46 @@ pub fn choice_arg(flag: &str, choices: &'static [Choice], raw: &str) -> Result<&
         })
 }
 
-/// Checks that are about other records: an ID number must not belong to
-/// another household.
-pub fn unique_checks(
-    conn: &Connection,
-    entity: &Entity,
-    values: &[Value],
-) -> Result<Vec<FieldError>> {
-    let mut errors = Vec::new();
-    if entity.kind == Kind::Household {
-        let id_at = store::position(entity, "id_number");
-        let code_at = store::position(entity, "code");
-        if let (Some(Value::Text(id)), Some(Value::Text(code))) = (
-            id_at.and_then(|i| values.get(i)),
-            code_at.and_then(|i| values.get(i)),
-        ) {
-            let other: Option<String> = conn
-                .prepare_cached("SELECT code FROM households WHERE id_number = ?1 AND code <> ?2")?
-                .query_row([id, code], |r| r.get(0))
-                .ok();
-            if let Some(other) = other {
-                errors.push(FieldError {
-                    field: "id_number",
-                    value: values::mask_id(id),
-                    problem: values::Problem::new(t(
-                        &format!("already registered for household {other}"),
-                        &format!("已登记在贫困户 {other} 名下"),
-                    ))
-                    .with_hint(t(
-                        "one person heads one household; check the number",
-                        "一人只能是一户的户主，请核对号码",
-                    )),
-                });
-            }
-        }
+/// The refusal of an `add` whose key is taken, pointing at `update` where
+/// the kind has one.
+fn already_exists(entity: &Entity, key: &str) -> anyhow::Error {
+    if entity.has_code() {
+        anyhow!(
+            "{}",
+            t(
+                &format!(
+                    "{} {key} already exists; use `fupin {} update {key}` to change it",
+                    entity.name, entity.name
+                ),
+                &format!(
+                    "{} {key} 已存在；如需修改请用 `fupin {} update {key}`",
+                    entity.zh_name(),
+                    entity.name
+                ),
+            )
+        )
+    } else {
+        anyhow!(
+            "{}",
+            t(
+                &format!("{} {key} is already recorded", entity.name),
+                &format!("{} {key} 已有记录", entity.zh_name()),
+            )
+        )
     }
-    Ok(errors)
 }
 
 /// Validates and writes one record typed on the command line.
-fn save(ctx: &Ctx, entity: &Entity, raw: &RawRow, existing_code: Option<&str>) -> Result<String> {
+fn save(
+    ctx: &Ctx,
+    entity: &Entity,
+    raw: &RawRow,
+    existing_code: Option<&str>,
+) -> Result<(String, Outcome)> {
     let mut conn = ctx.open()?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut resolver = Resolver::new();
-    let given = record::parse(&tx, &mut resolver, entity, raw).map_err(|e| flag_errors(&e))?;
+    // A missing record is the first thing to say on update, before any
+    // complaint about the flags.
     let (base, id) = match existing_code {
         Some(code) => {
             let (id, old) = store::get_code(&tx, entity, code)?;
@@ -132,28 +149,48 @@ fn save(ctx: &Ctx, entity: &Entity, raw: &RawRow, existing_code: Option<&str>) -
         }
         None => (None, None),
     };
+    let mut resolver = Resolver::new();
+    let given = record::parse(&tx, &mut resolver, entity, raw).map_err(|e| flag_errors(&e))?;
     let mut values = record::complete(entity, &given, base.as_deref());
     let mut errors = record::check(&tx, entity, &mut values);
+    if existing_code.is_some() {
+        for e in &mut errors {
+            let emptied = entity
+                .fields
+                .iter()
+                .position(|f| f.name == e.field && f.required)
+                .is_some_and(|i| matches!(given.get(i), Some(Some(Value::Null))));
+            if emptied {
+                e.problem = values::Problem::new(t(
+                    "is required and cannot be emptied",
+                    "为必填项，不能清空",
+                ))
+                .with_hint(t("give a new value instead", "请填写新的值"));
+            }
+        }
+    }
+    // A taken key is the one thing to fix first, whatever else is wrong.
+    if existing_code.is_none()
+        && store::find(&tx, entity, &store::key_of(entity, &values))?.is_some()
+    {
+        return Err(already_exists(entity, &store::key_text(entity, &values)));
+    }
     errors.extend(unique_checks(&tx, entity, &values)?);
     if !errors.is_empty() {
         return Err(flag_errors(&errors));
     }
     let actor = ctx.actor();
     let key = store::key_text(entity, &values);
-    match (id, base) {
-        (Some(id), Some(old)) => {
-            store::replace(&tx, &actor, entity, id, &old, &values)?;
-        }
-        _ => {
-            store::write(&tx, &actor, entity, &values, Mode::InsertOnly)?;
-        }
-    }
+    let outcome = match (id, base) {
+        (Some(id), Some(old)) => store::replace(&tx, &actor, entity, id, &old, &values)?,
+        _ => store::write(&tx, &actor, entity, &values, Mode::InsertOnly)?,
+    };
     tx.commit().context("failed to commit")?;
-    Ok(key)
+    Ok((key, outcome))
 }
 
 pub fn add(ctx: &Ctx, entity: &Entity, raw: &RawRow) -> Result<u8> {
-    let key = save(ctx, entity, raw, None)?;
+    let (key, _) = save(ctx, entity, raw, None)?;
     eprintln!(
         "{}",
         t(
@@ -170,41 +207,53 @@ pub fn update(ctx: &Ctx, entity: &Entity, code: &str, raw: &RawRow) -> Result<u8
             "{}",
             t(
                 &format!(
-                    "nothing to change; give the fields to change, e.g. `fupin {} update {code} --name NEW`",
-                    entity.name
+                    "nothing to change; give the fields to change, e.g. `fupin {} update {code} --{} NEW` (`--help` lists them)",
+                    entity.name,
+                    example_flag(entity)
                 ),
                 &format!(
-                    "没有要修改的内容；请给出要修改的字段，例如 `fupin {} update {code} --name 新名称`",
-                    entity.name
+                    "没有要修改的内容；请给出要修改的字段，例如 `fupin {} update {code} --{} 新值`（`--help` 列出全部字段）",
+                    entity.name,
+                    example_flag(entity)
                 ),
             )
         );
     }
     let code = values::normalize(code);
-    let key = save(ctx, entity, raw, Some(&code))?;
-    eprintln!(
-        "{}",
-        t(
-            &format!("updated {} {key}", entity.name),
-            &format!("已修改{} {key}", entity.zh_name())
-        )
-    );
+    let (key, outcome) = save(ctx, entity, raw, Some(&code))?;
+    if outcome == Outcome::Unchanged {
+        eprintln!(
+            "{}",
+            t(
+                &format!(
+                    "{} {key} unchanged: it already holds these values",
+                    entity.name
+                ),
+                &format!("{} {key} 未变：已是这些值", entity.zh_name())
+            )
+        );
+    } else {
+        eprintln!(
+            "{}",
+            t(
+                &format!("updated {} {key}", entity.name),
+                &format!("已修改{} {key}", entity.zh_name())
+            )
+        );
+    }
     Ok(0)
 }
 
-/// Sets one date field of a record (`lift`, `done`, `end`).
-pub fn set_date(
-    ctx: &Ctx,
-    entity: &Entity,
-    code: &str,
-    field: &str,
-    raw_date: &str,
-) -> Result<String> {
-    let mut raw: RawRow = vec![None; entity.fields.len()];
-    if let Some(i) = entity.fields.iter().position(|f| f.name == field) {
-        raw[i] = Some(raw_date.to_string());
-    }
-    save(ctx, entity, &raw, Some(&values::normalize(code)))
+/// A flag worth showing in an example: the record's name, else its first
+/// field that is not part of the key.
+fn example_flag(entity: &Entity) -> String {
+    entity
+        .fields
+        .iter()
+        .find(|f| matches!(f.name, "name" | "head_name" | "title"))
+        .or_else(|| entity.fields.iter().find(|f| !entity.key.contains(&f.name)))
+        .map(|f| f.flag())
+        .unwrap_or_else(|| "note".to_string())
 }
 
 pub fn remove(ctx: &Ctx, entity: &Entity, code: &str) -> Result<u8> {
@@ -254,17 +303,39 @@ fn record_json(entity: &Entity, values: &[Value], personal: Personal) -> serde_j
     serde_json::Value::Object(map)
 }
 
+/// Related records shown under a record: its posts, its dispatches.
+pub struct Section {
+    /// Stable JSON key, the same in every language.
+    pub key: &'static str,
+    /// Heading above the table, in the current language.
+    pub title: String,
+    pub grid: Grid,
+    /// What JSON shows instead of the grid's rows, when that reads better.
+    pub json: Option<serde_json::Value>,
+}
+
+impl Section {
+    pub fn new(key: &'static str, title: String, grid: Grid) -> Section {
+        Section {
+            key,
+            title,
+            grid,
+            json: None,
+        }
+    }
+}
+
 pub fn show(
     ctx: &Ctx,
     entity: &Entity,
     code: &str,
     format: Format,
-    show_id: bool,
-    extra: &[(String, Grid)],
+    personal: Personal,
+    extra: &[Section],
 ) -> Result<u8> {
     let conn = ctx.open()?;
     let (_, values) = store::get_code(&conn, entity, &values::normalize(code))?;
-    print_record(entity, &values, format, Personal::from_flag(show_id), extra)
+    print_record(entity, &values, format, personal, extra)
 }
 
 pub fn print_record(
@@ -272,15 +343,19 @@ pub fn print_record(
     values: &[Value],
     format: Format,
     personal: Personal,
-    extra: &[(String, Grid)],
+    extra: &[Section],
 ) -> Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if format == Format::Json {
         let mut obj = record_json(entity, values, personal);
         if let serde_json::Value::Object(map) = &mut obj {
-            for (key, grid) in extra {
-                map.insert(key.clone(), grid.to_json());
+            for section in extra {
+                let json = section
+                    .json
+                    .clone()
+                    .unwrap_or_else(|| section.grid.to_json());
+                map.insert(section.key.to_string(), json);
             }
         }
         serde_json::to_writer_pretty(&mut out, &obj)?;
@@ -288,12 +363,13 @@ pub fn print_record(
         return Ok(0);
     }
     show_grid(entity, values, personal).render(format, &mut out)?;
-    for (title, grid) in extra {
-        if format == Format::Table || format == Format::Markdown {
-            writeln!(out)?;
-            writeln!(out, "{title}")?;
+    for section in extra {
+        writeln!(out)?;
+        match format {
+            Format::Markdown => writeln!(out, "### {}\n", section.title)?,
+            _ => writeln!(out, "{}", section.title)?,
         }
-        grid.render(format, &mut out)?;
+        section.grid.render(format, &mut out)?;
     }
     Ok(0)
 }
@@ -434,11 +510,17 @@ pub fn field<'a>(entity: &Entity, row: &'a [Value], name: &str) -> &'a Value {
         .unwrap_or(&NULL)
 }
 
-/// Status of a dated record (village, household) on `as_of`.
-pub fn status_label(registered: Option<&str>, lifted: Option<&str>, as_of: &str) -> String {
+/// Status of a dated record (village, household) on `as_of`. A village is
+/// said to be 出列, a household 脱贫: `lifted_zh` tells which.
+pub fn status_label(
+    registered: Option<&str>,
+    lifted: Option<&str>,
+    as_of: &str,
+    lifted_zh: &str,
+) -> String {
     match (registered, lifted) {
         (Some(r), _) if r > as_of => t("not yet registered", "尚未识别"),
-        (Some(_), Some(l)) if l <= as_of => t("lifted", "已脱贫"),
+        (Some(_), Some(l)) if l <= as_of => t("lifted", lifted_zh),
         (Some(_), _) => t("poor", "贫困"),
         (None, _) => String::new(),
     }

@@ -3,7 +3,8 @@
 use anyhow::Result;
 
 use super::Ctx;
-use super::records::{self, Filter, as_of, choice_arg, date_arg, field, ref_arg};
+use super::milestone::{Milestone, set_milestone};
+use super::records::{self, Filter, Section, as_of, choice_arg, date_arg, field, ref_arg};
 use crate::cli::{DispatchCmd, TaskCmd};
 use crate::db::store::Value;
 use crate::lang::t;
@@ -20,30 +21,32 @@ pub fn task_status(due_on: Option<&str>, done_on: Option<&str>, as_of: &str) -> 
     }
 }
 
+/// A listed task is done once, after it was listed.
+const DONE: Milestone = Milestone {
+    field: "done_on",
+    after: "listed_on",
+    done: ("done", "完成"),
+    after_label: ("listed", "挂牌时间"),
+};
+
 pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<u8> {
     let entity = &TASK;
     match cmd {
         TaskCmd::Add(f) => records::add(ctx, entity, &f.raw),
         TaskCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
         TaskCmd::Remove(a) => records::remove(ctx, entity, &a.code),
-        TaskCmd::Done(a) => {
-            let key = records::set_date(ctx, entity, &a.code, "done_on", &a.on)?;
-            eprintln!(
-                "{}",
-                t(&format!("task {key} done"), &format!("任务 {key} 已完成"))
-            );
-            Ok(0)
-        }
+        TaskCmd::Done(a) => set_milestone(ctx, entity, &a.code, &DONE, &a.on, |_, _| Ok(())),
         TaskCmd::Show(a) => {
             let conn = ctx.open()?;
             let mut filter = Filter::default();
             filter.text("task = ?", crate::values::normalize(&a.code));
             let dispatches = records::query(&conn, &DISPATCH, &filter, None)?;
-            let extra = [(
+            let extra = [Section::new(
+                "dispatches",
                 t("Dispatches", "调度情况"),
-                records::list_grid(&DISPATCH, &dispatches, Personal::Masked, &[], a.format),
+                records::list_grid(&DISPATCH, &dispatches, Personal::Shown, &[], a.format),
             )];
-            records::show(ctx, entity, &a.code, a.format, a.show_id, &extra)
+            records::show(ctx, entity, &a.code, a.format, Personal::Shown, &extra)
         }
         TaskCmd::List(a) => {
             let conn = ctx.open()?;
@@ -56,10 +59,8 @@ pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<u8> {
                 filter.text("town = ?", ref_arg(&conn, "town", Kind::Town, town)?);
             }
             if let Some(village) = &a.village {
-                filter.text(
-                    "village = ?",
-                    ref_arg(&conn, "village", Kind::Village, village)?,
-                );
+                let code = records::village_arg(&conn, village, a.town.as_deref())?;
+                filter.text("village = ?", code);
             }
             if let Some(leader) = &a.leader {
                 filter.text("leader = ?", ref_arg(&conn, "leader", Kind::Cadre, leader)?);

@@ -2,6 +2,8 @@
 
 pub mod audit;
 pub mod resolve;
+#[cfg(test)]
+mod schema_tests;
 pub mod store;
 
 use std::path::{Path, PathBuf};

@@ -428,7 +428,11 @@ pub fn remove(conn: &Connection, actor: &Actor, entity: &Entity, code: &str) -> 
             .iter()
             .map(|(e, f, n)| {
                 let label = e.field(f).map(|f| f.zh_label()).unwrap_or(f);
-                format!("{n} 条{}记录（{label}）", e.zh_name())
+                if f == &entity.name {
+                    format!("{n} 条{}记录", e.zh_name())
+                } else {
+                    format!("{n} 条{}记录（{label}）", e.zh_name())
+                }
             })
             .collect::<Vec<_>>()
             .join("、");

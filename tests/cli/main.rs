@@ -2,7 +2,14 @@
 
 mod common;
 
+mod admin;
+mod cadres;
 mod export;
+mod fixtures;
+mod households;
 mod import;
+mod output;
+mod places;
 mod records;
 mod report;
+mod tasks;

@@ -1,0 +1,195 @@
+//! `check`: is the file intact, and do its records agree with each other?
+//!
+//! The schema refuses most bad rows as they are written; this finds what it
+//! cannot: damage to the file, rows written with foreign keys off (the
+//! sqlite3 shell's default), ID numbers that fail their check digit, and
+//! rules that span records.
+
+use anyhow::{Result, bail};
+use rusqlite::Connection;
+
+use super::Ctx;
+use crate::db::store::{self, Value};
+use crate::lang::t;
+use crate::model::ALL;
+use crate::values::{mask_id, parse_id_number};
+
+pub fn check(ctx: &Ctx) -> Result<u8> {
+    let conn = ctx.open()?;
+    let mut problems = integrity(&conn)?;
+    // Damage makes every later query suspect; report it alone.
+    if problems.is_empty() {
+        problems.extend(foreign_keys(&conn)?);
+        problems.extend(id_numbers(&conn)?);
+        problems.extend(task_places(&conn)?);
+        problems.extend(overlapping_posts(&conn)?);
+    }
+    if problems.is_empty() {
+        eprintln!(
+            "{}",
+            t(
+                "ok: the file is intact and consistent",
+                "正常：文件完整，记录一致"
+            )
+        );
+        return Ok(0);
+    }
+    for p in &problems {
+        println!("{p}");
+    }
+    bail!(
+        "{}",
+        t(
+            &format!(
+                "{} problems found; restore from a backup or fix the records named above",
+                problems.len()
+            ),
+            &format!(
+                "发现 {} 个问题；请从备份恢复或修正上面列出的记录",
+                problems.len()
+            ),
+        )
+    )
+}
+
+fn integrity(conn: &Connection) -> Result<Vec<String>> {
+    let lines: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(if lines == ["ok"] { Vec::new() } else { lines })
+}
+
+/// Rows whose reference points nowhere, named by their key and column.
+fn foreign_keys(conn: &Connection) -> Result<Vec<String>> {
+    let broken: Vec<(String, Option<i64>, String, i64)> = conn
+        .prepare("PRAGMA foreign_key_check")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (table, rowid, parent, fk) in broken {
+        let entity = ALL.iter().find(|e| e.table == table);
+        let parent_name = ALL
+            .iter()
+            .find(|e| e.table == parent)
+            .map_or(parent.as_str(), |e| e.name);
+        let (Some(entity), Some(rowid)) = (entity, rowid) else {
+            out.push(format!("{table}: a reference to {parent} points nowhere"));
+            continue;
+        };
+        // The referring column: the fk-th entry of the table's foreign keys.
+        let column: Option<String> = conn
+            .prepare(&format!("PRAGMA foreign_key_list(\"{table}\")"))?
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(3)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .find(|(id, _)| *id == fk)
+            .map(|(_, from)| from);
+        let sql = format!(
+            "SELECT {} FROM \"{table}\" WHERE id = ?1",
+            store::columns(entity)
+        );
+        let n = entity.stored().count();
+        let values: Vec<Value> = conn.query_row(&sql, [rowid], |r| {
+            (0..n).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()
+        })?;
+        let key = store::key_text(entity, &values);
+        let column = column.unwrap_or_else(|| parent_name.to_string());
+        let target = store::position(entity, &column)
+            .and_then(|i| values.get(i))
+            .map(Value::to_text)
+            .unwrap_or_default();
+        let label = entity.field(&column).map_or(column.as_str(), |f| f.label());
+        out.push(t(
+            &format!("{} {key}: {label}: no {parent_name} {target}", entity.name),
+            &format!(
+                "{} {key}：{label}：没有{} {target}",
+                entity.zh_name(),
+                crate::model::entity_by_name(parent_name).map_or(parent_name, |e| e.zh_name())
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+/// ID numbers that fail GB 11643 (written behind fupin's back).
+fn id_numbers(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT code, id_number FROM households ORDER BY code")?;
+    let rows: Vec<(Value, Value)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(code, id)| {
+            let id = id.to_text();
+            parse_id_number(&id).err().map(|p| {
+                t(
+                    &format!(
+                        "household {}: id_number: {} ({})",
+                        code.to_text(),
+                        p.message,
+                        mask_id(&id)
+                    ),
+                    &format!(
+                        "贫困户 {}：身份证号：{}（{}）",
+                        code.to_text(),
+                        p.message,
+                        mask_id(&id)
+                    ),
+                )
+            })
+        })
+        .collect())
+}
+
+/// A task placed on a village must be in that village's town.
+fn task_places(conn: &Connection) -> Result<Vec<String>> {
+    let rows: Vec<(String, String, String, String)> = conn
+        .prepare(
+            "SELECT t.code, t.village, v.town, t.town FROM tasks t
+               JOIN villages v ON v.code = t.village
+              WHERE v.town <> t.town ORDER BY t.code",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .map(|(task, village, actual, town)| {
+            t(
+                &format!("task {task}: village {village} is in town {actual}, not {town}"),
+                &format!("任务 {task}：村 {village} 属于乡镇 {actual}，不是 {town}"),
+            )
+        })
+        .collect())
+}
+
+/// The same cadre in the same role at the same place twice at once.
+fn overlapping_posts(conn: &Connection) -> Result<Vec<String>> {
+    let rows: Vec<(String, String, String, String, String)> = conn
+        .prepare(
+            "SELECT a.cadre, a.role, coalesce(a.town, a.village, a.task), a.started_on, b.started_on
+               FROM posts a JOIN posts b
+                 ON a.cadre = b.cadre AND a.role = b.role
+                AND ifnull(a.town, '') = ifnull(b.town, '')
+                AND ifnull(a.village, '') = ifnull(b.village, '')
+                AND ifnull(a.task, '') = ifnull(b.task, '')
+                AND a.started_on < b.started_on
+                AND (a.ended_on IS NULL OR a.ended_on > b.started_on)
+              ORDER BY a.cadre, a.started_on",
+        )?
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .map(|(cadre, role, place, first, second)| {
+            t(
+                &format!(
+                    "cadre {cadre}: two {role} posts at {place} overlap (from {first} and from {second})"
+                ),
+                &format!("干部 {cadre}：在 {place} 的两项 {role} 任职时间重叠（{first} 起与 {second} 起）"),
+            )
+        })
+        .collect())
+}

@@ -1,0 +1,217 @@
+//! The rules `schema.sql` enforces by itself, whatever wrote the row: these
+//! hold even for a file edited with the sqlite3 shell or a buggy importer.
+
+use anyhow::{Result, bail};
+use rusqlite::{Connection, ErrorCode};
+
+use super::{configure, migrate};
+
+/// An empty database with the schema and one row of every kind that others
+/// refer to: cadre C1, zone Z1, town T1, village V1 (poor), household H1,
+/// task X1.
+fn db() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    conn.execute_batch(
+        "INSERT INTO county (id, code, name) VALUES (1, '451122', '钟山县');
+         INSERT INTO cadres (code, name, level) VALUES ('C1', '张三', 'county');
+         INSERT INTO zones (code, name, commander) VALUES ('Z1', '一区', 'C1');
+         INSERT INTO towns (code, name, zone) VALUES ('T1', '钟山镇', 'Z1');
+         INSERT INTO villages (code, name, town, poor_village, registered_on)
+              VALUES ('V1', '龙岩村', 'T1', 1, '2015-12-31');
+         INSERT INTO households (code, village, head_name, id_number, members, registered_on)
+              VALUES ('H1', 'V1', '黄秀英', '11010519491231002X', 3, '2014-10-01');
+         INSERT INTO tasks (code, title, level, village, town, listed_on)
+              VALUES ('X1', '出列', 'county', 'V1', 'T1', '2020-03-01');",
+    )?;
+    Ok(conn)
+}
+
+/// Runs `sql` and expects SQLite to refuse it as a constraint violation.
+fn refused(conn: &Connection, sql: &str) -> Result<()> {
+    match conn.execute_batch(sql) {
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::ConstraintViolation => {
+            Ok(())
+        }
+        Err(other) => bail!("{sql}\nfailed, but not on a constraint: {other}"),
+        Ok(()) => bail!("{sql}\nwas accepted"),
+    }
+}
+
+fn household(values: &str) -> String {
+    format!(
+        "INSERT INTO households (code, village, head_name, id_number, members, attribute, cause,
+                                 registered_on, lifted_on)
+         VALUES ({values})"
+    )
+}
+
+#[test]
+fn the_seed_rows_are_valid() -> Result<()> {
+    let conn = db()?;
+    let n: i64 = conn.query_row("SELECT count(*) FROM households", [], |r| r.get(0))?;
+    assert_eq!(n, 1);
+    Ok(())
+}
+
+#[test]
+fn households_need_members_and_ordered_dates() -> Result<()> {
+    let conn = db()?;
+    let ok = "'H2', 'V1', '李四', '440524188001010014', 1, 'general', NULL, '2014-10-01', NULL";
+    conn.execute_batch(&household(ok))?;
+    conn.execute_batch("DELETE FROM households WHERE code = 'H2'")?;
+    for bad in [
+        // members 0 and negative
+        "'H2', 'V1', '李四', '440524188001010014', 0, 'general', NULL, '2014-10-01', NULL",
+        "'H2', 'V1', '李四', '440524188001010014', -1, 'general', NULL, '2014-10-01', NULL",
+        // lifted before registered
+        "'H2', 'V1', '李四', '440524188001010014', 1, 'general', NULL, '2014-10-01', '2014-09-30'",
+        // dates not in ISO form
+        "'H2', 'V1', '李四', '440524188001010014', 1, 'general', NULL, '2014/10/01', NULL",
+        "'H2', 'V1', '李四', '440524188001010014', 1, 'general', NULL, '2014-10-01', '2020'",
+        // enumerations in Chinese or misspelt are for the parsers, not the file
+        "'H2', 'V1', '李四', '440524188001010014', 1, '低保贫困户', NULL, '2014-10-01', NULL",
+        "'H2', 'V1', '李四', '440524188001010014', 1, 'general', 'illnes', '2014-10-01', NULL",
+        // ID number of the wrong length, and one already heading H1
+        "'H2', 'V1', '李四', '4405241880010100', 1, 'general', NULL, '2014-10-01', NULL",
+        "'H2', 'V1', '李四', '11010519491231002X', 1, 'general', NULL, '2014-10-01', NULL",
+        // a code that is taken, or empty
+        "'H1', 'V1', '李四', '440524188001010014', 1, 'general', NULL, '2014-10-01', NULL",
+        "'', 'V1', '李四', '440524188001010014', 1, 'general', NULL, '2014-10-01', NULL",
+        // empty head name; a village that does not exist
+        "'H2', 'V1', '', '440524188001010014', 1, 'general', NULL, '2014-10-01', NULL",
+        "'H2', 'V9', '李四', '440524188001010014', 1, 'general', NULL, '2014-10-01', NULL",
+    ] {
+        refused(&conn, &household(bad))?;
+    }
+    refused(&conn, "UPDATE households SET members = 0 WHERE code = 'H1'")?;
+    refused(
+        &conn,
+        "UPDATE households SET lifted_on = '2014-01-01' WHERE code = 'H1'",
+    )?;
+    Ok(())
+}
+
+#[test]
+fn villages_keep_poor_village_and_dates_together() -> Result<()> {
+    let conn = db()?;
+    let insert = |cols: &str, values: &str| {
+        format!(
+            "INSERT INTO villages (code, name, town, {cols}) VALUES ('V2', '石龙村', 'T1', {values})"
+        )
+    };
+    conn.execute_batch(&insert("poor_village", "0"))?;
+    conn.execute_batch("DELETE FROM villages WHERE code = 'V2'")?;
+    for (cols, values) in [
+        // not poor, yet dated
+        ("poor_village, registered_on", "0, '2015-12-31'"),
+        ("poor_village, lifted_on", "0, '2020-11-30'"),
+        // poor without the date it was registered
+        ("poor_village", "1"),
+        // lifted before registered
+        (
+            "poor_village, registered_on, lifted_on",
+            "1, '2015-12-31', '2015-12-30'",
+        ),
+        // a flag that is not 0/1, a kind that is not known
+        ("poor_village", "2"),
+        ("kind", "'city'"),
+        ("population", "-1"),
+        ("town", "'T9'"),
+    ] {
+        let sql = if cols == "town" {
+            "INSERT INTO villages (code, name, town) VALUES ('V2', '石龙村', 'T9')".to_string()
+        } else {
+            insert(cols, values)
+        };
+        refused(&conn, &sql)?;
+    }
+    refused(
+        &conn,
+        "UPDATE villages SET poor_village = 0 WHERE code = 'V1'",
+    )?;
+    Ok(())
+}
+
+#[test]
+fn posts_are_held_at_exactly_one_place() -> Result<()> {
+    let conn = db()?;
+    let post = |role: &str, town: &str, village: &str, task: &str| {
+        format!(
+            "INSERT INTO posts (cadre, role, town, village, task, started_on)
+             VALUES ('C1', '{role}', {town}, {village}, {task}, '2018-03-01')"
+        )
+    };
+    conn.execute_batch(&post("first_secretary", "NULL", "'V1'", "NULL"))?;
+    conn.execute_batch(&post("commando", "NULL", "NULL", "'X1'"))?;
+    conn.execute_batch(&post("info_officer", "'T1'", "NULL", "NULL"))?;
+    for sql in [
+        post("team_member", "'T1'", "'V1'", "NULL"),
+        post("team_member", "NULL", "'V1'", "'X1'"),
+        post("team_member", "NULL", "NULL", "NULL"),
+        post("commando", "NULL", "'V1'", "NULL"),
+        post("team_member", "NULL", "NULL", "'X1'"),
+        post("secretary", "NULL", "'V1'", "NULL"),
+        post("第一书记", "NULL", "'V1'", "NULL"),
+        // the same post again
+        post("first_secretary", "NULL", "'V1'", "NULL"),
+    ] {
+        refused(&conn, &sql)?;
+    }
+    refused(
+        &conn,
+        "UPDATE posts SET ended_on = '2018-02-28' WHERE role = 'first_secretary'",
+    )?;
+    Ok(())
+}
+
+#[test]
+fn enumerations_counts_and_percentages_are_checked() -> Result<()> {
+    let conn = db()?;
+    for sql in [
+        "INSERT INTO cadres (code, name, gender) VALUES ('C2', 'x', '男')",
+        "INSERT INTO cadres (code, name, level) VALUES ('C2', 'x', 'province')",
+        "INSERT INTO cadres (code, name) VALUES ('C1', 'x')",
+        "INSERT INTO tasks (code, title, level, town, listed_on) VALUES ('X2', 't', 'village', 'T1', '2020-03-01')",
+        "INSERT INTO tasks (code, title, level, town, listed_on, due_on) VALUES ('X2', 't', 'town', 'T1', '2020-03-01', '2020-02-01')",
+        "INSERT INTO tasks (code, title, level, town, listed_on, done_on) VALUES ('X2', 't', 'town', 'T1', '2020-03-01', '2020-02-01')",
+        // Dates compare as text, so a bare year would sort wrongly.
+        "INSERT INTO tasks (code, title, level, town, listed_on, due_on) VALUES ('X2', 't', 'town', 'T1', '2020-03-01', '2021')",
+        "INSERT INTO tasks (code, title, level, town, listed_on, done_on) VALUES ('X2', 't', 'town', 'T1', '2020-03-01', '2020/12/1')",
+        "INSERT INTO posts (cadre, role, village, started_on, ended_on) VALUES ('C1', 'team_member', 'V1', '2020-01-01', '2021')",
+        "INSERT INTO dispatches (task, held_on, progress) VALUES ('X1', '2020-04-01', 101)",
+        "INSERT INTO dispatches (task, held_on, progress) VALUES ('X1', '2020-04-01', -1)",
+        "INSERT INTO dispatches (task, held_on, progress, problems_found) VALUES ('X1', '2020-04-01', 5, -1)",
+        "INSERT INTO dispatches (task, held_on, progress) VALUES ('X9', '2020-04-01', 5)",
+        "INSERT INTO visits (cadre, visited_on, village, household) VALUES ('C1', '2020-05-01', 'V1', 'H1')",
+        "INSERT INTO visits (cadre, visited_on) VALUES ('C1', '2020-05-01')",
+        "INSERT INTO promotions (cadre, promoted_on, post) VALUES ('C1', '2021-01-01', '')",
+        "INSERT INTO county (id, code, name) VALUES (2, '451123', '富川县')",
+        "INSERT INTO audit (at, actor, command, entity, key, action) VALUES ('t', 'a', 'c', 'e', 'k', 'upsert')",
+    ] {
+        refused(&conn, sql)?;
+    }
+    conn.execute_batch(
+        "INSERT INTO dispatches (task, held_on, progress) VALUES ('X1', '2020-04-01', 100);
+         INSERT INTO visits (cadre, visited_on, household) VALUES ('C1', '2020-05-01', 'H1');",
+    )?;
+    refused(
+        &conn,
+        "INSERT INTO dispatches (task, held_on, progress) VALUES ('X1', '2020-04-01', 50)",
+    )?;
+    Ok(())
+}
+
+#[test]
+fn referenced_rows_cannot_be_deleted_from_under_their_referrers() -> Result<()> {
+    let conn = db()?;
+    refused(&conn, "DELETE FROM villages WHERE code = 'V1'")?;
+    refused(&conn, "DELETE FROM towns WHERE code = 'T1'")?;
+    refused(&conn, "DELETE FROM cadres WHERE code = 'C1'")?;
+    refused(
+        &conn,
+        "UPDATE households SET village = 'V9' WHERE code = 'H1'",
+    )?;
+    Ok(())
+}
