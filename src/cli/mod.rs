@@ -108,6 +108,17 @@ pub struct ListOpts {
     pub limit: Option<usize>,
 }
 
+/// A range of dates, both ends included and optional.
+#[derive(Debug, Clone, Args)]
+pub struct DateRange {
+    /// Only records on or after this date
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only records on or before this date
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The record's code
@@ -436,12 +447,8 @@ pub struct DispatchList {
     /// Only dispatches of this task
     #[arg(long)]
     pub task: Option<String>,
-    /// Only dispatches on or after this date
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Only dispatches on or before this date
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
+    #[command(flatten)]
+    pub range: DateRange,
     #[command(flatten)]
     pub opts: ListOpts,
 }
@@ -465,12 +472,8 @@ pub struct VisitList {
     /// Only visits to this household
     #[arg(long)]
     pub household: Option<String>,
-    /// Only visits on or after this date
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Only visits on or before this date
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
+    #[command(flatten)]
+    pub range: DateRange,
     #[command(flatten)]
     pub opts: ListOpts,
 }
@@ -486,12 +489,8 @@ pub struct LogArgs {
     /// Only changes made by this person
     #[arg(long)]
     pub by: Option<String>,
-    /// Only changes on or after this date
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Only changes on or before this date
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
+    #[command(flatten)]
+    pub range: DateRange,
     #[command(flatten)]
     pub opts: ListOpts,
 }

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use serde_json::{Map, Value as Json};
 
 use super::Ctx;
-use super::records::{Filter, date_arg};
+use super::records::Filter;
 use crate::cli::LogArgs;
 use crate::lang::t;
 use crate::model::{Entity, Field, Ty, choice_label, entity_by_name};
@@ -45,12 +45,7 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8> {
     if let Some(by) = &args.by {
         filter.text("actor = ?", by.trim());
     }
-    if let Some(from) = &args.from {
-        filter.text("substr(at, 1, 10) >= ?", date_arg("from", from)?);
-    }
-    if let Some(to) = &args.to {
-        filter.text("substr(at, 1, 10) <= ?", date_arg("to", to)?);
-    }
+    filter.between("substr(at, 1, 10)", &args.range)?;
     let mut sql = format!(
         "SELECT at, actor, command, entity, key, action, old, new FROM audit{} ORDER BY id",
         filter.sql()

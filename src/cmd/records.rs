@@ -399,6 +399,18 @@ impl Filter {
         self.add(sql, [Value::Text(value.into())]);
     }
 
+    /// Keeps rows whose `column` (an SQL expression giving an ISO date)
+    /// falls within the range.
+    pub fn between(&mut self, column: &str, range: &crate::cli::DateRange) -> Result<()> {
+        if let Some(from) = &range.from {
+            self.text(&format!("{column} >= ?"), date_arg("from", from)?);
+        }
+        if let Some(to) = &range.to {
+            self.text(&format!("{column} <= ?"), date_arg("to", to)?);
+        }
+        Ok(())
+    }
+
     pub fn params(&self) -> &[Value] {
         &self.params
     }

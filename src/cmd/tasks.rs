@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::Ctx;
 use super::milestone::{Milestone, set_milestone};
-use super::records::{self, Filter, Section, as_of, choice_arg, date_arg, field, ref_arg};
+use super::records::{self, Filter, Section, as_of, choice_arg, field, ref_arg};
 use crate::cli::{DispatchCmd, TaskCmd};
 use crate::db::store::Value;
 use crate::lang::t;
@@ -103,12 +103,7 @@ pub fn dispatch(ctx: &Ctx, cmd: DispatchCmd) -> Result<u8> {
             if let Some(task) = &a.task {
                 filter.text("task = ?", ref_arg(&conn, "task", Kind::Task, task)?);
             }
-            if let Some(from) = &a.from {
-                filter.text("held_on >= ?", date_arg("from", from)?);
-            }
-            if let Some(to) = &a.to {
-                filter.text("held_on <= ?", date_arg("to", to)?);
-            }
+            filter.between("held_on", &a.range)?;
             let rows = records::query(&conn, &DISPATCH, &filter, a.opts.limit)?;
             let grid = records::list_grid(&DISPATCH, &rows, Personal::Masked, &[], a.opts.format);
             records::print_list(&grid, &a.opts, &DISPATCH)

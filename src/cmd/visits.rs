@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::Ctx;
-use super::records::{self, Filter, date_arg, ref_arg};
+use super::records::{self, Filter, ref_arg};
 use crate::cli::VisitCmd;
 use crate::db::store::Value;
 use crate::model::{Kind, VISIT};
@@ -31,12 +31,7 @@ pub fn run(ctx: &Ctx, cmd: VisitCmd) -> Result<u8> {
                     ref_arg(&conn, "household", Kind::Household, household)?,
                 );
             }
-            if let Some(from) = &a.from {
-                filter.text("visited_on >= ?", date_arg("from", from)?);
-            }
-            if let Some(to) = &a.to {
-                filter.text("visited_on <= ?", date_arg("to", to)?);
-            }
+            filter.between("visited_on", &a.range)?;
             let rows = records::query(&conn, &VISIT, &filter, a.opts.limit)?;
             let grid = records::list_grid(&VISIT, &rows, Personal::Masked, &[], a.opts.format);
             records::print_list(&grid, &a.opts, &VISIT)
