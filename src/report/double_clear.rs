@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::{Value as Json, json};
 
 use super::sheet::{Col, Mark, Sheet, Value, as_of_line};
-use super::{By, PageOpts, Report, heading, percent};
+use super::{By, PageOpts, Report, group_name, group_rows, heading, percent};
 use crate::lang::t;
 
 /// The figures of one group on the as-of date.
@@ -105,16 +105,7 @@ struct GroupJson<'a> {
 }
 
 /// One row of the report.
-#[derive(Debug, Clone)]
-pub struct Group {
-    /// The code of the zone, town or village (the county's division code);
-    /// `None` for the towns that belong to no zone (see [`group_name`]).
-    pub key: Option<String>,
-    pub name: String,
-    /// The town of a village, shown beside it.
-    pub town: Option<String>,
-    pub figures: Figures,
-}
+pub type Group = super::Group<Figures>;
 
 #[derive(Debug, Clone)]
 pub struct DoubleClear {
@@ -214,21 +205,6 @@ pub fn zones(conn: &Connection) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare("SELECT code, name FROM zones ORDER BY code")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The name of the group holding the towns of no zone, in the current
-/// language: looked up when rendering, so JSON gets the English one.
-pub fn no_zone() -> String {
-    t("(no battle zone)", "（未划入作战区）")
-}
-
-/// A row's name as printed: its record's name, or for the towns of no
-/// zone (no key) a label.
-pub fn group_name(key: Option<&str>, name: &str) -> String {
-    match key {
-        Some(_) => name.to_string(),
-        None => no_zone(),
-    }
 }
 
 pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<DoubleClear> {
@@ -393,21 +369,7 @@ impl Report for DoubleClear {
             ]);
             cells
         };
-        // By county the one group is the total: print it once.
-        let groups = if self.by == By::County {
-            &[][..]
-        } else {
-            &self.groups[..]
-        };
-        let rows = groups
-            .iter()
-            .map(|g| {
-                let name = group_name(g.key.as_deref(), &g.name);
-                row(g.key.as_deref(), g.town.as_deref(), &name, &g.figures)
-            })
-            .collect();
-        let total_key = (self.by == By::County).then_some(self.county.0.as_str());
-        let total = row(total_key, None, &t("Total", "合计"), &self.totals);
+        let (rows, total) = group_rows(self.by, &self.county.0, &self.groups, &self.totals, row);
         let reached = self.totals.double_clear();
         let verdict = if reached {
             (t("Double clear: REACHED", "双清零：已实现"), Mark::Good)

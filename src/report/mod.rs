@@ -57,6 +57,57 @@ impl By {
     }
 }
 
+/// One row of a grouped report: a battle zone, town or village and what was
+/// counted for it.
+#[derive(Debug, Clone)]
+pub struct Group<F> {
+    /// The code of the zone, town or village (the county's division code);
+    /// `None` for the towns that belong to no zone (see [`group_name`]).
+    pub key: Option<String>,
+    pub name: String,
+    /// The town of a village, shown beside it.
+    pub town: Option<String>,
+    pub figures: F,
+}
+
+/// The name of the group holding the towns of no zone, in the current
+/// language: looked up when rendering, so JSON gets the English one.
+pub fn no_zone() -> String {
+    t("(no battle zone)", "（未划入作战区）")
+}
+
+/// A row's name as printed: its record's name, or for the towns of no
+/// zone (no key) a label.
+pub fn group_name(key: Option<&str>, name: &str) -> String {
+    match key {
+        Some(_) => name.to_string(),
+        None => no_zone(),
+    }
+}
+
+/// The printed rows of the groups and the total row, each made by `row(key,
+/// town, name, figures)`. By county the one group is the total: it is printed
+/// once, as the total, under the county's code.
+pub fn group_rows<F>(
+    by: By,
+    county_code: &str,
+    groups: &[Group<F>],
+    totals: &F,
+    row: impl Fn(Option<&str>, Option<&str>, &str, &F) -> Vec<sheet::Value>,
+) -> (Vec<Vec<sheet::Value>>, Vec<sheet::Value>) {
+    let groups = if by == By::County { &[][..] } else { groups };
+    let rows = groups
+        .iter()
+        .map(|g| {
+            let name = group_name(g.key.as_deref(), &g.name);
+            row(g.key.as_deref(), g.town.as_deref(), &name, &g.figures)
+        })
+        .collect();
+    let total_key = (by == By::County).then_some(county_code);
+    let total = row(total_key, None, &t("Total", "合计"), totals);
+    (rows, total)
+}
+
 /// What the caller decides about the page, beyond the figures.
 #[derive(Debug, Clone, Default)]
 pub struct PageOpts {

@@ -16,9 +16,9 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 
-use super::double_clear::{group_name, zones};
+use super::double_clear::zones;
 use super::sheet::{Col, Mark, Sheet, Value, as_of_line};
-use super::{By, PageOpts, Report, heading, percent};
+use super::{By, PageOpts, Report, group_name, group_rows, heading, percent};
 use crate::lang::t;
 use crate::values::format_date;
 
@@ -33,14 +33,7 @@ pub struct Figures {
     pub yijiantiao_percent: Option<f64>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Group {
-    /// Code of the zone, town or village; `None` for the towns of no zone.
-    pub key: Option<String>,
-    pub name: String,
-    pub town: Option<String>,
-    pub figures: Figures,
-}
+pub type Group = super::Group<Figures>;
 
 #[derive(Serialize)]
 struct GroupJson<'a> {
@@ -317,21 +310,7 @@ impl Report for Teams {
             ]);
             cells
         };
-        // By county the one group is the total: print it once.
-        let groups = if self.by == By::County {
-            &[][..]
-        } else {
-            &self.groups[..]
-        };
-        let rows = groups
-            .iter()
-            .map(|g| {
-                let name = group_name(g.key.as_deref(), &g.name);
-                row(g.key.as_deref(), g.town.as_deref(), &name, &g.figures)
-            })
-            .collect();
-        let total_key = (self.by == By::County).then_some(self.county.0.as_str());
-        let total = row(total_key, None, &t("Total", "合计"), &self.totals);
+        let (rows, total) = group_rows(self.by, &self.county.0, &self.groups, &self.totals, row);
         let without = self.totals.villages - self.totals.villages_with_team;
         let verdict = (
             t(
