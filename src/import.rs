@@ -92,6 +92,9 @@ pub struct Report {
     pub written: bool,
     /// Rejects files written.
     pub rejects: Vec<PathBuf>,
+    /// Set when later files were not read (a table lost its unique index to
+    /// duplicates).
+    pub stopped: bool,
 }
 
 impl Report {
@@ -199,6 +202,9 @@ pub fn run(conn: &mut Connection, actor: &Actor, opts: &Options) -> Result<Repor
             &mut report,
         )?;
         report.files.push(summary);
+        if report.stopped {
+            break;
+        }
     }
     report
         .problems
@@ -502,7 +508,7 @@ fn import_file(
             break;
         };
         let line = row.line;
-        if rows_seen % 4096 == 0
+        if rows_seen.is_multiple_of(4096)
             && let Some(bar) = &progress
         {
             bar.set_position(row.byte);
@@ -649,7 +655,14 @@ fn import_file(
     drop(id_owner);
 
     if bulk {
-        pending.extend(rebuild_indexes(conn, entity, &dropped)?);
+        let duplicates = rebuild_indexes(conn, entity, &dropped)?;
+        if !duplicates.is_empty() {
+            // Records of later files could not refer to this table without
+            // its unique index; the import is refused here.
+            report.fatal = true;
+            report.stopped = true;
+        }
+        pending.extend(duplicates);
     }
     if !pending.is_empty() {
         let located = locate(
@@ -997,9 +1010,7 @@ fn raw_row(
 }
 
 /// Rebuilds the dropped indexes. When a unique one cannot be built, the
-/// keys (and ID numbers) met more than once are returned, and the later
-/// copies are taken out so that the rest of the import can go on (the
-/// transaction is rolled back in the end).
+/// keys (and ID numbers) met more than once are returned.
 fn rebuild_indexes(
     conn: &Connection,
     entity: &Entity,
@@ -1050,13 +1061,10 @@ fn rebuild_indexes(
                     value,
                 });
             }
-            conn.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [id])?;
         }
     }
-    for (name, sql) in failed {
-        conn.execute_batch(sql)
-            .with_context(|| format!("failed to rebuild index {name}"))?;
-    }
+    // The index stays missing and the import is refused; the caller stops
+    // before a later file needs it.
     Ok(pending)
 }
 

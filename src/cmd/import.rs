@@ -120,6 +120,15 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<u8> {
     let mut conn = ctx.open()?;
     let report = import::run(&mut conn, &ctx.actor(), &opts)?;
     print_problems(&report);
+    if report.stopped {
+        eprintln!(
+            "{}",
+            t(
+                "the files after it were not checked, as their records may refer to the duplicated ones",
+                "其后的文件未检查，因为其中的记录可能引用了重复的记录",
+            )
+        );
+    }
     let refused = report.fatal || (report.problem_count > 0 && !opts.skip_invalid);
     if refused {
         anyhow::bail!(

@@ -162,7 +162,7 @@ pub fn entity_from_header(header: &[String]) -> Option<&'static Entity> {
         let score = named * 2 - unknown.min(named * 2);
         best.push((score, entity));
     }
-    best.sort_by(|a, b| b.0.cmp(&a.0));
+    best.sort_by_key(|b| std::cmp::Reverse(b.0));
     match best.as_slice() {
         [(s, e), rest @ ..] if rest.first().is_none_or(|(s2, _)| s2 < s) => Some(e),
         _ => None,

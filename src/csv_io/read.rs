@@ -1,9 +1,12 @@
 //! Opening a CSV file in whatever encoding it came in, as a stream of
 //! records with their line numbers.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use anyhow::{Context, Result};
 use csv::ByteRecord;
@@ -24,6 +27,67 @@ pub struct Source {
     /// The file's size in bytes, for progress.
     pub size: u64,
     reader: csv::Reader<Box<dyn Read>>,
+    lines: Rc<RefCell<Lines>>,
+}
+
+/// Counts line breaks in the text as the CSV reader takes it in, so a
+/// record's line is known exactly: the reader's own count starts before
+/// skipped blank lines and lags behind a CRLF's LF.
+#[derive(Default)]
+struct Lines {
+    /// Text the reader took in that has not been counted yet.
+    chunks: VecDeque<(u64, Vec<u8>)>,
+    /// Everything before this offset has been counted.
+    counted_to: u64,
+    breaks: u64,
+    last: u8,
+}
+
+impl Lines {
+    /// Line breaks before `offset`, and the byte just before it.
+    fn upto(&mut self, offset: u64) -> (u64, u8) {
+        while self.counted_to < offset {
+            let Some((start, chunk)) = self.chunks.front() else {
+                break;
+            };
+            let from = (self.counted_to - start) as usize;
+            let to = ((offset - start) as usize).min(chunk.len());
+            let part = &chunk[from.min(to)..to];
+            let breaks = part.iter().filter(|&&b| b == b'\n').count() as u64;
+            let last = part.last().copied();
+            let exhausted = to == chunk.len();
+            self.counted_to = start + to as u64;
+            self.breaks += breaks;
+            if let Some(b) = last {
+                self.last = b;
+            }
+            if !exhausted {
+                break;
+            }
+            self.chunks.pop_front();
+        }
+        (self.breaks, self.last)
+    }
+}
+
+struct Counting<R> {
+    inner: R,
+    offset: u64,
+    lines: Rc<RefCell<Lines>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            self.lines
+                .borrow_mut()
+                .chunks
+                .push_back((self.offset, buf[..n].to_vec()));
+            self.offset += n as u64;
+        }
+        Ok(n)
+    }
 }
 
 /// One record of a file.
@@ -102,18 +166,25 @@ pub fn open(path: &Path, forced: Option<Encoding>) -> Result<Source> {
     let tabs = header.iter().filter(|&&b| b == b'\t').count();
     let commas = header.iter().filter(|&&b| b == b',').count();
     let delimiter = if tabs > commas { b'\t' } else { b',' };
+    let lines = Rc::new(RefCell::new(Lines::default()));
+    let counting = Counting {
+        inner: decoded,
+        offset: 0,
+        lines: Rc::clone(&lines),
+    };
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .buffer_capacity(SNIFF)
-        .from_reader(Box::new(decoded) as Box<dyn Read>);
+        .from_reader(Box::new(counting) as Box<dyn Read>);
     Ok(Source {
         path: path.to_path_buf(),
         encoding,
         bom,
         size,
         reader,
+        lines,
     })
 }
 
@@ -129,10 +200,16 @@ impl Source {
         if !more {
             return Ok(None);
         }
-        let (line, byte) = record
-            .position()
-            .map(|p| (p.line(), p.byte()))
-            .unwrap_or((0, 0));
+        // Count the line breaks up to the end of the record, then back over
+        // its own: the ones inside quoted cells and the one ending it.
+        let byte = self.reader.position().byte();
+        let (breaks, last) = self.lines.borrow_mut().upto(byte);
+        let inside = record
+            .iter()
+            .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
+            .sum::<u64>();
+        let ended = u64::from(last == b'\n');
+        let line = (breaks + 1).saturating_sub(inside + ended).max(1);
         Ok(Some(Row { line, byte, record }))
     }
 
@@ -222,5 +299,12 @@ mod tests {
         let (_, rows) = read_all(b"a,b\n1,\"x\ny\"\n\n2,z\n", Some(Encoding::Utf8));
         let lines: Vec<u64> = rows.iter().map(|r| r.0).collect();
         assert_eq!(lines, [1, 2, 5]);
+        // The last line without its line break, after blank lines.
+        let (_, rows) = read_all(b"a,b\r\n\r\n\r\n1,\"x\r\ny\"", Some(Encoding::Utf8));
+        let lines: Vec<u64> = rows.iter().map(|r| r.0).collect();
+        assert_eq!(lines, [1, 4]);
+        let (_, rows) = read_all(b"a,b\r\n1,2\r\n\r\n3,4\r\n5,6", Some(Encoding::Utf8));
+        let lines: Vec<u64> = rows.iter().map(|r| r.0).collect();
+        assert_eq!(lines, [1, 2, 4, 5]);
     }
 }
