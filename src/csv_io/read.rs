@@ -35,38 +35,25 @@ pub struct Source {
 /// skipped blank lines and lags behind a CRLF's LF.
 #[derive(Default)]
 struct Lines {
-    /// Text the reader took in that has not been counted yet.
-    chunks: VecDeque<(u64, Vec<u8>)>,
-    /// Everything before this offset has been counted.
-    counted_to: u64,
+    /// Offsets of the line breaks read but not yet counted.
+    ahead: VecDeque<u64>,
     breaks: u64,
-    last: u8,
 }
 
 impl Lines {
-    /// Line breaks before `offset`, and the byte just before it.
-    fn upto(&mut self, offset: u64) -> (u64, u8) {
-        while self.counted_to < offset {
-            let Some((start, chunk)) = self.chunks.front() else {
-                break;
-            };
-            let from = (self.counted_to - start) as usize;
-            let to = ((offset - start) as usize).min(chunk.len());
-            let part = &chunk[from.min(to)..to];
-            let breaks = part.iter().filter(|&&b| b == b'\n').count() as u64;
-            let last = part.last().copied();
-            let exhausted = to == chunk.len();
-            self.counted_to = start + to as u64;
-            self.breaks += breaks;
-            if let Some(b) = last {
-                self.last = b;
-            }
-            if !exhausted {
+    /// Line breaks before `offset`, and whether the byte just before it is
+    /// one.
+    fn upto(&mut self, offset: u64) -> (u64, bool) {
+        let mut last_is_break = false;
+        while let Some(&at) = self.ahead.front() {
+            if at >= offset {
                 break;
             }
-            self.chunks.pop_front();
+            last_is_break = at + 1 == offset;
+            self.breaks += 1;
+            self.ahead.pop_front();
         }
-        (self.breaks, self.last)
+        (self.breaks, last_is_break)
     }
 }
 
@@ -79,13 +66,11 @@ struct Counting<R> {
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if n > 0 {
-            self.lines
-                .borrow_mut()
-                .chunks
-                .push_back((self.offset, buf[..n].to_vec()));
-            self.offset += n as u64;
+        let mut lines = self.lines.borrow_mut();
+        for (i, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
+            lines.ahead.push_back(self.offset + i as u64);
         }
+        self.offset += n as u64;
         Ok(n)
     }
 }
@@ -203,13 +188,14 @@ impl Source {
         // Count the line breaks up to the end of the record, then back over
         // its own: the ones inside quoted cells and the one ending it.
         let byte = self.reader.position().byte();
-        let (breaks, last) = self.lines.borrow_mut().upto(byte);
+        let (breaks, ended) = self.lines.borrow_mut().upto(byte);
         let inside = record
             .iter()
             .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
             .sum::<u64>();
-        let ended = u64::from(last == b'\n');
-        let line = (breaks + 1).saturating_sub(inside + ended).max(1);
+        let line = (breaks + 1)
+            .saturating_sub(inside + u64::from(ended))
+            .max(1);
         Ok(Some(Row { line, byte, record }))
     }
 

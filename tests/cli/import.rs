@@ -537,9 +537,13 @@ fn a_changed_row_is_updated_and_audited_and_the_rest_unchanged() {
     let env = ready();
     env.write("households.csv", county::households());
     env.ok(&["import", "households.csv"]);
+    // A load into an empty table is audited as one change.
     assert_eq!(
-        env.count("SELECT count(*) FROM audit WHERE entity = 'household' AND action = 'insert'"),
-        3
+        env.sql("SELECT key, new FROM audit WHERE entity = 'household' AND action = 'insert'"),
+        [[
+            "*",
+            r#"{"file":"households.csv","rows":3,"first":"H1","last":"H3"}"#
+        ]]
     );
     let changed = county::households()
         .replace("欧阳娜娜,", "欧阳娜,")
@@ -637,4 +641,48 @@ fn line_numbers_in_excel_files_with_crlf_and_blank_rows() {
         err.contains("households.csv:5: registered_on: no such day"),
         "{err}"
     );
+}
+
+#[test]
+fn inserts_into_a_table_with_records_are_audited_one_by_one() {
+    let env = ready();
+    env.write(
+        "first.csv",
+        format!(
+            "{HEADER}\nH0,451122100201,甲,{},1,2016\n",
+            id("45112219700101123")
+        ),
+    );
+    env.ok(&["import", "households", "first.csv"]);
+    env.write("households.csv", county::households());
+    env.ok(&["import", "households.csv"]);
+    let rows = env.sql(
+        "SELECT key, new FROM audit WHERE entity = 'household' AND action = 'insert' AND key <> '*' ORDER BY key",
+    );
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[1][0], "H2");
+    assert!(
+        rows[1][1].starts_with(r#"{"code":"H2","village":"451122100201","head_name":"O'Brien""#),
+        "{}",
+        rows[1][1]
+    );
+}
+
+#[test]
+fn a_reimport_in_other_forms_is_still_unchanged() {
+    let env = ready();
+    env.write("households.csv", county::households());
+    env.ok(&["import", "households.csv"]);
+    // The same records as a clerk would retype them: other date forms,
+    // Chinese labels, full-width digits, rows in another order.
+    let text = county::households()
+        .replace("2014-03-05", "2014年3月5日")
+        .replace("low_income", "低保贫困户")
+        .replace(",illness,", ",因病,")
+        .replace(",3,", ",３,");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.swap(1, 2);
+    env.write("households.csv", lines.join("\n") + "\n");
+    let out = env.ok(&["import", "households.csv", "--format", "json"]);
+    assert!(out.contains(r#""updated":0,"unchanged":3"#), "{out}");
 }
