@@ -3,10 +3,25 @@
 //! when nothing is wrong (or, with `--skip-invalid`, with the bad rows left
 //! out and written to a rejects file).
 //!
+//! A folder is imported in the dependency order of [`model::ALL`]: cadres,
+//! zones, towns, villages, households, tasks, posts, dispatches, visits,
+//! promotions. Posts come after tasks (SPEC §4 lists them before
+//! households) because a commando's post is placed on a task.
+//!
 //! Memory stays flat however long the file: rows stream from the reader to
 //! prepared statements; the rows already written by this file are told apart
 //! by a bit per rowid; duplicates are located by reading the file a second
 //! time, on the error path only.
+//!
+//! Speed comes from three paths. Into an empty table (and not skipping bad
+//! rows) the table's named indexes are dropped, rows are inserted without
+//! looking anything up, and the indexes are rebuilt at the end in the same
+//! transaction; a duplicate key or ID number then shows as a failed unique
+//! index and is located by a second read. Into a table with records, the
+//! stored rows are read in rowid order alongside the file, so a file in the
+//! order fupin exports (or a re-import) finds each record without a lookup,
+//! and a row that is literally the stored record's export is counted
+//! unchanged without being parsed. Anything else is looked up by key.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};

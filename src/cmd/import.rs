@@ -23,6 +23,17 @@ pub enum SummaryFormat {
     Json,
 }
 
+/// Import township spreadsheets (CSV) into the database.
+///
+/// One record kind per file: taken from ENTITY, else from the file name
+/// (households.csv, 贫困户.csv, …), else from the header. A folder imports
+/// every .csv in it in dependency order (cadres, zones, towns, villages,
+/// households, tasks, posts, dispatches, visits, promotions) in one
+/// transaction: all files or none.
+///
+/// Exit codes: 0 imported; 1 refused, nothing written (every problem is
+/// listed as FILE:LINE: column: problem); 2 usage error; 3 imported with
+/// rows set aside (only with --skip-invalid).
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Record kind (households, 贫困户, …), or the file or folder when left out
