@@ -74,6 +74,9 @@ pub fn excel_error(value: &str) -> Option<&'static str> {
     const ERRORS: [&str; 8] = [
         "#VALUE!", "#N/A", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
     ];
+    if !value.starts_with('#') {
+        return None;
+    }
     ERRORS
         .iter()
         .find(|e| e.eq_ignore_ascii_case(value))
@@ -172,6 +175,15 @@ pub fn format_date(date: NaiveDate) -> String {
 /// Parses a whole number within `min..=max`.
 pub fn parse_int(raw: &str, min: i64, max: i64) -> Parsed<i64> {
     let s = normalize(raw);
+    if !s.is_empty()
+        && s.len() < 18
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(n) = s.parse::<i64>()
+        && n >= min
+        && n <= max
+    {
+        return Ok(n);
+    }
     // Excel shows whole numbers as "3.0" or "1,234" after some edits.
     let cleaned = s.replace(',', "");
     let cleaned = cleaned.strip_suffix(".0").unwrap_or(&cleaned);
@@ -227,7 +239,15 @@ pub fn id_check_digit(first17: &str) -> Option<char> {
 /// and the right check character. Lower-case `x` and full-width characters
 /// are accepted; the stored form is upper case.
 pub fn parse_id_number(raw: &str) -> Parsed<String> {
-    let s = normalize(raw).to_uppercase().replace(' ', "");
+    let s = normalize(raw);
+    let s = if s
+        .bytes()
+        .any(|b| !b.is_ascii() || b.is_ascii_lowercase() || b == b' ')
+    {
+        s.to_uppercase().replace(' ', "")
+    } else {
+        s
+    };
     if looks_like_scientific(&s) {
         return Err(Problem::new(t(
             "mangled by a spreadsheet into scientific notation",
@@ -316,8 +336,13 @@ pub fn mask_phone(phone: &str) -> String {
 /// Parses a phone number: digits, with `-`, spaces and a leading `+` allowed
 /// as typed; stored without spaces.
 pub fn parse_phone(raw: &str) -> Parsed<String> {
-    let s = normalize(raw).replace([' ', '-'], "");
-    if looks_like_scientific(&s.to_uppercase()) {
+    let s = normalize(raw);
+    let s = if s.contains([' ', '-']) {
+        s.replace([' ', '-'], "")
+    } else {
+        s
+    };
+    if s.contains(['e', 'E']) && looks_like_scientific(&s.to_uppercase()) {
         return Err(Problem::new(t(
             "mangled by a spreadsheet into scientific notation",
             "被电子表格转成了科学计数法",
