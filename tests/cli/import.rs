@@ -686,3 +686,58 @@ fn a_reimport_in_other_forms_is_still_unchanged() {
     let out = env.ok(&["import", "households.csv", "--format", "json"]);
     assert!(out.contains(r#""updated":0,"unchanged":3"#), "{out}");
 }
+
+#[test]
+fn composite_keys_repeated_in_a_file_name_both_lines() {
+    let env = TestEnv::new();
+    let dir = county::write_folder(&env, "county");
+    std::fs::write(
+        dir.join("dispatches.csv"),
+        "task,held_on,chaired_by,progress\nXJ01,2020-02-15,GB1,40\nXJ01,2020/2/15,GB1,50\n",
+    )
+    .unwrap();
+    let before = env.snapshot();
+    let err = env.fails(&["import", "county"], 1);
+    assert!(
+        err.contains("dispatches.csv:3: task: duplicate key (XJ01/2020-02-15), also on line 2"),
+        "{err}"
+    );
+    assert!(env.snapshot() == before);
+}
+
+#[test]
+fn a_forced_encoding_is_used() {
+    let env = ready();
+    let text = format!(
+        "{HEADER}\nH1,新村,张三,{},2,2016\n",
+        id("45112219800101123")
+    );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    env.write("households.csv", &gbk);
+    // 新村 is two villages; without a town the name is ambiguous.
+    let err = env.fails(&["import", "households.csv", "--encoding", "gb18030"], 1);
+    assert!(
+        err.contains(
+            "households.csv:2: village: 2 villages are named 新村 (451122100201, 451122101201)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_problem_list_reads_as_reviewed() {
+    let env = ready();
+    env.write(
+        "households.csv",
+        format!(
+            "{HEADER},phone\nH1,#N/A,张三,4.51122E+17,0,2019-02-29,1.39E+10\nH2,451122100201,李四,{},2,2016年3月,\nH2,451122100201,王五,{},2,2016,\n",
+            id("45112219750505002"),
+            id("45112219900909456"),
+        ),
+    );
+    let before = env.snapshot();
+    let out = env.run(&["import", "households.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(env.snapshot() == before);
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
+}
