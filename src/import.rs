@@ -488,6 +488,12 @@ struct Rejects {
 impl Rejects {
     fn write(&mut self, record: &ByteRecord, error: &str) -> Result<()> {
         if self.out.is_none() {
+            if let Some(dir) = self.path.parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
             let file = std::fs::File::create(&self.path)
                 .with_context(|| format!("cannot create {}", self.path.display()))?;
             let mut out = CsvOut::new(std::io::BufWriter::new(file), self.encoding, self.bom)?;

@@ -9,7 +9,7 @@ use clap::Args;
 use super::Ctx;
 use crate::csv_io::Encoding;
 use crate::import::{self, FileSummary, Options, Report, SHOWN};
-use crate::lang::{Lang, t};
+use crate::lang::t;
 use crate::model::entity_by_name;
 use crate::output::{Cell, Column, Grid};
 
@@ -252,7 +252,6 @@ fn print_summary(report: &Report, format: SummaryFormat, folder: bool) -> Result
             writeln!(out, "{}", grid.to_table())?;
         }
     }
-    let _ = Lang::current();
     Ok(())
 }
 

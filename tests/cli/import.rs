@@ -741,3 +741,32 @@ fn the_problem_list_reads_as_reviewed() {
     assert!(env.snapshot() == before);
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_folder_with_skip_invalid_puts_rejects_in_the_rejects_folder() {
+    let env = TestEnv::new();
+    let dir = county::write_folder(&env, "county");
+    std::fs::write(
+        dir.join("promotions.csv"),
+        "cadre,promoted_on,post,note\nGB3,2020-12-01,任副镇长,\nGB9,2020-12-02,任镇长,\n",
+    )
+    .unwrap();
+    let out = env.run(&[
+        "import",
+        "county",
+        "--skip-invalid",
+        "--rejects",
+        "fix",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["rejected"], 1);
+    assert_eq!(json["inserted"], 23);
+    let rejects = std::fs::read_to_string(env.path("fix/promotions.rejects.csv")).unwrap();
+    assert_eq!(
+        rejects,
+        "cadre,promoted_on,post,note,error\nGB9,2020-12-02,任镇长,,\"cadre: no cadre GB9 (GB9); add it first, or check `fupin cadre list` for the right code\"\n"
+    );
+}
