@@ -397,8 +397,7 @@ fn encode_ref(value: rusqlite::types::ValueRef, out: &mut Vec<u8>) {
     }
 }
 
-/// The encoded fields at `positions` (stored-field indexes, ascending or
-/// not) of an encoded row, each as a byte range.
+/// The byte range of each field of an encoded row, in stored-field order.
 fn encoded_fields(row: &[u8], width: usize) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::with_capacity(width);
     let mut at = 0;
@@ -1113,7 +1112,10 @@ fn check_row(
     let width = entity.stored().count();
     // The key: a code as given, or a composite the checks may normalise
     // (a post's town).
-    let (key, fresh) = if entity.has_code() {
+    let (key, fresh) = if entity.has_code() && bulk {
+        // Nothing is looked up while loading an empty table.
+        (Vec::new(), None)
+    } else if entity.has_code() {
         let at = entity.fields.iter().position(|f| f.name == "code");
         let code = at.and_then(|i| given.get(i).cloned().flatten());
         (vec![code.unwrap_or_default()], None)
@@ -1183,13 +1185,15 @@ fn check_row(
     }
     // A file with every column needs nothing of the stored record to
     // complete its values; otherwise absent columns keep stored values.
-    let every_column = entity
-        .fields
-        .iter()
-        .zip(&columns.of_field)
-        .all(|(f, c)| !f.stored || c.is_some());
+    let every_column = || {
+        entity
+            .fields
+            .iter()
+            .zip(&columns.of_field)
+            .all(|(f, c)| !f.stored || c.is_some())
+    };
     if let Some((id, _, values @ None)) = &mut stored
-        && !every_column
+        && !every_column()
     {
         *values = Some(row_by_id(conn, entity, *id)?.1);
     }
