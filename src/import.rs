@@ -841,8 +841,13 @@ fn import_file(
             }
         }
     }
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
+    if let Some(bar) = &progress {
+        bar.set_position(src.size);
+        if bulk {
+            bar.set_message(t("building indexes", "建立索引"));
+            // The rebuild is one long statement: keep the bar alive.
+            bar.enable_steady_tick(std::time::Duration::from_millis(250));
+        }
     }
     drop(insert);
     drop(id_owner);
@@ -882,6 +887,9 @@ fn import_file(
             report.stopped = true;
         }
         pending.extend(duplicates);
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
     }
     if !pending.is_empty() {
         let located = locate(
