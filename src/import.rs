@@ -1320,6 +1320,26 @@ fn raw_row(
             }
         }
     }
+    if !ignore_unknown
+        && let Some(col) = columns.unnamed.iter().find(|&&c| {
+            record
+                .get(c)
+                .is_some_and(|f| !f.iter().all(u8::is_ascii_whitespace))
+        })
+    {
+        errors.push(FieldError::new(
+            entity.key[0],
+            "",
+            Problem::new(t(
+                &format!("a value in column {}, which has no header", col + 1),
+                &format!("第 {} 列有值，但该列没有列名", col + 1),
+            ))
+            .with_hint(t(
+                "name the column, delete it, or pass --ignore-unknown-columns",
+                "请给该列加列名或删除该列，或加 --ignore-unknown-columns",
+            )),
+        ));
+    }
     if !ignore_unknown && record.len() > columns.width {
         let extra = record
             .iter()

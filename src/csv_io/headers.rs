@@ -39,6 +39,9 @@ pub struct Columns {
     pub of_field: Vec<Option<usize>>,
     /// How many columns the header has.
     pub width: usize,
+    /// Columns with an empty header: Excel keeps them to the right of the
+    /// data, but a value under one is reported rather than dropped.
+    pub unnamed: Vec<usize>,
 }
 
 /// A problem with the header, reported against line 1.
@@ -56,10 +59,14 @@ pub fn match_header(
     ignore_unknown: bool,
 ) -> (Columns, Vec<HeaderProblem>) {
     let mut of_field: Vec<Option<usize>> = vec![None; entity.fields.len()];
+    let mut unnamed = Vec::new();
     let mut problems = Vec::new();
     for (col, name) in header.iter().enumerate() {
-        // Excel keeps empty columns to the right of the data; they carry nothing.
-        if fold(name).is_empty() || is_rejects_column(name) {
+        if fold(name).is_empty() {
+            unnamed.push(col);
+            continue;
+        }
+        if is_rejects_column(name) {
             continue;
         }
         match field_of(entity, name) {
@@ -138,6 +145,7 @@ pub fn match_header(
         Columns {
             of_field,
             width: header.len(),
+            unnamed,
         },
         problems,
     )

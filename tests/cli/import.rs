@@ -770,3 +770,27 @@ fn a_folder_with_skip_invalid_puts_rejects_in_the_rejects_folder() {
         "cadre,promoted_on,post,note,error\nGB9,2020-12-02,任镇长,,\"cadre: no cadre GB9 (GB9); add it first, or check `fupin cadre list` for the right code\"\n"
     );
 }
+
+#[test]
+fn values_under_a_column_without_header_are_reported() {
+    let env = ready();
+    let good = id("45112219800101123");
+    // Empty trailing columns, as Excel leaves them, are fine.
+    env.write(
+        "households.csv",
+        format!("{HEADER},,\nH1,451122100201,张三,{good},2,2016,,\n"),
+    );
+    env.ok(&["import", "households.csv"]);
+    let err = refused(
+        &env,
+        &format!("{HEADER},"),
+        &format!(
+            "H2,451122100201,李四,{},2,2016,stray\n",
+            id("45112219750505002")
+        ),
+    );
+    assert!(
+        err.contains("households.csv:2: code: a value in column 7, which has no header"),
+        "{err}"
+    );
+}
