@@ -2,7 +2,10 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod csv_io;
 pub mod db;
+pub mod export;
+pub mod import;
 pub mod lang;
 pub mod model;
 pub mod output;

@@ -773,6 +773,10 @@ pub fn entity_by_name(name: &str) -> Option<&'static Entity> {
 
 /// Finds an enumeration value by its code, Chinese label or alias.
 pub fn parse_choice(choices: &'static [Choice], raw: &str) -> Option<&'static Choice> {
+    // The stored code or the Chinese label as written: no folding needed.
+    if let Some(c) = choices.iter().find(|c| c.code == raw || c.zh == raw) {
+        return Some(c);
+    }
     let folded = raw.to_lowercase().replace([' ', '-'], "_");
     choices.iter().find(|c| {
         c.code == folded || c.zh == raw || c.aliases.iter().any(|a| *a == raw || *a == folded)

@@ -226,6 +226,27 @@ pub fn complete(entity: &Entity, given: &Given, base: Option<&[Value]>) -> Vec<V
     out
 }
 
+/// [`complete`] for a caller that no longer needs `given`: the values move
+/// instead of being copied (the importer calls it for every row).
+pub fn complete_owned(entity: &Entity, given: Given, base: Option<&[Value]>) -> Vec<Value> {
+    let mut out = Vec::with_capacity(entity.fields.len());
+    let mut stored_i = 0;
+    for (field, g) in entity.fields.iter().zip(given) {
+        if !field.stored {
+            continue;
+        }
+        let from_base = || base.and_then(|b| b.get(stored_i)).cloned();
+        let v = match g {
+            Some(Value::Null) if base.is_none() => default_for(entity, field),
+            Some(v) => v,
+            None => from_base().unwrap_or_else(|| default_for(entity, field)),
+        };
+        out.push(v);
+        stored_i += 1;
+    }
+    out
+}
+
 fn get<'a>(entity: &Entity, values: &'a [Value], name: &str) -> &'a Value {
     static NULL: Value = Value::Null;
     position(entity, name)

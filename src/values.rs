@@ -46,6 +46,18 @@ pub type Parsed<T> = Result<T, Problem>;
 /// half-width and trims surrounding white space, including the non-breaking
 /// and full-width spaces spreadsheets leave behind.
 pub fn normalize(raw: &str) -> String {
+    let trim = |s: &str| {
+        s.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
+            .to_string()
+    };
+    // Most cells need no folding; skip building a second string for them.
+    if raw.is_ascii()
+        || !raw
+            .chars()
+            .any(|c| matches!(c, '\u{3000}' | '\u{00A0}' | '\u{FF01}'..='\u{FF5E}'))
+    {
+        return trim(raw);
+    }
     let folded: String = raw
         .chars()
         .map(|c| match c {
@@ -54,9 +66,7 @@ pub fn normalize(raw: &str) -> String {
             _ => c,
         })
         .collect();
-    folded
-        .trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
-        .to_string()
+    trim(&folded)
 }
 
 /// Excel writes its error values into CSV cells; they are never data.
@@ -64,6 +74,9 @@ pub fn excel_error(value: &str) -> Option<&'static str> {
     const ERRORS: [&str; 8] = [
         "#VALUE!", "#N/A", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
     ];
+    if !value.starts_with('#') {
+        return None;
+    }
     ERRORS
         .iter()
         .find(|e| e.eq_ignore_ascii_case(value))
@@ -75,6 +88,23 @@ pub fn excel_error(value: &str) -> Option<&'static str> {
 /// bare year `2019`, which means the last day of that year (the annual exit
 /// assessment date). Full-width digits are accepted.
 pub fn parse_date(raw: &str) -> Parsed<NaiveDate> {
+    // The stored form, as exports write it, needs no splitting.
+    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = raw.as_bytes()
+        && [y0, y1, y2, y3, m0, m1, d0, d1]
+            .iter()
+            .all(|b| b.is_ascii_digit())
+    {
+        let n = |bs: &[&u8]| {
+            bs.iter()
+                .fold(0u32, |acc, b| acc * 10 + u32::from(**b - b'0'))
+        };
+        let (y, m, d) = (n(&[y0, y1, y2, y3]), n(&[m0, m1]), n(&[d0, d1]));
+        if y >= 1900
+            && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d)
+        {
+            return Ok(date);
+        }
+    }
     let s = normalize(raw);
     let bad = || {
         Problem::new(t("not a date", "不是日期")).with_hint(t(
@@ -118,12 +148,42 @@ pub fn parse_date(raw: &str) -> Parsed<NaiveDate> {
 
 /// A date as stored and exported.
 pub fn format_date(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
+    use chrono::Datelike;
+    // Digit by digit: this runs for every date of every imported row.
+    let (y, m, d) = (date.year(), date.month(), date.day());
+    if !(0..=9999).contains(&y) {
+        return date.format("%Y-%m-%d").to_string();
+    }
+    let y = y as u32;
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        '-',
+        digit(m / 10),
+        digit(m),
+        '-',
+        digit(d / 10),
+        digit(d),
+    ]
+    .iter()
+    .collect()
 }
 
 /// Parses a whole number within `min..=max`.
 pub fn parse_int(raw: &str, min: i64, max: i64) -> Parsed<i64> {
     let s = normalize(raw);
+    if !s.is_empty()
+        && s.len() < 18
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(n) = s.parse::<i64>()
+        && n >= min
+        && n <= max
+    {
+        return Ok(n);
+    }
     // Excel shows whole numbers as "3.0" or "1,234" after some edits.
     let cleaned = s.replace(',', "");
     let cleaned = cleaned.strip_suffix(".0").unwrap_or(&cleaned);
@@ -179,7 +239,15 @@ pub fn id_check_digit(first17: &str) -> Option<char> {
 /// and the right check character. Lower-case `x` and full-width characters
 /// are accepted; the stored form is upper case.
 pub fn parse_id_number(raw: &str) -> Parsed<String> {
-    let s = normalize(raw).to_uppercase().replace(' ', "");
+    let s = normalize(raw);
+    let s = if s
+        .bytes()
+        .any(|b| !b.is_ascii() || b.is_ascii_lowercase() || b == b' ')
+    {
+        s.to_uppercase().replace(' ', "")
+    } else {
+        s
+    };
     if looks_like_scientific(&s) {
         return Err(Problem::new(t(
             "mangled by a spreadsheet into scientific notation",
@@ -207,9 +275,14 @@ pub fn parse_id_number(raw: &str) -> Parsed<String> {
         )));
     };
     let birth = &first17[6..14];
-    let valid_birth = NaiveDate::parse_from_str(birth, "%Y%m%d")
-        .map(|d| chrono::Datelike::year(&d) >= 1800)
-        .unwrap_or(false);
+    // All digits (checked above); read them without a format string.
+    let digits = |r: std::ops::Range<usize>| {
+        birth.as_bytes()[r]
+            .iter()
+            .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'))
+    };
+    let valid_birth = digits(0..4) >= 1800
+        && NaiveDate::from_ymd_opt(digits(0..4) as i32, digits(4..6), digits(6..8)).is_some();
     if !valid_birth {
         return Err(Problem::new(t(
             &format!("birth date {birth} in the number is not a real date"),
@@ -266,8 +339,13 @@ pub fn mask_phone(phone: &str) -> String {
 /// Parses a phone number: digits, with `-`, spaces and a leading `+` allowed
 /// as typed; stored without spaces.
 pub fn parse_phone(raw: &str) -> Parsed<String> {
-    let s = normalize(raw).replace([' ', '-'], "");
-    if looks_like_scientific(&s.to_uppercase()) {
+    let s = normalize(raw);
+    let s = if s.contains([' ', '-']) {
+        s.replace([' ', '-'], "")
+    } else {
+        s
+    };
+    if s.contains(['e', 'E']) && looks_like_scientific(&s.to_uppercase()) {
         return Err(Problem::new(t(
             "mangled by a spreadsheet into scientific notation",
             "被电子表格转成了科学计数法",
@@ -307,6 +385,12 @@ mod tests {
         ] {
             assert_eq!(parse_date(raw), Ok(d(2020, 3, 5)), "{raw}");
         }
+    }
+
+    #[test]
+    fn dates_format_as_stored() {
+        assert_eq!(format_date(d(2020, 3, 5)), "2020-03-05");
+        assert_eq!(format_date(d(1999, 12, 31)), "1999-12-31");
     }
 
     #[test]

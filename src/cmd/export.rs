@@ -1,16 +1,96 @@
 //! `fupin export`.
 
-use anyhow::{Result, bail};
+use std::io::BufWriter;
+use std::path::PathBuf;
+
+use anyhow::Result;
 use clap::Args;
 
 use super::Ctx;
+use crate::csv_io::Encoding;
+use crate::export::{self, Options};
+use crate::lang::t;
+use crate::model::entity_by_name;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The entity to export
+    /// Record kind to export: households, villages, … (or 贫困户, 行政村, …)
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
     pub entity: Option<String>,
+    /// Write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write every record kind into DIR, one file each, as `fupin import DIR` reads them
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub all: Option<PathBuf>,
+    /// Start with a UTF-8 byte-order mark, so Excel opens the file as UTF-8
+    #[arg(long)]
+    pub bom: bool,
+    /// Text encoding: utf-8 (default) or gb18030 for older Excel
+    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
+    pub encoding: Encoding,
 }
 
-pub fn run(_ctx: &Ctx, _args: ExportArgs) -> Result<u8> {
-    bail!("export is not available yet")
+pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
+    if args.encoding == Encoding::Utf16 {
+        eprintln!(
+            "{}",
+            t(
+                "--encoding: export writes utf-8 or gb18030",
+                "--encoding：导出只支持 utf-8 或 gb18030",
+            )
+        );
+        return Ok(2);
+    }
+    let opts = Options {
+        encoding: args.encoding,
+        bom: args.bom,
+    };
+    if let Some(dir) = &args.all {
+        let conn = ctx.open()?;
+        let written = export::all(&conn, dir, opts)?;
+        for (name, n) in written {
+            eprintln!(
+                "{}",
+                t(
+                    &format!("wrote {n} rows to {}", dir.join(&name).display()),
+                    &format!("已写出 {n} 行到 {}", dir.join(&name).display()),
+                )
+            );
+        }
+        return Ok(0);
+    }
+    let name = args.entity.as_deref().unwrap_or_default();
+    let Some(entity) = entity_by_name(name) else {
+        eprintln!(
+            "{}",
+            t(
+                &format!(
+                    "no record kind {name}; use one of cadres, zones, towns, villages, households, tasks, posts, dispatches, visits, promotions"
+                ),
+                &format!(
+                    "没有记录类型 {name}；可用 干部、作战区、乡镇、行政村、贫困户、挂牌督战任务、任职、调度、走访、提拔"
+                ),
+            )
+        );
+        return Ok(2);
+    };
+    let conn = ctx.open()?;
+    match &args.output {
+        Some(path) => {
+            let n = export::to_file(&conn, entity, path, opts)?;
+            eprintln!(
+                "{}",
+                t(
+                    &format!("wrote {n} {} to {}", entity.plural, path.display()),
+                    &format!("已写出 {n} 条{}到 {}", entity.zh_name(), path.display()),
+                )
+            );
+        }
+        None => {
+            let stdout = std::io::stdout();
+            export::write_entity(&conn, entity, BufWriter::new(stdout.lock()), opts)?;
+        }
+    }
+    Ok(0)
 }

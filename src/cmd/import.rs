@@ -1,20 +1,267 @@
 //! `fupin import`.
 
-use anyhow::{Result, bail};
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
 use clap::Args;
 
 use super::Ctx;
+use crate::csv_io::Encoding;
+use crate::import::{self, FileSummary, Options, Report, SHOWN};
+use crate::lang::t;
+use crate::model::entity_by_name;
+use crate::output::{Cell, Column, Grid};
 
-#[derive(Debug, Args)]
-pub struct ImportArgs {
-    /// Entity, or the file/folder when the entity is left out
-    #[arg(value_name = "ENTITY|FILE|DIR")]
-    pub first: String,
-    /// File or folder, when ENTITY is given
-    #[arg(value_name = "FILE|DIR")]
-    pub second: Option<String>,
+/// How the summary is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SummaryFormat {
+    /// Aligned table
+    #[default]
+    Table,
+    /// One JSON object (stable keys for scripts)
+    Json,
 }
 
-pub fn run(_ctx: &Ctx, _args: ImportArgs) -> Result<u8> {
-    bail!("import is not available yet")
+/// Import township spreadsheets (CSV) into the database.
+///
+/// One record kind per file: taken from ENTITY, else from the file name
+/// (households.csv, 贫困户.csv, …), else from the header. A folder imports
+/// every .csv in it in dependency order (cadres, zones, towns, villages,
+/// households, tasks, posts, dispatches, visits, promotions) in one
+/// transaction: all files or none.
+///
+/// Exit codes: 0 imported; 1 refused, nothing written (every problem is
+/// listed as FILE:LINE: column: problem); 2 usage error; 3 imported with
+/// rows set aside (only with --skip-invalid).
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Record kind (households, 贫困户, …), or the file or folder when left out
+    #[arg(value_name = "ENTITY|FILE|DIR")]
+    pub first: String,
+    /// The file or folder, when ENTITY is given
+    #[arg(value_name = "FILE|DIR")]
+    pub second: Option<PathBuf>,
+    /// Text encoding of the files (default: detected)
+    #[arg(long, value_enum)]
+    pub encoding: Option<Encoding>,
+    /// Check and count everything, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the good rows and set the bad ones aside in a rejects file (exit code 3)
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Where the rejected rows go (default: FILE.rejects.csv next to the input;
+    /// a folder when importing a folder)
+    #[arg(long, value_name = "FILE", requires = "skip_invalid")]
+    pub rejects: Option<PathBuf>,
+    /// Ignore columns that are not part of the record instead of refusing the file
+    #[arg(long)]
+    pub ignore_unknown_columns: bool,
+    /// Summary format
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
+    pub format: SummaryFormat,
+    /// No progress bar and no messages, only the summary and errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<u8> {
+    let entity_named = entity_by_name(&args.first).is_some() && args.second.is_none();
+    let (entity, path) = match args.second {
+        Some(path) => match entity_by_name(&args.first) {
+            Some(e) => (Some(e), path),
+            None => {
+                eprintln!(
+                    "{}",
+                    t(
+                        &format!(
+                            "no record kind {}; use one of cadres, zones, towns, villages, households, tasks, posts, dispatches, visits, promotions",
+                            args.first
+                        ),
+                        &format!(
+                            "没有记录类型 {}；可用 干部、作战区、乡镇、行政村、贫困户、挂牌督战任务、任职、调度、走访、提拔",
+                            args.first
+                        ),
+                    )
+                );
+                return Ok(2);
+            }
+        },
+        None => (None, PathBuf::from(&args.first)),
+    };
+    if !path.exists() {
+        let hint = if entity_named {
+            t(
+                &format!("; give the file too: fupin import {} FILE", args.first),
+                &format!("；请同时给出文件：fupin import {} 文件", args.first),
+            )
+        } else {
+            String::new()
+        };
+        anyhow::bail!(
+            "{}{hint}",
+            t(
+                &format!("no file or folder {}", path.display()),
+                &format!("找不到文件或文件夹 {}", path.display()),
+            )
+        );
+    }
+    if entity.is_some() && path.is_dir() {
+        eprintln!(
+            "{}",
+            t(
+                "a folder is imported by file names; leave out the record kind",
+                "导入文件夹时按文件名识别记录类型；请去掉记录类型参数",
+            )
+        );
+        return Ok(2);
+    }
+    let folder = path.is_dir();
+    let opts = Options {
+        entity,
+        path,
+        encoding: args.encoding,
+        dry_run: args.dry_run,
+        skip_invalid: args.skip_invalid,
+        rejects: args.rejects,
+        ignore_unknown_columns: args.ignore_unknown_columns,
+        progress: !args.quiet,
+    };
+    let mut conn = ctx.open()?;
+    let report = import::run(&mut conn, &ctx.actor(), &opts)?;
+    print_problems(&report);
+    if report.stopped {
+        eprintln!(
+            "{}",
+            t(
+                "the files after it were not checked, as their records may refer to the duplicated ones",
+                "其后的文件未检查，因为其中的记录可能引用了重复的记录",
+            )
+        );
+    }
+    let refused = report.fatal || (report.problem_count > 0 && !opts.skip_invalid);
+    if refused {
+        anyhow::bail!(
+            "{}",
+            t(
+                &format!(
+                    "{} problem(s); nothing was written — correct the file(s) and import again, or pass --skip-invalid to import the good rows",
+                    report.problem_count
+                ),
+                &format!(
+                    "共 {} 处问题；未写入任何数据——请修正文件后重新导入，或加 --skip-invalid 只导入无误的行",
+                    report.problem_count
+                ),
+            )
+        );
+    }
+    print_summary(&report, args.format, folder)?;
+    if !args.quiet {
+        if opts.dry_run {
+            eprintln!(
+                "{}",
+                t("dry run: nothing was written", "试运行：未写入任何数据")
+            );
+        }
+        for path in &report.rejects {
+            eprintln!(
+                "{}",
+                t(
+                    &format!(
+                        "rejected rows were written to {}; correct them there and import that file",
+                        path.display()
+                    ),
+                    &format!(
+                        "被拒绝的行已写入 {}；请在该文件中修正后再导入",
+                        path.display()
+                    ),
+                )
+            );
+        }
+    }
+    Ok(if report.rejected() > 0 { 3 } else { 0 })
+}
+
+fn print_problems(report: &Report) {
+    for p in report.problems.iter().take(SHOWN) {
+        eprintln!("{p}");
+    }
+    let shown = report.problems.len().min(SHOWN);
+    if report.problem_count > shown {
+        let more = report.problem_count - shown;
+        eprintln!(
+            "{}",
+            t(&format!("… and {more} more"), &format!("……另有 {more} 处"))
+        );
+    }
+}
+
+fn print_summary(report: &Report, format: SummaryFormat, folder: bool) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match format {
+        SummaryFormat::Json => {
+            let json = if folder {
+                let total = totals(&report.files);
+                serde_json::json!({
+                    "files": report.files,
+                    "inserted": total.inserted,
+                    "updated": total.updated,
+                    "unchanged": total.unchanged,
+                    "rejected": total.rejected,
+                })
+            } else {
+                serde_json::to_value(report.files.first().cloned().unwrap_or_default())?
+            };
+            serde_json::to_writer(&mut out, &json)?;
+            writeln!(out)?;
+        }
+        SummaryFormat::Table => {
+            let mut grid = Grid::new(vec![
+                Column::new("file", t("file", "文件")),
+                Column::new("entity", t("records", "记录类型")),
+                Column::new("inserted", t("inserted", "新增")),
+                Column::new("updated", t("updated", "修改")),
+                Column::new("unchanged", t("unchanged", "未变")),
+                Column::new("rejected", t("rejected", "拒绝")),
+            ]);
+            let row = |name: String, entity: String, s: &FileSummary| {
+                vec![
+                    Cell::text(name),
+                    Cell::text(entity),
+                    Cell::Int(s.inserted as i64),
+                    Cell::Int(s.updated as i64),
+                    Cell::Int(s.unchanged as i64),
+                    Cell::Int(s.rejected as i64),
+                ]
+            };
+            for f in &report.files {
+                let label = entity_by_name(&f.entity)
+                    .map(|e| e.label().to_string())
+                    .unwrap_or_else(|| f.entity.clone());
+                grid.push(row(f.file.clone(), label, f));
+            }
+            if folder {
+                grid.push(row(
+                    t("total", "合计"),
+                    String::new(),
+                    &totals(&report.files),
+                ));
+            }
+            writeln!(out, "{}", grid.to_table())?;
+        }
+    }
+    Ok(())
+}
+
+fn totals(files: &[FileSummary]) -> FileSummary {
+    let mut total = FileSummary::default();
+    for f in files {
+        total.inserted += f.inserted;
+        total.updated += f.updated;
+        total.unchanged += f.unchanged;
+        total.rejected += f.rejected;
+    }
+    total
 }

@@ -14,7 +14,10 @@ use crate::values::Problem;
 
 #[derive(Default)]
 pub struct Resolver {
-    cache: HashMap<(Kind, String, Option<String>), Result<String, Problem>>,
+    /// Keyed by kind, town and the name or code, joined in `key`, so a hit
+    /// costs no allocation.
+    cache: HashMap<String, Result<String, Problem>>,
+    key: String,
 }
 
 impl Resolver {
@@ -36,12 +39,16 @@ impl Resolver {
         raw: &str,
         town: Option<&str>,
     ) -> Result<String, Problem> {
-        let key = (kind, raw.to_string(), town.map(str::to_string));
-        if let Some(hit) = self.cache.get(&key) {
+        self.key.clear();
+        self.key.push(char::from(b'A' + kind as u8));
+        self.key.push_str(town.unwrap_or("\u{2}"));
+        self.key.push('\u{1}');
+        self.key.push_str(raw);
+        if let Some(hit) = self.cache.get(self.key.as_str()) {
             return hit.clone();
         }
         let answer = lookup(conn, entity(kind), raw, town);
-        self.cache.insert(key, answer.clone());
+        self.cache.insert(self.key.clone(), answer.clone());
         answer
     }
 }

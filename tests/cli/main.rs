@@ -1,6 +1,7 @@
 //! The real `fupin` binary on temporary databases, one module per area.
 
 mod common;
+mod county;
 
 mod admin;
 mod cadres;

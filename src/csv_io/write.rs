@@ -1,0 +1,139 @@
+//! Writing CSV in the contract's format: UTF-8 (or GB18030 for Excel),
+//! `\n` line ends, fields quoted only when they must be.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::Encoding;
+
+/// A CSV writer whose output is encoded on the way out, so a file of any
+/// length streams through a small buffer.
+pub struct CsvOut<W: Write> {
+    csv: csv::Writer<Encoder<W>>,
+}
+
+pub fn builder() -> csv::WriterBuilder {
+    let mut b = csv::WriterBuilder::new();
+    b.terminator(csv::Terminator::Any(b'\n'))
+        .quote_style(csv::QuoteStyle::Necessary);
+    b
+}
+
+/// Re-encodes UTF-8 text written to it; a character split between two
+/// writes waits for its other bytes.
+struct Encoder<W: Write> {
+    out: W,
+    encoding: Encoding,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Encoder<W> {
+    fn emit(&mut self, text: &str) -> std::io::Result<()> {
+        match self.encoding {
+            Encoding::Utf8 => self.out.write_all(text.as_bytes()),
+            Encoding::Gb18030 => {
+                let (encoded, _, _) = encoding_rs::GB18030.encode(text);
+                self.out.write_all(&encoded)
+            }
+            Encoding::Utf16 => {
+                let mut encoded = Vec::with_capacity(text.len() * 2);
+                for unit in text.encode_utf16() {
+                    encoded.extend_from_slice(&unit.to_le_bytes());
+                }
+                self.out.write_all(&encoded)
+            }
+        }
+    }
+}
+
+impl<W: Write> Write for Encoder<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.encoding == Encoding::Utf8 {
+            return self.out.write(buf);
+        }
+        self.pending.extend_from_slice(buf);
+        let valid = match std::str::from_utf8(&self.pending) {
+            Ok(s) => s.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        let chunk: Vec<u8> = self.pending.drain(..valid).collect();
+        self.emit(&String::from_utf8_lossy(&chunk))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.pending.is_empty() {
+            let rest = std::mem::take(&mut self.pending);
+            self.emit(&String::from_utf8_lossy(&rest))?;
+        }
+        self.out.flush()
+    }
+}
+
+impl<W: Write> CsvOut<W> {
+    /// `bom` writes a UTF-8 byte-order mark first (Excel then reads the
+    /// file as UTF-8); it is ignored for GB18030, and UTF-16 always has one.
+    pub fn new(mut out: W, encoding: Encoding, bom: bool) -> Result<CsvOut<W>> {
+        if bom && encoding == Encoding::Utf8 {
+            out.write_all(&[0xEF, 0xBB, 0xBF])?;
+        }
+        if encoding == Encoding::Utf16 {
+            out.write_all(&[0xFF, 0xFE])?;
+        }
+        let encoder = Encoder {
+            out,
+            encoding,
+            pending: Vec::new(),
+        };
+        Ok(CsvOut {
+            csv: builder().buffer_capacity(64 * 1024).from_writer(encoder),
+        })
+    }
+
+    pub fn record<I, T>(&mut self, cells: I) -> Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.csv.write_record(cells)?;
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<W> {
+        let encoder = self
+            .csv
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("failed to write: {}", e.error()))?;
+        Ok(encoder.out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_when_needed_and_ends_lines_with_lf() -> Result<()> {
+        let mut w = CsvOut::new(Vec::new(), Encoding::Utf8, false)?;
+        w.record(["a", "b,c", "say \"hi\"", ""])?;
+        w.record(["张三", "x\ny", "", "1"])?;
+        let out = w.finish()?;
+        assert_eq!(
+            String::from_utf8(out)?,
+            "a,\"b,c\",\"say \"\"hi\"\"\",\n张三,\"x\ny\",,1\n"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn gb18030_and_bom() -> Result<()> {
+        let mut w = CsvOut::new(Vec::new(), Encoding::Gb18030, false)?;
+        w.record(["户主"])?;
+        assert_eq!(w.finish()?, [0xBB, 0xA7, 0xD6, 0xF7, b'\n']);
+        let mut w = CsvOut::new(Vec::new(), Encoding::Utf8, true)?;
+        w.record(["a"])?;
+        assert_eq!(w.finish()?, [0xEF, 0xBB, 0xBF, b'a', b'\n']);
+        Ok(())
+    }
+}
