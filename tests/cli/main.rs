@@ -2,6 +2,7 @@
 
 mod common;
 mod county;
+mod example;
 
 mod admin;
 mod cadres;

@@ -1,0 +1,135 @@
+//! The bundled example county: what README's main command runs. Its figures
+//! are Zhongshan County's published ones, so the reports must print them.
+
+use serde_json::Value;
+
+use crate::common::{TestEnv, example_dir};
+
+fn imported() -> TestEnv {
+    let env = TestEnv::new();
+    let dir = example_dir().to_string_lossy().to_string();
+    let out = env.ok(&["import", &dir, "--format", "json", "--quiet"]);
+    let summary: Value = serde_json::from_str(&out).expect("json summary");
+    assert_eq!(summary["rejected"], 0, "{summary}");
+    assert_eq!(summary["files"].as_array().map(Vec::len), Some(10));
+    env
+}
+
+fn json(env: &TestEnv, args: &[&str]) -> Value {
+    serde_json::from_str(&env.ok(args)).expect("json report")
+}
+
+#[test]
+fn the_example_county_reports_the_published_figures() {
+    let env = imported();
+
+    // The totals of the raw records, counted independently of the reports.
+    assert_eq!(env.count("SELECT count(*) FROM villages"), 116);
+    assert_eq!(env.count("SELECT sum(members) FROM households"), 59_123);
+    assert_eq!(
+        env.count("SELECT count(*) FROM promotions WHERE promoted_on LIKE '2020-%'"),
+        10
+    );
+
+    let end_2019 = json(
+        &env,
+        &[
+            "report",
+            "double-clear",
+            "--as-of",
+            "2019-12-31",
+            "--by",
+            "county",
+            "--format",
+            "json",
+        ],
+    );
+    let totals = &end_2019["totals"];
+    assert_eq!(totals["villages"], 116);
+    assert_eq!(totals["poor_villages_registered"], 42);
+    assert_eq!(totals["poor_villages_remaining"], 4);
+    assert_eq!(totals["poor_households_remaining"], 948);
+    assert_eq!(totals["poor_people_remaining"], 3394);
+    assert_eq!(totals["incidence_percent"], 0.86);
+    assert_eq!(end_2019["double_clear"], false);
+
+    // The same report with the date written as a clerk writes it.
+    let end_2020 = json(
+        &env,
+        &[
+            "report",
+            "double-clear",
+            "--as-of",
+            "2020年12月31日",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(end_2020["totals"]["poor_households_remaining"], 0);
+    assert_eq!(end_2020["totals"]["poor_villages_remaining"], 0);
+    assert_eq!(end_2020["totals"]["people_lifted_this_year"], 3394);
+    assert_eq!(end_2020["double_clear"], true);
+    let groups = end_2020["groups"].as_array().expect("groups");
+    assert_eq!(groups.len(), 12, "one row per town");
+    assert!(groups.iter().all(|g| g["double_clear"] == true));
+
+    let teams = json(
+        &env,
+        &[
+            "report",
+            "teams",
+            "--as-of",
+            "2020-12-31",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(teams["totals"]["work_team_members"], 301);
+    assert_eq!(teams["totals"]["info_officers"], 101);
+    assert_eq!(teams["totals"]["yijiantiao"], 109);
+
+    // Every listed task is in the last block of 2020, county-level first.
+    let dispatch = json(
+        &env,
+        &[
+            "report", "dispatch", "--period", "2020-12", "--format", "json",
+        ],
+    );
+    let tasks = dispatch["tasks"].as_array().expect("tasks");
+    let levels: Vec<&str> = tasks.iter().filter_map(|t| t["level"].as_str()).collect();
+    assert_eq!(levels.iter().filter(|l| **l == "county").count(), 4);
+    assert_eq!(levels.iter().filter(|l| **l == "town").count(), 22);
+    assert!(levels[..4].iter().all(|l| *l == "county"), "{levels:?}");
+    assert_eq!(dispatch["totals"]["listed"], 26);
+    assert_eq!(dispatch["totals"]["done"], 26);
+}
+
+#[test]
+fn reimporting_the_example_changes_nothing_and_exports_the_same_bytes() {
+    let env = imported();
+    let dir = example_dir().to_string_lossy().to_string();
+    let again: Value =
+        serde_json::from_str(&env.ok(&["import", &dir, "--format", "json", "--quiet"]))
+            .expect("json summary");
+    assert_eq!(
+        (&again["inserted"], &again["updated"], &again["rejected"]),
+        (&Value::from(0), &Value::from(0), &Value::from(0))
+    );
+    assert_eq!(again["unchanged"], 19_370);
+
+    env.ok(&["export", "--all", "out"]);
+    for entry in std::fs::read_dir(example_dir()).expect("example dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("csv") {
+            continue;
+        }
+        let name = path.file_name().expect("file name");
+        let exported = std::fs::read(env.path("out").join(name)).expect("exported file");
+        let bundled = std::fs::read(&path).expect("bundled file");
+        assert!(
+            exported == bundled,
+            "{} differs after export",
+            name.to_string_lossy()
+        );
+    }
+}
