@@ -531,7 +531,7 @@ pub fn status_label(
     lifted_zh: &str,
 ) -> String {
     match (registered, lifted) {
-        (Some(r), _) if r > as_of => t("not yet registered", "尚未识别"),
+        (Some(r), _) if r > as_of => t("unregistered", "尚未识别"),
         (Some(_), Some(l)) if l <= as_of => t("lifted", lifted_zh),
         (Some(_), _) => t("poor", "贫困"),
         (None, _) => String::new(),

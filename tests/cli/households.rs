@@ -376,7 +376,7 @@ fn poor_as_of_a_date_before_at_and_after_the_lift() {
         .iter()
         .map(|r| r["status"].as_str().expect("status"))
         .collect();
-    assert_eq!(statuses, ["lifted", "poor", "not yet registered"]);
+    assert_eq!(statuses, ["lifted", "poor", "unregistered"]);
 }
 
 #[test]
