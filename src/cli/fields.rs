@@ -105,8 +105,17 @@ impl<K: RecordKind, const UPDATE: bool> Args for Fields<K, UPDATE> {
             );
         }
         for field in K::ENTITY.fields.iter().filter(|f| Self::included(f)) {
-            let zh = field.zh.join(", ");
-            let mut help = format!("{} [{zh}]", field.help);
+            // The Chinese column names the help does not already mention.
+            let zh: Vec<&str> = field
+                .zh
+                .iter()
+                .copied()
+                .filter(|alias| !field.help.contains(alias))
+                .collect();
+            let mut help = field.help.to_string();
+            if !zh.is_empty() {
+                help.push_str(&format!(" [{}]", zh.join(", ")));
+            }
             if UPDATE && !field.required && field.stored {
                 help.push_str(" (empty clears it)");
             }

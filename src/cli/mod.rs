@@ -20,15 +20,15 @@ use fields::{
 #[command(name = "fupin", version, max_term_width = 100)]
 pub struct Cli {
     /// Database file (default: $FUPIN_DB, else fupin.db in this folder)
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", display_order = 900)]
     pub db: Option<PathBuf>,
 
     /// Language of labels and messages (default: from LC_ALL/LANG)
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_enum, display_order = 900)]
     pub lang: Option<Lang>,
 
     /// Who makes the change, for the audit trail (default: $USER)
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", display_order = 900)]
     pub actor: Option<String>,
 
     #[command(subcommand)]
