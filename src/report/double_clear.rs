@@ -493,6 +493,8 @@ mod tests {
     fn county_file(villages: usize) -> Result<(tempfile::TempDir, Connection)> {
         let dir = tempfile::tempdir()?;
         let conn = crate::db::create(&dir.path().join("t.db"), "测试县", "451122")?;
+        // One transaction: a commit per row would sync the file each time.
+        conn.execute_batch("BEGIN")?;
         conn.execute("INSERT INTO towns (code, name) VALUES ('T', '镇')", [])?;
         let mut n = 0u64;
         for v in 0..villages {
@@ -518,6 +520,7 @@ mod tests {
                 )?;
             }
         }
+        conn.execute_batch("COMMIT")?;
         Ok((dir, conn))
     }
 
