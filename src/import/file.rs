@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Statement, params_from_iter};
 
 use super::audit::record_json;
 use super::bulk::{self, Pending};
+use super::pipeline::{self, Batch, Cell};
 use super::rejects::{Rejects, reject, skip_row};
 use super::row::{Write, check_row, write_error};
 use super::scan::{Scan, Touched, same_as_stored};
@@ -73,7 +74,11 @@ pub(super) fn import_file(
     let progress = progress_bar(opts, src.size);
 
     let mut load = Load::new(conn, actor, opts, entity, &file, &columns, bulk, rejects)?;
-    load.read_rows(&mut src, resolver, report, progress.as_ref())?;
+    if bulk && src.size >= pipeline::PIPELINE_FROM && pipeline::applies(entity) {
+        pipeline::load_rows(&mut load, path, opts.encoding, report, progress.as_ref())?;
+    } else {
+        load.read_rows(&mut src, resolver, report, progress.as_ref())?;
+    }
     if let Some(bar) = &progress {
         bar.set_position(src.size);
         if bulk {
@@ -175,13 +180,13 @@ fn drop_indexes(conn: &Connection, entity: &Entity) -> Result<Vec<(String, Strin
 }
 
 /// The state of one file's rows being written.
-struct Load<'c> {
-    conn: &'c Connection,
+pub(super) struct Load<'c> {
+    pub(super) conn: &'c Connection,
     actor: &'c Actor,
-    opts: &'c Options,
-    entity: &'static Entity,
+    pub(super) opts: &'c Options,
+    pub(super) entity: &'static Entity,
     file: &'c str,
-    columns: &'c Columns,
+    pub(super) columns: &'c Columns,
     bulk: bool,
     /// True when a row may be recognised as unchanged from its text alone.
     literal_ok: bool,
@@ -198,7 +203,7 @@ struct Load<'c> {
     summary: FileSummary,
     json: String,
     first_key: Option<String>,
-    last_values: Option<Vec<Value>>,
+    pub(super) last_values: Option<Vec<Value>>,
 }
 
 impl<'c> Load<'c> {
@@ -364,7 +369,7 @@ impl<'c> Load<'c> {
         Ok(true)
     }
 
-    fn reject(
+    pub(super) fn reject(
         &mut self,
         report: &mut Report,
         line: u64,
@@ -420,7 +425,7 @@ impl<'c> Load<'c> {
         )
     }
 
-    fn insert(
+    pub(super) fn insert(
         &mut self,
         report: &mut Report,
         line: u64,
@@ -452,6 +457,42 @@ impl<'c> Load<'c> {
             &self.json,
         ))?;
         Ok(())
+    }
+
+    /// [`Load::insert`] of a row checked by the pipeline, bound straight
+    /// from its batch.
+    pub(super) fn insert_cells(
+        &mut self,
+        report: &mut Report,
+        line: u64,
+        batch: &Batch,
+        cells: &[Cell],
+    ) -> Result<bool> {
+        let mut bound = Ok(());
+        for (i, &cell) in cells.iter().enumerate() {
+            bound = match cell {
+                Cell::Null => self.insert.raw_bind_parameter(i + 1, rusqlite::types::Null),
+                Cell::Int(n) => self.insert.raw_bind_parameter(i + 1, n),
+                Cell::Text(..) => self
+                    .insert
+                    .raw_bind_parameter(i + 1, batch.text(cell).unwrap_or_default()),
+            };
+            if bound.is_err() {
+                break;
+            }
+        }
+        if let Err(e) = bound.and_then(|()| self.insert.raw_execute().map(|_| ())) {
+            let errors = [write_error(self.entity, e)];
+            self.reject(report, line, &ByteRecord::new(), &errors)?;
+            return Ok(false);
+        }
+        self.summary.inserted += 1;
+        // Audited once for the whole load (see `audit_load`); only a bulk
+        // load is pipelined.
+        if self.first_key.is_none() {
+            self.first_key = Some(store::key_text(self.entity, &batch.values(cells)));
+        }
+        Ok(true)
     }
 
     fn update(

@@ -27,11 +27,13 @@
 //! transaction around them. `file` imports one file; `row` checks one row;
 //! `scan` reads the stored rows alongside the file; `bulk` drops and
 //! rebuilds indexes and locates duplicates; `rejects` leaves rows out;
-//! `audit` writes an inserted record's audit JSON.
+//! `audit` writes an inserted record's audit JSON; `pipeline` checks
+//! the rows of a large bulk load on a second thread.
 
 mod audit;
 mod bulk;
 mod file;
+mod pipeline;
 mod rejects;
 mod row;
 mod scan;
