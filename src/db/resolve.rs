@@ -240,16 +240,27 @@ impl Snapshot {
                 table.codes.push(r.get_ref(0)?.as_str()?);
             }
             if has_names(kind) {
+                // Read in table order and sorted here: `ORDER BY name, code`
+                // made SQLite look up every row from the name index and sort
+                // ties in a temporary B-tree (0.2 s for 165,000 cadres).
                 let town = if kind == Kind::Village { "town" } else { "''" };
-                let mut stmt = conn.prepare(&format!(
-                    "SELECT name, code, {town} FROM {} ORDER BY name, code",
-                    e.table
-                ))?;
+                let mut stmt =
+                    conn.prepare(&format!("SELECT name, code, {town} FROM {}", e.table))?;
                 let mut rows = stmt.query([])?;
+                let mut read = (Strings::default(), Strings::default(), Strings::default());
                 while let Some(r) = rows.next()? {
-                    table.names.push(r.get_ref(0)?.as_str()?);
-                    table.name_codes.push(r.get_ref(1)?.as_str()?);
-                    table.name_towns.push(r.get_ref(2)?.as_str()?);
+                    read.0.push(r.get_ref(0)?.as_str()?);
+                    read.1.push(r.get_ref(1)?.as_str()?);
+                    read.2.push(r.get_ref(2)?.as_str()?);
+                }
+                let mut order: Vec<usize> = (0..read.0.len()).collect();
+                order.sort_unstable_by(|&a, &b| {
+                    (read.0.get(a), read.1.get(a)).cmp(&(read.0.get(b), read.1.get(b)))
+                });
+                for i in order {
+                    table.names.push(read.0.get(i));
+                    table.name_codes.push(read.1.get(i));
+                    table.name_towns.push(read.2.get(i));
                 }
             }
             tables.push((kind, table));

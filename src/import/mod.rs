@@ -55,9 +55,10 @@ use crate::model::{self, Entity};
 /// Problems kept for printing; the rest are only counted.
 pub const SHOWN: usize = 50;
 
-/// Page cache for the import, in KiB. The table's recent pages and the
-/// index being built fit, while the process stays well below 64 MiB.
-const CACHE_KIB: i64 = 16 * 1024;
+/// Page cache for the import, in KiB. The table's recent pages fit while
+/// the process stays well below 64 MiB. (Indexes are rebuilt with less,
+/// see `bulk::rebuild_indexes`.)
+pub(super) const CACHE_KIB: i64 = 16 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Options {
