@@ -166,8 +166,8 @@ fn by_name_outcome(
 }
 
 /// Strings kept end to end in one buffer: a few bytes of overhead each
-/// instead of an allocation each, so the codes and names of 165,000 cadres
-/// take ~8 MiB, not ~20.
+/// instead of an allocation each: the codes and names of 165,000 cadres
+/// take ~10 MiB, not twice that.
 #[derive(Default)]
 struct Strings {
     text: String,

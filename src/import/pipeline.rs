@@ -50,7 +50,7 @@ pub(super) fn applies(entity: &Entity) -> bool {
 pub(super) enum Cell {
     Null,
     Int(i64),
-    Text(u32, u32),
+    Text(usize, usize),
 }
 
 /// A checked row: the range of its cells in the batch, or its problems.
@@ -84,9 +84,9 @@ impl Batch {
                 Value::Null => Cell::Null,
                 Value::Int(n) => Cell::Int(*n),
                 Value::Text(t) => {
-                    let from = self.text.len() as u32;
+                    let from = self.text.len();
                     self.text.push_str(t);
-                    Cell::Text(from, self.text.len() as u32)
+                    Cell::Text(from, self.text.len())
                 }
             });
         }
@@ -95,7 +95,7 @@ impl Batch {
 
     pub(super) fn text(&self, cell: Cell) -> Option<&str> {
         match cell {
-            Cell::Text(from, to) => self.text.get(from as usize..to as usize),
+            Cell::Text(from, to) => self.text.get(from..to),
             _ => None,
         }
     }
