@@ -902,3 +902,22 @@ fn a_large_load_checked_on_a_second_thread_stores_what_the_rows_say() {
         vec![vec!["*".to_string(), (filler + 1).to_string(), "B3".to_string()]]
     );
 }
+
+#[test]
+fn a_large_load_checked_on_a_second_thread_names_both_lines_of_a_duplicate() {
+    let env = ready();
+    let tail = [format!(
+        "F00003,451122100201,,重复,{},2,2016,,",
+        id("45112219700101009")
+    )];
+    let (text, filler) = large_households(&tail);
+    env.write("households.csv", text);
+    let err = env.refused(&["import", "households.csv"], 1);
+    let last = filler + 2;
+    assert!(
+        err.contains(&format!(
+            "households.csv:{last}: code: duplicate key (F00003), also on line 5"
+        )),
+        "{err}"
+    );
+}
