@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-use crate::db::resolve::Resolver;
+use crate::db::resolve::{DbRefs, Refs, Resolver};
 use crate::db::store::{Value, position};
 use crate::lang::t;
 use crate::model::{Entity, Field, Kind, Ty, parse_choice};
@@ -70,8 +70,7 @@ pub type Given = Vec<Option<Value>>;
 
 /// Parses one field's raw text. References are resolved through `resolver`.
 fn parse_field(
-    conn: &Connection,
-    resolver: &mut Resolver,
+    refs: &mut dyn Refs,
     field: &Field,
     raw: &str,
     town: Option<&str>,
@@ -136,7 +135,7 @@ fn parse_field(
         }
         Ty::Ref(kind) => {
             let s = normalize(raw);
-            resolver.resolve(conn, *kind, &s, town).map(Value::Text)
+            refs.resolve(*kind, &s, town).map(Value::Text)
         }
         Ty::IdNumber => values::parse_id_number(raw).map(Value::Text),
         Ty::Phone => values::parse_phone(raw).map(Value::Text),
@@ -148,6 +147,15 @@ fn parse_field(
 pub fn parse(
     conn: &Connection,
     resolver: &mut Resolver,
+    entity: &Entity,
+    raw: &RawRow,
+) -> Result<Given, Vec<FieldError>> {
+    parse_with(&mut DbRefs { conn, resolver }, entity, raw)
+}
+
+/// [`parse`] with references resolved by `refs`.
+pub fn parse_with(
+    refs: &mut dyn Refs,
     entity: &Entity,
     raw: &RawRow,
 ) -> Result<Given, Vec<FieldError>> {
@@ -174,7 +182,7 @@ pub fn parse(
             Ty::Ref(Kind::Village) => town_code.as_deref(),
             _ => None,
         };
-        match parse_field(conn, resolver, field, raw_value, hint) {
+        match parse_field(refs, field, raw_value, hint) {
             Ok(v) => {
                 if Some(i) == town_at {
                     town_code = v.as_str().map(str::to_string);
@@ -285,6 +293,21 @@ fn date_order(
 /// Rules across fields, checked on the complete record. May also normalise
 /// the record (a post's town given only to place its village is dropped).
 pub fn check(conn: &Connection, entity: &Entity, values: &mut [Value]) -> Vec<FieldError> {
+    check_with(&mut |v| town_of_village(conn, v), entity, values)
+}
+
+/// True when [`check`] looks nothing up for records of this kind: only
+/// tasks and posts ask which town a village is in.
+pub fn check_needs_db(kind: Kind) -> bool {
+    matches!(kind, Kind::Task | Kind::Post)
+}
+
+/// [`check`] with the town of a village found by `town_of`.
+pub fn check_with(
+    town_of: &mut dyn FnMut(&str) -> Option<String>,
+    entity: &Entity,
+    values: &mut [Value],
+) -> Vec<FieldError> {
     let mut errors = Vec::new();
     for field in entity.stored() {
         if field.required && get(entity, values, field.name).is_null() {
@@ -333,7 +356,7 @@ pub fn check(conn: &Connection, entity: &Entity, values: &mut [Value]) -> Vec<Fi
             let village = get(entity, values, "village").clone();
             let town = get(entity, values, "town").clone();
             if let (Some(v), Some(town)) = (village.as_str(), town.as_str())
-                && let Some(actual) = town_of_village(conn, v)
+                && let Some(actual) = town_of(v)
                 && actual != town
             {
                 errors.push(FieldError::new(
@@ -352,7 +375,7 @@ pub fn check(conn: &Connection, entity: &Entity, values: &mut [Value]) -> Vec<Fi
             let town = get(entity, values, "town").clone();
             // A town given with a village only says where the village is.
             if let (Some(v), Some(town)) = (village.as_str(), town.as_str()) {
-                match town_of_village(conn, v) {
+                match town_of(v) {
                     Some(actual) if actual == town => set(entity, values, "town", Value::Null),
                     _ => errors.push(FieldError::new(
                         "village",

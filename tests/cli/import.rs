@@ -794,3 +794,130 @@ fn values_under_a_column_without_header_are_reported() {
         "{err}"
     );
 }
+
+/// A households file over the size (1 MiB) from which a load into an empty
+/// table is checked on a second thread: `filler` valid rows with a long
+/// note, then `tail`.
+fn large_households(tail: &[String]) -> (String, u64) {
+    const FILLER: u64 = 9000;
+    let note = "走访记录".repeat(12);
+    let mut text =
+        String::from("code,village,town,head_name,id_number,members,registered_on,helper,note\n");
+    for n in 0..FILLER {
+        text.push_str(&format!(
+            "F{n:05},451122100201,,某某,{},2,2016,GB1,{note}\n",
+            id(&format!(
+                "451122{}{:02}{:02}{:03}",
+                1950 + n % 40,
+                1 + (n / 40) % 12,
+                1 + (n / 480) % 28,
+                n % 1000
+            ))
+        ));
+    }
+    for row in tail {
+        text.push_str(row);
+        text.push('\n');
+    }
+    assert!(
+        text.len() > 1 << 20,
+        "the file must be large enough to be pipelined"
+    );
+    (text, FILLER)
+}
+
+/// Rows with every kind of problem a row can have on its own, by line.
+fn problem_lines(err: &str) -> Vec<(u64, String)> {
+    let mut out: Vec<(u64, String)> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("households.csv:"))
+        .filter_map(|l| {
+            let (line, text) = l.split_once(": ")?;
+            Some((line.parse().ok()?, text.to_string()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_large_load_checked_on_a_second_thread_reports_what_a_small_one_does() {
+    let env = ready();
+    let tail = [
+        format!("B1,无此村,,甲,{},2,2016,,", id("45112219700101001")),
+        format!("B2,新村,,乙,{},2,2016,,", id("45112219700101002")),
+        format!(
+            "B3,新村,451122101,丙,{},2,2016,张三,",
+            id("45112219700101003")
+        ),
+        format!(
+            "B4,451122100201,,丁,{},0,2016,无此人,",
+            id("45112219700101004")
+        ),
+        format!(
+            "B5,龙岩社区,,戊,{},2,2016-02-30,李四,",
+            id("45112219700101005")
+        ),
+        format!("B1,451122100202,,己,{},2,2016,,", id("45112219700101006")),
+    ];
+    let header = "code,village,town,head_name,id_number,members,registered_on,helper,note";
+    env.write("households.csv", format!("{header}\n{}\n", tail.join("\n")));
+    let small = problem_lines(&env.refused(&["import", "households.csv"], 1));
+    assert!(small.len() >= 5, "{small:?}");
+
+    let (text, filler) = large_households(&tail);
+    env.write("households.csv", text);
+    let large = problem_lines(&env.refused(&["import", "households.csv"], 1));
+    let shifted: Vec<(u64, String)> = small
+        .into_iter()
+        .map(|(line, text)| (line + filler, text))
+        .collect();
+    assert_eq!(large, shifted);
+}
+
+#[test]
+fn a_large_load_checked_on_a_second_thread_stores_what_the_rows_say() {
+    let env = ready();
+    let tail = [format!(
+        "B3,新村,451122101,丙,{},2,2016,张三,",
+        id("45112219700101003")
+    )];
+    let (text, filler) = large_households(&tail);
+    env.write("households.csv", text);
+    env.ok(&["import", "households.csv", "--quiet"]);
+    assert_eq!(
+        env.count("SELECT count(*) FROM households"),
+        filler as i64 + 1
+    );
+    assert_eq!(
+        env.sql("SELECT village, helper, registered_on FROM households WHERE code = 'B3'"),
+        vec![vec![
+            "451122101201".to_string(),
+            "GB1".to_string(),
+            "2016-12-31".to_string()
+        ]]
+    );
+    assert_eq!(
+        env.sql("SELECT key, json_extract(new, '$.rows'), json_extract(new, '$.last') FROM audit WHERE entity = 'household'"),
+        vec![vec!["*".to_string(), (filler + 1).to_string(), "B3".to_string()]]
+    );
+}
+
+#[test]
+fn a_large_load_checked_on_a_second_thread_names_both_lines_of_a_duplicate() {
+    let env = ready();
+    let tail = [format!(
+        "F00003,451122100201,,重复,{},2,2016,,",
+        id("45112219700101009")
+    )];
+    let (text, filler) = large_households(&tail);
+    env.write("households.csv", text);
+    let err = env.refused(&["import", "households.csv"], 1);
+    let last = filler + 2;
+    assert!(
+        err.contains(&format!(
+            "households.csv:{last}: code: duplicate key (F00003), also on line 5"
+        )),
+        "{err}"
+    );
+}

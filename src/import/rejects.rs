@@ -1,0 +1,99 @@
+//! Rows left out: counted, reported, and with `--skip-invalid` written to
+//! a rejects file the user can correct and import again.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use csv::ByteRecord;
+
+use super::{FileSummary, Options, Report};
+use crate::csv_io::Encoding;
+use crate::csv_io::write::CsvOut;
+use crate::lang::t;
+use crate::record::FieldError;
+
+/// The rejects file, opened on the first rejected row.
+pub(super) struct Rejects {
+    pub(super) path: PathBuf,
+    pub(super) header: Vec<String>,
+    pub(super) encoding: Encoding,
+    pub(super) bom: bool,
+    pub(super) out: Option<CsvOut<std::io::BufWriter<std::fs::File>>>,
+}
+
+impl Rejects {
+    pub(super) fn write(&mut self, record: &ByteRecord, error: &str) -> Result<()> {
+        if self.out.is_none() {
+            if let Some(dir) = self.path.parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            let file = std::fs::File::create(&self.path)
+                .with_context(|| format!("cannot create {}", self.path.display()))?;
+            let mut out = CsvOut::new(std::io::BufWriter::new(file), self.encoding, self.bom)?;
+            let mut header = self.header.clone();
+            header.push(t("error", "错误"));
+            out.record(&header)?;
+            self.out = Some(out);
+        }
+        if let Some(out) = &mut self.out {
+            let mut cells: Vec<String> = record
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            cells.resize(self.header.len(), String::new());
+            cells.push(error.to_string());
+            out.record(&cells)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn finish(self) -> Result<Option<PathBuf>> {
+        match self.out {
+            Some(out) => {
+                out.finish()?;
+                Ok(Some(self.path))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn reject(
+    report: &mut Report,
+    rejects: &mut Rejects,
+    summary: &mut FileSummary,
+    opts: &Options,
+    file: &str,
+    line: u64,
+    record: &ByteRecord,
+    errors: &[FieldError],
+) -> Result<()> {
+    for e in errors {
+        report.problem(file, line, e.to_string());
+    }
+    skip_row(rejects, summary, opts, record, errors)
+}
+
+/// Leaves a bad row out, and with `--skip-invalid` keeps it for correction.
+pub(super) fn skip_row(
+    rejects: &mut Rejects,
+    summary: &mut FileSummary,
+    opts: &Options,
+    record: &ByteRecord,
+    errors: &[FieldError],
+) -> Result<()> {
+    summary.rejected += 1;
+    if opts.skip_invalid && !opts.dry_run {
+        let text = errors
+            .iter()
+            .map(FieldError::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        rejects.write(record, &text)?;
+    }
+    Ok(())
+}
