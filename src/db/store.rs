@@ -233,9 +233,13 @@ pub fn insert(conn: &Connection, entity: &Entity, values: &[Value]) -> Result<i6
 }
 
 pub fn update(conn: &Connection, entity: &Entity, id: i64, values: &[Value]) -> Result<()> {
+    // The key found the record, so it is left out of SET: setting a
+    // referenced code, even to itself, makes SQLite check every foreign key
+    // pointing at it — a scan of a million households per changed cadre.
     let sets = entity
         .stored()
         .enumerate()
+        .filter(|(_, f)| !entity.key.contains(&f.name))
         .map(|(i, f)| format!("{} = ?{}", f.name, i + 1))
         .collect::<Vec<_>>()
         .join(", ");
