@@ -108,6 +108,21 @@ pub struct ListOpts {
     pub limit: Option<usize>,
 }
 
+/// Poverty status on a date, for villages and households (SPEC §2: poor on
+/// D when registered on or before D and not lifted on or before D).
+#[derive(Debug, Clone, Args)]
+pub struct StatusFilter {
+    /// Only those still poor on --as-of
+    #[arg(long)]
+    pub poor: bool,
+    /// Only those lifted out of poverty by --as-of
+    #[arg(long, conflicts_with = "poor")]
+    pub lifted: bool,
+    /// Date for --poor/--lifted and the status column (default today)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
 /// A range of dates, both ends included and optional.
 #[derive(Debug, Clone, Args)]
 pub struct DateRange {
@@ -221,15 +236,8 @@ pub struct VillageList {
     /// Only registered poor villages (贫困村)
     #[arg(long)]
     pub poor_village: bool,
-    /// Only villages still poor on --as-of
-    #[arg(long)]
-    pub poor: bool,
-    /// Only poor villages lifted by --as-of
-    #[arg(long, conflicts_with = "poor")]
-    pub lifted: bool,
-    /// Date for --poor/--lifted and the status column (default today)
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub status: StatusFilter,
     #[command(flatten)]
     pub opts: ListOpts,
 }
@@ -258,15 +266,8 @@ pub struct HouseholdList {
     /// Only households of this town (code or name)
     #[arg(long)]
     pub town: Option<String>,
-    /// Only households still poor on --as-of
-    #[arg(long)]
-    pub poor: bool,
-    /// Only households lifted by --as-of
-    #[arg(long, conflicts_with = "poor")]
-    pub lifted: bool,
-    /// Date for --poor/--lifted and the status column (default today)
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub status: StatusFilter,
     /// Only households helped by this cadre (code or name)
     #[arg(long)]
     pub helper: Option<String>,

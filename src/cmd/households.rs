@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::Ctx;
 use super::milestone::{Milestone, set_milestone};
-use super::records::{self, Filter, as_of, choice_arg, field, ref_arg, status_label};
+use super::records::{self, Filter, choice_arg, field, ref_arg, status_label};
 use crate::cli::HouseholdCmd;
 use crate::db::store::Value;
 use crate::lang::t;
@@ -37,7 +37,6 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
         HouseholdCmd::Lift(a) => set_milestone(ctx, entity, &a.code, &LIFT, &a.on, |_, _| Ok(())),
         HouseholdCmd::List(a) => {
             let conn = ctx.open()?;
-            let date = as_of(a.as_of.as_deref())?;
             let mut filter = Filter::default();
             if let Some(village) = &a.village {
                 let code = records::village_arg(&conn, village, a.town.as_deref())?;
@@ -48,15 +47,7 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
                     ref_arg(&conn, "town", Kind::Town, town)?,
                 );
             }
-            if a.poor {
-                filter.add(
-                    "registered_on <= ? AND (lifted_on IS NULL OR lifted_on > ?)",
-                    [Value::from(date.clone()), Value::from(date.clone())],
-                );
-            }
-            if a.lifted {
-                filter.text("lifted_on <= ?", date.clone());
-            }
+            let date = filter.status(&a.status)?;
             if let Some(helper) = &a.helper {
                 filter.text("helper = ?", ref_arg(&conn, "helper", Kind::Cadre, helper)?);
             }

@@ -129,23 +129,14 @@ pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
         }
         VillageCmd::List(a) => {
             let conn = ctx.open()?;
-            let date = as_of(a.as_of.as_deref())?;
             let mut filter = Filter::default();
             if let Some(town) = &a.town {
                 filter.text("town = ?", ref_arg(&conn, "town", Kind::Town, town)?);
             }
-            if a.poor_village || a.poor || a.lifted {
+            if a.poor_village || a.status.poor || a.status.lifted {
                 filter.add("poor_village = 1", []);
             }
-            if a.poor {
-                filter.add(
-                    "registered_on <= ? AND (lifted_on IS NULL OR lifted_on > ?)",
-                    [date.clone().into(), date.clone().into()],
-                );
-            }
-            if a.lifted {
-                filter.text("lifted_on <= ?", date.clone());
-            }
+            let date = filter.status(&a.status)?;
             let rows = records::query(&conn, &VILLAGE, &filter, a.opts.limit)?;
             let status = |row: &[crate::db::store::Value]| {
                 Cell::text(status_label(

@@ -399,6 +399,22 @@ impl Filter {
         self.add(sql, [Value::Text(value.into())]);
     }
 
+    /// Keeps rows poor or lifted on the filter's date, which it returns
+    /// (today when none was given) for the status column.
+    pub fn status(&mut self, status: &crate::cli::StatusFilter) -> Result<String> {
+        let date = as_of(status.as_of.as_deref())?;
+        if status.poor {
+            self.add(
+                "registered_on <= ? AND (lifted_on IS NULL OR lifted_on > ?)",
+                [Value::from(date.clone()), Value::from(date.clone())],
+            );
+        }
+        if status.lifted {
+            self.text("lifted_on <= ?", date.clone());
+        }
+        Ok(date)
+    }
+
     /// Keeps rows whose `column` (an SQL expression giving an ISO date)
     /// falls within the range.
     pub fn between(&mut self, column: &str, range: &crate::cli::DateRange) -> Result<()> {
