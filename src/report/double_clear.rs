@@ -413,13 +413,8 @@ impl Report for DoubleClear {
             Col::new("incidence_percent", t("Incidence (%)", "贫困发生率（%）")),
             Col::new("double_clear", t("Double clear", "双清零")),
         ]);
-        let row = |key: Option<&str>, town: Option<&str>, name: &str, f: &Figures| {
-            let mut cells = vec![Value::opt(key)];
-            if self.by == By::Village {
-                cells.push(Value::opt(town));
-            }
-            cells.extend([
-                Value::text(name),
+        let figures = |f: &Figures| {
+            vec![
                 Value::int(f.villages),
                 Value::int(f.poor_villages_registered),
                 Value::int(f.poor_villages_remaining),
@@ -432,10 +427,10 @@ impl Report for DoubleClear {
                 Value::opt_int(f.population()),
                 Value::num(f.incidence_percent(), 2),
                 verdict_cell(f.double_clear()),
-            ]);
-            cells
+            ]
         };
-        let (rows, total) = group_rows(self.by, &self.county.0, &self.groups, &self.totals, row);
+        let (rows, total) =
+            group_rows(self.by, &self.county.0, &self.groups, &self.totals, figures);
         let reached = self.totals.double_clear();
         let verdict = if reached {
             (t("Double clear: REACHED", "双清零：已实现"), Mark::Good)

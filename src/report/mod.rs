@@ -85,16 +85,25 @@ pub fn group_name(key: Option<&str>, name: &str) -> String {
     }
 }
 
-/// The printed rows of the groups and the total row, each made by `row(key,
-/// town, name, figures)`. By county the one group is the total: it is printed
-/// once, as the total, under the county's code.
+/// The printed rows of the groups and the total row: the key, a village's
+/// town (by village), the name, then `figures(f)`. By county the one group is
+/// the total: it is printed once, as the total, under the county's code.
 pub fn group_rows<F>(
     by: By,
     county_code: &str,
     groups: &[Group<F>],
     totals: &F,
-    row: impl Fn(Option<&str>, Option<&str>, &str, &F) -> Vec<sheet::Value>,
+    figures: impl Fn(&F) -> Vec<sheet::Value>,
 ) -> (Vec<Vec<sheet::Value>>, Vec<sheet::Value>) {
+    let row = |key: Option<&str>, town: Option<&str>, name: &str, f: &F| {
+        let mut cells = vec![sheet::Value::opt(key)];
+        if by == By::Village {
+            cells.push(sheet::Value::opt(town));
+        }
+        cells.push(sheet::Value::text(name));
+        cells.extend(figures(f));
+        cells
+    };
     let groups = if by == By::County { &[][..] } else { groups };
     let rows = groups
         .iter()

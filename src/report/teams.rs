@@ -293,13 +293,8 @@ impl Report for Teams {
             Col::grouped("yijiantiao", &yjt, t("villages", "村数（个）")),
             Col::grouped("yijiantiao_percent", &yjt, t("rate (%)", "比例（%）")),
         ]);
-        let row = |key: Option<&str>, town: Option<&str>, name: &str, f: &Figures| {
-            let mut cells = vec![Value::opt(key)];
-            if self.by == By::Village {
-                cells.push(Value::opt(town));
-            }
-            cells.extend([
-                Value::text(name),
+        let figures = |f: &Figures| {
+            vec![
                 Value::int(f.villages),
                 Value::int(f.villages_with_team),
                 Value::int(f.first_secretaries),
@@ -307,10 +302,10 @@ impl Report for Teams {
                 Value::int(f.info_officers),
                 Value::int(f.yijiantiao),
                 Value::num(f.yijiantiao_percent, 2),
-            ]);
-            cells
+            ]
         };
-        let (rows, total) = group_rows(self.by, &self.county.0, &self.groups, &self.totals, row);
+        let (rows, total) =
+            group_rows(self.by, &self.county.0, &self.groups, &self.totals, figures);
         let without = self.totals.villages - self.totals.villages_with_team;
         let verdict = (
             t(
