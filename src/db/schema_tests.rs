@@ -215,3 +215,31 @@ fn referenced_rows_cannot_be_deleted_from_under_their_referrers() -> Result<()> 
     )?;
     Ok(())
 }
+
+#[test]
+fn date_columns_take_only_iso_dates() -> Result<()> {
+    let conn = db()?;
+    for bad in [
+        "2020-1-5",
+        "2020/01/05",
+        "2020-13-01",
+        "2020-01-32",
+        "2020",
+        "20200105",
+        "2020-01-05 ",
+    ] {
+        refused(
+            &conn,
+            &format!("INSERT INTO dispatches (task, held_on, progress) VALUES ('X1', '{bad}', 10)"),
+        )?;
+    }
+    conn.execute_batch(
+        "INSERT INTO dispatches (task, held_on, progress) VALUES ('X1', '2020-02-29', 10);
+         UPDATE households SET lifted_on = NULL WHERE code = 'H1';",
+    )?;
+    refused(
+        &conn,
+        "UPDATE households SET lifted_on = '2019-6-30' WHERE code = 'H1'",
+    )?;
+    Ok(())
+}
