@@ -33,12 +33,7 @@ pub fn write_entity(
     // Hint columns (a household's town) are not stored, so not exported.
     let fields: Vec<_> = entity.stored().collect();
     csv.record(fields.iter().map(|f| f.label()))?;
-    let order = entity
-        .key
-        .iter()
-        .map(|k| format!("ifnull({k}, '')"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let order = store::key_order(entity);
     let sql = format!(
         "SELECT {} FROM {} ORDER BY {order}",
         store::columns(entity),

@@ -447,12 +447,7 @@ pub fn query(
     filter: &Filter,
     limit: Option<usize>,
 ) -> Result<Vec<Vec<Value>>> {
-    let order = entity
-        .key
-        .iter()
-        .map(|k| format!("ifnull({k}, '')"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let order = store::key_order(entity);
     let mut sql = format!(
         "SELECT {} FROM {} AS r{} ORDER BY {order}",
         store::columns(entity),

@@ -126,22 +126,34 @@ pub fn key_text(entity: &Entity, values: &[Value]) -> String {
         .join("/")
 }
 
-/// The WHERE clause that finds a record by key. Optional key fields are
-/// compared through `ifnull(col, '')`, the same expression the unique index
-/// is built on, so SQLite can use the index.
-fn key_where(entity: &Entity) -> String {
+/// The SQL expressions of the key, as its unique index is built on them:
+/// optional key fields through `ifnull(col, '')`, so that a lookup or an
+/// ORDER BY written with them can use the index.
+pub fn key_exprs(entity: &Entity) -> Vec<String> {
     entity
         .key
         .iter()
-        .enumerate()
-        .map(|(i, k)| {
-            let required = entity.field(k).is_some_and(|f| f.required);
-            if required {
-                format!("{k} = ?{}", i + 1)
+        .map(|k| {
+            if entity.field(k).is_some_and(|f| f.required) {
+                k.to_string()
             } else {
-                format!("ifnull({k}, '') = ?{}", i + 1)
+                format!("ifnull({k}, '')")
             }
         })
+        .collect()
+}
+
+/// `ORDER BY` text for key order, the order lists and exports use.
+pub fn key_order(entity: &Entity) -> String {
+    key_exprs(entity).join(", ")
+}
+
+/// The WHERE clause that finds a record by key.
+fn key_where(entity: &Entity) -> String {
+    key_exprs(entity)
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("{e} = ?{}", i + 1))
         .collect::<Vec<_>>()
         .join(" AND ")
 }

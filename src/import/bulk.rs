@@ -45,20 +45,6 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
     e.to_string().contains("UNIQUE")
 }
 
-/// The SQL expressions the key's unique index is built on.
-fn key_exprs(entity: &Entity) -> Vec<String> {
-    entity
-        .key
-        .iter()
-        .map(|k| {
-            if entity.field(k).is_some_and(|f| f.required) {
-                k.to_string()
-            } else {
-                format!("ifnull({k}, '')")
-            }
-        })
-        .collect()
-}
 /// `code: duplicate key (H1), also on line 3; …`, or for an ID number.
 pub(super) fn duplicate_text(p: &Pending, first: Option<u64>) -> String {
     let masked = values::mask_id(&p.value);
@@ -124,7 +110,8 @@ pub(super) fn rebuild_indexes(
     if failed.is_empty() {
         return Ok(pending);
     }
-    let mut groups: Vec<(&'static str, Vec<String>)> = vec![(entity.key[0], key_exprs(entity))];
+    let mut groups: Vec<(&'static str, Vec<String>)> =
+        vec![(entity.key[0], store::key_exprs(entity))];
     if entity.kind == Kind::Household {
         groups.push(("id_number", vec!["id_number".to_string()]));
     }
