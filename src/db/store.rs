@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
 use super::audit::{self, Action, Actor};
 use crate::lang::t;
-use crate::model::{Entity, Kind, Ty, references_to};
+use crate::model::{Entity, Kind, references_to};
 
 /// A stored value. Dates and enumerations are text; flags are 0/1.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -471,9 +471,4 @@ pub fn remove(conn: &Connection, actor: &Actor, entity: &Entity, code: &str) -> 
         .with_context(|| format!("failed to remove {} {code}", entity.name))?;
     audit::record(conn, actor, entity, code, Action::Delete, Some(&old), None)?;
     Ok(())
-}
-
-/// True when the field holds a reference to `kind`.
-pub fn is_ref_to(ty: &Ty, kind: Kind) -> bool {
-    matches!(ty, Ty::Ref(k) if *k == kind)
 }
