@@ -292,12 +292,14 @@ pub(super) fn raw_row(
             continue;
         };
         match field_text(record.get(col).unwrap_or_default()) {
+            // A leading apostrophe is Excel's mark for "text, not a number
+            // or formula" (and how fupin writes such cells): not data.
             Ok(text) => match slot {
                 Some(s) => {
                     s.clear();
-                    s.push_str(text);
+                    s.push_str(without_text_mark(text));
                 }
-                None => *slot = Some(text.to_string()),
+                None => *slot = Some(without_text_mark(text).to_string()),
             },
             Err(p) => {
                 errors.push(FieldError::new(field.name, "", p));
@@ -354,4 +356,10 @@ pub(super) fn raw_row(
         }
     }
     errors
+}
+
+/// A cell without Excel's leading text marker `'`; only the first one goes,
+/// so `''x` (how `'x` is written out) comes back as `'x`.
+pub(super) fn without_text_mark(text: &str) -> &str {
+    text.strip_prefix('\'').unwrap_or(text)
 }

@@ -122,8 +122,11 @@ pub(super) fn same_as_stored(
                 }
             }
         };
+        // A cell with Excel's text mark is read without it, so it is never
+        // literally the stored text.
         if let Some(col) = col
-            && record.get(*col).unwrap_or_default() != stored
+            && let cell = record.get(*col).unwrap_or_default()
+            && (cell != stored || cell.first() == Some(&b'\''))
         {
             return false;
         }

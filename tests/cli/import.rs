@@ -921,3 +921,21 @@ fn a_large_load_checked_on_a_second_thread_names_both_lines_of_a_duplicate() {
         "{err}"
     );
 }
+
+#[test]
+fn a_leading_apostrophe_is_excels_text_mark_not_data() {
+    let env = ready();
+    env.write(
+        "households.csv",
+        format!(
+            "{HEADER},note\nH1,451122100201,'张三,'{},'2,2016-01-02,''quoted\n",
+            id("45112219800101123")
+        ),
+    );
+    env.ok(&["import", "households.csv"]);
+    let rows = households(&env);
+    assert_eq!(rows[0][2], "张三");
+    assert_eq!(rows[0][3], id("45112219800101123"));
+    assert_eq!(rows[0][4], "2");
+    assert_eq!(rows[0][11], "'quoted");
+}
