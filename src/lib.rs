@@ -6,6 +6,7 @@ pub mod csv_io;
 pub mod db;
 pub mod export;
 pub mod import;
+pub mod input;
 pub mod lang;
 pub mod model;
 pub mod output;

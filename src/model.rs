@@ -64,6 +64,9 @@ pub struct Field {
     /// False for a column that only helps resolve another one (the `town`
     /// of a household tells same-named villages apart) and is not stored.
     pub stored: bool,
+    /// False for a column only files have (a status word checked against
+    /// a date): no command-line flag.
+    pub command_line: bool,
     pub help: &'static str,
 }
 
@@ -134,13 +137,16 @@ impl Entity {
 
 macro_rules! field {
     ($name:literal, [$($zh:literal),*], $ty:expr, required, $help:literal) => {
-        Field { name: $name, zh: &[$($zh),*], ty: $ty, required: true, stored: true, help: $help }
+        Field { name: $name, zh: &[$($zh),*], ty: $ty, required: true, stored: true, command_line: true, help: $help }
     };
     ($name:literal, [$($zh:literal),*], $ty:expr, optional, $help:literal) => {
-        Field { name: $name, zh: &[$($zh),*], ty: $ty, required: false, stored: true, help: $help }
+        Field { name: $name, zh: &[$($zh),*], ty: $ty, required: false, stored: true, command_line: true, help: $help }
     };
     ($name:literal, [$($zh:literal),*], $ty:expr, hint, $help:literal) => {
-        Field { name: $name, zh: &[$($zh),*], ty: $ty, required: false, stored: false, help: $help }
+        Field { name: $name, zh: &[$($zh),*], ty: $ty, required: false, stored: false, command_line: true, help: $help }
+    };
+    ($name:literal, [$($zh:literal),*], $ty:expr, file_only, $help:literal) => {
+        Field { name: $name, zh: &[$($zh),*], ty: $ty, required: false, stored: false, command_line: false, help: $help }
     };
 }
 
@@ -199,6 +205,31 @@ pub const ROLES: &[Choice] = &[
     ),
     choice("committee_director", "村委会主任", &["村主任", "主任"]),
     choice("commando", "突击队员", &["突击队"]),
+];
+
+/// A household's status word in the national system's files (是否脱贫,
+/// 脱贫属性): never stored, since status comes from dates, but held against
+/// the lift date so a file's 已脱贫 is not lost when its date is.
+pub const LIFT_STATUS: &[Choice] = &[
+    choice(
+        "lifted",
+        "已脱贫",
+        &[
+            "脱贫",
+            "是",
+            "yes",
+            "y",
+            "1",
+            "稳定脱贫",
+            "已脱贫户",
+            "脱贫户",
+        ],
+    ),
+    choice(
+        "poor",
+        "未脱贫",
+        &["否", "no", "n", "0", "贫困", "未脱贫户", "贫困户"],
+    ),
 ];
 
 pub const CADRE: Entity = Entity {
@@ -381,7 +412,7 @@ pub const VILLAGE: Entity = Entity {
         ),
         field!(
             "lifted_on",
-            ["出列时间", "出列年度", "脱贫出列时间"],
+            ["出列时间", "出列年度", "脱贫出列时间", "出列年份"],
             Ty::Date,
             optional,
             "Date lifted out of poverty 出列"
@@ -394,7 +425,7 @@ pub const HOUSEHOLD: Entity = Entity {
     table: "households",
     name: "household",
     plural: "households",
-    zh: &["贫困户"],
+    zh: &["贫困户", "建档立卡贫困户", "花名册"],
     key: &["code"],
     fields: &[
         field!(
@@ -406,35 +437,43 @@ pub const HOUSEHOLD: Entity = Entity {
         ),
         field!(
             "village",
-            ["行政村", "村", "村名"],
+            ["行政村", "村", "村名", "行政村名称", "村(社区)"],
             Ty::Ref(Kind::Village),
             required,
             "Village (code, or name with --town)"
         ),
         field!(
             "town",
-            ["乡镇"],
+            ["乡镇", "乡(镇)", "镇(乡)", "乡镇(街道)", "乡镇名称"],
             Ty::Ref(Kind::Town),
             hint,
             "Town, to tell same-named villages apart (not stored)"
         ),
         field!(
             "head_name",
-            ["户主", "户主姓名"],
+            ["户主", "户主姓名", "姓名"],
             Ty::Text,
             required,
             "Head of household 户主"
         ),
         field!(
             "id_number",
-            ["身份证号", "身份证号码", "证件号码"],
+            [
+                "身份证号",
+                "身份证号码",
+                "证件号码",
+                "公民身份号码",
+                "户主身份证号",
+                "户主身份证号码",
+                "户主证件号码"
+            ],
             Ty::IdNumber,
             required,
             "Head's resident ID number (18 characters)"
         ),
         field!(
             "members",
-            ["人口数", "家庭人口", "家庭人口数"],
+            ["人口数", "家庭人口", "家庭人口数", "人数", "家庭人数"],
             Ty::Int { min: 1, max: 99 },
             required,
             "Number of members (at least 1)"
@@ -448,35 +487,42 @@ pub const HOUSEHOLD: Entity = Entity {
         ),
         field!(
             "cause",
-            ["主要致贫原因", "致贫原因"],
+            ["主要致贫原因", "致贫原因", "致贫原因1"],
             Ty::Enum(CAUSES),
             optional,
             "Main cause of poverty, e.g. illness/因病"
         ),
         field!(
             "registered_on",
-            ["识别时间", "识别年度"],
+            ["识别时间", "识别年度", "首次识别时间", "建档立卡时间"],
             Ty::Date,
             required,
             "Date registered 识别时间"
         ),
         field!(
             "lifted_on",
-            ["脱贫时间", "脱贫年度"],
+            ["脱贫时间", "脱贫年度", "脱贫年份"],
             Ty::Date,
             optional,
             "Date lifted out of poverty 脱贫时间"
         ),
         field!(
+            "lifted",
+            ["是否脱贫", "脱贫属性", "脱贫标志"],
+            Ty::Enum(LIFT_STATUS),
+            file_only,
+            "Status word (已脱贫/未脱贫), held against the lift date"
+        ),
+        field!(
             "helper",
-            ["帮扶责任人"],
+            ["帮扶责任人", "帮扶人"],
             Ty::Ref(Kind::Cadre),
             optional,
             "Helper cadre 帮扶责任人 (code or unique name)"
         ),
         field!(
             "phone",
-            ["联系电话", "电话"],
+            ["联系电话", "电话", "户联系电话", "手机号码"],
             Ty::Phone,
             optional,
             "Phone number"

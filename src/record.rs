@@ -53,6 +53,13 @@ fn quotes(message: &str, value: &str) -> bool {
     })
 }
 
+impl FieldError {
+    /// `label: what is wrong (value); hint`, the field named as `label`.
+    pub fn render(&self, label: &str) -> String {
+        format!("{label}: {}", self.detail())
+    }
+}
+
 impl std::fmt::Display for FieldError {
     /// `column: what is wrong (value); hint`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -192,12 +199,58 @@ pub fn parse_with(
             Err(problem) => errors.push(FieldError::new(field.name, raw_value.trim(), problem)),
         }
     }
+    errors.extend(lift_status(entity, &given));
     if errors.is_empty() {
-        Ok(given)
-    } else {
-        errors.sort_by_key(|e| entity.fields.iter().position(|f| f.name == e.field));
-        Err(errors)
+        return Ok(given);
     }
+    // A bad value must not hide an empty required cell of the same row: the
+    // clerk corrects the row once.
+    for (field, g) in entity.fields.iter().zip(&given) {
+        if field.required && field.stored && g.as_ref().is_some_and(Value::is_null) {
+            errors.push(FieldError::new(
+                field.name,
+                "",
+                Problem::new(t("is required", "必填")),
+            ));
+        }
+    }
+    errors.sort_by_key(|e| entity.fields.iter().position(|f| f.name == e.field));
+    Err(errors)
+}
+
+/// A status word (已脱贫, 未脱贫) held against the lift date of the same
+/// row. Status is not stored — it follows from the dates — so a file whose
+/// status says lifted but gives no date would otherwise count the household
+/// as poor without a word.
+fn lift_status(entity: &Entity, given: &Given) -> Vec<FieldError> {
+    let at = |name| entity.fields.iter().position(|f| f.name == name);
+    let (Some(status_at), Some(date_at)) = (at("lifted"), at("lifted_on")) else {
+        return Vec::new();
+    };
+    let Some(Some(Value::Text(status))) = given.get(status_at) else {
+        return Vec::new();
+    };
+    let date = given.get(date_at).cloned().flatten();
+    let problem = match (status.as_str(), &date) {
+        ("lifted", None | Some(Value::Null)) => Problem::new(t(
+            "says lifted (已脱贫) but no lift date is given",
+            "标为已脱贫，但没有脱贫时间",
+        ))
+        .with_hint(t(
+            "give the date or year in a 脱贫时间 (lifted_on) column; fupin counts a household as lifted from that date",
+            "请在“脱贫时间”（或“脱贫年度”）列填写日期或年份；fupin 按该日期计算脱贫",
+        )),
+        ("poor", Some(Value::Text(day))) => Problem::new(t(
+            &format!("says not lifted (未脱贫) but the lift date is {day}"),
+            &format!("标为未脱贫，但脱贫时间为 {day}"),
+        ))
+        .with_hint(t(
+            "correct one of the two",
+            "请更正二者之一",
+        )),
+        _ => return Vec::new(),
+    };
+    vec![FieldError::new("lifted", status.clone(), problem)]
 }
 
 /// The value a field takes when a new record leaves it out.

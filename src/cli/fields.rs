@@ -56,7 +56,7 @@ const CODE_ARG: &str = "record_code";
 
 impl<K: RecordKind, const UPDATE: bool> Fields<K, UPDATE> {
     fn included(field: &model::Field) -> bool {
-        !(UPDATE && K::ENTITY.key.contains(&field.name))
+        field.command_line && !(UPDATE && K::ENTITY.key.contains(&field.name))
     }
 }
 

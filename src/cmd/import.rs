@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::Ctx;
 use crate::csv_io::Encoding;
-use crate::import::{self, FileSummary, Options, Report, SHOWN};
+use crate::import::{self, FileSummary, Options, Report, SHOWN, Scope};
 use crate::lang::t;
 use crate::model::entity_by_name;
 use crate::output::{Cell, Column, Grid};
@@ -23,13 +23,19 @@ pub enum SummaryFormat {
     Json,
 }
 
-/// Import township spreadsheets (CSV) into the database.
+/// Import township spreadsheets (CSV files or workbooks) into the database.
 ///
-/// One record kind per file: taken from ENTITY, else from the file name
-/// (households.csv, 贫困户.csv, …), else from the header. A folder imports
-/// every .csv in it in dependency order (cadres, zones, towns, villages,
-/// households, tasks, posts, dispatches, visits, promotions) in one
-/// transaction: all files or none.
+/// One record kind per file or sheet: taken from ENTITY, else from the file
+/// or sheet name (households.csv, 贫困户.csv, 花名册, …), else from the
+/// header. A workbook (.xlsx, .xls, .ods) imports every sheet it recognises;
+/// a folder every .csv file and workbook in it; both in dependency order
+/// (cadres, zones, towns, villages, households, tasks, posts, dispatches,
+/// visits, promotions) in one transaction: all or nothing.
+///
+/// The header is found below any title rows; 序号, 合计/小计 rows,
+/// signatures (填表人：…) and notes are passed over and listed in the
+/// summary, with the columns of the national system's exports that are not
+/// kept.
 ///
 /// Exit codes: 0 imported; 1 refused, nothing written (every problem is
 /// listed as FILE:LINE: column: problem); 2 usage error; 3 imported with
@@ -42,9 +48,13 @@ pub struct ImportArgs {
     /// The file or folder, when ENTITY is given
     #[arg(value_name = "FILE|DIR")]
     pub second: Option<PathBuf>,
-    /// Text encoding of the files (default: detected)
+    /// Text encoding of CSV files (default: detected)
     #[arg(long, value_enum)]
     pub encoding: Option<Encoding>,
+    /// The sheet of a workbook to import, by name or number from 1
+    /// (default: every sheet fupin recognises)
+    #[arg(long, value_name = "NAME|N")]
+    pub sheet: Option<String>,
     /// Check and count everything, write nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -55,9 +65,21 @@ pub struct ImportArgs {
     /// a folder when importing a folder)
     #[arg(long, value_name = "FILE", requires = "skip_invalid")]
     pub rejects: Option<PathBuf>,
-    /// Ignore columns that are not part of the record instead of refusing the file
+    /// Ignore columns that are not part of the record instead of refusing
+    /// the file (the summary names each one)
     #[arg(long)]
     pub ignore_unknown_columns: bool,
+    /// Also list the records of the towns (or villages) the file covers that
+    /// it does not hold, such as a household dropped from a township's list;
+    /// nothing is deleted
+    #[arg(
+        long,
+        value_enum,
+        value_name = "town|village",
+        num_args = 0..=1,
+        default_missing_value = "town"
+    )]
+    pub missing: Option<Scope>,
     /// Summary format
     #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
     pub format: SummaryFormat,
@@ -117,15 +139,16 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<u8> {
         );
         return Ok(2);
     }
-    let folder = path.is_dir();
     let opts = Options {
         entity,
         path,
         encoding: args.encoding,
+        sheet: args.sheet,
         dry_run: args.dry_run,
         skip_invalid: args.skip_invalid,
         rejects: args.rejects,
         ignore_unknown_columns: args.ignore_unknown_columns,
+        missing: args.missing,
         progress: !args.quiet,
     };
     let mut conn = ctx.open()?;
@@ -142,21 +165,28 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<u8> {
     }
     let refused = report.fatal || (report.problem_count > 0 && !opts.skip_invalid);
     if refused {
-        anyhow::bail!(
-            "{}",
-            t(
-                &format!(
-                    "{} problem(s); nothing was written — correct the file(s) and import again, or pass --skip-invalid to import the good rows",
-                    report.problem_count
+        let n = report.problem_count;
+        // Rows can be set aside, a file's layout cannot.
+        let (en, zh) = if report.fatal || opts.skip_invalid {
+            (
+                format!(
+                    "{n} problem(s); nothing was written — correct the file(s) and import again"
                 ),
-                &format!(
-                    "共 {} 处问题；未写入任何数据——请修正文件后重新导入，或加 --skip-invalid 只导入无误的行",
-                    report.problem_count
+                format!("共 {n} 处问题；未写入任何数据——请修正文件后重新导入"),
+            )
+        } else {
+            (
+                format!(
+                    "{n} problem(s); nothing was written — correct the file(s) and import again, or pass --skip-invalid to import the good rows"
+                ),
+                format!(
+                    "共 {n} 处问题；未写入任何数据——请修正文件后重新导入，或加 --skip-invalid 只导入无误的行"
                 ),
             )
-        );
+        };
+        anyhow::bail!("{}", t(&en, &zh));
     }
-    print_summary(&report, args.format, folder)?;
+    print_summary(&report, args.format)?;
     if !args.quiet {
         if opts.dry_run {
             eprintln!(
@@ -197,15 +227,16 @@ fn print_problems(report: &Report) {
     }
 }
 
-fn print_summary(report: &Report, format: SummaryFormat, folder: bool) -> Result<()> {
+fn print_summary(report: &Report, format: SummaryFormat) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match format {
         SummaryFormat::Json => {
-            let json = if folder {
+            let json = if report.many {
                 let total = totals(&report.files);
                 serde_json::json!({
                     "files": report.files,
+                    "skipped_sheets": report.skipped_sheets,
                     "inserted": total.inserted,
                     "updated": total.updated,
                     "unchanged": total.unchanged,
@@ -240,9 +271,9 @@ fn print_summary(report: &Report, format: SummaryFormat, folder: bool) -> Result
                 let label = entity_by_name(&f.entity)
                     .map(|e| e.label().to_string())
                     .unwrap_or_else(|| f.entity.clone());
-                grid.push(row(f.file.clone(), label, f));
+                grid.push(row(file_name(f), label, f));
             }
-            if folder {
+            if report.many {
                 grid.push(row(
                     t("total", "合计"),
                     String::new(),
@@ -250,9 +281,121 @@ fn print_summary(report: &Report, format: SummaryFormat, folder: bool) -> Result
                 ));
             }
             writeln!(out, "{}", grid.to_table())?;
+            for line in details(report) {
+                writeln!(out, "{line}")?;
+            }
         }
     }
     Ok(())
+}
+
+/// `households.csv`, or `book.xlsx[贫困户]` for a sheet.
+fn file_name(f: &FileSummary) -> String {
+    match &f.sheet {
+        Some(sheet) => format!("{}[{sheet}]", f.file),
+        None => f.file.clone(),
+    }
+}
+
+/// What the table's counts do not say: rows and sheets passed over,
+/// columns not kept or ignored, values converted, warnings, and the
+/// records `--missing` found lacking.
+fn details(report: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    let list = |items: &[String]| items.join(t(", ", "、").as_str());
+    for s in &report.skipped_sheets {
+        out.push(t(
+            &format!(
+                "{}: sheet {} passed over: {}",
+                s.file,
+                s.sheet,
+                s.why.label()
+            ),
+            &format!("{}：已跳过工作表 {}：{}", s.file, s.sheet, s.why.label()),
+        ));
+    }
+    for f in &report.files {
+        let name = file_name(f);
+        if !f.skipped.is_empty() {
+            let rows: Vec<String> = f
+                .skipped
+                .iter()
+                .map(|s| {
+                    t(
+                        &format!("line {} ({})", s.line, s.why.label()),
+                        &format!("第 {} 行（{}）", s.line, s.why.label()),
+                    )
+                })
+                .collect();
+            out.push(t(
+                &format!("{name}: rows passed over: {}", list(&rows)),
+                &format!("{name}：跳过的行：{}", list(&rows)),
+            ));
+        }
+        if !f.not_kept.is_empty() {
+            out.push(t(
+                &format!("{name}: columns fupin does not keep: {}", list(&f.not_kept)),
+                &format!("{name}：fupin 不保存的列：{}", list(&f.not_kept)),
+            ));
+        }
+        if !f.ignored.is_empty() {
+            out.push(t(
+                &format!(
+                    "{name}: unknown columns ignored (--ignore-unknown-columns): {}",
+                    list(&f.ignored)
+                ),
+                &format!(
+                    "{name}：已忽略的未知列（--ignore-unknown-columns）：{}",
+                    list(&f.ignored)
+                ),
+            ));
+        }
+        if f.excel_serial_dates > 0 {
+            out.push(t(
+                &format!(
+                    "{name}: {} dates written as Excel serial numbers were converted",
+                    f.excel_serial_dates
+                ),
+                &format!(
+                    "{name}：{} 个以 Excel 序列号表示的日期已转换",
+                    f.excel_serial_dates
+                ),
+            ));
+        }
+        if f.ids_15_to_18 > 0 {
+            out.push(t(
+                &format!(
+                    "{name}: {} 15-digit ID numbers were converted to 18 digits",
+                    f.ids_15_to_18
+                ),
+                &format!("{name}：{} 个 15 位身份证号已升为 18 位", f.ids_15_to_18),
+            ));
+        }
+        for w in &f.warnings {
+            out.push(match w.line {
+                0 => format!("{name}: {}", w.why),
+                line => format!("{name}:{line}: {}: {}", w.column, w.why),
+            });
+        }
+        if let Some(missing) = &f.missing {
+            out.push(t(
+                &format!(
+                    "{name}: {} records of the places it covers are not in the file{}",
+                    missing.len(),
+                    if missing.is_empty() { "" } else { ":" }
+                ),
+                &format!(
+                    "{name}：所涉地区中有 {} 条记录不在文件中{}",
+                    missing.len(),
+                    if missing.is_empty() { "" } else { "：" }
+                ),
+            ));
+            for m in missing {
+                out.push(format!("  {} {}", m.code, m.name));
+            }
+        }
+    }
+    out
 }
 
 fn totals(files: &[FileSummary]) -> FileSummary {

@@ -1,8 +1,6 @@
-//! CSV files as townships send them and as fupin writes them: encodings,
-//! header aliases, and the exact export format.
+//! The text encodings of CSV files, and CSV as fupin writes it (the
+//! export format). Reading files as townships send them is `crate::input`.
 
-pub mod headers;
-pub mod read;
 pub mod write;
 
 /// A text encoding of a CSV file.

@@ -3,7 +3,6 @@
 //! be rebuilt, or row by row) are located by reading the file again.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 
 use anyhow::{Context, Result};
 use csv::ByteRecord;
@@ -12,11 +11,11 @@ use rusqlite::Connection;
 use super::row::raw_row;
 use super::scan::row_by_id;
 use super::{CACHE_KIB, SHOWN};
-use crate::csv_io::Encoding;
-use crate::csv_io::headers::Columns;
-use crate::csv_io::read;
 use crate::db::resolve::Resolver;
 use crate::db::store::{self, Value};
+use crate::input::Spec;
+use crate::input::headers::Columns;
+use crate::input::layout::{Layout, Rows};
 use crate::lang::t;
 use crate::model::{Entity, Kind, Ty};
 use crate::record::{self, RawRow};
@@ -45,40 +44,41 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
     e.to_string().contains("UNIQUE")
 }
 
-/// `code: duplicate key (H1), also on line 3; …`, or for an ID number.
-pub(super) fn duplicate_text(p: &Pending, first: Option<u64>) -> String {
+/// `code: duplicate key (H1), also on line 3; …`, or for an ID number;
+/// the field named `label` (see `file::field_label`).
+pub(super) fn duplicate_text(p: &Pending, first: Option<u64>, label: &str) -> String {
     let masked = values::mask_id(&p.value);
     match (p.field, first) {
         ("id_number", Some(first)) => t(
             &format!(
-                "id_number: ID number ({masked}) also on line {first}; one person heads one household, check the number"
+                "{label}: ID number ({masked}) also on line {first}; one person heads one household, check the number"
             ),
             &format!(
-                "id_number: 身份证号（{masked}）与第 {first} 行重复；一人只能是一户的户主，请核对号码"
+                "{label}: 身份证号（{masked}）与第 {first} 行重复；一人只能是一户的户主，请核对号码"
             ),
         ),
         ("id_number", None) => t(
             &format!(
-                "id_number: ID number ({masked}) also in an earlier row; one person heads one household"
+                "{label}: ID number ({masked}) also in an earlier row; one person heads one household"
             ),
-            &format!("id_number: 身份证号（{masked}）与前面某行重复；一人只能是一户的户主"),
+            &format!("{label}: 身份证号（{masked}）与前面某行重复；一人只能是一户的户主"),
         ),
-        (field, Some(first)) => t(
+        (_, Some(first)) => t(
             &format!(
-                "{field}: duplicate key ({}), also on line {first}; keep one of the two rows",
+                "{label}: duplicate key ({}), also on line {first}; keep one of the two rows",
                 p.value
             ),
             &format!(
-                "{field}: 编号重复（{}），与第 {first} 行相同；请只保留其中一行",
+                "{label}: 编号重复（{}），与第 {first} 行相同；请只保留其中一行",
                 p.value
             ),
         ),
-        (field, None) => t(
+        (_, None) => t(
             &format!(
-                "{field}: duplicate key ({}), also in an earlier row",
+                "{label}: duplicate key ({}), also in an earlier row",
                 p.value
             ),
-            &format!("{field}: 编号重复（{}），前面已有", p.value),
+            &format!("{label}: 编号重复（{}），前面已有", p.value),
         ),
     }
 }
@@ -155,8 +155,8 @@ pub(super) fn rebuild_indexes(
 pub(super) fn locate(
     conn: &Connection,
     resolver: &mut Resolver,
-    encoding: Option<Encoding>,
-    path: &Path,
+    spec: &Spec,
+    layout: &Layout,
     entity: &'static Entity,
     columns: &Columns,
     wanted: &[Pending],
@@ -164,8 +164,7 @@ pub(super) fn locate(
     let want: HashSet<(&'static str, String)> =
         wanted.iter().map(|p| (p.field, p.value.clone())).collect();
     let mut found: HashMap<(&'static str, String), Vec<u64>> = HashMap::new();
-    let mut src = read::open(path, encoding)?;
-    let _ = src.header()?;
+    let mut rows = Rows::reopen(spec, layout)?;
     let mut record = ByteRecord::new();
     let key_field = entity.key[0];
     // Only the key fields (and a village's town hint) need parsing.
@@ -174,10 +173,10 @@ pub(super) fn locate(
         .iter()
         .map(|f| entity.key.contains(&f.name) || f.name == "town")
         .collect();
-    while let Some(row) = src.next(&mut record)? {
-        let line = row.line;
+    while let Some(at) = rows.next(&mut record)? {
+        let line = at.line;
         let mut raw = RawRow::new();
-        raw_row(entity, columns, row.record, true, &mut raw);
+        raw_row(entity, columns, &record, true, &mut raw);
         if let Some(at) = entity
             .fields
             .iter()

@@ -1,9 +1,9 @@
-//! One file of an import: its header, the choice between a bulk load into
-//! an empty table and row-by-row writing, the loop over its rows, and the
-//! duplicates reported at the end.
+//! One file (or sheet) of an import: its layout and header, the choice
+//! between a bulk load into an empty table and row-by-row writing, the
+//! loop over its rows, and the duplicates reported at the end.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use csv::ByteRecord;
@@ -11,53 +11,68 @@ use rusqlite::{Connection, OptionalExtension, Statement, params_from_iter};
 
 use super::audit::record_json;
 use super::bulk::{self, Pending};
+use super::missing::Covered;
+use super::notes::Notes;
 use super::pipeline::{self, Batch, Cell};
 use super::rejects::{Rejects, reject, skip_row};
 use super::row::{Write, check_row, write_error};
 use super::scan::{Scan, Touched, same_as_stored};
 use super::{FileSummary, LineProblem, Options, Report, SHOWN, progress_bar};
-use crate::csv_io::Encoding;
-use crate::csv_io::headers::{self, Columns};
-use crate::csv_io::read::{self, Source};
 use crate::db::audit::{self, Action, Actor};
 use crate::db::resolve::Resolver;
 use crate::db::store::{self, Value};
+use crate::input::Spec;
+use crate::input::headers::{self, Columns};
+use crate::input::layout::Rows;
 use crate::lang::t;
 use crate::model::{Entity, Kind};
 use crate::record::{FieldError, RawRow};
 use crate::values::Problem;
 
-/// Imports one file into the open transaction.
+/// Imports one file or sheet into the open transaction.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn import_file(
     conn: &Connection,
     actor: &Actor,
     resolver: &mut Resolver,
     opts: &Options,
-    path: &Path,
+    spec: &Spec,
     entity: &'static Entity,
     rejects_path: PathBuf,
     report: &mut Report,
 ) -> Result<FileSummary> {
-    let file = path.display().to_string();
-    let summary = FileSummary {
-        file: file.clone(),
-        entity: entity.name.to_string(),
-        ..FileSummary::default()
-    };
-    let mut src = read::open(path, opts.encoding)?;
-    let Some((header, columns)) = read_header(&mut src, entity, opts, &file, report)? else {
+    let file = spec.display();
+    let mut summary = FileSummary::new(spec, entity);
+    let Some((mut rows, layout)) = Rows::open(spec, Some(entity))? else {
+        report.fatal = true;
+        report.problem(
+            &file,
+            1,
+            t(
+                "the file is empty; it needs a header row naming the columns",
+                "文件是空的；应有一行列名",
+            ),
+        );
         return Ok(summary);
     };
+    let (columns, header_problems) =
+        headers::match_header(entity, &layout.header, opts.ignore_unknown_columns);
+    summary.skipped.clone_from(&layout.skipped);
+    summary.not_kept.clone_from(&columns.not_kept);
+    summary.ignored.clone_from(&columns.ignored);
+    if !header_problems.is_empty() {
+        report.fatal = true;
+        for p in header_problems {
+            report.problem(&file, layout.line, format!("{}: {}", p.column, p.message));
+        }
+        return Ok(summary);
+    }
+    let (encoding, bom) = rows.source().written_as();
     let rejects = Rejects {
         path: rejects_path,
-        header,
-        encoding: if src.encoding == Encoding::Gb18030 {
-            Encoding::Gb18030
-        } else {
-            Encoding::Utf8
-        },
-        bom: src.bom,
+        header: layout.header.clone(),
+        encoding,
+        bom,
         out: None,
     };
 
@@ -71,16 +86,23 @@ pub(super) fn import_file(
     } else {
         Vec::new()
     };
-    let progress = progress_bar(opts, src.size);
+    let progress = progress_bar(opts, rows.source());
+    let size = rows.source().size();
+    let pipelined = bulk && rows.source().is_large() && pipeline::applies(entity);
 
-    let mut load = Load::new(conn, actor, opts, entity, &file, &columns, bulk, rejects)?;
-    if bulk && src.size >= pipeline::PIPELINE_FROM && pipeline::applies(entity) {
-        pipeline::load_rows(&mut load, path, opts.encoding, report, progress.as_ref())?;
+    let mut load = Load::new(
+        conn, actor, opts, entity, &file, &columns, bulk, rejects, summary,
+    )?;
+    if pipelined {
+        // The worker reads the file again from the start.
+        drop(rows);
+        pipeline::load_rows(&mut load, spec, &layout, report, progress.as_ref())?;
     } else {
-        load.read_rows(&mut src, resolver, report, progress.as_ref())?;
+        load.read_rows(&mut rows, resolver, report, progress.as_ref())?;
+        load.summary.skipped.extend(rows.take_skipped());
     }
     if let Some(bar) = &progress {
-        bar.set_position(src.size);
+        bar.set_position(size);
         if bulk {
             bar.set_message(t("building indexes", "建立索引"));
             // The rebuild is one long statement: keep the bar alive.
@@ -91,7 +113,7 @@ pub(super) fn import_file(
         load.audit_load()?;
     }
     // The statements are finished before the indexes are rebuilt.
-    let (mut summary, mut pending, rejects) = load.finish();
+    let (mut summary, mut pending, rejects) = load.finish()?;
 
     if bulk {
         let duplicates = bulk::rebuild_indexes(conn, entity, &dropped)?;
@@ -107,16 +129,9 @@ pub(super) fn import_file(
         bar.finish_and_clear();
     }
     if !pending.is_empty() {
-        let located = bulk::locate(
-            conn,
-            resolver,
-            opts.encoding,
-            path,
-            entity,
-            &columns,
-            &pending,
-        )?;
-        report_duplicates(&file, &pending, &located, &mut summary, report);
+        let located = bulk::locate(conn, resolver, spec, &layout, entity, &columns, &pending)?;
+        let label = |field: &str| field_label(entity, &columns, field);
+        report_duplicates(&file, &pending, &located, &mut summary, report, &label);
     }
     if !opts.dry_run
         && let Some(written) = rejects.finish()?
@@ -126,37 +141,21 @@ pub(super) fn import_file(
     Ok(summary)
 }
 
-/// Reads the header and matches it to the entity's fields; `None` when the
-/// file cannot be imported (the problems are in the report).
-fn read_header(
-    src: &mut Source,
-    entity: &'static Entity,
-    opts: &Options,
-    file: &str,
-    report: &mut Report,
-) -> Result<Option<(Vec<String>, Columns)>> {
-    let Some(header) = src.header()? else {
-        report.fatal = true;
-        report.problem(
-            file,
-            1,
-            t(
-                "the file is empty; it needs a header row naming the columns",
-                "文件是空的；第一行应是列名",
-            ),
-        );
-        return Ok(None);
+/// A field as messages name it: the canonical name in English; in Chinese
+/// the file's own header for it (what the clerk sees), else its Chinese
+/// name.
+pub(super) fn field_label(entity: &Entity, columns: &Columns, field: &str) -> String {
+    let Some(i) = entity.fields.iter().position(|f| f.name == field) else {
+        return field.to_string();
     };
-    let (columns, header_problems) =
-        headers::match_header(entity, &header, opts.ignore_unknown_columns);
-    if !header_problems.is_empty() {
-        report.fatal = true;
-        for p in header_problems {
-            report.problem(file, 1, format!("{}: {}", p.column, p.message));
-        }
-        return Ok(None);
+    if !crate::lang::zh() {
+        return field.to_string();
     }
-    Ok(Some((header, columns)))
+    columns
+        .header_of(i)
+        .filter(|h| !h.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| entity.fields[i].zh_label().to_string())
 }
 
 fn table_is_empty(conn: &Connection, entity: &Entity) -> Result<bool> {
@@ -200,7 +199,10 @@ pub(super) struct Load<'c> {
     /// Keys met again, waiting for the line they were first met on.
     pending: Vec<Pending>,
     rejects: Rejects,
-    summary: FileSummary,
+    pub(super) summary: FileSummary,
+    pub(super) notes: Notes,
+    /// The places the rows are in, with `--missing`.
+    covered: Option<Covered>,
     json: String,
     first_key: Option<String>,
     pub(super) last_values: Option<Vec<Value>>,
@@ -217,6 +219,7 @@ impl<'c> Load<'c> {
         columns: &'c Columns,
         bulk: bool,
         rejects: Rejects,
+        summary: FileSummary,
     ) -> Result<Load<'c>> {
         let width = entity.stored().count();
         let placeholders = (1..=width)
@@ -264,11 +267,12 @@ impl<'c> Load<'c> {
             touched: Touched::default(),
             pending: Vec::new(),
             rejects,
-            summary: FileSummary {
-                file: file.to_string(),
-                entity: entity.name.to_string(),
-                ..FileSummary::default()
-            },
+            summary,
+            notes: Notes::default(),
+            covered: opts
+                .missing
+                .map(|_| Covered::new(entity))
+                .filter(Covered::applies),
             json: String::new(),
             first_key: None,
             last_values: None,
@@ -277,7 +281,7 @@ impl<'c> Load<'c> {
 
     fn read_rows(
         &mut self,
-        src: &mut Source,
+        rows: &mut Rows,
         resolver: &mut Resolver,
         report: &mut Report,
         progress: Option<&indicatif::ProgressBar>,
@@ -285,11 +289,11 @@ impl<'c> Load<'c> {
         let mut raw = RawRow::new();
         let mut record = ByteRecord::new();
         let mut rows_seen: u64 = 0;
-        while let Some(row) = src.next(&mut record)? {
+        while let Some(at) = rows.next(&mut record)? {
             if rows_seen.is_multiple_of(4096)
                 && let Some(bar) = progress
             {
-                bar.set_position(row.byte);
+                bar.set_position(at.byte);
             }
             rows_seen += 1;
             // References to many different cadres would grow the cache with
@@ -297,10 +301,7 @@ impl<'c> Load<'c> {
             if rows_seen.is_multiple_of(1 << 16) {
                 resolver.clear();
             }
-            if read::is_blank(row.record) {
-                continue;
-            }
-            self.row(resolver, report, row.line, row.record, &mut raw)?;
+            self.row(resolver, report, at.line, &record, &mut raw)?;
         }
         Ok(())
     }
@@ -338,6 +339,10 @@ impl<'c> Load<'c> {
         if let Some(p) = dup {
             return self.duplicate(report, line, record, p);
         }
+        self.notes.row(self.entity, self.columns, raw, line);
+        if let Some(covered) = &mut self.covered {
+            covered.note(&values);
+        }
         match write {
             Write::Duplicate => Ok(()),
             Write::Insert => self.insert(report, line, record, values),
@@ -363,6 +368,9 @@ impl<'c> Load<'c> {
         if self.touched.has(*id) || !same_as_stored(self.entity, self.columns, record, enc) {
             return Ok(false);
         }
+        if let Some(covered) = &mut self.covered {
+            covered.note_encoded(self.entity, enc);
+        }
         self.touched.mark(*id);
         self.scan.take();
         self.summary.unchanged += 1;
@@ -376,6 +384,7 @@ impl<'c> Load<'c> {
         record: &ByteRecord,
         errors: &[FieldError],
     ) -> Result<()> {
+        let texts = self.render(errors);
         reject(
             report,
             &mut self.rejects,
@@ -384,8 +393,17 @@ impl<'c> Load<'c> {
             self.file,
             line,
             record,
-            errors,
+            &texts,
         )
+    }
+
+    /// `column: what is wrong (value); hint`, the column named as the
+    /// clerk knows it (see [`field_label`]).
+    fn render(&self, errors: &[FieldError]) -> Vec<String> {
+        errors
+            .iter()
+            .map(|e| e.render(&field_label(self.entity, self.columns, e.field)))
+            .collect()
     }
 
     /// A key or ID number this file already wrote.
@@ -409,7 +427,7 @@ impl<'c> Load<'c> {
                 &format!("编号重复（{}），本文件前面已有", p.value),
             ),
         };
-        let errors = [FieldError::new(p.field, "", Problem::new(text))];
+        let texts = self.render(&[FieldError::new(p.field, "", Problem::new(text))]);
         // Its message, naming the first line, is written once the file has
         // been read again.
         report.problem_count += 1;
@@ -421,7 +439,7 @@ impl<'c> Load<'c> {
             &mut self.summary,
             self.opts,
             record,
-            &errors,
+            &texts,
         )
     }
 
@@ -527,8 +545,22 @@ impl<'c> Load<'c> {
         Ok(())
     }
 
-    fn finish(self) -> (FileSummary, Vec<Pending>, Rejects) {
-        (self.summary, self.pending, self.rejects)
+    /// The summary with what was noted and, with `--missing`, the records
+    /// the file lacks.
+    fn finish(mut self) -> Result<(FileSummary, Vec<Pending>, Rejects)> {
+        if let Some(scope) = self.opts.missing {
+            self.summary.missing = match &self.covered {
+                // A first load into an empty table lacks nothing.
+                Some(covered) if !self.bulk => {
+                    Some(covered.missing(self.conn, self.entity, scope, &self.touched)?)
+                }
+                Some(_) => Some(Vec::new()),
+                None => None,
+            };
+        }
+        let notes = std::mem::take(&mut self.notes);
+        notes.into_summary(&mut self.summary);
+        Ok((self.summary, self.pending, self.rejects))
     }
 
     /// One audit row for a load into an empty table. One per record would
@@ -567,6 +599,7 @@ fn report_duplicates(
     located: &std::collections::HashMap<(&'static str, String), Vec<u64>>,
     summary: &mut FileSummary,
     report: &mut Report,
+    label: &dyn Fn(&str) -> String,
 ) {
     let mut reported: HashSet<(&'static str, String)> = HashSet::new();
     for p in pending {
@@ -592,7 +625,7 @@ fn report_duplicates(
             vec![p.line]
         };
         for line in later {
-            let text = bulk::duplicate_text(p, first.filter(|&f| f < line));
+            let text = bulk::duplicate_text(p, first.filter(|&f| f < line), &label(p.field));
             report.problems.push(LineProblem {
                 file: file.to_string(),
                 line,

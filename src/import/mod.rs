@@ -33,24 +33,29 @@
 mod audit;
 mod bulk;
 mod file;
+mod missing;
+mod notes;
 mod pipeline;
+pub mod plan;
 mod rejects;
 mod row;
 mod scan;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result};
 use rusqlite::{Connection, TransactionBehavior};
 use serde::Serialize;
 
 use crate::csv_io::Encoding;
-use crate::csv_io::headers;
-use crate::csv_io::read;
 use crate::db::audit::Actor;
 use crate::db::resolve::Resolver;
+use crate::input::Spec;
+use crate::input::layout::Skipped;
 use crate::lang::t;
-use crate::model::{self, Entity};
+use crate::model::Entity;
+pub use missing::{Missing, Scope};
+use plan::{Plan, SkippedSheet};
 
 /// Problems kept for printing; the rest are only counted.
 pub const SHOWN: usize = 50;
@@ -64,26 +69,67 @@ pub(super) const CACHE_KIB: i64 = 16 * 1024;
 pub struct Options {
     /// The record kind, when given on the command line.
     pub entity: Option<&'static Entity>,
-    /// A file, or a folder of files.
+    /// A file, a workbook, or a folder of them.
     pub path: PathBuf,
     pub encoding: Option<Encoding>,
+    /// The sheet of a workbook to read, by name or number from 1.
+    pub sheet: Option<String>,
     pub dry_run: bool,
     pub skip_invalid: bool,
     /// Where rejected rows go (a folder when importing a folder).
     pub rejects: Option<PathBuf>,
     pub ignore_unknown_columns: bool,
+    /// List the records of the places the file covers that it does not hold.
+    pub missing: Option<Scope>,
     pub progress: bool,
 }
 
-/// What happened to one file. The field order is the JSON summary's.
+/// A value that is probably not what the clerk meant, imported all the
+/// same (a name with `?` where a character GBK cannot hold was).
+#[derive(Debug, Clone, Serialize)]
+pub struct Warning {
+    pub line: u64,
+    pub column: String,
+    pub why: String,
+}
+
+/// What happened to one file or sheet. The field order is the JSON
+/// summary's.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FileSummary {
     pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     pub entity: String,
     pub inserted: u64,
     pub updated: u64,
     pub unchanged: u64,
     pub rejected: u64,
+    /// Rows that are not records: titles, totals, signatures, notes.
+    pub skipped: Vec<Skipped>,
+    /// Columns of the national exports that fupin does not keep.
+    pub not_kept: Vec<String>,
+    /// Unknown columns passed over with `--ignore-unknown-columns`.
+    pub ignored: Vec<String>,
+    /// Dates given as Excel serial numbers (41734), converted.
+    pub excel_serial_dates: u64,
+    /// 15-digit first-generation ID numbers, converted to 18 digits.
+    pub ids_15_to_18: u64,
+    pub warnings: Vec<Warning>,
+    /// With `--missing`: records of the covered places the file lacks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Vec<Missing>>,
+}
+
+impl FileSummary {
+    pub fn new(spec: &Spec, entity: &Entity) -> FileSummary {
+        FileSummary {
+            file: spec.path.display().to_string(),
+            sheet: spec.sheet_name().map(str::to_string),
+            entity: entity.name.to_string(),
+            ..FileSummary::default()
+        }
+    }
 }
 
 /// One problem with one line of one file: `column: what is wrong`.
@@ -104,6 +150,10 @@ impl std::fmt::Display for LineProblem {
 #[derive(Debug, Default)]
 pub struct Report {
     pub files: Vec<FileSummary>,
+    /// Sheets of workbooks that hold no records fupin can tell.
+    pub skipped_sheets: Vec<SkippedSheet>,
+    /// A folder or workbook: the summary lists its files or sheets.
+    pub many: bool,
     /// The first problems found, in file and line order.
     pub problems: Vec<LineProblem>,
     /// All problems, shown or not.
@@ -136,102 +186,37 @@ impl Report {
     }
 }
 
-/// The files of an import with their record kinds, in dependency order.
-pub fn plan(opts: &Options) -> Result<Vec<(PathBuf, &'static Entity)>> {
-    if opts.path.is_dir() {
-        let mut files = Vec::new();
-        let entries = std::fs::read_dir(&opts.path)
-            .with_context(|| format!("cannot read the folder {}", opts.path.display()))?;
-        for entry in entries {
-            let path = entry?.path();
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_lowercase())
-                .unwrap_or_default();
-            if !path.is_file() || !name.ends_with(".csv") || name.ends_with(".rejects.csv") {
-                continue;
-            }
-            let entity = entity_of(&path, opts.encoding)?;
-            files.push((path, entity));
-        }
-        if files.is_empty() {
-            bail!(
-                "{}",
-                t(
-                    &format!("no .csv files in {}", opts.path.display()),
-                    &format!("{} 中没有 .csv 文件", opts.path.display()),
-                )
-            );
-        }
-        let rank = |e: &Entity| model::ALL.iter().position(|x| x.kind == e.kind);
-        files.sort_by(|a, b| (rank(a.1), &a.0).cmp(&(rank(b.1), &b.0)));
-        return Ok(files);
-    }
-    let entity = match opts.entity {
-        Some(e) => e,
-        None => entity_of(&opts.path, opts.encoding)?,
-    };
-    Ok(vec![(opts.path.clone(), entity)])
-}
-
-/// The record kind of a file, from its name or else its header.
-fn entity_of(path: &Path, encoding: Option<Encoding>) -> Result<&'static Entity> {
-    if let Some(e) = headers::entity_from_file_name(path) {
-        return Ok(e);
-    }
-    let header = read::open(path, encoding)?.header()?.unwrap_or_default();
-    headers::entity_from_header(&header).ok_or_else(|| {
-        anyhow!(
-            "{}",
-            t(
-                &format!(
-                    "{}: cannot tell which records the file holds; name it after them (households.csv, 贫困户.csv, …) or give the kind: fupin import households {}",
-                    path.display(),
-                    path.display()
-                ),
-                &format!(
-                    "{}：无法判断文件中是哪类记录；请按记录类型命名（households.csv、贫困户.csv 等），或指明类型：fupin import 贫困户 {}",
-                    path.display(),
-                    path.display()
-                ),
-            )
-        )
-    })
-}
-
 /// Imports the planned files in one transaction.
 pub fn run(conn: &mut Connection, actor: &Actor, opts: &Options) -> Result<Report> {
-    let files = plan(opts)?;
+    let plan = plan::plan(opts)?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     // Foreign keys stay enforced although every reference was resolved to
     // a stored code already: switching them off saved ~10 % of a bulk load
     // (bench/README.md), not worth a rule the schema promises.
-    run_files(conn, actor, opts, &files)
+    run_plan(conn, actor, opts, plan)
 }
 
-fn run_files(
-    conn: &mut Connection,
-    actor: &Actor,
-    opts: &Options,
-    files: &[(PathBuf, &'static Entity)],
-) -> Result<Report> {
+fn run_plan(conn: &mut Connection, actor: &Actor, opts: &Options, plan: Plan) -> Result<Report> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .context("failed to lock the database for writing")?;
-    let mut report = Report::default();
+    let mut report = Report {
+        skipped_sheets: plan.skipped_sheets,
+        many: plan.many,
+        ..Report::default()
+    };
     let mut resolver = Resolver::new();
-    let folder = opts.path.is_dir();
-    for (path, entity) in files {
+    for planned in &plan.files {
         // Rows of earlier files may now resolve names that failed before.
         resolver.clear();
-        let rejects = rejects_path(opts, path, folder);
+        let rejects = rejects_path(opts, &planned.spec, plan.many);
         let summary = file::import_file(
             &tx,
             actor,
             &mut resolver,
             opts,
-            path,
-            entity,
+            &planned.spec,
+            planned.entity,
             rejects,
             &mut report,
         )?;
@@ -253,28 +238,41 @@ fn run_files(
     Ok(report)
 }
 
-fn rejects_path(opts: &Options, input: &Path, folder: bool) -> PathBuf {
+/// `households.rejects.csv` beside the input; for a sheet
+/// `book.贫困户.rejects.csv`; in the `--rejects` folder when importing
+/// several files or sheets.
+fn rejects_path(opts: &Options, spec: &Spec, many: bool) -> PathBuf {
+    let input: &Path = &spec.path;
     let stem = input
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let name = format!("{stem}.rejects.csv");
-    match (&opts.rejects, folder) {
+    let name = match spec.sheet_name() {
+        Some(sheet) => format!("{stem}.{}.rejects.csv", sheet.replace(['/', '\\'], "_")),
+        None => format!("{stem}.rejects.csv"),
+    };
+    match (&opts.rejects, many) {
         (Some(dir), true) => dir.join(name),
         (Some(file), false) => file.clone(),
         (None, _) => input.with_file_name(name),
     }
 }
 
-pub(crate) fn progress_bar(opts: &Options, size: u64) -> Option<indicatif::ProgressBar> {
+pub(crate) fn progress_bar(
+    opts: &Options,
+    src: &crate::input::Source,
+) -> Option<indicatif::ProgressBar> {
     use std::io::IsTerminal;
-    if !opts.progress || !std::io::stderr().is_terminal() || size < 1 << 20 {
+    let (size, template) = if src.counts_rows() {
+        (src.size(), "{msg} [{bar:40}] {pos}/{len} {eta}")
+    } else {
+        (src.size(), "{msg} [{bar:40}] {bytes}/{total_bytes} {eta}")
+    };
+    if !opts.progress || !std::io::stderr().is_terminal() || !src.is_large() {
         return None;
     }
     let bar = indicatif::ProgressBar::new(size);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} {eta}")
-    {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
     bar.set_message(t("importing", "导入中"));

@@ -11,7 +11,6 @@
 //! file order; the transaction, the rejects file and the progress bar stay
 //! with the caller.
 
-use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use anyhow::{Result, anyhow};
@@ -19,19 +18,15 @@ use csv::ByteRecord;
 
 use super::Report;
 use super::file::Load;
+use super::notes::Notes;
 use super::row::raw_row;
-use crate::csv_io::Encoding;
-use crate::csv_io::headers::Columns;
-use crate::csv_io::read;
 use crate::db::resolve::Snapshot;
 use crate::db::store::Value;
+use crate::input::Spec;
+use crate::input::headers::Columns;
+use crate::input::layout::{Layout, Rows, Skipped};
 use crate::model::{Entity, Kind, Ty};
 use crate::record::{self, FieldError, RawRow};
-
-/// Files smaller than this are loaded on one thread: reading the
-/// referenced tables first (165,000 cadres take ~50 ms) would cost more
-/// than the overlap saves.
-pub(super) const PIPELINE_FROM: u64 = 1 << 20;
 
 /// Rows per batch, and batches in flight: enough to even out the two
 /// threads' pace, little memory (~0.5 MiB a batch of households).
@@ -113,12 +108,12 @@ impl Batch {
     }
 }
 
-/// Reads `path` again on a worker thread (the caller has read its header)
-/// and writes its rows through `load`.
+/// Reads the file again on a worker thread (the caller has found its
+/// layout) and writes its rows through `load`.
 pub(super) fn load_rows(
     load: &mut Load<'_>,
-    path: &Path,
-    encoding: Option<Encoding>,
+    spec: &Spec,
+    layout: &Layout,
     report: &mut Report,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<()> {
@@ -141,8 +136,8 @@ pub(super) fn load_rows(
         let (back_tx, back_rx) = sync_channel(IN_FLIGHT + 2);
         let worker = s.spawn(move || {
             check_rows(
-                path,
-                encoding,
+                spec,
+                layout,
                 entity,
                 columns,
                 ignore_unknown,
@@ -156,7 +151,11 @@ pub(super) fn load_rows(
             .join()
             .unwrap_or_else(|_| Err(anyhow!("the thread checking the rows failed")));
         // A reading error ended the rows early: it is the one to report.
-        checked.and(written)
+        let (notes, skipped) = checked?;
+        written?;
+        load.notes.add(notes);
+        load.summary.skipped.extend(skipped);
+        Ok(())
     })
 }
 
@@ -197,51 +196,52 @@ fn write_rows(
 }
 
 /// The worker: every row of the file, checked as [`super::row::check_row`]
-/// checks a row of a bulk load.
+/// checks a row of a bulk load. Returns what it noted of the rows and the
+/// rows it passed over.
 fn check_rows(
-    path: &Path,
-    encoding: Option<Encoding>,
+    spec: &Spec,
+    layout: &Layout,
     entity: &'static Entity,
     columns: &Columns,
     ignore_unknown: bool,
     mut refs: Snapshot,
     (tx, back): (SyncSender<Batch>, Receiver<Batch>),
-) -> Result<()> {
-    let mut src = read::open(path, encoding)?;
-    let _ = src.header()?;
+) -> Result<(Notes, Vec<Skipped>)> {
+    let mut rows = Rows::reopen(spec, layout)?;
     let mut record = ByteRecord::new();
     let mut raw = RawRow::new();
     let mut batch = Batch::default();
-    while let Some(row) = src.next(&mut record)? {
-        if read::is_blank(row.record) {
-            continue;
-        }
-        batch.byte = row.byte;
+    let mut notes = Notes::default();
+    while let Some(at) = rows.next(&mut record)? {
+        batch.byte = at.byte;
         let checked = check(
             entity,
             columns,
-            row.record,
+            &record,
             ignore_unknown,
             &mut refs,
             &mut raw,
         );
         match checked {
-            Ok(values) => batch.push(row.line, &values),
-            Err(errors) => batch.rows.push((row.line, Err(errors))),
+            Ok(values) => {
+                notes.row(entity, columns, &raw, at.line);
+                batch.push(at.line, &values);
+            }
+            Err(errors) => batch.rows.push((at.line, Err(errors))),
         }
         if batch.rows.len() == BATCH {
             let mut next = back.try_recv().unwrap_or_default();
             next.clear();
             if tx.send(std::mem::replace(&mut batch, next)).is_err() {
                 // The writing side stopped with an error of its own.
-                return Ok(());
+                return Ok((notes, rows.take_skipped()));
             }
         }
     }
     if !batch.rows.is_empty() {
         let _ = tx.send(batch);
     }
-    Ok(())
+    Ok((notes, rows.take_skipped()))
 }
 
 fn check(

@@ -10,7 +10,6 @@ use super::{FileSummary, Options, Report};
 use crate::csv_io::Encoding;
 use crate::csv_io::write::CsvOut;
 use crate::lang::t;
-use crate::record::FieldError;
 
 /// The rejects file, opened on the first rejected row.
 pub(super) struct Rejects {
@@ -70,30 +69,26 @@ pub(super) fn reject(
     file: &str,
     line: u64,
     record: &ByteRecord,
-    errors: &[FieldError],
+    errors: &[String],
 ) -> Result<()> {
     for e in errors {
-        report.problem(file, line, e.to_string());
+        report.problem(file, line, e.clone());
     }
     skip_row(rejects, summary, opts, record, errors)
 }
 
-/// Leaves a bad row out, and with `--skip-invalid` keeps it for correction.
+/// Leaves a bad row out (its problems already said as text), and with
+/// `--skip-invalid` keeps it for correction.
 pub(super) fn skip_row(
     rejects: &mut Rejects,
     summary: &mut FileSummary,
     opts: &Options,
     record: &ByteRecord,
-    errors: &[FieldError],
+    errors: &[String],
 ) -> Result<()> {
     summary.rejected += 1;
     if opts.skip_invalid && !opts.dry_run {
-        let text = errors
-            .iter()
-            .map(FieldError::to_string)
-            .collect::<Vec<_>>()
-            .join("; ");
-        rejects.write(record, &text)?;
+        rejects.write(record, &errors.join("; "))?;
     }
     Ok(())
 }

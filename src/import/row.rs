@@ -7,10 +7,10 @@ use rusqlite::{Connection, OptionalExtension, Statement};
 
 use super::bulk::Pending;
 use super::scan::{Scan, Touched, encode, encoded_fields, row_by_id};
-use crate::csv_io::headers::Columns;
-use crate::csv_io::read::field_text;
 use crate::db::resolve::Resolver;
 use crate::db::store::{self, Value};
+use crate::input::csv::field_text;
+use crate::input::headers::Columns;
 use crate::lang::t;
 use crate::model::Entity;
 use crate::record::{self, FieldError, RawRow};

@@ -9,8 +9,8 @@ use anyhow::Result;
 use csv::ByteRecord;
 use rusqlite::Connection;
 
-use crate::csv_io::headers::Columns;
 use crate::db::store::{self, Value};
+use crate::input::headers::Columns;
 use crate::model::{Entity, Ty};
 
 /// Rows fetched at a time when reading the table alongside the file.
@@ -183,6 +183,15 @@ pub(super) fn encoded_fields(row: &[u8], width: usize) -> Vec<std::ops::Range<us
         out.push(start..at.min(row.len()));
     }
     out
+}
+
+/// The text of field `at` of an encoded row, if it is text.
+pub(super) fn encoded_text(row: &[u8], width: usize, at: usize) -> Option<&[u8]> {
+    let range = encoded_fields(row, width).get(at)?.clone();
+    match row.get(range.start) {
+        Some(2) => row.get(range.start + 5..range.end),
+        _ => None,
+    }
 }
 
 impl Scan {

@@ -56,7 +56,7 @@ fn gbk_file_with_chinese_headers_as_excel_writes_it() {
     let out = env.ok(&["import", "贫困户.csv", "--format", "json"]);
     assert_eq!(
         out.trim(),
-        r#"{"file":"贫困户.csv","entity":"household","inserted":3,"updated":0,"unchanged":0,"rejected":0}"#
+        r#"{"file":"贫困户.csv","entity":"household","inserted":3,"updated":0,"unchanged":0,"rejected":0,"skipped":[],"not_kept":[],"ignored":[],"excel_serial_dates":0,"ids_15_to_18":0,"warnings":[]}"#
     );
     let rows = households(&env);
     assert_eq!(
@@ -410,7 +410,14 @@ fn a_folder_imports_in_dependency_order_and_sums_up() {
         .collect();
     assert_eq!(
         keys,
-        ["files", "inserted", "updated", "unchanged", "rejected"]
+        [
+            "files",
+            "skipped_sheets",
+            "inserted",
+            "updated",
+            "unchanged",
+            "rejected"
+        ]
     );
     let kinds: Vec<&str> = json["files"]
         .as_array()
@@ -468,7 +475,7 @@ fn skip_invalid_writes_the_good_rows_and_sets_the_bad_aside() {
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        r#"{"file":"households.csv","entity":"household","inserted":2,"updated":0,"unchanged":0,"rejected":1}"#
+        r#"{"file":"households.csv","entity":"household","inserted":2,"updated":0,"unchanged":0,"rejected":1,"skipped":[],"not_kept":[],"ignored":[],"excel_serial_dates":0,"ids_15_to_18":0,"warnings":[]}"#
     );
     assert_eq!(
         env.sql("SELECT code FROM households ORDER BY code"),
@@ -552,7 +559,7 @@ fn a_changed_row_is_updated_and_audited_and_the_rest_unchanged() {
     let out = env.ok(&["import", "households.csv", "--format", "json"]);
     assert_eq!(
         out.trim(),
-        r#"{"file":"households.csv","entity":"household","inserted":0,"updated":1,"unchanged":2,"rejected":0}"#
+        r#"{"file":"households.csv","entity":"household","inserted":0,"updated":1,"unchanged":2,"rejected":0,"skipped":[],"not_kept":[],"ignored":[],"excel_serial_dates":0,"ids_15_to_18":0,"warnings":[]}"#
     );
     assert_eq!(
         env.sql("SELECT command, actor, key, old, new FROM audit WHERE action = 'update'"),

@@ -1,0 +1,472 @@
+//! Sheets of a workbook (.xlsx, .xls, .ods) as rows of text cells, the
+//! same rows a CSV file gives.
+//!
+//! Cell types are used, not guessed: a date cell becomes its date
+//! (`2020-03-05`), a text cell stays as typed, and a number cell keeps its
+//! digits — except a number of 16 digits or more, which Excel has already
+//! rounded to 15 significant digits. Such a cell comes out as Excel shows
+//! it (`4.51122E+17`), so it is refused by the same rule as a CSV file's
+//! mangled ID number, with the same hint.
+//!
+//! Cells merged over several rows or columns (a village name spanning its
+//! households, a group heading over two columns) are given their value in
+//! every cell of the merge, as a reader of the printed sheet sees it.
+//!
+//! A sheet is read on a thread of its own and handed over in batches, so
+//! unpacking and parsing the XML overlaps with checking the rows; memory
+//! stays at a few batches (an .xlsx sheet is streamed; an .xls or .ods
+//! sheet is read whole by calamine, and those are small).
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use anyhow::{Result, anyhow};
+use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsb, Xlsx, open_workbook_from_rs};
+use csv::ByteRecord;
+
+use crate::lang::t;
+
+/// The kinds of workbook, told by their first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookKind {
+    /// A zip container: .xlsx, .xlsb or .ods.
+    Zip,
+    /// An OLE compound file: .xls (what older Excel, WPS and the national
+    /// system write).
+    Ole,
+}
+
+/// The workbook kind of the file at `path`, whatever its name says; `None`
+/// for anything else (a CSV file).
+pub fn sniff(path: &Path) -> Result<Option<BookKind>> {
+    let mut head = [0u8; 8];
+    let mut file = File::open(path).map_err(|e| {
+        anyhow!(
+            "{}: {e}",
+            t(
+                &format!("cannot open {}", path.display()),
+                &format!("无法打开 {}", path.display()),
+            )
+        )
+    })?;
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(anyhow!("failed to read {}: {e}", path.display())),
+        }
+    }
+    Ok(if head[..n].starts_with(b"PK\x03\x04") {
+        Some(BookKind::Zip)
+    } else if head[..n] == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] {
+        Some(BookKind::Ole)
+    } else {
+        None
+    })
+}
+
+/// An open workbook of any kind.
+pub enum Book {
+    Xlsx(Xlsx<BufReader<File>>),
+    Xlsb(Xlsb<BufReader<File>>),
+    Xls(Xls<BufReader<File>>),
+    Ods(Ods<BufReader<File>>),
+}
+
+fn unreadable(path: &Path, e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow!(
+        "{}",
+        t(
+            &format!(
+                "cannot read {} as a workbook ({e}); open it in Excel or WPS and save it again as .xlsx",
+                path.display()
+            ),
+            &format!(
+                "无法作为工作簿读取 {}（{e}）；请用 Excel 或 WPS 打开后另存为 .xlsx",
+                path.display()
+            ),
+        )
+    )
+}
+
+impl Book {
+    pub fn open(path: &Path, kind: BookKind) -> Result<Book> {
+        let reader = || -> Result<BufReader<File>> {
+            Ok(BufReader::new(
+                File::open(path).map_err(|e| unreadable(path, e))?,
+            ))
+        };
+        match kind {
+            BookKind::Ole => open_workbook_from_rs::<Xls<_>, _>(reader()?)
+                .map(Book::Xls)
+                .map_err(|e| unreadable(path, e)),
+            BookKind::Zip => {
+                let first = match open_workbook_from_rs::<Xlsx<_>, _>(reader()?) {
+                    Ok(b) => return Ok(Book::Xlsx(b)),
+                    Err(e) => e.to_string(),
+                };
+                if let Ok(b) = open_workbook_from_rs::<Ods<_>, _>(reader()?) {
+                    return Ok(Book::Ods(b));
+                }
+                if let Ok(b) = open_workbook_from_rs::<Xlsb<_>, _>(reader()?) {
+                    return Ok(Book::Xlsb(b));
+                }
+                Err(unreadable(path, first))
+            }
+        }
+    }
+
+    /// The names of the worksheets, in the workbook's order.
+    pub fn sheet_names(&self) -> Vec<String> {
+        match self {
+            Book::Xlsx(b) => b.sheet_names(),
+            Book::Xlsb(b) => b.sheet_names(),
+            Book::Xls(b) => b.sheet_names(),
+            Book::Ods(b) => b.sheet_names(),
+        }
+    }
+
+    /// The first `max` non-blank rows of `sheet` (sheet row number from 1,
+    /// cells), to find its header and tell what it holds.
+    pub fn first_rows(&mut self, sheet: &str, max: usize) -> Result<Vec<(u64, Vec<String>)>> {
+        let mut out = Vec::new();
+        self.rows(sheet, &mut |r, cells| {
+            if cells.iter().any(|c| !c.trim().is_empty()) {
+                out.push((u64::from(r) + 1, cells));
+            }
+            out.len() < max
+        })?;
+        Ok(out)
+    }
+
+    fn merges(&mut self, sheet: &str) -> Vec<Dimensions> {
+        // Merges are a help in reading the sheet, not a condition of it:
+        // a workbook whose merge list cannot be read is read without.
+        match self {
+            Book::Xlsx(b) => b.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
+            Book::Xls(b) => b.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
+            Book::Xlsb(_) | Book::Ods(_) => Vec::new(),
+        }
+    }
+
+    /// Sends every row of `sheet` through `emit`, with merged cells filled
+    /// in; stops early when `emit` returns false.
+    fn rows(&mut self, sheet: &str, emit: &mut dyn FnMut(u32, Vec<String>) -> bool) -> Result<()> {
+        let mut merges = Merges::new(self.merges(sheet));
+        let mut send = |r: u32, mut cells: Vec<String>| {
+            merges.fill(r, &mut cells);
+            emit(r, cells)
+        };
+        if let Book::Xlsx(b) = self {
+            let mut cells = b
+                .worksheet_cells_reader(sheet)
+                .map_err(|e| anyhow!("{e}"))?;
+            let mut row: Option<(u32, Vec<String>)> = None;
+            while let Some(cell) = cells.next_cell().map_err(|e| anyhow!("{e}"))? {
+                let (r, c) = cell.get_position();
+                if row.as_ref().is_some_and(|(at, _)| *at != r)
+                    && let Some((at, done)) = row.take()
+                    && !send(at, done)
+                {
+                    return Ok(());
+                }
+                let (_, cells) = row.get_or_insert_with(|| (r, Vec::new()));
+                put(cells, c, text_of_ref(cell.get_value()));
+            }
+            if let Some((at, done)) = row.take() {
+                send(at, done);
+            }
+            return Ok(());
+        }
+        let range = match self {
+            Book::Xlsb(b) => b.worksheet_range(sheet).map_err(|e| anyhow!("{e}"))?,
+            Book::Xls(b) => b.worksheet_range(sheet).map_err(|e| anyhow!("{e}"))?,
+            Book::Ods(b) => b.worksheet_range(sheet).map_err(|e| anyhow!("{e}"))?,
+            Book::Xlsx(_) => return Ok(()),
+        };
+        let Some((top, left)) = range.start() else {
+            return Ok(());
+        };
+        for (i, cells) in range.rows().enumerate() {
+            let mut out = Vec::with_capacity(left as usize + cells.len());
+            out.resize(left as usize, String::new());
+            out.extend(cells.iter().map(text_of));
+            if !send(top + i as u32, out) {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Places a cell's text at column `c`, leaving blanks before it.
+fn put(cells: &mut Vec<String>, c: u32, text: String) {
+    let c = c as usize;
+    if cells.len() <= c {
+        cells.resize(c + 1, String::new());
+    }
+    cells[c] = text;
+}
+
+/// The merged areas of a sheet, filled row by row as the rows go past.
+struct Merges {
+    /// By first row, latest first, so the next to open is at the end.
+    waiting: Vec<Dimensions>,
+    /// Open areas and the value of their top-left cell.
+    open: Vec<(Dimensions, String)>,
+}
+
+impl Merges {
+    fn new(mut all: Vec<Dimensions>) -> Merges {
+        all.sort_by_key(|d| std::cmp::Reverse(d.start));
+        Merges {
+            waiting: all,
+            open: Vec::new(),
+        }
+    }
+
+    fn fill(&mut self, r: u32, cells: &mut Vec<String>) {
+        if self.waiting.is_empty() && self.open.is_empty() {
+            return;
+        }
+        self.open.retain(|(d, _)| d.end.0 >= r);
+        while self.waiting.last().is_some_and(|d| d.start.0 <= r) {
+            if let Some(d) = self.waiting.pop()
+                && d.end.0 >= r
+            {
+                let value = cells.get(d.start.1 as usize).cloned().unwrap_or_default();
+                self.open.push((d, value));
+            }
+        }
+        for (d, value) in &self.open {
+            if value.is_empty() {
+                continue;
+            }
+            for c in d.start.1..=d.end.1 {
+                let blank = cells.get(c as usize).is_none_or(|s| s.is_empty());
+                if blank {
+                    put(cells, c, value.clone());
+                }
+            }
+        }
+    }
+}
+
+/// A number as Excel's General format shows it when it is too long:
+/// `4.51122E+17`.
+fn excel_scientific(x: f64) -> String {
+    let exp = x.abs().log10().floor() as i32;
+    let mantissa = x / 10f64.powi(exp);
+    let mut m = format!("{mantissa:.5}");
+    while m.ends_with('0') {
+        m.pop();
+    }
+    if m.ends_with('.') {
+        m.pop();
+    }
+    format!("{m}E+{exp:02}")
+}
+
+/// A number cell's text: whole numbers without `.0`, and those Excel can
+/// no longer hold exactly as Excel shows them.
+pub fn number_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.is_finite() {
+        if x.abs() >= 1e15 {
+            return excel_scientific(x);
+        }
+        return format!("{}", x as i64);
+    }
+    format!("{x}")
+}
+
+fn date_text(dt: &calamine::ExcelDateTime) -> String {
+    if dt.is_duration() {
+        return number_text(dt.as_f64());
+    }
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The date of an ISO date-time text (`2020-03-05T00:00:00`), else the text.
+fn iso_text(s: &str) -> String {
+    match s.get(..10) {
+        Some(day) if s.len() > 10 && s.as_bytes()[10] == b'T' => day.to_string(),
+        _ => s.to_string(),
+    }
+}
+
+fn text_of(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => date_text(dt),
+        Data::DateTimeIso(s) => iso_text(s),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+fn text_of_ref(cell: &DataRef<'_>) -> String {
+    match cell {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => number_text(*f),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(dt) => date_text(dt),
+        DataRef::DateTimeIso(s) => iso_text(s),
+        DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => e.to_string(),
+    }
+}
+
+/// Rows handed over at a time, and batches in flight.
+const BATCH: usize = 256;
+const IN_FLIGHT: usize = 4;
+
+type Batch = Result<Vec<(u32, Vec<String>)>, String>;
+
+/// The rows of one sheet, read on a thread of their own.
+pub struct SheetRows {
+    pub path: PathBuf,
+    pub sheet: String,
+    /// Rows in the sheet (for progress).
+    pub size: u64,
+    rx: Receiver<Batch>,
+    batch: std::vec::IntoIter<(u32, Vec<String>)>,
+}
+
+/// Opens `sheet` of the workbook at `path`.
+pub fn open_sheet(path: &Path, kind: BookKind, sheet: &str) -> Result<SheetRows> {
+    let mut book = Book::open(path, kind)?;
+    if !book.sheet_names().iter().any(|s| s == sheet) {
+        return Err(anyhow!(
+            "{}",
+            t(
+                &format!("{} has no sheet {sheet}", path.display()),
+                &format!("{} 中没有工作表 {sheet}", path.display()),
+            )
+        ));
+    }
+    let size = match &mut book {
+        Book::Xlsx(b) => b
+            .worksheet_cells_reader(sheet)
+            .map(|r| u64::from(r.dimensions().end.0) + 1)
+            .unwrap_or(0),
+        _ => 0,
+    };
+    let (tx, rx) = sync_channel(IN_FLIGHT);
+    let name = sheet.to_string();
+    std::thread::spawn(move || read_sheet(book, &name, tx));
+    Ok(SheetRows {
+        path: path.to_path_buf(),
+        sheet: sheet.to_string(),
+        size,
+        rx,
+        batch: Vec::new().into_iter(),
+    })
+}
+
+fn read_sheet(mut book: Book, sheet: &str, tx: SyncSender<Batch>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut stopped = false;
+    let read = book.rows(sheet, &mut |r, cells| {
+        batch.push((r, cells));
+        if batch.len() == BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            // The reading side dropped its end: stop.
+            stopped = tx.send(Ok(full)).is_err();
+        }
+        !stopped
+    });
+    if stopped {
+        return;
+    }
+    let _ = match read {
+        Ok(()) if batch.is_empty() => Ok(()),
+        Ok(()) => tx.send(Ok(batch)),
+        Err(e) => tx.send(Err(e.to_string())),
+    };
+}
+
+impl SheetRows {
+    /// The next row into `record`: its sheet row number (1-based, as Excel
+    /// shows it); `None` after the last.
+    pub fn next(&mut self, record: &mut ByteRecord) -> Result<Option<u64>> {
+        loop {
+            if let Some((r, cells)) = self.batch.next() {
+                record.clear();
+                for cell in &cells {
+                    record.push_field(cell.as_bytes());
+                }
+                return Ok(Some(u64::from(r) + 1));
+            }
+            match self.rx.recv() {
+                Ok(Ok(rows)) => self.batch = rows.into_iter(),
+                Ok(Err(e)) => {
+                    return Err(anyhow!(
+                        "{}",
+                        t(
+                            &format!(
+                                "cannot read sheet {} of {}: {e}",
+                                self.sheet,
+                                self.path.display()
+                            ),
+                            &format!(
+                                "无法读取 {} 的工作表 {}：{e}",
+                                self.path.display(),
+                                self.sheet
+                            ),
+                        )
+                    ));
+                }
+                Err(_) => return Ok(None),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_as_excel_holds_them() {
+        assert_eq!(number_text(3.0), "3");
+        assert_eq!(number_text(2.5), "2.5");
+        assert_eq!(number_text(13812345678.0), "13812345678");
+        assert_eq!(number_text(451122198001011234.0), "4.51122E+17");
+        assert_eq!(number_text(4511221002010001.0), "4.51122E+15");
+        assert_eq!(number_text(-7.0), "-7");
+    }
+
+    #[test]
+    fn merged_cells_take_their_value_everywhere() {
+        let d = |r0, c0, r1, c1| Dimensions {
+            start: (r0, c0),
+            end: (r1, c1),
+        };
+        // A village over rows 2–4 of column 1; a heading over columns 3–4.
+        let mut m = Merges::new(vec![d(2, 1, 4, 1), d(0, 3, 0, 4)]);
+        let row = |cells: &[&str]| cells.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut r0 = row(&["a", "b", "c", "脱贫情况"]);
+        m.fill(0, &mut r0);
+        assert_eq!(r0, ["a", "b", "c", "脱贫情况", "脱贫情况"]);
+        let mut r2 = row(&["1", "龙岩村", "x"]);
+        m.fill(2, &mut r2);
+        let mut r3 = row(&["2", "", "y"]);
+        m.fill(3, &mut r3);
+        let mut r5 = row(&["3", "", "z"]);
+        m.fill(5, &mut r5);
+        assert_eq!(r3[1], "龙岩村");
+        assert_eq!(r5[1], "");
+    }
+}
