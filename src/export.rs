@@ -11,36 +11,97 @@ use rusqlite::Connection;
 use crate::csv_io::Encoding;
 use crate::csv_io::write::CsvOut;
 use crate::db::store::{self, Value};
-use crate::model::{ALL, Entity};
+use crate::model::{ALL, Entity, Kind};
 use crate::present;
 
 /// How to write.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub encoding: Encoding,
     pub bom: bool,
+    /// Only the records of one town or village.
+    pub place: Option<Place>,
 }
 
-/// Writes every record of `entity` to `out` in key order, with headers and
-/// enumeration labels in the current language. Returns the row count.
+/// A town or village whose records are sent to it for checking (核对).
+#[derive(Debug, Clone)]
+pub enum Place {
+    /// A town's code.
+    Town(String),
+    /// A village's code.
+    Village(String),
+}
+
+impl Place {
+    /// The condition picking `kind`'s records of this place (`?1` is the
+    /// place's code); `None` for kinds that belong to no such place
+    /// (cadres, zones, promotions; towns for a village).
+    pub fn condition(&self, kind: Kind) -> Option<&'static str> {
+        match self {
+            Place::Town(_) => Some(match kind {
+                Kind::Town => "code = ?1",
+                Kind::Village | Kind::Task => "town = ?1",
+                Kind::Household => "village IN (SELECT code FROM villages WHERE town = ?1)",
+                Kind::Post => {
+                    "town = ?1 OR village IN (SELECT code FROM villages WHERE town = ?1)
+                     OR task IN (SELECT code FROM tasks WHERE town = ?1)"
+                }
+                Kind::Dispatch => "task IN (SELECT code FROM tasks WHERE town = ?1)",
+                Kind::Visit => {
+                    "village IN (SELECT code FROM villages WHERE town = ?1)
+                     OR household IN (SELECT h.code FROM households h
+                        JOIN villages v ON v.code = h.village WHERE v.town = ?1)"
+                }
+                Kind::Cadre | Kind::Zone | Kind::Promotion => return None,
+            }),
+            Place::Village(_) => Some(match kind {
+                Kind::Village => "code = ?1",
+                Kind::Household | Kind::Task => "village = ?1",
+                Kind::Post => "village = ?1 OR task IN (SELECT code FROM tasks WHERE village = ?1)",
+                Kind::Dispatch => "task IN (SELECT code FROM tasks WHERE village = ?1)",
+                Kind::Visit => {
+                    "village = ?1 OR household IN (SELECT code FROM households WHERE village = ?1)"
+                }
+                Kind::Town | Kind::Cadre | Kind::Zone | Kind::Promotion => return None,
+            }),
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        match self {
+            Place::Town(c) | Place::Village(c) => c,
+        }
+    }
+}
+
+/// Writes every record of `entity` (of the place, if one is given) to
+/// `out` in key order, with headers and enumeration labels in the current
+/// language. Returns the row count.
 pub fn write_entity(
     conn: &Connection,
     entity: &Entity,
     out: impl Write,
-    opts: Options,
+    opts: &Options,
 ) -> Result<u64> {
     let mut csv = CsvOut::new(out, opts.encoding, opts.bom)?;
     // Hint columns (a household's town) are not stored, so not exported.
     let fields: Vec<_> = entity.stored().collect();
     csv.record(fields.iter().map(|f| f.label()))?;
     let order = store::key_order(entity);
+    let (filter, params): (String, Vec<&str>) = match &opts.place {
+        Some(place) => match place.condition(entity.kind) {
+            Some(cond) => (format!("WHERE {cond}"), vec![place.code()]),
+            None => ("WHERE 0".to_string(), Vec::new()),
+        },
+        None => (String::new(), Vec::new()),
+    };
     let sql = format!(
-        "SELECT {} FROM {} ORDER BY {order}",
+        "SELECT {} FROM {} {filter} ORDER BY {order}",
         store::columns(entity),
         entity.table
     );
     let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
     let mut cells: Vec<String> = Vec::with_capacity(fields.len());
     let mut n = 0;
     while let Some(row) = rows.next()? {
@@ -57,7 +118,7 @@ pub fn write_entity(
 }
 
 /// Writes `entity` to a file.
-pub fn to_file(conn: &Connection, entity: &Entity, path: &Path, opts: Options) -> Result<u64> {
+pub fn to_file(conn: &Connection, entity: &Entity, path: &Path, opts: &Options) -> Result<u64> {
     let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let n = write_entity(
         conn,
@@ -70,11 +131,17 @@ pub fn to_file(conn: &Connection, entity: &Entity, path: &Path, opts: Options) -
 }
 
 /// Writes one file per record kind into `dir` (`households.csv`, …), the
-/// folder `fupin import DIR` reads. Returns (file name, rows) per file.
-pub fn all(conn: &Connection, dir: &Path, opts: Options) -> Result<Vec<(String, u64)>> {
+/// folder `fupin import DIR` reads; with a place, the kinds that belong to
+/// it. Returns (file name, rows) per file.
+pub fn all(conn: &Connection, dir: &Path, opts: &Options) -> Result<Vec<(String, u64)>> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut written = Vec::new();
-    for entity in ALL {
+    let kinds = ALL.into_iter().filter(|e| {
+        opts.place
+            .as_ref()
+            .is_none_or(|p| p.condition(e.kind).is_some())
+    });
+    for entity in kinds {
         let name = format!("{}.csv", entity.plural);
         let n = to_file(conn, entity, &dir.join(&name), opts)?;
         written.push((name, n));

@@ -30,12 +30,18 @@ impl FieldError {
 impl FieldError {
     /// `what is wrong (value)`, with the hint after a semicolon.
     pub fn detail(&self) -> String {
+        let zh = crate::lang::zh();
         let mut s = self.problem.message.clone();
         if !self.value.is_empty() && !quotes(&s, &self.value) {
-            s.push_str(&format!(" ({})", self.value));
+            s.push_str(&if zh {
+                format!("（{}）", self.value)
+            } else {
+                format!(" ({})", self.value)
+            });
         }
         if let Some(hint) = &self.problem.hint {
-            s.push_str(&format!("; {hint}"));
+            s.push_str(if zh { "；" } else { "; " });
+            s.push_str(hint);
         }
         s
     }

@@ -7,10 +7,11 @@ use anyhow::Result;
 use clap::Args;
 
 use super::Ctx;
+use super::records::{ref_arg, village_arg};
 use crate::csv_io::Encoding;
-use crate::export::{self, Options};
+use crate::export::{self, Options, Place};
 use crate::lang::t;
-use crate::model::entity_by_name;
+use crate::model::{Kind, entity_by_name};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -29,6 +30,12 @@ pub struct ExportArgs {
     /// Text encoding: utf-8 (default) or gb18030 for older Excel
     #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     pub encoding: Encoding,
+    /// Only the records of this town (code or name), to send it for checking
+    #[arg(long, value_name = "TOWN")]
+    pub town: Option<String>,
+    /// Only the records of this village (code, or name with --town)
+    #[arg(long, value_name = "VILLAGE")]
+    pub village: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
@@ -42,13 +49,37 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
         );
         return Ok(2);
     }
-    let opts = Options {
+    let mut opts = Options {
         encoding: args.encoding,
         bom: args.bom,
+        place: None,
     };
     if let Some(dir) = &args.all {
         let conn = ctx.open()?;
-        let written = export::all(&conn, dir, opts)?;
+        opts.place = place(&conn, &args)?;
+        let written = export::all(&conn, dir, &opts)?;
+        if let Some(place) = &opts.place {
+            let left_out: Vec<&str> = crate::model::ALL
+                .iter()
+                .filter(|e| place.condition(e.kind).is_none())
+                .map(|e| e.plural)
+                .collect();
+            eprintln!(
+                "{}",
+                t(
+                    &format!(
+                        "only the records of {}; {} belong to no such place and were left out",
+                        place.code(),
+                        left_out.join(", ")
+                    ),
+                    &format!(
+                        "仅导出 {} 的记录；{} 不属于某个地区，未导出",
+                        place.code(),
+                        left_out.join("、")
+                    ),
+                )
+            );
+        }
         for (name, n) in written {
             eprintln!(
                 "{}",
@@ -76,9 +107,32 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
         return Ok(2);
     };
     let conn = ctx.open()?;
+    opts.place = place(&conn, &args)?;
+    if let Some(place) = &opts.place
+        && place.condition(entity.kind).is_none()
+    {
+        let (en, zh) = match place {
+            Place::Town(_) => ("a town", "乡镇"),
+            Place::Village(_) => ("a village", "村"),
+        };
+        eprintln!(
+            "{}",
+            t(
+                &format!(
+                    "{} do not belong to {en}; leave out --town and --village",
+                    entity.plural
+                ),
+                &format!(
+                    "{}不属于某个{zh}；请去掉 --town 和 --village",
+                    entity.zh_name()
+                ),
+            )
+        );
+        return Ok(2);
+    }
     match &args.output {
         Some(path) => {
-            let n = export::to_file(&conn, entity, path, opts)?;
+            let n = export::to_file(&conn, entity, path, &opts)?;
             eprintln!(
                 "{}",
                 t(
@@ -89,8 +143,17 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
         }
         None => {
             let stdout = std::io::stdout();
-            export::write_entity(&conn, entity, BufWriter::new(stdout.lock()), opts)?;
+            export::write_entity(&conn, entity, BufWriter::new(stdout.lock()), &opts)?;
         }
     }
     Ok(0)
+}
+
+/// The place of `--town`/`--village`, resolved to its code.
+fn place(conn: &rusqlite::Connection, args: &ExportArgs) -> Result<Option<Place>> {
+    Ok(match (&args.village, &args.town) {
+        (Some(village), town) => Some(Place::Village(village_arg(conn, village, town.as_deref())?)),
+        (None, Some(town)) => Some(Place::Town(ref_arg(conn, "town", Kind::Town, town)?)),
+        (None, None) => None,
+    })
 }
