@@ -720,3 +720,45 @@ fn missing_lists_the_records_a_townships_list_no_longer_holds() {
         "{table}"
     );
 }
+
+/// The committed workbooks of `tests/fixtures` (see `make_workbooks.py`).
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")).join(name)
+}
+
+#[test]
+fn old_excel_and_open_document_workbooks_import_alike() {
+    for name in ["ledger.xls", "ledger.ods"] {
+        let env = ready();
+        let copy = env.path(name);
+        std::fs::copy(fixture(name), &copy).unwrap();
+        let out = json(&env.ok(&["import", name, "--format", "json"]));
+        assert_eq!(out["files"][0]["sheet"], "贫困户", "{name}: {out}");
+        assert_eq!(out["files"][0]["inserted"], 2, "{name}: {out}");
+        let skipped: Vec<&str> = out["files"][0]["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["why"].as_str().unwrap())
+            .collect();
+        assert!(skipped.contains(&"title") && skipped.contains(&"total row"), "{name}: {out}");
+        let rows = households(&env);
+        assert_eq!(
+            rows[0],
+            [
+                "H1",
+                "451122100201",
+                "张三",
+                "11010519491231002X",
+                "4",
+                "general",
+                "",
+                "2014-03-05",
+                "2016-12-31",
+                ""
+            ],
+            "{name}"
+        );
+        assert_eq!(rows[1][8], "", "{name}");
+    }
+}
