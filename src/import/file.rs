@@ -94,9 +94,7 @@ pub(super) fn import_file(
         conn, actor, opts, entity, &file, &columns, bulk, rejects, summary,
     )?;
     if pipelined {
-        // The worker reads the file again from the start.
-        drop(rows);
-        pipeline::load_rows(&mut load, spec, &layout, report, progress.as_ref())?;
+        pipeline::load_rows(&mut load, rows, report, progress.as_ref())?;
     } else {
         load.read_rows(&mut rows, resolver, report, progress.as_ref())?;
         load.summary.skipped.extend(rows.take_skipped());

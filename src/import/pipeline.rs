@@ -22,9 +22,8 @@ use super::notes::Notes;
 use super::row::raw_row;
 use crate::db::resolve::Snapshot;
 use crate::db::store::Value;
-use crate::input::Spec;
 use crate::input::headers::Columns;
-use crate::input::layout::{Layout, Rows, Skipped};
+use crate::input::layout::{Rows, Skipped};
 use crate::model::{Entity, Kind, Ty};
 use crate::record::{self, FieldError, RawRow};
 
@@ -108,12 +107,11 @@ impl Batch {
     }
 }
 
-/// Reads the file again on a worker thread (the caller has found its
-/// layout) and writes its rows through `load`.
+/// Hands the file's rows (its layout found) to a worker thread and writes
+/// them through `load`.
 pub(super) fn load_rows(
     load: &mut Load<'_>,
-    spec: &Spec,
-    layout: &Layout,
+    rows: Rows,
     report: &mut Report,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<()> {
@@ -136,8 +134,7 @@ pub(super) fn load_rows(
         let (back_tx, back_rx) = sync_channel(IN_FLIGHT + 2);
         let worker = s.spawn(move || {
             check_rows(
-                spec,
-                layout,
+                rows,
                 entity,
                 columns,
                 ignore_unknown,
@@ -199,15 +196,13 @@ fn write_rows(
 /// checks a row of a bulk load. Returns what it noted of the rows and the
 /// rows it passed over.
 fn check_rows(
-    spec: &Spec,
-    layout: &Layout,
+    mut rows: Rows,
     entity: &'static Entity,
     columns: &Columns,
     ignore_unknown: bool,
     mut refs: Snapshot,
     (tx, back): (SyncSender<Batch>, Receiver<Batch>),
 ) -> Result<(Notes, Vec<Skipped>)> {
-    let mut rows = Rows::reopen(spec, layout)?;
     let mut record = ByteRecord::new();
     let mut raw = RawRow::new();
     let mut batch = Batch::default();

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::Options;
 use crate::input::headers::{self, entity_from_header, entity_from_name};
 use crate::input::layout::{self, LOOKAHEAD_ROWS, Rows};
-use crate::input::workbook::{self, Book, BookKind};
+use crate::input::workbook::{self, Book, BookKind, Opened};
 use crate::input::{Spec, is_blank};
 use crate::lang::t;
 use crate::model::{self, Entity};
@@ -174,6 +174,7 @@ fn add_workbook(plan: &mut Plan, path: &Path, kind: BookKind, opts: &Options) ->
         None => names,
     };
     let explicit = opts.sheet.is_some();
+    let mut planned = Vec::new();
     for sheet in chosen {
         let rows = book.first_rows(&sheet, LOOKAHEAD_ROWS)?;
         let skip = |why| SkippedSheet {
@@ -214,10 +215,7 @@ fn add_workbook(plan: &mut Plan, path: &Path, kind: BookKind, opts: &Options) ->
             (None, _) => by_content(),
         };
         match entity {
-            Some(entity) => plan.files.push(Planned {
-                spec: Spec::sheet(path, kind, &sheet),
-                entity,
-            }),
+            Some(entity) => planned.push((sheet, entity)),
             None if explicit => bail!(
                 "{}",
                 t(
@@ -235,6 +233,13 @@ fn add_workbook(plan: &mut Plan, path: &Path, kind: BookKind, opts: &Options) ->
             ),
             None => plan.skipped_sheets.push(skip(SheetWhy::NotRecognised)),
         }
+    }
+    let opened = Opened::new(book);
+    for (sheet, entity) in planned {
+        plan.files.push(Planned {
+            spec: Spec::sheet(path, kind, &sheet, &opened),
+            entity,
+        });
     }
     Ok(())
 }

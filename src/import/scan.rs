@@ -64,7 +64,9 @@ pub(super) struct Scan {
 }
 
 /// True when every cell of the row is the text the stored record (encoded
-/// as by [`encode`]) is exported as: its code, date, number, `yes`/`no`.
+/// as by [`encode`]) is exported as, in either language: its code, date,
+/// number, `yes`/`no` or 是/否, an enumeration's code or Chinese label (a
+/// township's own file is fupin's Chinese export, corrected).
 pub(super) fn same_as_stored(
     entity: &Entity,
     columns: &Columns,
@@ -80,6 +82,7 @@ pub(super) fn same_as_stored(
         let Some(&tag) = enc.get(at) else {
             return false;
         };
+        let mut chinese: &[u8] = b"";
         let stored: &[u8] = match tag {
             0 => {
                 at += 1;
@@ -95,6 +98,7 @@ pub(super) fn same_as_stored(
                 };
                 at += 9;
                 if matches!(field.ty, Ty::Flag) {
+                    chinese = if n == 0 { "否" } else { "是" }.as_bytes();
                     if n == 0 { b"no" } else { b"yes" }
                 } else {
                     use std::io::Write as _;
@@ -116,17 +120,23 @@ pub(super) fn same_as_stored(
                 };
                 let start = at + 5;
                 at = start + len as usize;
-                match enc.get(start..at) {
-                    Some(text) => text,
-                    None => return false,
+                let Some(text) = enc.get(start..at) else {
+                    return false;
+                };
+                if let Ty::Enum(choices) = field.ty
+                    && let Some(c) = choices.iter().find(|c| c.code.as_bytes() == text)
+                {
+                    chinese = c.zh.as_bytes();
                 }
+                text
             }
         };
         // A cell with Excel's text mark is read without it, so it is never
         // literally the stored text.
         if let Some(col) = col
             && let cell = record.get(*col).unwrap_or_default()
-            && (cell != stored || cell.first() == Some(&b'\''))
+            && ((cell != stored && (chinese.is_empty() || cell != chinese))
+                || cell.first() == Some(&b'\''))
         {
             return false;
         }

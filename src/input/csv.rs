@@ -8,12 +8,11 @@
 //! without a word), and a record without an end would grow without bound.
 //! Both are refused with the line they start on.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use anyhow::{Context, Result, anyhow};
 use csv::ByteRecord;
@@ -39,8 +38,10 @@ pub struct Source {
     pub size: u64,
     /// `,` or, for Excel's "Unicode text", a tab.
     pub delimiter: u8,
-    reader: csv::Reader<Box<dyn Read>>,
-    track: Rc<RefCell<Track>>,
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    // Shared with the guard inside the reader; a mutex (taken once per
+    // buffer, not per byte) lets the source move to another thread.
+    track: Arc<Mutex<Track>>,
 }
 
 /// What the guard has seen of the text so far.
@@ -204,13 +205,21 @@ impl std::error::Error for Stop {}
 struct Guard<R> {
     inner: R,
     offset: u64,
-    track: Rc<RefCell<Track>>,
+    track: Arc<Mutex<Track>>,
+}
+
+fn lock(track: &Mutex<Track>) -> MutexGuard<'_, Track> {
+    // A panic while the track was held ends the import anyway; its state
+    // is still the best count there is.
+    track
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl<R: Read> Read for Guard<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut track = self.track.borrow_mut();
+        let mut track = lock(&self.track);
         if n == 0 {
             if track.quoted && !track.quote_pending {
                 let line = track.quote_line;
@@ -312,7 +321,7 @@ pub fn open(path: &Path, forced: Option<Encoding>) -> Result<Source> {
         Encoding::Gb18030
     });
     let bom = utf8_bom || utf16_bom;
-    let decoded: Box<dyn Read> = match encoding {
+    let decoded: Box<dyn Read + Send> = match encoding {
         Encoding::Utf8 => {
             if utf8_bom {
                 buf.consume(3);
@@ -339,18 +348,18 @@ pub fn open(path: &Path, forced: Option<Encoding>) -> Result<Source> {
         .fill_buf()
         .with_context(|| format!("failed to read {}", path.display()))?;
     let delimiter = sniff_delimiter(first);
-    let track = Rc::new(RefCell::new(Track::new(delimiter)));
+    let track = Arc::new(Mutex::new(Track::new(delimiter)));
     let guard = Guard {
         inner: decoded,
         offset: 0,
-        track: Rc::clone(&track),
+        track: Arc::clone(&track),
     };
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .buffer_capacity(SNIFF)
-        .from_reader(Box::new(guard) as Box<dyn Read>);
+        .from_reader(Box::new(guard) as Box<dyn Read + Send>);
     Ok(Source {
         path: path.to_path_buf(),
         encoding,
@@ -387,7 +396,7 @@ impl Source {
         // Count the line breaks up to the end of the record, then back over
         // its own: the ones inside quoted cells and the one ending it.
         let byte = self.reader.position().byte();
-        let (breaks, ended) = self.track.borrow_mut().upto(byte);
+        let (breaks, ended) = lock(&self.track).upto(byte);
         let inner_breaks = record
             .iter()
             .map(|f| memchr::memchr_iter(b'\n', f).count() as u64)

@@ -361,10 +361,20 @@ pub fn entity_from_name(name: &str) -> Option<&'static Entity> {
         return Some(e);
     }
     let lower = stem.to_lowercase();
+    // An English name is a word of its own (`township.csv` holds no
+    // towns); Chinese has no spaces to mark words.
+    let has_word = |word: &str| {
+        lower.match_indices(word).any(|(i, _)| {
+            let before = lower[..i].chars().next_back();
+            let after = lower[i + word.len()..].chars().next();
+            before.is_none_or(|c| !c.is_ascii_alphanumeric())
+                && after.is_none_or(|c| !c.is_ascii_alphanumeric())
+        })
+    };
     let mut hits: Vec<&'static Entity> = ALL
         .into_iter()
         .filter(|e| {
-            lower.contains(e.plural)
+            has_word(e.plural)
                 || e.zh
                     .iter()
                     .any(|z| z.chars().count() > 1 && lower.contains(z))
@@ -452,6 +462,10 @@ mod tests {
         assert_eq!(entity_from_file_name(p).unwrap().kind, Kind::Household);
         let p = std::path::Path::new("data.csv");
         assert!(entity_from_file_name(p).is_none());
+        let p = std::path::Path::new("township-300000.csv");
+        assert!(entity_from_file_name(p).is_none());
+        let p = std::path::Path::new("households-2020-03.csv");
+        assert_eq!(entity_from_file_name(p).unwrap().kind, Kind::Household);
         let header = h(&["户编号", "村", "户主", "身份证号", "人口数", "识别时间"]);
         assert_eq!(entity_from_header(&header).unwrap().kind, Kind::Household);
         let header = h(&["code", "name", "zone"]);

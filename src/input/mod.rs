@@ -15,7 +15,7 @@ use ::csv::ByteRecord;
 use anyhow::Result;
 
 use crate::csv_io::Encoding;
-use workbook::{BookKind, SheetRows};
+use workbook::{BookKind, Opened, SheetRows};
 
 /// What to read: a CSV file, or one sheet of a workbook.
 #[derive(Debug, Clone)]
@@ -25,6 +25,8 @@ pub struct Spec {
     pub encoding: Option<Encoding>,
     /// The workbook kind and sheet name, for a sheet.
     pub sheet: Option<(BookKind, String)>,
+    /// The workbook already opened, for the first sheet read.
+    pub opened: Opened,
 }
 
 impl Spec {
@@ -33,14 +35,16 @@ impl Spec {
             path: path.to_path_buf(),
             encoding,
             sheet: None,
+            opened: Opened::default(),
         }
     }
 
-    pub fn sheet(path: &Path, kind: BookKind, sheet: &str) -> Spec {
+    pub fn sheet(path: &Path, kind: BookKind, sheet: &str, opened: &Opened) -> Spec {
         Spec {
             path: path.to_path_buf(),
             encoding: None,
             sheet: Some((kind, sheet.to_string())),
+            opened: opened.clone(),
         }
     }
 
@@ -79,7 +83,12 @@ pub enum Source {
 impl Source {
     pub fn open(spec: &Spec) -> Result<Source> {
         Ok(match &spec.sheet {
-            Some((kind, sheet)) => Source::Sheet(workbook::open_sheet(&spec.path, *kind, sheet)?),
+            Some((kind, sheet)) => Source::Sheet(workbook::open_sheet(
+                &spec.path,
+                *kind,
+                sheet,
+                &spec.opened,
+            )?),
             None => Source::Csv(csv::open(&spec.path, spec.encoding)?),
         })
     }

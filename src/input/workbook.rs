@@ -21,6 +21,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Result, anyhow};
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsb, Xlsx, open_workbook_from_rs};
@@ -344,9 +345,35 @@ pub struct SheetRows {
     batch: std::vec::IntoIter<(u32, Vec<String>)>,
 }
 
-/// Opens `sheet` of the workbook at `path`.
-pub fn open_sheet(path: &Path, kind: BookKind, sheet: &str) -> Result<SheetRows> {
-    let mut book = Book::open(path, kind)?;
+/// A workbook opened once (to list its sheets and look at them), kept for
+/// the first sheet read from it: opening an .xlsx parses all its shared
+/// strings, a second or two for a large sheet.
+#[derive(Clone, Default)]
+pub struct Opened(Arc<Mutex<Option<Book>>>);
+
+impl Opened {
+    pub fn new(book: Book) -> Opened {
+        Opened(Arc::new(Mutex::new(Some(book))))
+    }
+
+    fn take(&self) -> Option<Book> {
+        self.0.lock().ok().and_then(|mut b| b.take())
+    }
+}
+
+impl std::fmt::Debug for Opened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Opened")
+    }
+}
+
+/// Opens `sheet` of the workbook at `path`, taking the workbook from
+/// `opened` when it is still there.
+pub fn open_sheet(path: &Path, kind: BookKind, sheet: &str, opened: &Opened) -> Result<SheetRows> {
+    let mut book = match opened.take() {
+        Some(book) => book,
+        None => Book::open(path, kind)?,
+    };
     if !book.sheet_names().iter().any(|s| s == sheet) {
         return Err(anyhow!(
             "{}",

@@ -741,7 +741,10 @@ fn old_excel_and_open_document_workbooks_import_alike() {
             .iter()
             .map(|s| s["why"].as_str().unwrap())
             .collect();
-        assert!(skipped.contains(&"title") && skipped.contains(&"total row"), "{name}: {out}");
+        assert!(
+            skipped.contains(&"title") && skipped.contains(&"total row"),
+            "{name}: {out}"
+        );
         let rows = households(&env);
         assert_eq!(
             rows[0],
