@@ -133,3 +133,28 @@ fn reimporting_the_example_changes_nothing_and_exports_the_same_bytes() {
         );
     }
 }
+
+#[test]
+fn the_example_ledger_goes_in_as_a_township_sends_it() {
+    let env = imported();
+    let ledger = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/ledgers/清岭村花名册.csv"
+    );
+    let before = env.snapshot();
+    let summary = json(&env, &["import", ledger, "--format", "json", "--missing", "village"]);
+    assert_eq!(summary["unchanged"], 38, "{summary}");
+    assert_eq!(summary["inserted"], 0);
+    assert_eq!(
+        summary["skipped"],
+        serde_json::json!([
+            {"line": 1, "why": "title"},
+            {"line": 2, "why": "title"},
+            {"line": 42, "why": "total row"},
+            {"line": 43, "why": "sign-off"},
+        ])
+    );
+    assert_eq!(summary["not_kept"], serde_json::json!(["性别", "民族"]));
+    assert_eq!(summary["missing"], serde_json::json!([]));
+    assert_eq!(env.snapshot(), before);
+}
