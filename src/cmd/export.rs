@@ -11,6 +11,7 @@ use crate::csv_io::Encoding;
 use crate::export::{self, Options};
 use crate::lang::t;
 use crate::model::entity_by_name;
+use crate::say;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -33,7 +34,7 @@ pub struct ExportArgs {
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
     if args.encoding == Encoding::Utf16 {
-        eprintln!(
+        say!(
             "{}",
             t(
                 "--encoding: export writes utf-8 or gb18030",
@@ -47,10 +48,10 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
         bom: args.bom,
     };
     if let Some(dir) = &args.all {
-        let conn = ctx.open()?;
+        let conn = ctx.open_read()?;
         let written = export::all(&conn, dir, opts)?;
         for (name, n) in written {
-            eprintln!(
+            say!(
                 "{}",
                 t(
                     &format!("wrote {n} rows to {}", dir.join(&name).display()),
@@ -62,7 +63,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
     }
     let name = args.entity.as_deref().unwrap_or_default();
     let Some(entity) = entity_by_name(name) else {
-        eprintln!(
+        say!(
             "{}",
             t(
                 &format!(
@@ -75,11 +76,11 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
         );
         return Ok(2);
     };
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     match &args.output {
         Some(path) => {
             let n = export::to_file(&conn, entity, path, opts)?;
-            eprintln!(
+            say!(
                 "{}",
                 t(
                     &format!("wrote {n} {} to {}", entity.plural, path.display()),

@@ -15,3 +15,4 @@ mod places;
 mod records;
 mod report;
 mod tasks;
+mod trust;
