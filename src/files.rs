@@ -8,13 +8,12 @@
 //! worst a hidden `.NAME.*.tmp` beside it), a failed write removes its
 //! temporary file, and a symlink at the target is replaced, never followed.
 
-use std::fs::{File, Permissions};
+use std::fs::File;
 use std::io::{self, Write};
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use tempfile::{NamedTempFile, TempDir, TempPath};
+use tempfile::{Builder, NamedTempFile, TempDir, TempPath};
 
 use crate::lang::t;
 
@@ -35,10 +34,26 @@ pub fn taken(path: &Path) -> bool {
     path.symlink_metadata().is_ok()
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name()
+/// `.NAME.` for temporary files beside `path`, so a leftover one says what
+/// it was for; long names are cut to stay within the file system's limit.
+fn temp_prefix(path: &Path) -> String {
+    let name = path
+        .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "fupin".to_string())
+        .unwrap_or_else(|| "fupin".to_string());
+    format!(".{}.", name.chars().take(64).collect::<String>())
+}
+
+/// Asks for `mode` on Unix; elsewhere a user's new files are not shared to
+/// begin with, and modes do not exist.
+fn with_mode(builder: &mut Builder, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = (builder, mode);
 }
 
 fn cannot_write(path: &Path) -> String {
@@ -56,10 +71,11 @@ fn cannot_write(path: &Path) -> String {
 
 /// An empty private file beside `target`, removed again when dropped.
 pub fn temp_beside(target: &Path) -> Result<NamedTempFile> {
-    tempfile::Builder::new()
-        .prefix(&format!(".{}.", file_name(target)))
-        .suffix(".tmp")
-        .permissions(Permissions::from_mode(PRIVATE))
+    let prefix = temp_prefix(target);
+    let mut builder = Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    with_mode(&mut builder, PRIVATE);
+    builder
         .tempfile_in(folder_of(target))
         .with_context(|| cannot_write(target))
 }
@@ -69,10 +85,11 @@ pub fn temp_beside(target: &Path) -> Result<NamedTempFile> {
 /// INTO` makes its file with the umask's mode): nobody else can open them
 /// there before they are made private.
 pub fn private_dir_beside(target: &Path) -> Result<TempDir> {
-    tempfile::Builder::new()
-        .prefix(&format!(".{}.", file_name(target)))
-        .suffix(".tmp")
-        .permissions(Permissions::from_mode(0o700))
+    let prefix = temp_prefix(target);
+    let mut builder = Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    with_mode(&mut builder, 0o700);
+    builder
         .tempdir_in(folder_of(target))
         .with_context(|| cannot_write(target))
 }
@@ -138,9 +155,23 @@ pub fn place_new(file: TempPath, target: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Makes a file private (0600), by its path.
+pub fn make_private(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(PRIVATE))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
 /// Makes a file private and flushes it to disk.
 pub fn seal(path: &Path) -> io::Result<()> {
-    std::fs::set_permissions(path, Permissions::from_mode(PRIVATE))?;
+    make_private(path)?;
     File::open(path)?.sync_all()
 }
 
@@ -154,30 +185,43 @@ pub fn sync_folder(dir: &Path) {
 
 /// The permission bits of a file when group or others may read or write it.
 pub fn open_to_others(path: &Path) -> Option<u32> {
-    let mode = path.metadata().ok()?.permissions().mode() & 0o777;
-    (mode & 0o066 != 0).then_some(mode)
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = path.metadata().ok()?.permissions().mode() & 0o777;
+        (mode & 0o066 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// Creates a folder (and its parents) that only its owner can enter.
 pub fn create_private_dir(dir: &Path) -> Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .with_context(|| {
-            t(
-                &format!(
-                    "cannot create the folder {}; check that its parent is writable",
-                    dir.display()
-                ),
-                &format!("无法创建文件夹 {}；请检查上级文件夹是否可写", dir.display()),
-            )
-        })
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).with_context(|| {
+        t(
+            &format!(
+                "cannot create the folder {}; check that its parent is writable",
+                dir.display()
+            ),
+            &format!("无法创建文件夹 {}；请检查上级文件夹是否可写", dir.display()),
+        )
+    })
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
     use super::*;
 
     fn mode(path: &Path) -> u32 {

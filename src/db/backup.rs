@@ -233,9 +233,7 @@ fn keep(target: &Path) -> Result<PathBuf> {
             Ok(()) => {
                 // By path: opening the file here would drop the lock that
                 // SQLite holds on it (POSIX locks belong to the process).
-                use std::os::unix::fs::PermissionsExt;
-                let private = std::fs::Permissions::from_mode(files::PRIVATE);
-                let _ = std::fs::set_permissions(&kept, private);
+                let _ = files::make_private(&kept);
                 return Ok(kept);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,

@@ -15,4 +15,5 @@ mod places;
 mod records;
 mod report;
 mod tasks;
+#[cfg(unix)]
 mod trust;
