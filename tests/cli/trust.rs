@@ -171,7 +171,11 @@ impl SlowImport {
         let mut input = None;
         wait_until("the import never opened its input", || {
             if let Ok(Some(status)) = child.try_wait() {
-                panic!("the import ended early: {status}");
+                let mut err = String::new();
+                if let Some(mut stderr) = child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+                }
+                panic!("the import ended early: {status}: {err}");
             }
             input = OpenOptions::new()
                 .write(true)
@@ -180,10 +184,16 @@ impl SlowImport {
                 .ok();
             input.is_some()
         });
-        let import = SlowImport {
-            child,
-            input: input.expect("opened"),
-        };
+        let input = input.expect("opened");
+        // Rows are then written blocking, however slowly the import reads.
+        // SAFETY: fcntl on a descriptor this function owns; no memory is
+        // shared.
+        unsafe {
+            let fd = std::os::fd::AsRawFd::as_raw_fd(&input);
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            assert!(flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) == 0);
+        }
+        let import = SlowImport { child, input };
         wait_until("the import never took the write lock", || {
             writer_is_busy(env)
         });
