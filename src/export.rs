@@ -1,7 +1,6 @@
 //! Writing records back out in the CSV contract, so that export → import
 //! into an empty file → export gives the same bytes.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -11,6 +10,7 @@ use rusqlite::Connection;
 use crate::csv_io::Encoding;
 use crate::csv_io::write::CsvOut;
 use crate::db::store::{self, Value};
+use crate::files::{self, NewFile};
 use crate::model::{ALL, Entity, Kind};
 use crate::present;
 
@@ -117,16 +117,17 @@ pub fn write_entity(
     Ok(n)
 }
 
-/// Writes `entity` to a file.
+/// Writes `entity` to a private file that appears only when complete.
 pub fn to_file(conn: &Connection, entity: &Entity, path: &Path, opts: &Options) -> Result<u64> {
-    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut file = NewFile::create(path)?;
     let n = write_entity(
         conn,
         entity,
-        BufWriter::with_capacity(256 * 1024, file),
+        BufWriter::with_capacity(256 * 1024, &mut file),
         opts,
     )
     .with_context(|| format!("failed to write {}", path.display()))?;
+    file.commit()?;
     Ok(n)
 }
 
@@ -134,7 +135,7 @@ pub fn to_file(conn: &Connection, entity: &Entity, path: &Path, opts: &Options) 
 /// folder `fupin import DIR` reads; with a place, the kinds that belong to
 /// it. Returns (file name, rows) per file.
 pub fn all(conn: &Connection, dir: &Path, opts: &Options) -> Result<Vec<(String, u64)>> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    files::create_private_dir(dir)?;
     let mut written = Vec::new();
     let kinds = ALL.into_iter().filter(|e| {
         opts.place

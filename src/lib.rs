@@ -2,9 +2,11 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod console;
 pub mod csv_io;
 pub mod db;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod input;
 pub mod lang;

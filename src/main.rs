@@ -1,9 +1,10 @@
-use std::io::ErrorKind;
 use std::process::ExitCode;
 
 use clap::Parser;
 use fupin::cli::Cli;
+use fupin::console::is_broken_pipe;
 use fupin::lang::Lang;
+use fupin::say;
 
 fn main() -> ExitCode {
     // Chosen before parsing so that even usage errors could follow it.
@@ -16,14 +17,12 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             // `fupin export households | head` closing the pipe is not an error.
-            if err.chain().any(|e| {
-                e.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == ErrorKind::BrokenPipe)
-            }) {
+            if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
             let prefix = if fupin::lang::zh() { "错误" } else { "error" };
-            eprintln!("{prefix}: {err:#}");
+            // A closed stderr loses the message, never the exit code.
+            say!("{prefix}: {err:#}");
             ExitCode::from(1)
         }
     }

@@ -10,6 +10,8 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell as TableCell, CellAlignment, ContentArrangement, Table};
 use serde_json::{Map, Value as Json};
 
+use crate::csv_io::write::text_cell;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
     /// Aligned table for the terminal
@@ -177,13 +179,21 @@ impl Grid {
         out
     }
 
+    /// Text cells that a spreadsheet would run as formulas get Excel's text
+    /// mark (see [`text_cell`]); numbers are written as they are.
     pub fn write_csv(&self, out: &mut dyn Write) -> Result<()> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(out);
-        w.write_record(self.columns.iter().map(|c| c.label.as_str()))?;
+        w.write_record(self.columns.iter().map(|c| text_cell(c.label.as_bytes())))?;
         for row in &self.rows {
-            w.write_record(row.iter().map(Cell::display))?;
+            w.write_record(row.iter().map(|cell| {
+                let shown = cell.display().into_bytes();
+                match cell {
+                    Cell::Text(_) => text_cell(&shown).into_owned(),
+                    _ => shown,
+                }
+            }))?;
         }
         w.flush()?;
         Ok(())
@@ -252,6 +262,18 @@ mod tests {
             "{}",
             g.to_markdown()
         );
+    }
+
+    #[test]
+    fn csv_marks_formula_text_but_not_numbers() -> Result<()> {
+        let mut g = Grid::new(vec![Column::new("a", "a"), Column::new("b", "b")]);
+        g.push(vec![Cell::text("=1+1"), Cell::Int(-5)]);
+        g.push(vec![Cell::text("-x"), Cell::Num(-1.5, 1)]);
+        g.push(vec![Cell::text("'q"), Cell::Null]);
+        let mut out = Vec::new();
+        g.write_csv(&mut out)?;
+        assert_eq!(String::from_utf8(out)?, "a,b\n'=1+1,-5\n'-x,-1.5\n''q,\n");
+        Ok(())
     }
 
     #[test]

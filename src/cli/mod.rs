@@ -78,6 +78,9 @@ pub enum Command {
     Log(LogArgs),
     /// Write a consistent copy of the database to FILE while it is in use
     Backup(BackupArgs),
+    /// Replace the database with a backup, after checking the backup; the
+    /// replaced file is kept as FILE.before-restore-<time>
+    Restore(RestoreArgs),
     /// Check the file's integrity and the rules between records
     Check,
     /// Print shell completions
@@ -500,6 +503,12 @@ pub struct LogArgs {
 pub struct BackupArgs {
     /// Where to write the copy (must not exist)
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup to restore (a file written by `fupin backup`)
+    pub backup: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -1,11 +1,14 @@
-//! `init`, `backup` and `completions`.
+//! `init`, `backup`, `restore` and `completions`.
 
-use anyhow::{Context, Result, bail};
+use std::io::Write;
+
+use anyhow::{Result, bail};
 
 use super::Ctx;
-use crate::cli::{BackupArgs, Cli, CompletionsArgs, InitArgs};
+use crate::cli::{BackupArgs, Cli, CompletionsArgs, InitArgs, RestoreArgs};
 use crate::db;
 use crate::lang::t;
+use crate::say;
 use crate::values::normalize;
 
 pub fn init(ctx: &Ctx, args: InitArgs) -> Result<u8> {
@@ -21,7 +24,7 @@ pub fn init(ctx: &Ctx, args: InitArgs) -> Result<u8> {
         );
     }
     db::create(&ctx.db, name, &code)?;
-    eprintln!(
+    say!(
         "{}",
         t(
             &format!("created {} for {name} ({code})", ctx.db.display()),
@@ -32,24 +35,10 @@ pub fn init(ctx: &Ctx, args: InitArgs) -> Result<u8> {
 }
 
 pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<u8> {
-    let conn = ctx.open()?;
-    if args.file.exists() {
-        bail!(
-            "{}",
-            t(
-                &format!(
-                    "{} already exists; choose a new file name",
-                    args.file.display()
-                ),
-                &format!("{} 已存在；请换一个文件名", args.file.display()),
-            )
-        );
-    }
-    let target = args.file.to_string_lossy().to_string();
-    // VACUUM INTO writes a consistent, compacted copy while others may read.
-    conn.execute("VACUUM INTO ?1", [&target])
-        .with_context(|| format!("failed to write the backup to {target}"))?;
-    eprintln!(
+    let conn = ctx.open_read()?;
+    db::backup::backup(&conn, &args.file)?;
+    let target = args.file.display();
+    say!(
         "{}",
         t(
             &format!("backed up to {target}"),
@@ -59,8 +48,42 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<u8> {
     Ok(0)
 }
 
+pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<u8> {
+    let done = db::backup::restore(&ctx.db, &args.backup)?;
+    let (db, backup, n) = (ctx.db.display(), args.backup.display(), done.households);
+    say!(
+        "{}",
+        t(
+            &format!("restored {db} from {backup} ({n} households)"),
+            &format!("已从 {backup} 恢复 {db}（{n} 户）"),
+        )
+    );
+    if let Some(kept) = done.kept {
+        say!(
+            "{}",
+            t(
+                &format!(
+                    "the file it replaced is kept as {}; delete it once the restored file is right",
+                    kept.display()
+                ),
+                &format!(
+                    "被替换的文件保留为 {}；确认恢复无误后可删除",
+                    kept.display()
+                ),
+            )
+        );
+    }
+    Ok(0)
+}
+
 pub fn completions(args: CompletionsArgs) -> Result<u8> {
     let mut cmd = <Cli as clap::CommandFactory>::command();
-    clap_complete::generate(args.shell, &mut cmd, "fupin", &mut std::io::stdout());
+    // Written whole, so a closed stdout is an error to pass up, not a panic
+    // inside the generator.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "fupin", &mut script);
+    let mut out = std::io::stdout().lock();
+    out.write_all(&script)?;
+    out.flush()?;
     Ok(0)
 }

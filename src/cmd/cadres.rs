@@ -11,6 +11,7 @@ use crate::lang::t;
 use crate::model::{CADRE, CADRE_LEVELS, Kind, POST, PROMOTION, ROLES};
 use crate::present::Personal;
 use crate::record::RawRow;
+use crate::say;
 
 pub fn cadre(ctx: &Ctx, cmd: CadreCmd) -> Result<u8> {
     let entity = &CADRE;
@@ -19,7 +20,7 @@ pub fn cadre(ctx: &Ctx, cmd: CadreCmd) -> Result<u8> {
         CadreCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
         CadreCmd::Remove(a) => records::remove(ctx, entity, &a.code),
         CadreCmd::Show(a) => {
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let code = ref_arg(&conn, "code", Kind::Cadre, &a.code)?;
             let mut filter = Filter::default();
             filter.text("cadre = ?", code.clone());
@@ -53,7 +54,7 @@ pub fn cadre(ctx: &Ctx, cmd: CadreCmd) -> Result<u8> {
             records::add(ctx, &PROMOTION, &raw)
         }
         CadreCmd::List(a) => {
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let mut filter = Filter::default();
             if let Some(level) = &a.level {
                 filter.text("level = ?", choice_arg("level", CADRE_LEVELS, level)?);
@@ -76,7 +77,7 @@ pub fn post(ctx: &Ctx, cmd: PostCmd) -> Result<u8> {
         PostCmd::Add(f) => records::add(ctx, &POST, &f.raw),
         PostCmd::End(a) => end_post(ctx, a),
         PostCmd::List(a) => {
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let mut filter = Filter::default();
             if let Some(cadre) = &a.cadre {
                 filter.text("cadre = ?", ref_arg(&conn, "cadre", Kind::Cadre, cadre)?);
@@ -179,7 +180,7 @@ fn end_post(ctx: &Ctx, a: PostEndArgs) -> Result<u8> {
     // it changes nothing.
     let previous = records::field(&POST, &old, "ended_on").to_text();
     if previous == ended_on {
-        eprintln!(
+        say!(
             "{}",
             t(
                 &format!("post {key} already ended on {ended_on}; nothing changed"),
@@ -191,7 +192,7 @@ fn end_post(ctx: &Ctx, a: PostEndArgs) -> Result<u8> {
     store::replace(&tx, &ctx.actor(), &POST, id, &old, &new)?;
     tx.commit().context("failed to commit")?;
     if previous.is_empty() {
-        eprintln!(
+        say!(
             "{}",
             t(
                 &format!("post {key} ended on {ended_on}"),
@@ -199,7 +200,7 @@ fn end_post(ctx: &Ctx, a: PostEndArgs) -> Result<u8> {
             )
         );
     } else {
-        eprintln!(
+        say!(
             "{}",
             t(
                 &format!("post {key}: end date corrected from {previous} to {ended_on}"),

@@ -5,17 +5,22 @@
 //! sqlite3 shell's default), ID numbers that fail their check digit, and
 //! rules that span records.
 
+use std::path::Path;
+
 use anyhow::{Result, bail};
 use rusqlite::Connection;
 
 use super::Ctx;
 use crate::db::store::{self, Value};
+use crate::files;
 use crate::lang::t;
 use crate::model::ALL;
 use crate::values::{mask_id, parse_id_number};
+use crate::{put, say};
 
 pub fn check(ctx: &Ctx) -> Result<u8> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
+    warn_if_open_to_others(&ctx.db);
     let mut problems = integrity(&conn)?;
     // Damage makes every later query suspect; report it alone.
     if problems.is_empty() {
@@ -25,7 +30,7 @@ pub fn check(ctx: &Ctx) -> Result<u8> {
         problems.extend(overlapping_posts(&conn)?);
     }
     if problems.is_empty() {
-        eprintln!(
+        say!(
             "{}",
             t(
                 "ok: the file is intact and consistent",
@@ -35,7 +40,7 @@ pub fn check(ctx: &Ctx) -> Result<u8> {
         return Ok(0);
     }
     for p in &problems {
-        println!("{p}");
+        put!("{p}")?;
     }
     bail!(
         "{}",
@@ -50,6 +55,25 @@ pub fn check(ctx: &Ctx) -> Result<u8> {
             ),
         )
     )
+}
+
+/// The file holds ID numbers and phones; other users of the machine should
+/// not read it. A warning, not a failure: the records themselves are sound.
+fn warn_if_open_to_others(db: &Path) {
+    if let Some(mode) = files::open_to_others(db) {
+        let path = db.display();
+        say!(
+            "{}",
+            t(
+                &format!(
+                    "warning: {path} can be read or written by other users (mode {mode:04o}) and holds ID numbers and phones; run `chmod 600 {path}`"
+                ),
+                &format!(
+                    "警告：其他用户可以读写 {path}（权限 {mode:04o}），其中有身份证号和电话；请运行 `chmod 600 {path}`"
+                ),
+            )
+        );
+    }
 }
 
 fn integrity(conn: &Connection) -> Result<Vec<String>> {

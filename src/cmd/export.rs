@@ -12,6 +12,7 @@ use crate::csv_io::Encoding;
 use crate::export::{self, Options, Place};
 use crate::lang::t;
 use crate::model::{Kind, entity_by_name};
+use crate::say;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -40,7 +41,7 @@ pub struct ExportArgs {
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
     if args.encoding == Encoding::Utf16 {
-        eprintln!(
+        say!(
             "{}",
             t(
                 "--encoding: export writes utf-8 or gb18030",
@@ -55,7 +56,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
         place: None,
     };
     if let Some(dir) = &args.all {
-        let conn = ctx.open()?;
+        let conn = ctx.open_read()?;
         opts.place = place(&conn, &args)?;
         let written = export::all(&conn, dir, &opts)?;
         if let Some(place) = &opts.place {
@@ -64,7 +65,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
                 .filter(|e| place.condition(e.kind).is_none())
                 .map(|e| e.plural)
                 .collect();
-            eprintln!(
+            say!(
                 "{}",
                 t(
                     &format!(
@@ -81,7 +82,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
             );
         }
         for (name, n) in written {
-            eprintln!(
+            say!(
                 "{}",
                 t(
                     &format!("wrote {n} rows to {}", dir.join(&name).display()),
@@ -93,7 +94,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
     }
     let name = args.entity.as_deref().unwrap_or_default();
     let Some(entity) = entity_by_name(name) else {
-        eprintln!(
+        say!(
             "{}",
             t(
                 &format!(
@@ -106,7 +107,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
         );
         return Ok(2);
     };
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     opts.place = place(&conn, &args)?;
     if let Some(place) = &opts.place
         && place.condition(entity.kind).is_none()
@@ -115,7 +116,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
             Place::Town(_) => ("a town", "乡镇"),
             Place::Village(_) => ("a village", "村"),
         };
-        eprintln!(
+        say!(
             "{}",
             t(
                 &format!(
@@ -133,7 +134,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
     match &args.output {
         Some(path) => {
             let n = export::to_file(&conn, entity, path, &opts)?;
-            eprintln!(
+            say!(
                 "{}",
                 t(
                     &format!("wrote {n} {} to {}", entity.plural, path.display()),

@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
         HouseholdCmd::Remove(a) => records::remove(ctx, entity, &a.code),
         HouseholdCmd::Lift(a) => set_milestone(ctx, entity, &a.code, &LIFT, &a.on, |_, _| Ok(())),
         HouseholdCmd::List(a) => {
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let mut filter = Filter::default();
             if let Some(village) = &a.village {
                 let code = records::village_arg(&conn, village, a.town.as_deref())?;

@@ -12,6 +12,7 @@ use crate::import::{self, FileSummary, Options, Report, SHOWN, Scope};
 use crate::lang::t;
 use crate::model::entity_by_name;
 use crate::output::{Cell, Column, Grid};
+use crate::say;
 
 /// How the summary is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -94,7 +95,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<u8> {
         Some(path) => match entity_by_name(&args.first) {
             Some(e) => (Some(e), path),
             None => {
-                eprintln!(
+                say!(
                     "{}",
                     t(
                         &format!(
@@ -130,7 +131,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<u8> {
         );
     }
     if entity.is_some() && path.is_dir() {
-        eprintln!(
+        say!(
             "{}",
             t(
                 "a folder is imported by file names; leave out the record kind",
@@ -155,7 +156,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<u8> {
     let report = import::run(&mut conn, &ctx.actor(), &opts)?;
     print_problems(&report);
     if report.stopped {
-        eprintln!(
+        say!(
             "{}",
             t(
                 "the files after it were not checked, as their records may refer to the duplicated ones",
@@ -189,13 +190,13 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<u8> {
     print_summary(&report, args.format)?;
     if !args.quiet {
         if opts.dry_run {
-            eprintln!(
+            say!(
                 "{}",
                 t("dry run: nothing was written", "试运行：未写入任何数据")
             );
         }
         for path in &report.rejects {
-            eprintln!(
+            say!(
                 "{}",
                 t(
                     &format!(
@@ -215,12 +216,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<u8> {
 
 fn print_problems(report: &Report) {
     for p in report.problems.iter().take(SHOWN) {
-        eprintln!("{p}");
+        say!("{p}");
     }
     let shown = report.problems.len().min(SHOWN);
     if report.problem_count > shown {
         let more = report.problem_count - shown;
-        eprintln!(
+        say!(
             "{}",
             t(&format!("… and {more} more"), &format!("……另有 {more} 处"))
         );

@@ -13,6 +13,7 @@ use crate::cli::LogArgs;
 use crate::lang::t;
 use crate::model::{Entity, Field, Ty, choice_label, entity_by_name};
 use crate::output::{Cell, Column, Format, Grid};
+use crate::say;
 use crate::values::{mask_id, mask_phone, normalize};
 
 /// One audit row as stored.
@@ -28,7 +29,7 @@ struct Change {
 }
 
 pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let mut filter = Filter::default();
     if let Some(e) = &args.entity {
         let entity = entity_by_name(e).with_context(|| {
@@ -78,7 +79,7 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8> {
     let mut out = stdout.lock();
     match args.opts.format {
         _ if changes.is_empty() && args.opts.format == Format::Table => {
-            eprintln!("{}", t("no changes match", "没有符合条件的变更记录"));
+            say!("{}", t("no changes match", "没有符合条件的变更记录"));
         }
         Format::Json => {
             let rows: Vec<Json> = changes.iter().map(change_json).collect();

@@ -10,6 +10,7 @@ use crate::db::store::{self, Value};
 use crate::lang::t;
 use crate::model::Entity;
 use crate::record;
+use crate::say;
 use crate::values;
 
 /// A dated step in a record's life that a command records once: a
@@ -46,7 +47,7 @@ pub fn set_milestone(
     precondition(&code, &old)?;
     if let Some(current) = field(entity, &old, step.field).as_str() {
         if current == date {
-            eprintln!(
+            say!(
                 "{}",
                 t(
                     &format!(
@@ -105,7 +106,7 @@ pub fn set_milestone(
     }
     store::replace(&tx, &ctx.actor(), entity, id, &old, &new)?;
     tx.commit().context("failed to commit")?;
-    eprintln!(
+    say!(
         "{}",
         t(
             &format!("{} {code} {done_en} on {date}", entity.name),

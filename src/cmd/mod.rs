@@ -32,9 +32,15 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Opens the existing database (never creates one).
+    /// Opens the existing database (never creates one) to change records:
+    /// a file that cannot be written is refused here, before any work.
     pub fn open(&self) -> Result<Connection> {
-        db::open(&self.db)
+        db::open(&self.db, db::Access::Write)
+    }
+
+    /// Opens the existing database to read it; a read-only file will do.
+    pub fn open_read(&self) -> Result<Connection> {
+        db::open(&self.db, db::Access::Read)
     }
 
     /// The author of changes, for the audit trail.
@@ -67,7 +73,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         actor: cli.actor,
         command: command_name(),
     };
-    match cli.command {
+    let result = match cli.command {
         Command::Init(args) => admin::init(&ctx, args),
         Command::Town(cmd) => places::town(&ctx, cmd),
         Command::Zone(cmd) => places::zone(&ctx, cmd),
@@ -83,7 +89,9 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Report(cmd) => report::run(&ctx, cmd),
         Command::Log(args) => log::log(&ctx, args),
         Command::Backup(args) => admin::backup(&ctx, args),
+        Command::Restore(args) => admin::restore(&ctx, args),
         Command::Check => check::check(&ctx),
         Command::Completions(args) => admin::completions(args),
-    }
+    };
+    result.map_err(|e| db::explain_busy(e, &ctx.db))
 }

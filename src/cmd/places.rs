@@ -18,7 +18,7 @@ pub fn town(ctx: &Ctx, cmd: TownCmd) -> Result<u8> {
         TownCmd::Show(a) => records::show(ctx, &TOWN, &a.code, a.format, Personal::Shown, &[]),
         TownCmd::Remove(a) => records::remove(ctx, &TOWN, &a.code),
         TownCmd::List(a) => {
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let mut filter = Filter::default();
             if let Some(zone) = &a.zone {
                 filter.text("zone = ?", ref_arg(&conn, "zone", Kind::Zone, zone)?);
@@ -37,7 +37,7 @@ pub fn zone(ctx: &Ctx, cmd: ZoneCmd) -> Result<u8> {
         ZoneCmd::Show(a) => records::show(ctx, &ZONE, &a.code, a.format, Personal::Shown, &[]),
         ZoneCmd::Remove(a) => records::remove(ctx, &ZONE, &a.code),
         ZoneCmd::List(a) => {
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let rows = records::query(&conn, &ZONE, &Filter::default(), a.opts.limit)?;
             let grid = records::list_grid(&ZONE, &rows, Personal::Masked, &[], a.opts.format);
             records::print_list(&grid, &a.opts, &ZONE)
@@ -76,7 +76,7 @@ pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
             Ok(())
         }),
         VillageCmd::Show(a) => {
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let code = crate::values::normalize(&a.show.code);
             let date = as_of(a.as_of.as_deref())?;
             let (households, poor, people): (i64, i64, i64) = conn.query_row(
@@ -128,7 +128,7 @@ pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
             )
         }
         VillageCmd::List(a) => {
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let mut filter = Filter::default();
             if let Some(town) = &a.town {
                 filter.text("town = ?", ref_arg(&conn, "town", Kind::Town, town)?);

@@ -14,6 +14,7 @@ use crate::model::{Choice, Entity, Kind, Ty, parse_choice};
 use crate::output::{Cell, Column, Format, Grid};
 use crate::present::{self, Personal};
 use crate::record::{self, FieldError, RawRow};
+use crate::say;
 use crate::values;
 
 // Checks against other records live in `rules`; `unique_checks` stays
@@ -191,7 +192,7 @@ fn save(
 
 pub fn add(ctx: &Ctx, entity: &Entity, raw: &RawRow) -> Result<u8> {
     let (key, _) = save(ctx, entity, raw, None)?;
-    eprintln!(
+    say!(
         "{}",
         t(
             &format!("added {} {key}", entity.name),
@@ -222,7 +223,7 @@ pub fn update(ctx: &Ctx, entity: &Entity, code: &str, raw: &RawRow) -> Result<u8
     let code = values::normalize(code);
     let (key, outcome) = save(ctx, entity, raw, Some(&code))?;
     if outcome == Outcome::Unchanged {
-        eprintln!(
+        say!(
             "{}",
             t(
                 &format!(
@@ -233,7 +234,7 @@ pub fn update(ctx: &Ctx, entity: &Entity, code: &str, raw: &RawRow) -> Result<u8
             )
         );
     } else {
-        eprintln!(
+        say!(
             "{}",
             t(
                 &format!("updated {} {key}", entity.name),
@@ -262,7 +263,7 @@ pub fn remove(ctx: &Ctx, entity: &Entity, code: &str) -> Result<u8> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     store::remove(&tx, &ctx.actor(), entity, &code)?;
     tx.commit().context("failed to commit")?;
-    eprintln!(
+    say!(
         "{}",
         t(
             &format!("removed {} {code}", entity.name),
@@ -333,7 +334,7 @@ pub fn show(
     personal: Personal,
     extra: &[Section],
 ) -> Result<u8> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let (_, values) = store::get_code(&conn, entity, &values::normalize(code))?;
     print_record(entity, &values, format, personal, extra)
 }
@@ -512,7 +513,7 @@ pub fn print_list(grid: &Grid, opts: &ListOpts, what: &Entity) -> Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if grid.rows.is_empty() && opts.format == Format::Table {
-        eprintln!(
+        say!(
             "{}",
             t(
                 &format!("no {} match", what.plural),

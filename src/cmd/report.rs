@@ -10,6 +10,7 @@ use clap::{Args, Subcommand};
 
 use super::Ctx;
 use super::records::{as_of, choice_arg, date_arg};
+use crate::files;
 use crate::model::TASK_LEVELS;
 use crate::report::period::Period;
 use crate::report::{self, By, PageOpts, Report, ReportFormat};
@@ -103,7 +104,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
     match cmd {
         ReportCmd::DoubleClear(a) => {
             let day = date(&as_of(a.as_of.as_deref())?)?;
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let r = report::double_clear::build(&conn, day, a.by)?;
             emit(&r, &a.out)
         }
@@ -115,13 +116,13 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
                 }
                 _ => Period::holding(date(&super::records::today())?)?,
             };
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let r = report::dispatch::build(&conn, period)?;
             emit(&r, &a.out)
         }
         ReportCmd::Teams(a) => {
             let day = date(&as_of(a.as_of.as_deref())?)?;
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let r = report::teams::build(&conn, day, a.by)?;
             emit(&r, &a.out)
         }
@@ -132,7 +133,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
                 .as_deref()
                 .map(|l| choice_arg("level", TASK_LEVELS, l))
                 .transpose()?;
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let r = report::tasks::build(&conn, day, level)?;
             emit(&r, &a.out)
         }
@@ -147,8 +148,7 @@ fn emit(report: &dyn Report, out: &OutputOpts) -> Result<u8> {
     let mut buf = Vec::new();
     report::render(report, out.format, &opts, &mut buf)?;
     match &out.output {
-        Some(path) => std::fs::write(path, &buf)
-            .with_context(|| format!("failed to write {}", path.display()))?,
+        Some(path) => files::write(path, &buf)?,
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();

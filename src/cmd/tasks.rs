@@ -37,7 +37,7 @@ pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<u8> {
         TaskCmd::Remove(a) => records::remove(ctx, entity, &a.code),
         TaskCmd::Done(a) => set_milestone(ctx, entity, &a.code, &DONE, &a.on, |_, _| Ok(())),
         TaskCmd::Show(a) => {
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let mut filter = Filter::default();
             filter.text("task = ?", crate::values::normalize(&a.code));
             let dispatches = records::query(&conn, &DISPATCH, &filter, None)?;
@@ -49,7 +49,7 @@ pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<u8> {
             records::show(ctx, entity, &a.code, a.format, Personal::Shown, &extra)
         }
         TaskCmd::List(a) => {
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let date = as_of(a.as_of.as_deref())?;
             let mut filter = Filter::default();
             if let Some(level) = &a.level {
@@ -98,7 +98,7 @@ pub fn dispatch(ctx: &Ctx, cmd: DispatchCmd) -> Result<u8> {
     match cmd {
         DispatchCmd::Add(f) => records::add(ctx, &DISPATCH, &f.raw),
         DispatchCmd::List(a) => {
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let mut filter = Filter::default();
             if let Some(task) = &a.task {
                 filter.text("task = ?", ref_arg(&conn, "task", Kind::Task, task)?);

@@ -13,7 +13,7 @@ pub fn run(ctx: &Ctx, cmd: VisitCmd) -> Result<u8> {
     match cmd {
         VisitCmd::Add(f) => records::add(ctx, &VISIT, &f.raw),
         VisitCmd::List(a) => {
-            let conn = ctx.open()?;
+            let conn = ctx.open_read()?;
             let mut filter = Filter::default();
             if let Some(cadre) = &a.cadre {
                 filter.text("cadre = ?", ref_arg(&conn, "cadre", Kind::Cadre, cadre)?);

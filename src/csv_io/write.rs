@@ -1,6 +1,8 @@
 //! Writing CSV in the contract's format: UTF-8 (or GB18030 for Excel),
-//! `\n` line ends, fields quoted only when they must be.
+//! `\n` line ends, fields quoted only when they must be, and no cell that a
+//! spreadsheet would run as a formula.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use anyhow::Result;
@@ -11,6 +13,49 @@ use super::Encoding;
 /// length streams through a small buffer.
 pub struct CsvOut<W: Write> {
     csv: csv::Writer<Encoder<W>>,
+    cells: Cells,
+}
+
+/// What the cells given to a [`CsvOut`] are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cells {
+    /// Values: every one that a spreadsheet could take for a formula (or
+    /// that starts with the text mark itself) gets the mark.
+    Values,
+    /// Cells as read from an import file: a leading `'` there is already
+    /// the mark, which import removes, so such a cell is written as it is.
+    AsRead,
+}
+
+/// Excel runs a cell starting with `=`, `+`, `-` or `@` as a formula (and
+/// some readers skip a leading tab or carriage return first). A leading `'`
+/// is Excel's own mark for "text": it is shown without the mark, and
+/// fupin's import removes one. `'` itself is marked too, so a value that
+/// starts with it comes back whole. Plain numbers (`-5`, `+3`, `1.5`) are
+/// left alone: Excel reads them as the numbers they are.
+pub fn text_cell(cell: &[u8]) -> Cow<'_, [u8]> {
+    match cell.first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'') if !is_plain_number(cell) => {
+            let mut marked = Vec::with_capacity(cell.len() + 1);
+            marked.push(b'\'');
+            marked.extend_from_slice(cell);
+            Cow::Owned(marked)
+        }
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// `-5`, `+3`, `1.5`, `-0.25`: an optional sign, digits, and at most one
+/// point between digits.
+fn is_plain_number(cell: &[u8]) -> bool {
+    let digits = match cell.first() {
+        Some(b'+' | b'-') => &cell[1..],
+        _ => cell,
+    };
+    let mut parts = digits.splitn(2, |&b| b == b'.');
+    let whole = parts.next().unwrap_or_default();
+    let all_digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    all_digits(whole) && parts.next().is_none_or(all_digits)
 }
 
 pub fn builder() -> csv::WriterBuilder {
@@ -88,7 +133,15 @@ impl<W: Write> CsvOut<W> {
         };
         Ok(CsvOut {
             csv: builder().buffer_capacity(64 * 1024).from_writer(encoder),
+            cells: Cells::Values,
         })
+    }
+
+    /// For cells as an import file held them (a rejects file): a leading
+    /// `'` is already the text mark and stays as it is.
+    pub fn cells_as_read(mut self) -> CsvOut<W> {
+        self.cells = Cells::AsRead;
+        self
     }
 
     pub fn record<I, T>(&mut self, cells: I) -> Result<()>
@@ -96,15 +149,22 @@ impl<W: Write> CsvOut<W> {
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        self.csv.write_record(cells)?;
+        let mode = self.cells;
+        for cell in cells {
+            let cell = cell.as_ref();
+            if mode == Cells::AsRead && cell.first() == Some(&b'\'') {
+                self.csv.write_field(cell)?;
+            } else {
+                self.csv.write_field(text_cell(cell))?;
+            }
+        }
+        self.csv.write_record(None::<&[u8]>)?;
         Ok(())
     }
 
     pub fn finish(self) -> Result<W> {
-        let encoder = self
-            .csv
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!("failed to write: {}", e.error()))?;
+        // The I/O error itself is kept, so a closed pipe is recognised.
+        let encoder = self.csv.into_inner().map_err(|e| e.into_error())?;
         Ok(encoder.out)
     }
 }
@@ -123,6 +183,41 @@ mod tests {
             String::from_utf8(out)?,
             "a,\"b,c\",\"say \"\"hi\"\"\",\n张三,\"x\ny\",,1\n"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn formula_cells_get_the_text_mark_and_numbers_do_not() -> Result<()> {
+        let mut w = CsvOut::new(Vec::new(), Encoding::Utf8, false)?;
+        w.record([
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+1",
+            "-1+1",
+            "@SUM(A1)",
+            "'quoted",
+            "\tx",
+            "\rx",
+            "-5",
+            "+3",
+            "1.5",
+            "-0.25",
+            "2020-03-05",
+            "-",
+            "1.",
+            "a=b",
+        ])?;
+        assert_eq!(
+            String::from_utf8(w.finish()?)?,
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",+1,'-1+1,'@SUM(A1),''quoted,'\tx,\"'\rx\",-5,+3,1.5,-0.25,2020-03-05,'-,1.,a=b\n"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn cells_as_read_keep_their_own_text_mark() -> Result<()> {
+        let mut w = CsvOut::new(Vec::new(), Encoding::Utf8, false)?.cells_as_read();
+        w.record(["'=1", "=1", "''x", "-2"])?;
+        assert_eq!(String::from_utf8(w.finish()?)?, "'=1,'=1,''x,-2\n");
         Ok(())
     }
 

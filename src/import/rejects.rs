@@ -3,21 +3,23 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use csv::ByteRecord;
 
 use super::{FileSummary, Options, Report};
 use crate::csv_io::Encoding;
 use crate::csv_io::write::CsvOut;
+use crate::files::NewFile;
 use crate::lang::t;
 
-/// The rejects file, opened on the first rejected row.
+/// The rejects file, opened on the first rejected row. It holds ID numbers
+/// and phones: private, and under its name only once complete.
 pub(super) struct Rejects {
     pub(super) path: PathBuf,
     pub(super) header: Vec<String>,
     pub(super) encoding: Encoding,
     pub(super) bom: bool,
-    pub(super) out: Option<CsvOut<std::io::BufWriter<std::fs::File>>>,
+    pub(super) out: Option<CsvOut<std::io::BufWriter<NewFile>>>,
 }
 
 impl Rejects {
@@ -26,12 +28,12 @@ impl Rejects {
             if let Some(dir) = self.path.parent()
                 && !dir.as_os_str().is_empty()
             {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                crate::files::create_private_dir(dir)?;
             }
-            let file = std::fs::File::create(&self.path)
-                .with_context(|| format!("cannot create {}", self.path.display()))?;
-            let mut out = CsvOut::new(std::io::BufWriter::new(file), self.encoding, self.bom)?;
+            let file = NewFile::create(&self.path)?;
+            // The cells are the input's own: a `'` there is already the mark.
+            let mut out = CsvOut::new(std::io::BufWriter::new(file), self.encoding, self.bom)?
+                .cells_as_read();
             let mut header = self.header.clone();
             header.push(t("error", "错误"));
             out.record(&header)?;
@@ -52,7 +54,8 @@ impl Rejects {
     pub(super) fn finish(self) -> Result<Option<PathBuf>> {
         match self.out {
             Some(out) => {
-                out.finish()?;
+                let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
+                file.commit()?;
                 Ok(Some(self.path))
             }
             None => Ok(None),

@@ -40,8 +40,12 @@ pub enum BookKind {
 }
 
 /// The workbook kind of the file at `path`, whatever its name says; `None`
-/// for anything else (a CSV file).
+/// for anything else (a CSV file). Only a regular file can be a workbook:
+/// a pipe or a device is read once, as CSV.
 pub fn sniff(path: &Path) -> Result<Option<BookKind>> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
     let mut head = [0u8; 8];
     let mut file = File::open(path).map_err(|e| {
         anyhow!(

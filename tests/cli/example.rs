@@ -142,7 +142,10 @@ fn the_example_ledger_goes_in_as_a_township_sends_it() {
         "/examples/ledgers/清岭村花名册.csv"
     );
     let before = env.snapshot();
-    let summary = json(&env, &["import", ledger, "--format", "json", "--missing", "village"]);
+    let summary = json(
+        &env,
+        &["import", ledger, "--format", "json", "--missing", "village"],
+    );
     assert_eq!(summary["unchanged"], 38, "{summary}");
     assert_eq!(summary["inserted"], 0);
     assert_eq!(

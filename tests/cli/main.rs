@@ -16,3 +16,5 @@ mod records;
 mod report;
 mod tasks;
 mod township;
+#[cfg(unix)]
+mod trust;
