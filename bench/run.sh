@@ -32,16 +32,8 @@ gen() { # N DIR
     fi
 }
 
-# Runs a command, prints "seconds peak_kib".
-measure() {
-    local log
-    log=$(mktemp)
-    /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null 2>>"$OUT/stderr.log"
-    cat "$log"
-    rm -f "$log"
-}
-
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# shellcheck source=bench/common.sh
+. "$ROOT/bench/common.sh"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -h | awk '/Mem:/ {print $2}') RAM"
 echo "sqlite3 $(sqlite3 --version | cut -d' ' -f1); fupin $(git rev-parse --short HEAD)"

@@ -30,14 +30,8 @@ FUPIN=$ROOT/target/release/fupin
 GEN=$ROOT/target/release/examples/gen_county
 LEDGER=$ROOT/target/release/examples/csv_to_ledger
 
-measure() { # prints "seconds peak_kib"
-    local log
-    log=$(mktemp)
-    /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null 2>>"$OUT/stderr.log"
-    cat "$log"
-    rm -f "$log"
-}
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# shellcheck source=bench/common.sh
+. "$ROOT/bench/common.sh"
 ratios() { paste <(printf '%s\n' "$@" | head -n "$PAIRS") <(printf '%s\n' "$@" | tail -n "$PAIRS") | awk '{print $2/$1}' | median; }
 
 county() { # N: the county's CSV files, generated once

@@ -507,34 +507,33 @@ fn a_workbook_imports_its_sheets_in_dependency_order_and_lists_the_rest() {
     );
 }
 
+/// A sheet of one household of 新村, its ID number in `id_cell`.
+fn one_household<'a>(name: &'a str, id_cell: C<'a>) -> Sheet<'a> {
+    let header = ["户编号", "村", "户主", "身份证号", "人口数", "识别时间"];
+    Sheet {
+        name,
+        rows: vec![
+            header.iter().map(|h| C::S(h)).collect(),
+            vec![
+                C::S("H1"),
+                C::S("451122100201"),
+                C::S("张三"),
+                id_cell,
+                C::N(2.0),
+                C::S("2014"),
+            ],
+        ],
+        merges: vec![],
+    }
+}
+
 #[test]
 fn an_id_number_in_a_number_cell_is_refused_with_the_text_hint() {
     let env = ready();
     let before = env.snapshot();
     workbook(
         &env.path("households.xlsx"),
-        &[Sheet {
-            name: "Sheet1",
-            rows: vec![
-                vec![
-                    C::S("户编号"),
-                    C::S("村"),
-                    C::S("户主"),
-                    C::S("身份证号"),
-                    C::S("人口数"),
-                    C::S("识别时间"),
-                ],
-                vec![
-                    C::S("H1"),
-                    C::S("451122100201"),
-                    C::S("张三"),
-                    C::N(451122198001011234.0),
-                    C::N(2.0),
-                    C::S("2014"),
-                ],
-            ],
-            merges: vec![],
-        }],
+        &[one_household("Sheet1", C::N(451122198001011234.0))],
     );
     let err = env.fails(&["import", "households.xlsx"], 1);
     assert!(
@@ -547,30 +546,10 @@ fn an_id_number_in_a_number_cell_is_refused_with_the_text_hint() {
 #[test]
 fn a_workbook_under_a_csv_name_is_read_as_a_workbook() {
     let env = ready();
+    let id1 = id("45112219800101123");
     workbook(
         &env.path("households.csv"),
-        &[Sheet {
-            name: "贫困户",
-            rows: vec![
-                vec![
-                    C::S("户编号"),
-                    C::S("村"),
-                    C::S("户主"),
-                    C::S("身份证号"),
-                    C::S("人口数"),
-                    C::S("识别时间"),
-                ],
-                vec![
-                    C::S("H1"),
-                    C::S("451122100201"),
-                    C::S("张三"),
-                    C::S(&id("45112219800101123")),
-                    C::N(2.0),
-                    C::S("2014"),
-                ],
-            ],
-            merges: vec![],
-        }],
+        &[one_household("贫困户", C::S(&id1))],
     );
     let out = json(&env.ok(&["import", "households.csv", "--format", "json"]));
     assert_eq!(out["files"][0]["inserted"], 1, "{out}");
