@@ -12,7 +12,8 @@ fn ready() -> TestEnv {
     env
 }
 
-fn households(env: &TestEnv) -> Vec<Vec<String>> {
+/// Every household, its columns in the contract's order.
+pub fn households(env: &TestEnv) -> Vec<Vec<String>> {
     env.sql(
         "SELECT code, village, head_name, id_number, members, attribute, ifnull(cause, ''),
                 registered_on, ifnull(lifted_on, ''), ifnull(helper, ''), ifnull(phone, ''),
