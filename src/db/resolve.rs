@@ -320,6 +320,38 @@ mod tests {
     }
 
     #[test]
+    fn clear_forgets_answers_the_tables_no_longer_give() -> Result<()> {
+        let conn = db()?;
+        let mut resolver = Resolver::new();
+        let missing = resolver.resolve(&conn, Kind::Village, "石门村", None);
+        assert!(missing.is_err());
+        let unique = resolver.resolve(&conn, Kind::Cadre, "李四", None);
+        assert_eq!(unique, Ok("C4".to_string()));
+        conn.execute_batch(
+            "INSERT INTO villages (code, name, town) VALUES ('V5', '石门村', 'T2');
+             INSERT INTO cadres (code, name) VALUES ('C5', '李四');",
+        )?;
+        // Cached until told the tables changed.
+        assert!(
+            resolver
+                .resolve(&conn, Kind::Village, "石门村", None)
+                .is_err()
+        );
+        resolver.clear();
+        assert_eq!(
+            resolver.resolve(&conn, Kind::Village, "石门村", None),
+            Ok("V5".to_string())
+        );
+        let now = resolver.resolve(&conn, Kind::Cadre, "李四", None);
+        assert!(
+            now.as_ref()
+                .is_err_and(|p| p.message.contains("2 cadres are named 李四")),
+            "{now:?}"
+        );
+        Ok(())
+    }
+
+    #[test]
     fn a_snapshot_answers_as_the_database_does() -> Result<()> {
         let conn = db()?;
         let mut resolver = Resolver::new();
