@@ -32,12 +32,7 @@ pub fn parse_date(raw: &str) -> Parsed<NaiveDate> {
             bs.iter()
                 .fold(0u32, |acc, b| acc * 10 + u32::from(**b - b'0'))
         };
-        let (y, m, d) = (n(&[y0, y1, y2, y3]), n(&[m0, m1]), n(&[d0, d1]));
-        if y >= 1900
-            && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d)
-        {
-            return Ok(date);
-        }
+        return day(n(&[y0, y1, y2, y3]), n(&[m0, m1]), n(&[d0, d1]));
     }
     let s = normalize(raw);
     if let Some(serial) = excel_serial(&s) {
@@ -199,7 +194,10 @@ fn number(p: &str, max_len: usize) -> Option<u32> {
 }
 
 fn year(y: &str) -> Parsed<i32> {
-    let y = number(y, 4).ok_or_else(not_a_date)?;
+    year_in_range(number(y, 4).ok_or_else(not_a_date)?)
+}
+
+fn year_in_range(y: u32) -> Parsed<i32> {
     if y < 1900 {
         return Err(Problem::new(t(
             &format!("year {y} is out of range"),
@@ -214,22 +212,31 @@ fn year(y: &str) -> Parsed<i32> {
 }
 
 fn month(m: &str) -> Parsed<u32> {
-    match number(m, 2) {
-        Some(m) if (1..=12).contains(&m) => Ok(m),
-        Some(m) => Err(Problem::new(t(
+    month_in_range(number(m, 2).ok_or_else(not_a_date)?)
+}
+
+fn month_in_range(m: u32) -> Parsed<u32> {
+    if (1..=12).contains(&m) {
+        Ok(m)
+    } else {
+        Err(Problem::new(t(
             &format!("there is no month {m}"),
             &format!("没有 {m} 月"),
         ))
-        .with_hint(t("check the month", "请核对月份"))),
-        None => Err(not_a_date()),
+        .with_hint(t("check the month", "请核对月份")))
     }
 }
 
 fn day_of(y: &str, m: &str, d: &str) -> Parsed<NaiveDate> {
-    let (Some(_), Some(_), Some(d)) = (number(y, 4), number(m, 2), number(d, 2)) else {
-        return Err(not_a_date());
-    };
-    let (y, m) = (year(y)?, month(m)?);
+    match (number(y, 4), number(m, 2), number(d, 2)) {
+        (Some(y), Some(m), Some(d)) => day(y, m, d),
+        _ => Err(not_a_date()),
+    }
+}
+
+/// The day `d` of month `m` of year `y`, each checked.
+fn day(y: u32, m: u32, d: u32) -> Parsed<NaiveDate> {
+    let (y, m) = (year_in_range(y)?, month_in_range(m)?);
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
         Problem::new(t("no such day in the calendar", "日历上没有这一天"))
             .with_hint(t("check month and day", "请核对月份和日期"))
@@ -409,8 +416,10 @@ mod tests {
             "2020年3",
             "2020年3月5日日",
             "2020-3-5 25:00",
+            "2020-3-5 24:00",
             "2020-3-5 0:60",
             "2020-3-5 0:00:60",
+            "2020-3-5 0:59:60",
             "2020-3-5 0",
             "2020-3-5 000:00",
             "2020-3-5 0:0",
@@ -429,6 +438,13 @@ mod tests {
         assert!(p.message.contains("no month 13"), "{p}");
         let p = parse_date("2019-02-29").unwrap_err();
         assert!(p.message.contains("no such day"), "{p}");
+        // The stored shape says what is wrong in the same words.
+        let p = parse_date("2020-13-05").unwrap_err();
+        assert!(p.message.contains("no month 13"), "{p}");
+        let p = parse_date("2019-02-29").unwrap_err();
+        assert!(p.message.contains("no such day"), "{p}");
+        let p = parse_date("1899-12-31").unwrap_err();
+        assert!(p.message.contains("year 1899"), "{p}");
         let p = parse_date("20201/3/5").unwrap_err();
         assert!(p.message.contains("not a date"), "{p}");
     }

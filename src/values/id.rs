@@ -92,14 +92,9 @@ pub fn mask_id(id: &str) -> String {
 /// mark for text), full width and lower case.
 fn id_text(raw: &str) -> String {
     let s = normalize(raw);
-    let s = s.strip_prefix('\'').map(str::to_string).unwrap_or(s);
-    if s.bytes()
-        .any(|b| !b.is_ascii() || b.is_ascii_lowercase() || b == b' ')
-    {
-        s.to_uppercase().replace(' ', "")
-    } else {
-        s
-    }
+    let mut s = s.strip_prefix('\'').unwrap_or(&s).to_uppercase();
+    s.retain(|c| c != ' ');
+    s
 }
 
 /// What is wrong with an ID number; positions count characters.

@@ -91,22 +91,18 @@ pub fn excel_error(value: &str) -> Option<&'static str> {
         .copied()
 }
 
-/// Parses a whole number within `min..=max`.
+/// Parses a whole number within `min..=max`. Excel shows whole numbers as
+/// `3.0` or `1,234` after some edits; both are read.
 pub fn parse_int(raw: &str, min: i64, max: i64) -> Parsed<i64> {
     let s = normalize(raw);
-    if !s.is_empty()
-        && s.len() < 18
-        && s.bytes().all(|b| b.is_ascii_digit())
-        && let Ok(n) = s.parse::<i64>()
-        && n >= min
-        && n <= max
-    {
-        return Ok(n);
-    }
-    // Excel shows whole numbers as "3.0" or "1,234" after some edits.
-    let cleaned = s.replace(',', "");
-    let cleaned = cleaned.strip_suffix(".0").unwrap_or(&cleaned);
-    let n: i64 = cleaned
+    // One path for every form: the plain digits most cells hold cost no copy.
+    let cleaned = if s.contains(',') {
+        std::borrow::Cow::Owned(s.replace(',', ""))
+    } else {
+        std::borrow::Cow::Borrowed(s.as_str())
+    };
+    let whole = cleaned.strip_suffix(".0").unwrap_or(&cleaned);
+    let n: i64 = whole
         .parse()
         .map_err(|_| Problem::new(t("not a whole number", "不是整数")))?;
     if n < min || n > max {

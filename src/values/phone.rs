@@ -46,8 +46,8 @@ pub fn parse_phone(raw: &str) -> Parsed<String> {
                 // Numbers separated by spaces only, each whole by itself.
                 let spaced: Option<Vec<String>> = part.split_whitespace().map(one_number).collect();
                 match spaced {
-                    Some(ns) if ns.len() > 1 => numbers.extend(ns),
-                    _ => return Err(not_a_phone(part, parts.len() > 1)),
+                    Some(ns) => numbers.extend(ns),
+                    None => return Err(not_a_phone(part, parts.len() > 1)),
                 }
             }
         }
@@ -258,8 +258,10 @@ mod tests {
         }
         let p = parse_phone("13812345678/138123").unwrap_err();
         assert!(p.message.starts_with("138123 is not"), "{p}");
-        let p = parse_phone("138123").unwrap_err();
-        assert_eq!(p.message, "not a phone number");
+        for raw in ["138123", "none", "tel 13812345678", "1.38E+10x"] {
+            let p = parse_phone(raw).unwrap_err();
+            assert_eq!(p.message, "not a phone number", "{raw}");
+        }
         let p = parse_phone("1.38E+10").unwrap_err();
         assert!(p.message.contains("scientific notation"), "{p}");
     }
