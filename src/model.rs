@@ -259,7 +259,7 @@ pub const CADRE: Entity = Entity {
             ["联系电话", "电话"],
             Ty::Phone,
             optional,
-            "Phone number"
+            "Phone: a mobile (13812345678) or a landline with its area code (0774-8981234); several separated by /"
         ),
     ],
 };
@@ -446,7 +446,7 @@ pub const HOUSEHOLD: Entity = Entity {
             ["身份证号", "身份证号码", "证件号码"],
             Ty::IdNumber,
             required,
-            "Head's resident ID number (18 characters)"
+            "Head's resident ID number, 18 characters (a 15-digit one is converted)"
         ),
         field!(
             "members",
@@ -474,7 +474,7 @@ pub const HOUSEHOLD: Entity = Entity {
             ["识别时间", "识别年度"],
             Ty::Date,
             required,
-            "Date registered 识别时间"
+            "Date registered 识别时间 (a month or a year means its last day)"
         ),
         field!(
             "lifted_on",
@@ -495,7 +495,7 @@ pub const HOUSEHOLD: Entity = Entity {
             ["联系电话", "电话"],
             Ty::Phone,
             optional,
-            "Phone number"
+            "Phone: a mobile (13812345678) or a landline with its area code (0774-8981234); several separated by /"
         ),
         field!("note", ["备注"], Ty::Text, optional, "Note"),
     ],
