@@ -47,13 +47,13 @@ pub fn parse_date(raw: &str) -> Parsed<NaiveDate> {
             Some(Parts::Day(y, m, d)) => day_of(y, m, d),
             Some(Parts::Month(y, m)) => last_day_of_month(y, m),
             Some(Parts::Year(y)) => year(y).map(|y| last_day_of_month_unchecked(y, 12)),
-            Some(Parts::AmbiguousMonth) => Err(Problem::new(t(
-                "could be January or October: a spreadsheet writes 2014.10 as 2014.1",
-                "可能是 1 月也可能是 10 月：电子表格会把 2014.10 写成 2014.1",
+            Some(Parts::AmbiguousMonth(y)) => Err(Problem::new(t(
+                &format!("could be January or October: a spreadsheet writes {y}.10 as {y}.1"),
+                &format!("可能是 1 月也可能是 10 月：电子表格会把 {y}.10 写成 {y}.1"),
             ))
             .with_hint(t(
-                "write the month as 2014-01 or 2014-10",
-                "请写成 2014-01 或 2014-10",
+                &format!("write the month as {y}-01 or {y}-10"),
+                &format!("请写成 {y}-01 或 {y}-10"),
             ))),
             None => Err(not_a_date()),
         },
@@ -148,7 +148,7 @@ enum Parts<'a> {
     Month(&'a str, &'a str),
     Year(&'a str),
     /// `2014.1`: January, or October written as a number.
-    AmbiguousMonth,
+    AmbiguousMonth(&'a str),
 }
 
 fn split(s: &str) -> Option<Parts<'_>> {
@@ -168,7 +168,7 @@ fn split(s: &str) -> Option<Parts<'_>> {
         let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
         return match parts.as_slice() {
             [y, m, d] => Some(Parts::Day(y, m, d)),
-            [y, "1"] if y.len() == 4 && s.contains('.') => Some(Parts::AmbiguousMonth),
+            [y, "1"] if y.len() == 4 && s.contains('.') => Some(Parts::AmbiguousMonth(y)),
             [y, m] => Some(Parts::Month(y, m)),
             _ => None,
         };
@@ -333,6 +333,9 @@ mod tests {
     fn a_month_written_as_a_number_may_have_lost_its_zero() {
         let p = parse_date("2014.1").unwrap_err();
         assert!(p.message.contains("January or October"), "{p}");
+        assert!(p.hint.unwrap().contains("2014-01 or 2014-10"));
+        let p = parse_date("2019.1").unwrap_err();
+        assert!(p.message.contains("writes 2019.10 as 2019.1"), "{p}");
         assert_eq!(parse_date("2014-1"), Ok(d(2014, 1, 31)));
         assert_eq!(parse_date("2014.01"), Ok(d(2014, 1, 31)));
     }
