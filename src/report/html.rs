@@ -286,6 +286,7 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<span class=\"verdict-box bad\">"), "{html}");
+        assert!(!html.contains("(none)"), "rows, no total: {html}");
         assert!(
             html.contains(
                 "<tr class=\"heads\"><th>Code</th><th>Task</th><th>Status</th><th>Flags</th><th>Dispatches</th></tr>"

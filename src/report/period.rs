@@ -267,6 +267,14 @@ mod tests {
     }
 
     #[test]
+    fn what_is_not_a_period_says_what_one_is() {
+        for bad in ["2020-0x", "20ab01B", "2020-", "-03", "2020-003"] {
+            let err = Period::parse(bad).unwrap_err().to_string();
+            assert!(err.contains("expected YYYY-MM"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
     fn a_custom_range_must_run_forwards() {
         assert!(Period::custom(d("2020-03-02"), d("2020-03-01")).is_err());
         assert_eq!(
