@@ -1,4 +1,13 @@
--- fupin database schema, version 1.
+-- fupin database schema.
+--
+-- An append-only history of versions. Each line `-- @version N: …` starts
+-- the step that takes a file from version N - 1 to N; a new file runs every
+-- step, an older file the steps it lacks, and PRAGMA user_version records
+-- how far a file has come. A step that has shipped is never edited or
+-- removed: a change is a new step at the end. Steps run in one transaction
+-- with foreign keys off, so that a step may rebuild a table (SQLite cannot
+-- change a column's CHECK in place), and every foreign key is checked
+-- before the transaction commits.
 --
 -- Every record has a natural key (a code, or a composite for posts, dispatches,
 -- visits and promotions) that users type; references use those keys, so the
@@ -12,6 +21,8 @@
 -- a temporary index on every insert and slows bulk imports measurably.
 -- Uniqueness on large tables is expressed with named indexes (not inline
 -- UNIQUE) so that a bulk load into an empty table may drop and rebuild them.
+
+-- @version 1: the 2020 core
 
 CREATE TABLE county (
     id   INTEGER PRIMARY KEY CHECK (id = 1),
@@ -184,3 +195,43 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_record ON audit(entity, key);
 CREATE INDEX audit_at ON audit(at);
+
+-- @version 2: the causes of poverty the national system added later
+-- (marriage 因婚, funeral 因丧, accident 因意外事故, unstable work
+-- 因务工就业不稳, unsafe housing 因安全住房, unsafe drinking water 因安全饮水)
+-- SQLite's procedure for a changed table: create the new table, copy the
+-- rows (ids kept), drop the old table, rename the new one, recreate the
+-- indexes. Other tables refer to households by name, so their foreign keys
+-- hold on to the renamed table.
+CREATE TABLE households_v2 (
+    id            INTEGER PRIMARY KEY,
+    code          TEXT NOT NULL CHECK (length(code) > 0),
+    village       TEXT NOT NULL REFERENCES villages(code),
+    head_name     TEXT NOT NULL CHECK (length(head_name) > 0),
+    id_number     TEXT NOT NULL CHECK (length(id_number) = 18),
+    members       INTEGER NOT NULL CHECK (members >= 1),
+    attribute     TEXT NOT NULL DEFAULT 'general'
+                  CHECK (attribute = 'general' OR attribute = 'low_income' OR attribute = 'extreme_poverty'),
+    cause         TEXT CHECK (cause IS NULL OR cause = 'illness' OR cause = 'disability' OR cause = 'schooling'
+                  OR cause = 'disaster' OR cause = 'lack_of_land' OR cause = 'lack_of_water'
+                  OR cause = 'lack_of_skills' OR cause = 'lack_of_labour' OR cause = 'lack_of_funds'
+                  OR cause = 'poor_transport' OR cause = 'lack_of_motivation' OR cause = 'other'
+                  OR cause = 'marriage' OR cause = 'funeral' OR cause = 'accident'
+                  OR cause = 'unstable_work' OR cause = 'unsafe_housing' OR cause = 'unsafe_drinking_water'),
+    registered_on TEXT NOT NULL CHECK (registered_on IS date(registered_on)),
+    lifted_on     TEXT CHECK (lifted_on IS date(lifted_on) AND lifted_on >= registered_on),
+    helper        TEXT REFERENCES cadres(code),
+    phone         TEXT,
+    note          TEXT
+);
+INSERT INTO households_v2 (id, code, village, head_name, id_number, members, attribute, cause,
+                           registered_on, lifted_on, helper, phone, note)
+     SELECT id, code, village, head_name, id_number, members, attribute, cause,
+            registered_on, lifted_on, helper, phone, note
+       FROM households;
+DROP TABLE households;
+ALTER TABLE households_v2 RENAME TO households;
+CREATE UNIQUE INDEX households_code ON households(code);
+CREATE UNIQUE INDEX households_id_number ON households(id_number);
+CREATE INDEX households_status ON households(village, registered_on, lifted_on, members);
+CREATE INDEX households_helper ON households(helper);

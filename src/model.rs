@@ -169,8 +169,15 @@ pub const VILLAGE_KINDS: &[Choice] = &[
 ];
 
 pub const ATTRIBUTES: &[Choice] = &[
-    choice("general", "一般贫困户", &["一般户", "一般"]),
-    choice("low_income", "低保贫困户", &["低保户", "低保"]),
+    // 扶贫户: the older name of a general poor household.
+    choice("general", "一般贫困户", &["一般户", "一般", "扶贫户"]),
+    // 扶贫低保户 and 纯低保户: the two kinds of low-income household the
+    // older ledgers keep apart, both registered as low-income here.
+    choice(
+        "low_income",
+        "低保贫困户",
+        &["低保户", "低保", "扶贫低保户", "纯低保户"],
+    ),
     choice(
         "extreme_poverty",
         "特困供养贫困户",
@@ -178,11 +185,14 @@ pub const ATTRIBUTES: &[Choice] = &[
     ),
 ];
 
+/// Causes of poverty: the twelve of the 2014 registration, then the six the
+/// national system added later. A cause word with 致贫 appended (因学致贫)
+/// names the same cause, see [`parse_choice`].
 pub const CAUSES: &[Choice] = &[
     choice("illness", "因病", &[]),
     choice("disability", "因残", &[]),
     choice("schooling", "因学", &[]),
-    choice("disaster", "因灾", &[]),
+    choice("disaster", "因灾", &["因自然灾害"]),
     choice("lack_of_land", "缺土地", &[]),
     choice("lack_of_water", "缺水", &[]),
     choice("lack_of_skills", "缺技术", &[]),
@@ -190,7 +200,13 @@ pub const CAUSES: &[Choice] = &[
     choice("lack_of_funds", "缺资金", &[]),
     choice("poor_transport", "交通条件落后", &["交通落后"]),
     choice("lack_of_motivation", "自身发展动力不足", &["动力不足"]),
-    choice("other", "其他", &[]),
+    choice("other", "其他", &["其它"]),
+    choice("marriage", "因婚", &[]),
+    choice("funeral", "因丧", &[]),
+    choice("accident", "因意外事故", &["意外事故"]),
+    choice("unstable_work", "因务工就业不稳", &["务工就业不稳"]),
+    choice("unsafe_housing", "因安全住房", &["安全住房"]),
+    choice("unsafe_drinking_water", "因安全饮水", &["安全饮水"]),
 ];
 
 pub const ROLES: &[Choice] = &[
@@ -274,7 +290,7 @@ pub const CADRE: Entity = Entity {
             ["联系电话", "电话"],
             Ty::Phone,
             optional,
-            "Phone number"
+            "Phone: a mobile (13812345678) or a landline with its area code (0774-8981234); several separated by /"
         ),
     ],
 };
@@ -469,7 +485,7 @@ pub const HOUSEHOLD: Entity = Entity {
             ],
             Ty::IdNumber,
             required,
-            "Head's resident ID number (18 characters)"
+            "Head's resident ID number, 18 characters (a 15-digit one is converted)"
         ),
         field!(
             "members",
@@ -497,7 +513,7 @@ pub const HOUSEHOLD: Entity = Entity {
             ["识别时间", "识别年度", "首次识别时间", "建档立卡时间"],
             Ty::Date,
             required,
-            "Date registered 识别时间"
+            "Date registered 识别时间 (a month or a year means its last day)"
         ),
         field!(
             "lifted_on",
@@ -525,7 +541,7 @@ pub const HOUSEHOLD: Entity = Entity {
             ["联系电话", "电话", "户联系电话", "手机号码"],
             Ty::Phone,
             optional,
-            "Phone number"
+            "Phone: a mobile (13812345678) or a landline with its area code (0774-8981234); several separated by /"
         ),
         field!("note", ["备注"], Ty::Text, optional, "Note"),
     ],
@@ -817,8 +833,17 @@ pub fn entity_by_name(name: &str) -> Option<&'static Entity> {
     })
 }
 
-/// Finds an enumeration value by its code, Chinese label or alias.
+/// Finds an enumeration value by its code, Chinese label or alias. A word
+/// with 致贫 ("causing poverty") appended, as ledgers write causes
+/// (因学致贫), is read as the word without it.
 pub fn parse_choice(choices: &'static [Choice], raw: &str) -> Option<&'static Choice> {
+    find_choice(choices, raw).or_else(|| {
+        let word = raw.strip_suffix("致贫")?;
+        find_choice(choices, word)
+    })
+}
+
+fn find_choice(choices: &'static [Choice], raw: &str) -> Option<&'static Choice> {
     // The stored code or the Chinese label as written: no folding needed.
     if let Some(c) = choices.iter().find(|c| c.code == raw || c.zh == raw) {
         return Some(c);
@@ -887,6 +912,65 @@ mod tests {
             "low_income"
         );
         assert!(parse_choice(GENDERS, "x").is_none());
+    }
+
+    #[test]
+    fn older_and_regional_words() {
+        for (word, code) in [
+            ("扶贫低保户", "low_income"),
+            ("纯低保户", "low_income"),
+            ("低保户", "low_income"),
+            ("五保户", "extreme_poverty"),
+            ("扶贫户", "general"),
+        ] {
+            assert_eq!(
+                parse_choice(ATTRIBUTES, word).map(|c| c.code),
+                Some(code),
+                "{word}"
+            );
+        }
+        for (word, code) in [
+            ("其它", "other"),
+            ("缺劳动力", "lack_of_labour"),
+            ("因学致贫", "schooling"),
+            ("因病致贫", "illness"),
+            ("缺劳动力致贫", "lack_of_labour"),
+            ("交通条件落后致贫", "poor_transport"),
+            ("因婚", "marriage"),
+            ("因婚致贫", "marriage"),
+            ("因丧", "funeral"),
+            ("因意外事故", "accident"),
+            ("因务工就业不稳", "unstable_work"),
+            ("因安全住房", "unsafe_housing"),
+            ("因安全饮水", "unsafe_drinking_water"),
+            ("unsafe drinking water", "unsafe_drinking_water"),
+            ("因自然灾害", "disaster"),
+        ] {
+            assert_eq!(
+                parse_choice(CAUSES, word).map(|c| c.code),
+                Some(code),
+                "{word}"
+            );
+        }
+        for word in ["致贫", "因穷", "因穷致贫", "因学致贫致贫", "illness致贫x"] {
+            assert!(parse_choice(CAUSES, word).is_none(), "{word}");
+        }
+    }
+
+    #[test]
+    fn every_cause_is_allowed_by_the_schema() {
+        let schema = crate::db::SCHEMA;
+        let latest = &schema[schema.rfind("CREATE TABLE households").unwrap_or(0)..];
+        let table = &latest[..latest.find(");").unwrap_or(latest.len())];
+        for c in CAUSES {
+            assert!(
+                table.contains(&format!("cause = '{}'", c.code)),
+                "{}",
+                c.code
+            );
+        }
+        let listed = table.matches("cause = '").count();
+        assert_eq!(listed, CAUSES.len());
     }
 
     #[test]

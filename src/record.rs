@@ -202,7 +202,14 @@ pub fn parse_with(
                 }
                 given[i] = Some(v);
             }
-            Err(problem) => errors.push(FieldError::new(field.name, raw_value.trim(), problem)),
+            Err(problem) => {
+                // An ID number is personal: only the characters at fault show.
+                let shown = match field.ty {
+                    Ty::IdNumber => values::id_for_message(raw_value),
+                    _ => raw_value.trim().to_string(),
+                };
+                errors.push(FieldError::new(field.name, shown, problem))
+            }
         }
     }
     errors.extend(lift_status(entity, &given));

@@ -19,18 +19,42 @@ pub use access::explain_busy;
 use crate::files;
 use crate::lang::t;
 
-/// The schema, the one source of truth, compiled into the binary.
+/// The schema, the one source of truth, compiled into the binary: the
+/// history of its versions, each step starting at a `-- @version N:` line.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// Marks a file as ours, so a stray SQLite file is not mistaken for one.
 pub(crate) const APPLICATION_ID: i32 = 0x4655_5049; // "FUPI"
 
-/// Schema migrations, applied in order; entry N takes the file to version
-/// N + 1. Never remove or reorder an entry: files in the field depend on them.
-const MIGRATIONS: &[&str] = &[SCHEMA];
+/// Starts a step of [`SCHEMA`], at the beginning of a line.
+const STEP_MARK: &str = "-- @version ";
 
+/// The steps of [`SCHEMA`] in order: the version each takes a file to (as
+/// its marker line says, 0 when unreadable) and its SQL.
+fn steps() -> Vec<(i64, &'static str)> {
+    let mut starts: Vec<usize> = SCHEMA
+        .match_indices(STEP_MARK)
+        .map(|(at, _)| at)
+        .filter(|&at| at == 0 || SCHEMA[..at].ends_with('\n'))
+        .collect();
+    starts.push(SCHEMA.len());
+    starts
+        .windows(2)
+        .map(|w| {
+            let text = &SCHEMA[w[0]..w[1]];
+            let version = text[STEP_MARK.len()..]
+                .split(':')
+                .next()
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or(0);
+            (version, text)
+        })
+        .collect()
+}
+
+/// The version a file has once every step of [`SCHEMA`] ran.
 pub fn schema_version() -> i64 {
-    MIGRATIONS.len() as i64
+    steps().len() as i64
 }
 
 /// Where the database is: `--db`, else `$FUPIN_DB`, else `fupin.db`.
@@ -218,27 +242,79 @@ pub fn version(conn: &Connection) -> Result<i64> {
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, schema_version())
+}
+
+/// Runs the steps of [`SCHEMA`] that take the file from its version to
+/// `target`, in one transaction.
+fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     let version = version(conn)?;
-    let latest = schema_version();
-    if version > latest {
+    if version > schema_version() {
         return Err(access::newer_error(version));
     }
-    if version == latest {
+    if version >= target {
         return Ok(());
     }
+    // Foreign keys can only be switched outside a transaction. Off, a step
+    // may drop and rebuild a table that others refer to; they are checked
+    // as a whole before the commit instead.
+    conn.pragma_update(None, "foreign_keys", "OFF")
+        .context("failed to prepare the migration")?;
+    let applied = apply_steps(conn, &steps(), version, target);
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .context("failed to enable foreign keys")?;
+    applied
+}
+
+fn apply_steps(conn: &mut Connection, steps: &[(i64, &str)], from: i64, to: i64) -> Result<()> {
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)
         .context("failed to lock the file for migration")?;
-    for (i, step) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        tx.execute_batch(step)
-            .with_context(|| format!("failed to apply schema step {}", i + 1))?;
+    // A file edited by hand may already hold broken references, which
+    // `fupin check` reports; a step must not add to them.
+    let broken_before = broken_references(&tx)?;
+    for (i, &(version, sql)) in steps.iter().enumerate() {
+        if version != i as i64 + 1 {
+            bail!(
+                "schema.sql is out of order: step {} is marked {version}",
+                i + 1
+            );
+        }
+        if version > from && version <= to {
+            tx.execute_batch(sql)
+                .with_context(|| format!("failed to apply schema version {version}"))?;
+        }
     }
-    tx.pragma_update(None, "user_version", latest)
+    let broken_after = broken_references(&tx)?;
+    if broken_after > broken_before {
+        bail!(
+            "{}",
+            t(
+                &format!(
+                    "updating the file to schema version {to} would break references between records ({} rows); nothing was changed; please report this",
+                    broken_after - broken_before
+                ),
+                &format!(
+                    "升级到结构版本 {to} 会破坏记录之间的引用（{} 行）；未作任何更改；请报告此问题",
+                    broken_after - broken_before
+                ),
+            )
+        );
+    }
+    tx.pragma_update(None, "user_version", to)
         .context("failed to record the schema version")?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)
         .context("failed to mark the file")?;
     tx.commit().context("failed to commit the migration")?;
     Ok(())
+}
+
+/// Rows whose foreign keys point at nothing.
+fn broken_references(conn: &Connection) -> Result<i64> {
+    conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })
+    .context("failed to check the foreign keys")
 }
 
 /// The county this file holds: (code, name).
@@ -260,6 +336,74 @@ mod tests {
         migrate(&mut conn)?;
         let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         assert_eq!(v, schema_version());
+        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+        assert_eq!(fk, 1, "foreign keys are back on after the migration");
+        Ok(())
+    }
+
+    #[test]
+    fn the_steps_are_numbered_from_one() {
+        let steps = steps();
+        assert!(steps.len() >= 2);
+        for (i, (version, sql)) in steps.iter().enumerate() {
+            assert_eq!(*version, i as i64 + 1);
+            assert!(sql.starts_with(&format!("{STEP_MARK}{version}:")), "{sql}");
+        }
+        assert!(steps[0].1.contains("CREATE TABLE county"));
+        assert!(!steps[0].1.contains("households_v2"));
+        assert!(steps[1].1.contains("households_v2"));
+        // The header is no step: the comment describing the marker is not
+        // at the start of a line.
+        assert!(!SCHEMA.starts_with(STEP_MARK));
+    }
+
+    #[test]
+    fn a_step_that_would_break_references_changes_nothing() -> Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        configure(&conn)?;
+        migrate(&mut conn)?;
+        conn.execute_batch(
+            "INSERT INTO towns (code, name) VALUES ('T1', '钟山镇');
+             INSERT INTO villages (code, name, town) VALUES ('V1', '龙岩村', 'T1');",
+        )?;
+        let latest = schema_version();
+        let mut steps = steps();
+        steps.push((latest + 1, "-- @version 99: breaks\nDELETE FROM towns;"));
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let err = apply_steps(&mut conn, &steps, latest, latest + 1)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("would break references between records (1 rows)"),
+            "{err}"
+        );
+        let towns: i64 = conn.query_row("SELECT count(*) FROM towns", [], |r| r.get(0))?;
+        assert_eq!(towns, 1);
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        assert_eq!(v, latest);
+        // A step out of order is refused before anything runs.
+        steps.pop();
+        steps.push((
+            latest + 2,
+            "-- @version 99: misnumbered\nDELETE FROM villages;",
+        ));
+        let err = apply_steps(&mut conn, &steps, latest, latest + 1)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("out of order"), "{err}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_file_newer_than_the_binary_is_refused() -> Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        configure(&conn)?;
+        migrate(&mut conn)?;
+        conn.pragma_update(None, "user_version", schema_version() + 1)?;
+        let err = migrate(&mut conn).map(|_| ()).unwrap_err().to_string();
+        assert!(err.contains("newer than this fupin"), "{err}");
         Ok(())
     }
 }

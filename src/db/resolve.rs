@@ -59,7 +59,8 @@ impl Resolver {
         town: Option<&str>,
     ) -> Result<String, Problem> {
         self.key.clear();
-        self.key.push(char::from(b'A' + kind as u8));
+        self.key.push_str(entity(kind).name);
+        self.key.push('\u{1}');
         self.key.push_str(town.unwrap_or("\u{2}"));
         self.key.push('\u{1}');
         self.key.push_str(raw);
@@ -320,10 +321,53 @@ mod tests {
     }
 
     #[test]
+    fn clear_forgets_answers_the_tables_no_longer_give() -> Result<()> {
+        let conn = db()?;
+        let mut resolver = Resolver::new();
+        let missing = resolver.resolve(&conn, Kind::Village, "石门村", None);
+        assert!(missing.is_err());
+        let unique = resolver.resolve(&conn, Kind::Cadre, "李四", None);
+        assert_eq!(unique, Ok("C4".to_string()));
+        conn.execute_batch(
+            "INSERT INTO villages (code, name, town) VALUES ('V5', '石门村', 'T2');
+             INSERT INTO cadres (code, name) VALUES ('C5', '李四');",
+        )?;
+        // Cached until told the tables changed.
+        assert!(
+            resolver
+                .resolve(&conn, Kind::Village, "石门村", None)
+                .is_err()
+        );
+        resolver.clear();
+        assert_eq!(
+            resolver.resolve(&conn, Kind::Village, "石门村", None),
+            Ok("V5".to_string())
+        );
+        let now = resolver.resolve(&conn, Kind::Cadre, "李四", None);
+        assert!(
+            now.as_ref()
+                .is_err_and(|p| p.message.contains("2 cadres are named 李四")),
+            "{now:?}"
+        );
+        Ok(())
+    }
+
+    #[test]
     fn a_snapshot_answers_as_the_database_does() -> Result<()> {
         let conn = db()?;
         let mut resolver = Resolver::new();
-        let mut snapshot = Snapshot::load(&conn, &[Kind::Cadre, Kind::Village, Kind::Town])?;
+        conn.execute_batch(
+            "INSERT INTO households (code, village, head_name, id_number, members, registered_on)
+                  VALUES ('H1', 'V1', '张三', '11010519491231002X', 1, '2016-01-01');",
+        )?;
+        let kinds = [
+            Kind::Cadre,
+            Kind::Village,
+            Kind::Town,
+            Kind::Household,
+            Kind::Task,
+        ];
+        let mut snapshot = Snapshot::load(&conn, &kinds)?;
         let asks: &[(Kind, &str, Option<&str>)] = &[
             (Kind::Cadre, "C1", None),
             (Kind::Cadre, "张三", None),
@@ -339,12 +383,50 @@ mod tests {
             (Kind::Village, "新村", Some("T9")),
             (Kind::Village, "龙岩", None),
             (Kind::Village, "V2", Some("T1")),
+            (Kind::Household, "H1", None),
+            (Kind::Household, "张三", None),
+            (Kind::Task, "X1", None),
         ];
         for &(kind, raw, town) in asks {
             let want = resolver.resolve(&conn, kind, raw, town);
             let got = snapshot.resolve(kind, raw, town);
             assert_eq!(got, want, "{kind:?} {raw} {town:?}");
         }
+        // Households and tasks are named by code only.
+        let by_name = resolver.resolve(&conn, Kind::Household, "张三", None);
+        assert_eq!(
+            by_name.map_err(|p| p.message),
+            Err("no household 张三".to_string())
+        );
+        // The same text names different records of different kinds.
+        assert_eq!(
+            resolver.resolve(&conn, Kind::Cadre, "张", None),
+            Ok("张".to_string())
+        );
+        assert!(resolver.resolve(&conn, Kind::Town, "张", None).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn an_ambiguous_name_says_how_to_tell_the_records_apart() -> Result<()> {
+        let conn = db()?;
+        let mut resolver = Resolver::new();
+        let cadre = resolver
+            .resolve(&conn, Kind::Cadre, "张三", None)
+            .unwrap_err();
+        assert_eq!(cadre.message, "2 cadres are named 张三 (C1, C2)");
+        assert_eq!(
+            cadre.hint.as_deref(),
+            Some("give the code instead of the name")
+        );
+        let village = resolver
+            .resolve(&conn, Kind::Village, "新村", Some("T1"))
+            .unwrap_err();
+        assert_eq!(village.message, "2 villages are named 新村 (V1, V4)");
+        assert_eq!(
+            village.hint.as_deref(),
+            Some("give the village code, or the town to tell them apart")
+        );
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 use anyhow::{Result, bail};
 use rusqlite::{Connection, ErrorCode};
 
-use super::{configure, migrate};
+use super::{configure, migrate, migrate_to, schema_version};
 
 /// An empty database with the schema and one row of every kind that others
 /// refer to: cadre C1, zone Z1, town T1, village V1 (poor), household H1,
@@ -241,5 +241,191 @@ fn date_columns_take_only_iso_dates() -> Result<()> {
         &conn,
         "UPDATE households SET lifted_on = '2019-6-30' WHERE code = 'H1'",
     )?;
+    Ok(())
+}
+
+/// A table or index as SQLite keeps it: type, name, table, SQL.
+type Object = (String, String, String, Option<String>);
+
+/// Every table and index of the file.
+fn objects(conn: &Connection) -> Result<Vec<Object>> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master
+          WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+    )?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Every row of `table`, as text, in rowid order.
+fn rows(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
+    let n = stmt.column_count();
+    let rows = stmt
+        .query_map([], |r| {
+            (0..n)
+                .map(|i| {
+                    r.get::<_, rusqlite::types::Value>(i)
+                        .map(|v| format!("{v:?}"))
+                })
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map(|cells| cells.join("|"))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+fn foreign_keys(conn: &Connection, table: &str) -> Result<Vec<(String, String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+const TABLES: [&str; 11] = [
+    "county",
+    "cadres",
+    "zones",
+    "towns",
+    "villages",
+    "households",
+    "tasks",
+    "posts",
+    "dispatches",
+    "visits",
+    "promotions",
+];
+
+#[test]
+fn a_version_1_file_migrates_keeping_rows_indexes_and_foreign_keys() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("v1.db");
+    let mut conn = Connection::open(&path)?;
+    configure(&conn)?;
+    migrate_to(&mut conn, 1)?;
+    let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    assert_eq!(v, 1);
+    conn.execute_batch(
+        "INSERT INTO county (id, code, name) VALUES (1, '451122', '钟山县');
+         INSERT INTO cadres (code, name) VALUES ('C1', '张三');
+         INSERT INTO towns (code, name) VALUES ('T1', '钟山镇');
+         INSERT INTO villages (code, name, town) VALUES ('V1', '龙岩村', 'T1');
+         INSERT INTO households (id, code, village, head_name, id_number, members, attribute,
+                                 cause, registered_on, lifted_on, helper, phone, note)
+              VALUES (7, 'H1', 'V1', '黄秀英', '11010519491231002X', 3, 'low_income', 'illness',
+                      '2014-10-01', '2019-12-31', 'C1', '13812345678', '备注'),
+                     (9, 'H2', 'V1', '李四', '440524188001010014', 1, 'general', NULL,
+                      '2015-12-31', NULL, NULL, NULL, NULL);
+         INSERT INTO visits (cadre, visited_on, household) VALUES ('C1', '2020-05-01', 'H1');",
+    )?;
+    // A version 1 file refuses the later causes.
+    refused(
+        &conn,
+        "UPDATE households SET cause = 'marriage' WHERE code = 'H2'",
+    )?;
+    let before: Vec<Vec<String>> = TABLES
+        .iter()
+        .map(|t| rows(&conn, t))
+        .collect::<Result<_>>()?;
+    drop(conn);
+
+    let mut conn = Connection::open(&path)?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    assert_eq!(v, schema_version());
+    let after: Vec<Vec<String>> = TABLES
+        .iter()
+        .map(|t| rows(&conn, t))
+        .collect::<Result<_>>()?;
+    assert_eq!(after, before, "every row kept, ids included");
+
+    // The same tables, indexes and SQL as a file made new today.
+    let mut fresh = Connection::open_in_memory()?;
+    configure(&fresh)?;
+    migrate(&mut fresh)?;
+    assert_eq!(objects(&conn)?, objects(&fresh)?);
+    assert!(
+        objects(&conn)?
+            .iter()
+            .any(|(kind, name, _, _)| kind == "index" && name == "households_id_number")
+    );
+    for table in TABLES {
+        assert_eq!(
+            foreign_keys(&conn, table)?,
+            foreign_keys(&fresh, table)?,
+            "{table}"
+        );
+    }
+    assert_eq!(
+        foreign_keys(&conn, "visits")?
+            .iter()
+            .filter(|(t, _, _)| t == "households")
+            .count(),
+        1
+    );
+
+    // Foreign keys are enforced again, across the rebuilt table.
+    let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    assert_eq!(fk, 1);
+    refused(&conn, "DELETE FROM households WHERE code = 'H1'")?;
+    refused(
+        &conn,
+        "INSERT INTO visits (cadre, visited_on, household) VALUES ('C1', '2020-05-02', 'H9')",
+    )?;
+    refused(
+        &conn,
+        "UPDATE households SET village = 'V9' WHERE code = 'H2'",
+    )?;
+    refused(
+        &conn,
+        "UPDATE households SET cause = 'wedding' WHERE code = 'H2'",
+    )?;
+    conn.execute_batch("UPDATE households SET cause = 'marriage' WHERE code = 'H2'")?;
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    assert_eq!(integrity, "ok");
+
+    // Opening again changes nothing.
+    drop(conn);
+    let mut conn = Connection::open(&path)?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    assert_eq!(objects(&conn)?, objects(&fresh)?);
+    Ok(())
+}
+
+#[test]
+fn a_file_with_broken_references_still_migrates() -> Result<()> {
+    let mut conn = Connection::open_in_memory()?;
+    configure(&conn)?;
+    migrate_to(&mut conn, 1)?;
+    // As the sqlite3 shell allows with foreign keys off.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    conn.execute_batch(
+        "INSERT INTO households (code, village, head_name, id_number, members, registered_on)
+              VALUES ('H1', 'V404', '黄秀英', '11010519491231002X', 3, '2014-10-01');",
+    )?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(&mut conn)?;
+    let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    assert_eq!(v, schema_version());
+    assert_eq!(rows(&conn, "households")?.len(), 1);
+    Ok(())
+}
+
+#[test]
+fn every_cause_of_the_model_is_accepted() -> Result<()> {
+    let conn = db()?;
+    for c in crate::model::CAUSES {
+        conn.execute(
+            "UPDATE households SET cause = ?1 WHERE code = 'H1'",
+            [c.code],
+        )?;
+    }
     Ok(())
 }

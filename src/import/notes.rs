@@ -8,6 +8,7 @@ use crate::input::headers::Columns;
 use crate::lang::t;
 use crate::model::{Entity, Ty};
 use crate::record::RawRow;
+use crate::values::{is_excel_serial, is_first_generation_id};
 
 /// Warnings kept per file; a file with more has a problem of its own.
 const KEPT: usize = 1000;
@@ -77,18 +78,4 @@ impl Notes {
             });
         }
     }
-}
-
-/// A date written as Excel's serial day number: five digits.
-fn is_excel_serial(text: &str) -> bool {
-    let s = crate::values::normalize(text);
-    let s = s.strip_suffix(".0").unwrap_or(&s);
-    s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// A first-generation ID number: fifteen digits.
-fn is_first_generation_id(text: &str) -> bool {
-    let s = crate::values::normalize(text);
-    let s = s.strip_prefix('\'').unwrap_or(&s);
-    s.len() == 15 && s.bytes().all(|b| b.is_ascii_digit())
 }

@@ -331,3 +331,161 @@ fn flags_total(tot: &Totals) -> Value {
     };
     Value::marked(text, mark)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::report::{PageOpts, Report};
+
+    #[test]
+    fn status_follows_the_dates_of_spec_2() {
+        let day = "2020-04-30";
+        assert_eq!(Status::on(day, None, None), Status::Open);
+        assert_eq!(Status::on(day, None, Some("2020-04-30")), Status::Done);
+        assert_eq!(Status::on(day, None, Some("2020-04-29")), Status::Done);
+        // Done after the day: not done on it, and overdue if due before.
+        assert_eq!(Status::on(day, None, Some("2020-05-01")), Status::Open);
+        assert_eq!(
+            Status::on(day, Some("2020-04-29"), Some("2020-05-01")),
+            Status::Overdue
+        );
+        assert_eq!(Status::on(day, Some("2020-04-29"), None), Status::Overdue);
+        assert_eq!(Status::on(day, Some("2020-04-30"), None), Status::Open);
+        assert_eq!(
+            Status::on(day, Some("2020-04-01"), Some("2020-04-15")),
+            Status::Done
+        );
+        assert_eq!(Status::Done.label(), "done");
+        assert_eq!(Status::Overdue.label(), "overdue");
+        assert_eq!(Status::Open.label(), "open");
+    }
+
+    fn task(code: &str, status: Status, dispatches: i64) -> TaskRow {
+        TaskRow {
+            code: code.into(),
+            title: format!("任务{code}"),
+            level: "county".into(),
+            village: None,
+            leader: None,
+            team: None,
+            dispatches,
+            progress: None,
+            problems_found: 0,
+            problems_solved: 0,
+            due_on: None,
+            status,
+            overdue: status == Status::Overdue,
+            not_dispatched: status != Status::Done && dispatches == 0,
+            village_name: None,
+            town_name: None,
+            leader_name: None,
+        }
+    }
+
+    /// The sheet of a report holding `tasks`, with totals counted from them.
+    fn sheet(tasks: Vec<TaskRow>) -> Sheet {
+        let mut totals = Totals::default();
+        for t in &tasks {
+            let open = t.status != Status::Done;
+            totals.listed += 1;
+            totals.done += i64::from(!open);
+            totals.open += i64::from(open);
+            totals.overdue += i64::from(t.overdue);
+            totals.not_dispatched += i64::from(t.not_dispatched);
+        }
+        let day = NaiveDate::from_ymd_opt(2020, 3, 1).unwrap_or_default();
+        let report = Dispatch {
+            county: ("451122".into(), "钟山县".into()),
+            period: Period::holding(day).unwrap_or_else(|e| panic!("{e}")),
+            tasks,
+            totals,
+        };
+        report.sheet(&PageOpts::default())
+    }
+
+    fn column(sheet: &Sheet, key: &str) -> usize {
+        sheet
+            .columns
+            .iter()
+            .position(|c| c.key == key)
+            .unwrap_or(usize::MAX)
+    }
+
+    fn marks(sheet: &Sheet, key: &str) -> Vec<Mark> {
+        let at = column(sheet, key);
+        sheet.rows.iter().map(|r| r[at].mark).collect()
+    }
+
+    #[test]
+    fn the_verdict_is_green_only_when_nothing_is_behind() {
+        let on_track = sheet(vec![
+            task("K1", Status::Done, 0),
+            task("K2", Status::Open, 1),
+        ]);
+        assert_eq!(on_track.verdict.map(|v| v.1), Some(Mark::Good));
+        for behind in [
+            vec![task("K1", Status::Overdue, 1)],
+            vec![task("K1", Status::Open, 0)],
+            vec![task("K1", Status::Overdue, 0)],
+            vec![task("K1", Status::Overdue, 1), task("K2", Status::Open, 0)],
+        ] {
+            assert_eq!(sheet(behind).verdict.map(|v| v.1), Some(Mark::Bad));
+        }
+        let empty = sheet(Vec::new());
+        assert_eq!(empty.verdict.map(|v| v.1), Some(Mark::Good));
+    }
+
+    #[test]
+    fn status_and_flag_cells_are_marked() {
+        let s = sheet(vec![
+            task("K1", Status::Done, 0),
+            task("K2", Status::Open, 1),
+            task("K3", Status::Overdue, 1),
+            task("K4", Status::Open, 0),
+            task("K5", Status::Overdue, 0),
+        ]);
+        assert_eq!(
+            marks(&s, "status"),
+            [Mark::Good, Mark::Plain, Mark::Bad, Mark::Plain, Mark::Bad]
+        );
+        assert_eq!(
+            marks(&s, "flags"),
+            [Mark::Plain, Mark::Plain, Mark::Bad, Mark::Bad, Mark::Bad]
+        );
+        let flags = column(&s, "flags");
+        let text: Vec<String> = s.rows.iter().map(|r| r[flags].cell.display()).collect();
+        assert_eq!(
+            text,
+            [
+                "",
+                "",
+                "OVERDUE",
+                "NOT DISPATCHED",
+                "OVERDUE, NOT DISPATCHED"
+            ]
+        );
+        let total = s.total.unwrap_or_default();
+        assert_eq!(total[flags].mark, Mark::Bad);
+        assert_eq!(total[flags].cell.display(), "overdue 2, not dispatched 2");
+    }
+
+    #[test]
+    fn the_total_flags_cell_is_plain_when_nothing_is_behind() {
+        let s = sheet(vec![
+            task("K1", Status::Done, 0),
+            task("K2", Status::Open, 2),
+        ]);
+        let flags = column(&s, "flags");
+        let total = s.total.unwrap_or_default();
+        assert_eq!(total[flags].mark, Mark::Plain);
+        for tasks in [
+            vec![task("K1", Status::Overdue, 1)],
+            vec![task("K1", Status::Open, 0)],
+        ] {
+            let s = sheet(tasks);
+            assert_eq!(s.total.unwrap_or_default()[flags].mark, Mark::Bad);
+        }
+    }
+}

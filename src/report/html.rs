@@ -240,6 +240,97 @@ pub fn page(sheet: &Sheet) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::sheet::{Col, Heading};
+
+    fn sheet(columns: Vec<Col>, rows: Vec<Vec<Value>>, verdict: Option<Mark>) -> Sheet {
+        Sheet {
+            heading: Heading {
+                title: "钟山县 <表>".into(),
+                unit: "单位".into(),
+                when: "截止时间：2020年12月31日".into(),
+                generated: "2021-01-01 09:30".into(),
+            },
+            verdict: verdict.map(|m| ("双清零：已实现".to_string(), m)),
+            columns,
+            rows,
+            total: None,
+            notes: vec!["注：说明".into()],
+            landscape: false,
+        }
+    }
+
+    #[test]
+    fn cells_carry_their_marks_and_kinds_as_classes() {
+        let s = sheet(
+            vec![
+                Col::new("code", "Code"),
+                Col::new("title", "Task"),
+                Col::new("status", "Status"),
+                Col::new("flags", "Flags"),
+                Col::new("dispatches", "Dispatches"),
+            ],
+            vec![vec![
+                Value::text("K1"),
+                Value::text("任务"),
+                Value::marked("done", Mark::Good),
+                Value::marked("OVERDUE", Mark::Bad),
+                Value::int(3),
+            ]],
+            Some(Mark::Bad),
+        );
+        let html = page(&s);
+        assert!(
+            html.contains(
+                "<tr><td>K1</td><td class=\"wrap wide\"><div>任务</div></td><td class=\"good\">done</td><td class=\"bad\">OVERDUE</td><td class=\"num\">3</td></tr>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<span class=\"verdict-box bad\">"), "{html}");
+        assert!(!html.contains("(none)"), "rows, no total: {html}");
+        assert!(
+            html.contains(
+                "<tr class=\"heads\"><th>Code</th><th>Task</th><th>Status</th><th>Flags</th><th>Dispatches</th></tr>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<title>钟山县 &lt;表&gt;</title>"), "{html}");
+        assert!(html.contains("size: A4 portrait"), "{html}");
+        assert!(html.contains("<p>注：说明</p>"), "{html}");
+        for (mark, class) in [
+            (Mark::Good, "verdict-box good"),
+            (Mark::Plain, "verdict-box\""),
+        ] {
+            let html = page(&sheet(
+                vec![Col::new("code", "Code")],
+                Vec::new(),
+                Some(mark),
+            ));
+            assert!(html.contains(&format!("<span class=\"{class}")), "{html}");
+        }
+    }
+
+    #[test]
+    fn grouped_columns_head_two_rows() {
+        let s = sheet(
+            vec![
+                Col::new("name", "Village"),
+                Col::grouped("h", "Poor", "households"),
+                Col::grouped("p", "Poor", "people"),
+                Col::new("v", "Verdict"),
+            ],
+            Vec::new(),
+            None,
+        );
+        let html = page(&s);
+        assert!(
+            html.contains(
+                "<tr class=\"heads\"><th rowspan=\"2\">Village</th><th colspan=\"2\">Poor</th><th rowspan=\"2\">Verdict</th></tr>\n<tr class=\"heads\"><th>households</th><th>people</th></tr>\n"
+            ),
+            "{html}"
+        );
+        assert!(!html.contains("<tr class=\"verdict\">"), "{html}");
+        assert!(html.contains("<td colspan=\"4\">(none)</td>"), "{html}");
+    }
 
     #[test]
     fn escapes_markup_and_quotes() {

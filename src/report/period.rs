@@ -42,7 +42,7 @@ impl Period {
                 NaiveDate::from_ymd_opt(year, first_month + 2, 1)
             },
         ) else {
-            bail!("--period: year {year} is out of range");
+            return Err(year_out_of_range(year));
         };
         let to = next.pred_opt().unwrap_or(next);
         Ok(Period {
@@ -147,8 +147,18 @@ impl Period {
 fn parse_year(year: &str) -> Result<i32> {
     match year.parse::<i32>() {
         Ok(y) if (1900..=9999).contains(&y) => Ok(y),
-        _ => bail!("--period: year {year} is out of range"),
+        _ => Err(year_out_of_range(year)),
     }
+}
+
+fn year_out_of_range(year: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{}",
+        t(
+            &format!("--period: year {year} is out of range; give a year from 1900 to 9999"),
+            &format!("--period：年份 {year} 超出范围；请填写 1900 至 9999 年"),
+        )
+    )
 }
 
 fn month_abbr(month: u32) -> &'static str {
@@ -204,6 +214,64 @@ mod tests {
                 .to_string()
                 .contains("07")
         );
+    }
+
+    #[test]
+    fn years_outside_1900_to_9999_are_refused() {
+        for bad in ["1020-03", "1899-12", "0000-01", "189906B", "102001B"] {
+            let err = Period::parse(bad).unwrap_err().to_string();
+            assert!(err.contains("out of range"), "{bad}: {err}");
+        }
+        let first = Period::parse("1900-01").unwrap();
+        assert_eq!((first.from, first.to), (d("1900-01-01"), d("1900-02-28")));
+        let last = Period::parse("9999-12").unwrap();
+        assert_eq!((last.from, last.to), (d("9999-11-01"), d("9999-12-31")));
+        assert_eq!(Period::parse("999906B").unwrap(), last);
+        assert!(Period::block(262_143, 6).is_err());
+    }
+
+    #[test]
+    fn the_period_line_names_the_block() {
+        let p = Period::parse("2020-03").unwrap();
+        assert_eq!(
+            p.line(),
+            "Period: 2020-03-01 to 2020-04-30 (Mar–Apr 2020, block 202002B)"
+        );
+        let nov = Period::parse("2020-11").unwrap();
+        assert!(
+            nov.line().ends_with("(Nov–Dec 2020, block 202006B)"),
+            "{}",
+            nov.line()
+        );
+        let custom = Period::custom(d("2020-03-02"), d("2020-03-09")).unwrap();
+        assert_eq!(custom.line(), "Period: 2020-03-02 to 2020-03-09");
+        assert_eq!(month_abbr(1), "Jan");
+        assert_eq!(month_abbr(12), "Dec");
+        assert_eq!(month_abbr(13), "");
+    }
+
+    #[test]
+    fn a_date_picks_its_block() {
+        for (day, id) in [
+            ("2020-01-01", "202001B"),
+            ("2020-02-29", "202001B"),
+            ("2020-03-01", "202002B"),
+            ("2020-12-31", "202006B"),
+        ] {
+            assert_eq!(
+                Period::holding(d(day)).unwrap().id.as_deref(),
+                Some(id),
+                "{day}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_period_says_what_one_is() {
+        for bad in ["2020-0x", "20ab01B", "2020-", "-03", "2020-003"] {
+            let err = Period::parse(bad).unwrap_err().to_string();
+            assert!(err.contains("expected YYYY-MM"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -193,3 +193,56 @@ impl Report for Board {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(code: &str, days_overdue: Option<i64>) -> BoardRow {
+        BoardRow {
+            code: code.into(),
+            title: format!("任务{code}"),
+            level: "county".into(),
+            leader: None,
+            due_on: None,
+            progress: None,
+            days_overdue,
+            leader_name: None,
+            place: None,
+        }
+    }
+
+    fn sheet(tasks: Vec<BoardRow>) -> Sheet {
+        Board {
+            county: ("451122".into(), "钟山县".into()),
+            as_of: NaiveDate::from_ymd_opt(2020, 7, 1).unwrap_or_default(),
+            level: None,
+            tasks,
+        }
+        .sheet(&PageOpts::default())
+    }
+
+    #[test]
+    fn only_days_overdue_are_marked_and_turn_the_verdict() {
+        let s = sheet(vec![
+            row("K1", Some(3)),
+            row("K2", Some(0)),
+            row("K3", None),
+        ]);
+        let at = s.columns.len() - 1;
+        let marks: Vec<Mark> = s.rows.iter().map(|r| r[at].mark).collect();
+        assert_eq!(marks, [Mark::Bad, Mark::Plain, Mark::Plain]);
+        let shown: Vec<String> = s.rows.iter().map(|r| r[at].cell.display()).collect();
+        assert_eq!(shown, ["3", "0", ""]);
+        assert_eq!(s.verdict.as_ref().map(|v| v.1), Some(Mark::Bad));
+        let total = s.total.unwrap_or_default();
+        assert_eq!(total[1].mark, Mark::Bad);
+        assert_eq!(total[1].cell.display(), "3 open, 1 overdue");
+
+        let s = sheet(vec![row("K1", Some(0)), row("K2", None)]);
+        assert_eq!(s.verdict.as_ref().map(|v| v.1), Some(Mark::Good));
+        assert_eq!(s.total.unwrap_or_default()[1].mark, Mark::Plain);
+        let s = sheet(Vec::new());
+        assert_eq!(s.verdict.map(|v| v.1), Some(Mark::Good));
+    }
+}

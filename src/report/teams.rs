@@ -336,3 +336,48 @@ impl Report for Teams {
         }
     }
 }
+
+#[cfg(test)]
+mod sheet_tests {
+    use super::*;
+
+    fn sheet(by: By, villages: i64, with_team: i64) -> Sheet {
+        let totals = Figures {
+            villages,
+            villages_with_team: with_team,
+            ..Figures::default()
+        };
+        Teams {
+            county: ("451122".into(), "钟山县".into()),
+            as_of: NaiveDate::from_ymd_opt(2020, 7, 1).unwrap_or_default(),
+            by,
+            groups: Vec::new(),
+            totals,
+        }
+        .sheet(&PageOpts::default())
+    }
+
+    #[test]
+    fn the_verdict_is_green_only_when_every_village_has_a_team() {
+        assert_eq!(sheet(By::Town, 3, 3).verdict.map(|v| v.1), Some(Mark::Good));
+        assert_eq!(sheet(By::Town, 0, 0).verdict.map(|v| v.1), Some(Mark::Good));
+        let behind = sheet(By::Town, 3, 2);
+        assert_eq!(behind.verdict.as_ref().map(|v| v.1), Some(Mark::Bad));
+        assert_eq!(
+            behind.verdict.map(|v| v.0),
+            Some("Villages without a work team: 1".to_string())
+        );
+    }
+
+    #[test]
+    fn a_row_per_village_prints_landscape_with_the_town_beside_it() {
+        let by_village = sheet(By::Village, 1, 1);
+        assert!(by_village.landscape);
+        assert_eq!(by_village.columns[1].key, "town");
+        for by in [By::County, By::Zone, By::Town] {
+            let s = sheet(by, 1, 1);
+            assert!(!s.landscape, "{by:?}");
+            assert_eq!(s.columns[1].key, "name", "{by:?}");
+        }
+    }
+}

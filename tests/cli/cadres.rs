@@ -71,11 +71,11 @@ fn cadre_add_list_filters_and_update() {
     ]);
     assert_eq!(
         env.sql("SELECT ifnull(unit, 'NULL'), phone FROM cadres WHERE code = 'GB3'"),
-        [["NULL", "07748981234"]]
+        [["NULL", "0774-8981234"]]
     );
     // A cadre's phone is a work number: listed whole, unlike a household's.
     let listed = env.json(&["cadre", "list", "--name", "王五"]);
-    assert_eq!(listed[0]["phone"], "07748981234");
+    assert_eq!(listed[0]["phone"], "0774-8981234");
     let err = env.refused(
         &[
             "cadre", "add", "--code", "GB9", "--name", "x", "--gender", "x",

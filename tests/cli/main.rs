@@ -10,6 +10,7 @@ mod export;
 mod fixtures;
 mod households;
 mod import;
+mod migrate;
 mod output;
 mod places;
 mod records;
@@ -18,3 +19,4 @@ mod tasks;
 mod township;
 #[cfg(unix)]
 mod trust;
+mod values;

@@ -15,7 +15,7 @@ struct Task {
     done_on: Option<&'static str>,
 }
 
-const TASKS: [Task; 6] = [
+const TASKS: [Task; 7] = [
     // Dispatched on the first and the last day of Mar–Apr, and after it.
     Task {
         code: "K1",
@@ -69,6 +69,15 @@ const TASKS: [Task; 6] = [
         listed_on: "2019-05-01",
         due_on: None,
         done_on: Some("2019-12-01"),
+    },
+    // Done after Jan–Feb: still overdue and not dispatched at its end.
+    Task {
+        code: "K7",
+        level: "town",
+        village: Some("V1"),
+        listed_on: "2020-01-15",
+        due_on: Some("2020-02-20"),
+        done_on: Some("2020-03-15"),
     },
 ];
 
@@ -171,7 +180,11 @@ fn a_block_counts_what_happened_inside_it() {
     // Spot checks of what the rules above mean.
     let tasks = want["tasks"].as_array().expect("tasks");
     let codes: Vec<&str> = tasks.iter().filter_map(|t| t["code"].as_str()).collect();
-    assert_eq!(codes, ["K1", "K5", "K2", "K3", "K6"], "county level first");
+    assert_eq!(
+        codes,
+        ["K1", "K5", "K2", "K3", "K6", "K7"],
+        "county level first"
+    );
     assert_eq!(tasks[0]["dispatches"], 2);
     assert_eq!(tasks[0]["progress"], 60);
     assert_eq!(tasks[2]["overdue"], true);
@@ -179,6 +192,42 @@ fn a_block_counts_what_happened_inside_it() {
     assert_eq!(tasks[2]["progress"], 20);
     assert_eq!(tasks[3]["status"], "done");
     assert_eq!(tasks[3]["not_dispatched"], false);
+    assert_eq!(tasks[5]["status"], "done");
+}
+
+#[test]
+fn a_task_done_after_the_period_is_open_at_its_end() {
+    let env = county();
+    let got = json(&env, &["report", "dispatch", "--period", "202001B"]);
+    assert_eq!(got, expected(Some("202001B"), "2020-01-01", "2020-02-29"));
+    let k7 = got["tasks"]
+        .as_array()
+        .and_then(|ts| ts.iter().find(|t| t["code"] == "K7"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(k7["status"], "overdue", "{got}");
+    assert_eq!(k7["not_dispatched"], true, "{got}");
+    assert_eq!(
+        got["totals"],
+        json!({"listed": 5, "done": 1, "open": 4, "overdue": 1, "not_dispatched": 2})
+    );
+    let got = json(
+        &env,
+        &[
+            "report",
+            "dispatch",
+            "--from",
+            "2020-03-14",
+            "--to",
+            "2020-03-15",
+        ],
+    );
+    let k7 = got["tasks"]
+        .as_array()
+        .and_then(|ts| ts.iter().find(|t| t["code"] == "K7"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(k7["status"], "done", "done on the period's last day");
 }
 
 #[test]
@@ -219,10 +268,15 @@ fn every_block_and_custom_ranges() {
 #[test]
 fn bad_periods_are_clear_errors() {
     let env = county();
-    for bad in ["202007B", "202000B", "2020-13", "2020-00", "2020", "March"] {
+    for bad in [
+        "202007B", "202000B", "2020-13", "2020-00", "2020", "March", "1020-03", "1899-12",
+        "189906B",
+    ] {
         let err = env.fails(&["report", "dispatch", "--period", bad], 1);
         assert!(err.contains("--period"), "{bad}: {err}");
     }
+    let err = env.fails(&["report", "dispatch", "--period", "1020-03"], 1);
+    assert!(err.contains("year 1020 is out of range"), "{err}");
     let err = env.fails(&["report", "dispatch", "--period", "202007B"], 1);
     assert!(err.contains("01 (Jan–Feb) to 06 (Nov–Dec)"), "{err}");
     let err = env.fails(

@@ -1,0 +1,233 @@
+//! Parsing of values as clerks type them and spreadsheets write them.
+//!
+//! The importer and the hand-typed commands share these parsers, so a date or
+//! an ID number means the same thing whichever way it arrives. Every parser
+//! returns a [`Problem`]: a short description of what is wrong, and optionally
+//! a hint saying how to fix it. The caller adds file, line and column.
+
+mod date;
+mod id;
+mod phone;
+#[cfg(test)]
+mod props;
+
+pub use date::{format_date, is_excel_serial, parse_date};
+pub use id::{id_check_digit, id_for_message, is_first_generation_id, mask_id, parse_id_number};
+pub use phone::{mask_phone, parse_phone};
+
+use crate::lang::t;
+
+/// What is wrong with one value, ready to be placed after `column:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    pub fn new(message: impl Into<String>) -> Self {
+        Problem {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "; {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+pub type Parsed<T> = Result<T, Problem>;
+
+/// Folds full-width ASCII (`２０２０`, `Ｘ`, the ideographic space) to
+/// half-width and trims surrounding white space, including the non-breaking
+/// and full-width spaces spreadsheets leave behind.
+pub fn normalize(raw: &str) -> String {
+    let trim = |s: &str| {
+        s.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
+            .to_string()
+    };
+    // Most cells need no folding; skip building a second string for them.
+    if raw.is_ascii()
+        || !raw
+            .chars()
+            .any(|c| matches!(c, '\u{3000}' | '\u{00A0}' | '\u{FF01}'..='\u{FF5E}'))
+    {
+        return trim(raw);
+    }
+    let folded: String = raw
+        .chars()
+        .map(|c| match c {
+            '\u{3000}' | '\u{00A0}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    trim(&folded)
+}
+
+/// Excel writes its error values into CSV cells; they are never data.
+pub fn excel_error(value: &str) -> Option<&'static str> {
+    const ERRORS: [&str; 8] = [
+        "#VALUE!", "#N/A", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+    ];
+    if !value.starts_with('#') {
+        return None;
+    }
+    ERRORS
+        .iter()
+        .find(|e| e.eq_ignore_ascii_case(value))
+        .copied()
+}
+
+/// Parses a whole number within `min..=max`. Excel shows whole numbers as
+/// `3.0` or `1,234` after some edits; both are read.
+pub fn parse_int(raw: &str, min: i64, max: i64) -> Parsed<i64> {
+    let s = normalize(raw);
+    // One path for every form: the plain digits most cells hold cost no copy.
+    let cleaned = if s.contains(',') {
+        std::borrow::Cow::Owned(s.replace(',', ""))
+    } else {
+        std::borrow::Cow::Borrowed(s.as_str())
+    };
+    let whole = cleaned.strip_suffix(".0").unwrap_or(&cleaned);
+    let n: i64 = whole
+        .parse()
+        .map_err(|_| Problem::new(t("not a whole number", "不是整数")))?;
+    if n < min || n > max {
+        let msg = if max == i64::MAX {
+            t(
+                &format!("must be at least {min}"),
+                &format!("不能小于 {min}"),
+            )
+        } else {
+            t(
+                &format!("must be between {min} and {max}"),
+                &format!("应在 {min} 到 {max} 之间"),
+            )
+        };
+        return Err(Problem::new(msg));
+    }
+    Ok(n)
+}
+
+/// Parses a yes/no flag: `yes/是/1/true/y`, `no/否/0/false/n`.
+pub fn parse_flag(raw: &str) -> Parsed<bool> {
+    let s = normalize(raw).to_lowercase();
+    match s.as_str() {
+        "yes" | "y" | "true" | "1" | "是" | "√" => Ok(true),
+        "no" | "n" | "false" | "0" | "否" | "×" => Ok(false),
+        _ => Err(Problem::new(t("not yes or no", "不是“是”或“否”"))
+            .with_hint(t("write yes/是 or no/否", "请填“是”或“否”"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_is_folded() {
+        assert_eq!(normalize("\u{3000}４５１１２２Ｘ "), "451122X");
+        assert_eq!(normalize("ａ～！"), "a~!");
+        // U+FF00 and U+FF5F lie just outside the full-width ASCII block.
+        assert_eq!(normalize("\u{FF00}\u{FF5F}"), "\u{FF00}\u{FF5F}");
+    }
+
+    #[test]
+    fn spaces_inside_a_value_become_plain_spaces() {
+        assert_eq!(normalize("钟山\u{3000}镇"), "钟山 镇");
+        assert_eq!(normalize("钟山\u{00A0}镇"), "钟山 镇");
+        assert_eq!(normalize("a\u{00A0}b"), "a b");
+        assert_eq!(normalize("\u{00A0}\u{FEFF}a\u{3000}"), "a");
+        assert_eq!(normalize("钟山镇"), "钟山镇");
+    }
+
+    #[test]
+    fn flags_in_both_languages() {
+        for raw in ["yes", "YES", "y", "true", "是", "1", "√", "Ｙｅｓ", " 是 "] {
+            assert_eq!(parse_flag(raw), Ok(true), "{raw}");
+        }
+        for raw in ["no", "n", "false", "否", "0", "×"] {
+            assert_eq!(parse_flag(raw), Ok(false), "{raw}");
+        }
+        for raw in ["maybe", "", "2", "是否"] {
+            let p = parse_flag(raw).unwrap_err();
+            assert!(p.hint.unwrap().contains("yes/是"), "{raw}");
+        }
+    }
+
+    #[test]
+    fn whole_numbers() {
+        assert_eq!(parse_int("３", 1, 99), Ok(3));
+        assert_eq!(parse_int("3.0", 1, 99), Ok(3));
+        assert_eq!(parse_int("1,234", 0, i64::MAX), Ok(1234));
+        assert!(
+            parse_int("0", 1, 99)
+                .unwrap_err()
+                .message
+                .contains("between 1 and 99")
+        );
+        assert!(
+            parse_int("-1", 0, i64::MAX)
+                .unwrap_err()
+                .message
+                .contains("at least 0")
+        );
+        for bad in ["2.5", "3.00", "x", "", "1e3", "3.", "99999999999999999999"] {
+            assert!(parse_int(bad, 1, 99).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn excel_forms_of_numbers_keep_the_range_edges() {
+        assert_eq!(parse_int("99", 1, 99), Ok(99));
+        assert_eq!(parse_int("99.0", 1, 99), Ok(99));
+        assert_eq!(parse_int("1.0", 1, 99), Ok(1));
+        assert!(parse_int("100.0", 1, 99).is_err());
+        assert!(parse_int("0.0", 1, 99).is_err());
+        assert!(parse_int("100", 1, 99).is_err());
+        assert_eq!(parse_int("1,000", 0, 1000), Ok(1000));
+        assert!(parse_int("1,001", 0, 1000).is_err());
+        assert_eq!(parse_int("1,000", 1000, 2000), Ok(1000));
+        assert!(parse_int("999", 1000, 2000).is_err());
+        assert_eq!(parse_int("１００", 0, 100), Ok(100));
+        assert_eq!(parse_int("-5", -10, 10), Ok(-5));
+        assert_eq!(
+            parse_int("12345678901234567", 0, i64::MAX),
+            Ok(12345678901234567)
+        );
+        assert_eq!(
+            parse_int("123456789012345678", 0, i64::MAX),
+            Ok(123456789012345678)
+        );
+    }
+
+    #[test]
+    fn excel_errors_are_recognised() {
+        assert_eq!(excel_error("#N/A"), Some("#N/A"));
+        assert_eq!(excel_error("#value!"), Some("#VALUE!"));
+        assert_eq!(excel_error("N/A"), None);
+        assert_eq!(excel_error("#x"), None);
+    }
+
+    #[test]
+    fn a_problem_reads_with_its_hint() {
+        assert_eq!(Problem::new("bad").to_string(), "bad");
+        assert_eq!(
+            Problem::new("bad").with_hint("fix it").to_string(),
+            "bad; fix it"
+        );
+    }
+}
