@@ -235,3 +235,39 @@ CREATE UNIQUE INDEX households_code ON households(code);
 CREATE UNIQUE INDEX households_id_number ON households(id_number);
 CREATE INDEX households_status ON households(village, registered_on, lifted_on, members);
 CREATE INDEX households_helper ON households(helper);
+
+-- @version 3: the people of each household (家庭成员), as the national
+-- register keeps them. A person's gender and birth date are the ones the ID
+-- number holds (GB 11643: characters 7–14 the birth date, the 17th odd for
+-- a man), and the CHECKs hold them to it, so they are never two facts that
+-- disagree. A household has at most one head (户主); fupin keeps the head's
+-- name and ID number the household's head_name and id_number.
+CREATE TABLE people (
+    id          INTEGER PRIMARY KEY,
+    code        TEXT NOT NULL CHECK (length(code) > 0),
+    household   TEXT NOT NULL REFERENCES households(code),
+    name        TEXT NOT NULL CHECK (length(name) > 0),
+    id_number   TEXT NOT NULL CHECK (length(id_number) = 18),
+    relation    TEXT NOT NULL
+                CHECK (relation = 'head' OR relation = 'spouse' OR relation = 'son' OR relation = 'daughter'
+                OR relation = 'daughter_in_law' OR relation = 'son_in_law' OR relation = 'grandson'
+                OR relation = 'granddaughter' OR relation = 'father' OR relation = 'mother'
+                OR relation = 'parent_in_law' OR relation = 'grandparent' OR relation = 'sibling'
+                OR relation = 'other'),
+    gender      TEXT NOT NULL CHECK (gender = CASE CAST(substr(id_number, 17, 1) AS INTEGER) % 2
+                                              WHEN 1 THEN 'male' ELSE 'female' END),
+    birth_on    TEXT NOT NULL CHECK (birth_on IS date(birth_on) AND birth_on =
+                substr(id_number, 7, 4) || '-' || substr(id_number, 11, 2) || '-' || substr(id_number, 13, 2)),
+    ethnicity   TEXT,
+    education   TEXT,
+    schooling   TEXT,
+    health      TEXT,
+    labour      TEXT,
+    work        TEXT,
+    work_months INTEGER CHECK (work_months IS NULL OR (work_months >= 0 AND work_months <= 12)),
+    note        TEXT
+);
+CREATE UNIQUE INDEX people_code ON people(code);
+CREATE UNIQUE INDEX people_id_number ON people(id_number);
+CREATE INDEX people_household ON people(household, relation);
+CREATE UNIQUE INDEX people_head ON people(household) WHERE relation = 'head';

@@ -42,6 +42,10 @@ impl Place {
                 Kind::Town => "code = ?1",
                 Kind::Village | Kind::Task => "town = ?1",
                 Kind::Household => "village IN (SELECT code FROM villages WHERE town = ?1)",
+                Kind::Person => {
+                    "household IN (SELECT h.code FROM households h
+                        JOIN villages v ON v.code = h.village WHERE v.town = ?1)"
+                }
                 Kind::Post => {
                     "town = ?1 OR village IN (SELECT code FROM villages WHERE town = ?1)
                      OR task IN (SELECT code FROM tasks WHERE town = ?1)"
@@ -57,6 +61,7 @@ impl Place {
             Place::Village(_) => Some(match kind {
                 Kind::Village => "code = ?1",
                 Kind::Household | Kind::Task => "village = ?1",
+                Kind::Person => "household IN (SELECT code FROM households WHERE village = ?1)",
                 Kind::Post => "village = ?1 OR task IN (SELECT code FROM tasks WHERE village = ?1)",
                 Kind::Dispatch => "task IN (SELECT code FROM tasks WHERE village = ?1)",
                 Kind::Visit => {

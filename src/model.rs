@@ -14,6 +14,7 @@ pub enum Kind {
     Town,
     Village,
     Household,
+    Person,
     Task,
     Post,
     Dispatch,
@@ -246,6 +247,50 @@ pub const LIFT_STATUS: &[Choice] = &[
         "未脱贫",
         &["否", "no", "n", "0", "贫困", "未脱贫户", "贫困户"],
     ),
+];
+
+/// 与户主关系, the national register's relations to the head of household.
+pub const RELATIONS: &[Choice] = &[
+    choice("head", "户主", &["本人", "户主本人"]),
+    choice("spouse", "配偶", &["妻", "夫", "妻子", "丈夫"]),
+    choice("son", "之子", &["子", "儿子", "长子", "次子"]),
+    choice("daughter", "之女", &["女", "女儿", "长女", "次女"]),
+    choice("daughter_in_law", "之儿媳", &["儿媳", "儿媳妇"]),
+    choice("son_in_law", "之女婿", &["女婿"]),
+    choice(
+        "grandson",
+        "之孙子",
+        &["孙子", "之外孙子", "外孙子", "外孙"],
+    ),
+    choice("granddaughter", "之孙女", &["孙女", "之外孙女", "外孙女"]),
+    choice("father", "之父亲", &["父亲", "父"]),
+    choice("mother", "之母亲", &["母亲", "母"]),
+    choice(
+        "parent_in_law",
+        "之公婆或岳父母",
+        &["公公", "婆婆", "岳父", "岳母", "公婆", "岳父母"],
+    ),
+    choice(
+        "grandparent",
+        "之祖父母或外祖父母",
+        &["祖父", "祖母", "外祖父", "外祖母", "爷爷", "奶奶", "祖父母"],
+    ),
+    choice(
+        "sibling",
+        "之兄弟姐妹",
+        &[
+            "兄弟姐妹",
+            "兄",
+            "弟",
+            "姐",
+            "妹",
+            "哥哥",
+            "弟弟",
+            "姐姐",
+            "妹妹",
+        ],
+    ),
+    choice("other", "其他", &["其它"]),
 ];
 
 pub const CADRE: Entity = Entity {
@@ -524,7 +569,7 @@ pub const HOUSEHOLD: Entity = Entity {
         ),
         field!(
             "lifted",
-            ["是否脱贫", "脱贫属性", "脱贫标志"],
+            ["是否脱贫", "脱贫属性", "脱贫标志", "户类型"],
             Ty::Enum(LIFT_STATUS),
             file_only,
             "Status word (已脱贫/未脱贫), held against the lift date"
@@ -542,6 +587,112 @@ pub const HOUSEHOLD: Entity = Entity {
             Ty::Phone,
             optional,
             "Phone: a mobile (13812345678) or a landline with its area code (0774-8981234); several separated by /"
+        ),
+        field!("note", ["备注"], Ty::Text, optional, "Note"),
+    ],
+};
+
+pub const PERSON: Entity = Entity {
+    kind: Kind::Person,
+    table: "people",
+    name: "person",
+    plural: "people",
+    zh: &["家庭成员", "人员", "成员"],
+    key: &["code"],
+    fields: &[
+        // Optional to give: a person without one is numbered after its
+        // household (see `db::people`).
+        field!(
+            "code",
+            ["人编号", "成员编号"],
+            Ty::Code,
+            optional,
+            "Person code 人编号 (a file without one: the household code and 01 for the head, 02 … for the others)"
+        ),
+        field!(
+            "household",
+            ["户编号"],
+            Ty::Ref(Kind::Household),
+            required,
+            "Household code 户编号"
+        ),
+        field!("name", ["姓名"], Ty::Text, required, "Full name"),
+        field!(
+            "id_number",
+            ["证件号码", "身份证号", "身份证号码", "公民身份号码"],
+            Ty::IdNumber,
+            required,
+            "Resident ID number (18 characters)"
+        ),
+        field!(
+            "relation",
+            ["与户主关系"],
+            Ty::Enum(RELATIONS),
+            required,
+            "Relation to the head: head/户主, spouse/配偶, son/之子, daughter/之女, … other/其他"
+        ),
+        field!(
+            "gender",
+            ["性别"],
+            Ty::Enum(GENDERS),
+            optional,
+            "male/男 or female/女 (default: from the ID number, which it must match)"
+        ),
+        field!(
+            "birth_on",
+            ["出生日期"],
+            Ty::Date,
+            optional,
+            "Date of birth (default: from the ID number, which it must match)"
+        ),
+        field!(
+            "ethnicity",
+            ["民族"],
+            Ty::Text,
+            optional,
+            "Ethnic group, e.g. 汉族"
+        ),
+        field!(
+            "education",
+            ["文化程度"],
+            Ty::Text,
+            optional,
+            "Education, e.g. 初中"
+        ),
+        field!(
+            "schooling",
+            ["在校生状况", "在校情况"],
+            Ty::Text,
+            optional,
+            "School attendance, e.g. 八年级, 非在校生, 辍学"
+        ),
+        field!(
+            "health",
+            ["健康状况"],
+            Ty::Text,
+            optional,
+            "Health, e.g. 健康, 长期慢性病"
+        ),
+        field!(
+            "labour",
+            ["劳动能力", "劳动技能"],
+            Ty::Text,
+            optional,
+            "Capacity for work, e.g. 普通劳动力"
+        ),
+        field!(
+            "work",
+            ["务工状况"],
+            Ty::Text,
+            optional,
+            "Employment, e.g. 县外省内务工"
+        ),
+        field!(
+            "work_months",
+            ["务工时间(月)", "务工时间"],
+            Ty::Int { min: 0, max: 12 },
+            optional,
+            "Months of work away in the year, 0–12"
         ),
         field!("note", ["备注"], Ty::Text, optional, "Note"),
     ],
@@ -806,8 +957,9 @@ pub const PROMOTION: Entity = Entity {
 
 /// All record kinds in dependency order: a kind only refers to kinds before
 /// it. Posts come after tasks because commando posts are placed on tasks.
-pub const ALL: [&Entity; 10] = [
-    &CADRE, &ZONE, &TOWN, &VILLAGE, &HOUSEHOLD, &TASK, &POST, &DISPATCH, &VISIT, &PROMOTION,
+pub const ALL: [&Entity; 11] = [
+    &CADRE, &ZONE, &TOWN, &VILLAGE, &HOUSEHOLD, &PERSON, &TASK, &POST, &DISPATCH, &VISIT,
+    &PROMOTION,
 ];
 
 pub fn entity(kind: Kind) -> &'static Entity {
@@ -817,6 +969,7 @@ pub fn entity(kind: Kind) -> &'static Entity {
         Kind::Town => &TOWN,
         Kind::Village => &VILLAGE,
         Kind::Household => &HOUSEHOLD,
+        Kind::Person => &PERSON,
         Kind::Task => &TASK,
         Kind::Post => &POST,
         Kind::Dispatch => &DISPATCH,

@@ -283,11 +283,15 @@ fn default_for(entity: &Entity, field: &Field) -> Value {
 pub fn complete(entity: &Entity, given: &Given, base: Option<&[Value]>) -> Vec<Value> {
     let mut out = Vec::with_capacity(entity.fields.len());
     let mut stored_i = 0;
+    let fresh_source = source_given(entity, given);
     for (i, field) in entity.fields.iter().enumerate() {
         if !field.stored {
             continue;
         }
-        let from_base = base.and_then(|b| b.get(stored_i)).cloned();
+        let from_base = base
+            .filter(|_| !(fresh_source && is_derived(entity, field)))
+            .and_then(|b| b.get(stored_i))
+            .cloned();
         let v = match (given.get(i).cloned().flatten(), from_base) {
             (Some(Value::Null), None) => default_for(entity, field),
             (Some(v), _) => v,
@@ -305,11 +309,13 @@ pub fn complete(entity: &Entity, given: &Given, base: Option<&[Value]>) -> Vec<V
 pub fn complete_owned(entity: &Entity, given: Given, base: Option<&[Value]>) -> Vec<Value> {
     let mut out = Vec::with_capacity(entity.fields.len());
     let mut stored_i = 0;
+    let fresh_source = source_given(entity, &given);
     for (field, g) in entity.fields.iter().zip(given) {
         if !field.stored {
             continue;
         }
-        let from_base = || base.and_then(|b| b.get(stored_i)).cloned();
+        let keep = !(fresh_source && is_derived(entity, field));
+        let from_base = || base.filter(|_| keep).and_then(|b| b.get(stored_i)).cloned();
         let v = match g {
             Some(Value::Null) if base.is_none() => default_for(entity, field),
             Some(v) => v,
@@ -319,6 +325,77 @@ pub fn complete_owned(entity: &Entity, given: Given, base: Option<&[Value]>) -> 
         stored_i += 1;
     }
     out
+}
+
+/// A person's gender and birth date are read off the ID number: a stored
+/// record's are not kept when a new ID number is given, so [`check`]
+/// reads them off the new one.
+fn is_derived(entity: &Entity, field: &Field) -> bool {
+    entity.kind == Kind::Person && matches!(field.name, "gender" | "birth_on")
+}
+
+fn source_given(entity: &Entity, given: &Given) -> bool {
+    entity.kind == Kind::Person
+        && entity
+            .fields
+            .iter()
+            .position(|f| f.name == "id_number")
+            .and_then(|i| given.get(i))
+            .is_some_and(|g| g.as_ref().is_some_and(|v| !v.is_null()))
+}
+
+/// Fills a person's gender and birth date from the ID number, and refuses
+/// those given otherwise.
+fn person_from_id(entity: &Entity, values: &mut [Value], errors: &mut Vec<FieldError>) {
+    let Some(id) = get(entity, values, "id_number")
+        .as_str()
+        .map(str::to_string)
+    else {
+        return;
+    };
+    let Some((birth, gender)) = values::id_birth_and_gender(&id) else {
+        return;
+    };
+    for (name, from_id, label) in [
+        ("birth_on", birth, t("birth date", "出生日期")),
+        ("gender", gender.to_string(), t("gender", "性别")),
+    ] {
+        match get(entity, values, name).as_str() {
+            None => set(entity, values, name, Value::Text(from_id)),
+            Some(given) if given != from_id => {
+                let shown = if name == "gender" {
+                    crate::model::choice_label(crate::model::GENDERS, &from_id)
+                } else {
+                    from_id.clone()
+                };
+                errors.push(FieldError::new(
+                    field_name(entity, name),
+                    given,
+                    Problem::new(t(
+                        &format!(
+                            "the ID number {} says the {label} is {shown}",
+                            values::mask_id(&id)
+                        ),
+                        &format!("身份证号 {} 显示{label}为 {shown}", values::mask_id(&id)),
+                    ))
+                    .with_hint(t(
+                        "correct the ID number or leave this column empty",
+                        "请更正身份证号，或留空此列",
+                    )),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// The `&'static` name of a field of `entity`.
+fn field_name(entity: &Entity, name: &str) -> &'static str {
+    entity
+        .fields
+        .iter()
+        .find(|f| f.name == name)
+        .map_or("", |f| f.name)
 }
 
 fn get<'a>(entity: &Entity, values: &'a [Value], name: &str) -> &'a Value {
@@ -365,7 +442,8 @@ pub fn check(conn: &Connection, entity: &Entity, values: &mut [Value]) -> Vec<Fi
 /// True when [`check`] looks nothing up for records of this kind: only
 /// tasks and posts ask which town a village is in.
 pub fn check_needs_db(kind: Kind) -> bool {
-    matches!(kind, Kind::Task | Kind::Post)
+    // A person's head is held against its household (`db::heads`).
+    matches!(kind, Kind::Task | Kind::Post | Kind::Person)
 }
 
 /// [`check`] with the town of a village found by `town_of`.
@@ -416,6 +494,7 @@ pub fn check_with(
             date_order(entity, values, "registered_on", "lifted_on", &mut errors);
         }
         Kind::Household => date_order(entity, values, "registered_on", "lifted_on", &mut errors),
+        Kind::Person => person_from_id(entity, values, &mut errors),
         Kind::Task => {
             date_order(entity, values, "listed_on", "due_on", &mut errors);
             date_order(entity, values, "listed_on", "done_on", &mut errors);

@@ -35,6 +35,7 @@ kinds! {
     TownKind => model::TOWN,
     VillageKind => model::VILLAGE,
     HouseholdKind => model::HOUSEHOLD,
+    PersonKind => model::PERSON,
     TaskKind => model::TASK,
     PostKind => model::POST,
     DispatchKind => model::DISPATCH,

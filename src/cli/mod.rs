@@ -9,8 +9,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::lang::Lang;
 use crate::output::Format;
 use fields::{
-    CadreKind, DispatchKind, Fields, HouseholdKind, PostKind, TaskKind, TownKind, VillageKind,
-    VisitKind, ZoneKind,
+    CadreKind, DispatchKind, Fields, HouseholdKind, PersonKind, PostKind, TaskKind, TownKind,
+    VillageKind, VisitKind, ZoneKind,
 };
 
 /// Records of a county's poverty-alleviation campaign: towns, battle zones,
@@ -51,6 +51,9 @@ pub enum Command {
     /// Registered poor households 贫困户
     #[command(subcommand)]
     Household(HouseholdCmd),
+    /// The people of each household 家庭成员
+    #[command(subcommand)]
+    Person(PersonCmd),
     /// Cadres 干部
     #[command(subcommand)]
     Cadre(CadreCmd),
@@ -251,14 +254,57 @@ pub enum HouseholdCmd {
     Add(Fields<HouseholdKind, false>),
     /// List households
     List(HouseholdList),
-    /// Show one household
+    /// Show one household with its people
     Show(ShowArgs),
-    /// Change fields of a household
-    Update(Fields<HouseholdKind, true>),
+    /// Change fields of a household, or its head (--head)
+    Update(HouseholdUpdate),
     /// Remove a household that no record refers to
     Remove(RemoveArgs),
     /// Record that a household was lifted out of poverty (脱贫)
     Lift(DatedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HouseholdUpdate {
+    #[command(flatten)]
+    pub fields: Fields<HouseholdKind, true>,
+    /// Make this person of the household its head (户主), by person code or
+    /// name; the household's head name and ID number follow, and the former
+    /// head's relation becomes 其他 (other)
+    #[arg(long, value_name = "PERSON")]
+    pub head: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCmd {
+    /// Add a person to a household
+    Add(Fields<PersonKind, false>),
+    /// List people
+    List(PersonList),
+    /// Show one person
+    Show(ShowArgs),
+    /// Change fields of a person
+    Update(Fields<PersonKind, true>),
+    /// Remove a person (a household's head only when it is the last one)
+    Remove(RemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PersonList {
+    /// Only the people of this household (code)
+    #[arg(long)]
+    pub household: Option<String>,
+    /// Only the people of this village's households (code, or name with --town)
+    #[arg(long)]
+    pub village: Option<String>,
+    /// Only the people of this town's households (code or name)
+    #[arg(long)]
+    pub town: Option<String>,
+    /// Only people of this relation to the head (e.g. head, 户主, 之子)
+    #[arg(long)]
+    pub relation: Option<String>,
+    #[command(flatten)]
+    pub opts: ListOpts,
 }
 
 #[derive(Debug, Args)]

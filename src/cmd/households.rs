@@ -6,7 +6,8 @@ use super::Ctx;
 use super::milestone::{Milestone, set_milestone};
 use super::records::{self, Filter, choice_arg, field, ref_arg, status_label};
 use crate::cli::HouseholdCmd;
-use crate::db::store::Value;
+use crate::db::heads;
+use crate::db::store::{self, Value};
 use crate::lang::t;
 use crate::model::{ATTRIBUTES, CAUSES, HOUSEHOLD, Kind};
 use crate::output::{Cell, Column};
@@ -24,15 +25,21 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
     let entity = &HOUSEHOLD;
     match cmd {
         HouseholdCmd::Add(f) => records::add(ctx, entity, &f.raw),
-        HouseholdCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
-        HouseholdCmd::Show(a) => records::show(
-            ctx,
-            entity,
-            &a.code,
-            a.format,
-            Personal::from_flag(a.show_id),
-            &[],
-        ),
+        HouseholdCmd::Update(u) => match &u.head {
+            Some(person) => set_head(ctx, &u.fields.code, &u.fields.raw, person),
+            None => records::update(ctx, entity, &u.fields.code, &u.fields.raw),
+        },
+        HouseholdCmd::Show(a) => {
+            let personal = Personal::from_flag(a.show_id);
+            let people = {
+                let conn = ctx.open_read()?;
+                let (_, values) =
+                    store::get_code(&conn, entity, &crate::values::normalize(&a.code))?;
+                let code = field(entity, &values, "code").to_text();
+                super::people::of_household(&conn, &code, personal)?
+            };
+            records::show(ctx, entity, &a.code, a.format, personal, &[people])
+        }
         HouseholdCmd::Remove(a) => records::remove(ctx, entity, &a.code),
         HouseholdCmd::Lift(a) => set_milestone(ctx, entity, &a.code, &LIFT, &a.on, |_, _| Ok(())),
         HouseholdCmd::List(a) => {
@@ -75,5 +82,77 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
             );
             records::print_list(&grid, &a.opts, entity)
         }
+    }
+}
+
+/// `household update CODE --head PERSON`: one change of head, the
+/// household's head name and ID number with it.
+fn set_head(ctx: &Ctx, code: &str, raw: &crate::record::RawRow, person: &str) -> Result<u8> {
+    if raw.iter().any(Option::is_some) {
+        crate::say!(
+            "{}",
+            t(
+                "--head changes the head alone; give the other changes in a second command",
+                "--head 只用于更换户主；其他修改请另用一条命令",
+            )
+        );
+        return Ok(2);
+    }
+    let code = crate::values::normalize(code);
+    let mut conn = ctx.open()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let person = person_of(&tx, &code, person)?;
+    let changed = heads::set_head(&tx, &ctx.actor(), &code, &person)?;
+    tx.commit()?;
+    crate::say!(
+        "{}",
+        if changed {
+            t(
+                &format!("{person} is now the head of household {code}"),
+                &format!("{person} 现为贫困户 {code} 的户主"),
+            )
+        } else {
+            t(
+                &format!("{person} already is the head of household {code}"),
+                &format!("{person} 已是贫困户 {code} 的户主"),
+            )
+        }
+    );
+    Ok(0)
+}
+
+/// A person of the household by code, or by name among its people.
+fn person_of(conn: &rusqlite::Connection, household: &str, raw: &str) -> Result<String> {
+    let raw = crate::values::normalize(raw);
+    let codes: Vec<String> = conn
+        .prepare("SELECT code FROM people WHERE household = ?1 AND (code = ?2 OR name = ?2) ORDER BY code")?
+        .query_map([household, raw.as_str()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    match codes.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => anyhow::bail!(
+            "{}",
+            t(
+                &format!(
+                    "household {household} has no person {raw}; `fupin person list --household {household}` lists them"
+                ),
+                &format!(
+                    "贫困户 {household} 没有成员 {raw}；可用 `fupin person list --household {household}` 查看"
+                ),
+            )
+        ),
+        many => anyhow::bail!(
+            "{}",
+            t(
+                &format!(
+                    "several people of household {household} are called {raw} ({}); give the person code",
+                    many.join(", ")
+                ),
+                &format!(
+                    "贫困户 {household} 有多名成员叫 {raw}（{}）；请给出人编号",
+                    many.join("、")
+                ),
+            )
+        ),
     }
 }

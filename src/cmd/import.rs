@@ -81,6 +81,14 @@ pub struct ImportArgs {
         default_missing_value = "town"
     )]
     pub missing: Option<Scope>,
+    /// The registration date (识别时间) of households whose rows give none,
+    /// for files that have no such column (a bare year is its last day)
+    #[arg(long, value_name = "DATE")]
+    pub registered_on: Option<String>,
+    /// The lift date (脱贫时间) of households whose status word says lifted
+    /// (已脱贫) and whose rows give no date
+    #[arg(long, value_name = "DATE")]
+    pub lifted_on: Option<String>,
     /// Summary format
     #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
     pub format: SummaryFormat,
@@ -150,6 +158,18 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<u8> {
         rejects: args.rejects,
         ignore_unknown_columns: args.ignore_unknown_columns,
         missing: args.missing,
+        defaults: import::Defaults {
+            registered_on: args
+                .registered_on
+                .as_deref()
+                .map(|d| super::records::date_arg("registered-on", d))
+                .transpose()?,
+            lifted_on: args
+                .lifted_on
+                .as_deref()
+                .map(|d| super::records::date_arg("lifted-on", d))
+                .transpose()?,
+        },
         progress: !args.quiet,
     };
     let mut conn = ctx.open()?;

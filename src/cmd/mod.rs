@@ -9,6 +9,7 @@ mod households;
 pub mod import;
 mod log;
 mod milestone;
+mod people;
 mod places;
 mod records;
 pub mod report;
@@ -79,6 +80,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Zone(cmd) => places::zone(&ctx, cmd),
         Command::Village(cmd) => places::village(&ctx, cmd),
         Command::Household(cmd) => households::run(&ctx, cmd),
+        Command::Person(cmd) => people::run(&ctx, cmd),
         Command::Cadre(cmd) => cadres::cadre(&ctx, cmd),
         Command::Post(cmd) => cadres::post(&ctx, cmd),
         Command::Task(cmd) => tasks::task(&ctx, cmd),

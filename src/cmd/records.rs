@@ -7,6 +7,7 @@ use rusqlite::{Connection, TransactionBehavior, params_from_iter};
 
 use super::Ctx;
 use crate::cli::ListOpts;
+use crate::db::heads;
 use crate::db::resolve::Resolver;
 use crate::db::store::{self, Mode, Outcome, Value};
 use crate::lang::t;
@@ -182,10 +183,11 @@ fn save(
     }
     let actor = ctx.actor();
     let key = store::key_text(entity, &values);
-    let outcome = match (id, base) {
-        (Some(id), Some(old)) => store::replace(&tx, &actor, entity, id, &old, &values)?,
+    let outcome = match (id, &base) {
+        (Some(id), Some(old)) => store::replace(&tx, &actor, entity, id, old, &values)?,
         _ => store::write(&tx, &actor, entity, &values, Mode::InsertOnly)?,
     };
+    heads::follow_household(&tx, &actor, entity, base.as_deref(), &values)?;
     tx.commit().context("failed to commit")?;
     Ok((key, outcome))
 }
@@ -261,6 +263,7 @@ pub fn remove(ctx: &Ctx, entity: &Entity, code: &str) -> Result<u8> {
     let code = values::normalize(code);
     let mut conn = ctx.open()?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    heads::check_remove(&tx, entity, &code)?;
     store::remove(&tx, &ctx.actor(), entity, &code)?;
     tx.commit().context("failed to commit")?;
     say!(
@@ -364,6 +367,10 @@ pub fn print_record(
         return Ok(0);
     }
     show_grid(entity, values, personal).render(format, &mut out)?;
+    // A CSV file is one table: the record. JSON carries the sections.
+    if format == Format::Csv {
+        return Ok(0);
+    }
     for section in extra {
         writeln!(out)?;
         match format {

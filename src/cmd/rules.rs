@@ -48,6 +48,9 @@ pub fn unique_checks(
             }
         }
     }
+    if entity.kind == Kind::Person {
+        errors.extend(crate::db::heads::check_person(conn, values, true)?);
+    }
     if entity.kind == Kind::Post {
         errors.extend(overlapping_post(conn, entity, values)?);
     }

@@ -3,6 +3,8 @@
 mod access;
 pub mod audit;
 pub mod backup;
+pub mod heads;
+pub mod people;
 pub mod resolve;
 #[cfg(test)]
 mod schema_tests;

@@ -23,13 +23,14 @@ use crate::db::resolve::Resolver;
 use crate::db::store::{self, Value};
 use crate::input::Spec;
 use crate::input::headers::{self, Columns};
-use crate::input::layout::Rows;
+use crate::input::layout::{Layout, Rows};
 use crate::lang::t;
 use crate::model::{Entity, Kind};
 use crate::record::{FieldError, RawRow};
 use crate::values::Problem;
 
-/// Imports one file or sheet into the open transaction.
+/// Imports one file or sheet into the open transaction: one summary, or
+/// two for a file with one row per household member (households, people).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn import_file(
     conn: &Connection,
@@ -40,7 +41,7 @@ pub(super) fn import_file(
     entity: &'static Entity,
     rejects_path: PathBuf,
     report: &mut Report,
-) -> Result<FileSummary> {
+) -> Result<Vec<FileSummary>> {
     let file = spec.display();
     let mut summary = FileSummary::new(spec, entity);
     let Some((mut rows, layout)) = Rows::open(spec, Some(entity))? else {
@@ -53,10 +54,24 @@ pub(super) fn import_file(
                 "文件是空的；应有一行列名",
             ),
         );
-        return Ok(summary);
+        return Ok(vec![summary]);
     };
+    if super::people::is_person_level(entity, &layout.header) {
+        return super::people::import_person_level(
+            conn,
+            actor,
+            resolver,
+            opts,
+            spec,
+            rows,
+            &layout,
+            rejects_path,
+            report,
+        );
+    }
     let (columns, header_problems) =
         headers::match_header(entity, &layout.header, opts.ignore_unknown_columns);
+    let header_problems = super::defaults_cover(opts, header_problems);
     summary.skipped.clone_from(&layout.skipped);
     summary.not_kept.clone_from(&columns.not_kept);
     summary.ignored.clone_from(&columns.ignored);
@@ -65,78 +80,135 @@ pub(super) fn import_file(
         for p in header_problems {
             report.problem(&file, layout.line, format!("{}: {}", p.column, p.message));
         }
-        return Ok(summary);
+        return Ok(vec![summary]);
     }
     let (encoding, bom) = rows.source().written_as();
-    let rejects = Rejects {
-        path: rejects_path,
-        header: layout.header.clone(),
-        encoding,
-        bom,
-        out: None,
-    };
-
-    // An empty table is loaded without its indexes and without looking each
-    // row up; a duplicate then shows when the indexes are rebuilt. Skipping
-    // bad rows needs to know a duplicate at once, so it takes the row-by-row
-    // way.
-    let bulk = table_is_empty(conn, entity)? && !opts.skip_invalid;
-    let dropped = if bulk {
-        drop_indexes(conn, entity)?
-    } else {
-        Vec::new()
-    };
+    let rejects = Rejects::new(rejects_path, layout.header.clone(), encoding, bom);
     let progress = progress_bar(opts, rows.source());
     let size = rows.source().size();
-    let pipelined = bulk && rows.source().is_large() && pipeline::applies(entity);
-
-    let mut load = Load::new(
-        conn, actor, opts, entity, &file, &columns, bulk, rejects, summary,
+    let large = rows.source().is_large();
+    let mut target = Target::start(
+        conn,
+        actor,
+        opts,
+        entity,
+        &file,
+        &columns,
+        rejects.clone(),
+        summary,
+        &[],
     )?;
-    if pipelined {
-        pipeline::load_rows(&mut load, rows, report, progress.as_ref())?;
+    if target.bulk && large && pipeline::applies(entity) {
+        pipeline::load_rows(&mut target.load, rows, report, progress.as_ref())?;
     } else {
-        load.read_rows(&mut rows, resolver, report, progress.as_ref())?;
-        load.summary.skipped.extend(rows.take_skipped());
+        target
+            .load
+            .read_rows(&mut rows, resolver, report, progress.as_ref())?;
+        target.load.summary.skipped.extend(rows.take_skipped());
     }
     if let Some(bar) = &progress {
         bar.set_position(size);
-        if bulk {
-            bar.set_message(t("building indexes", "建立索引"));
-            // The rebuild is one long statement: keep the bar alive.
-            bar.enable_steady_tick(std::time::Duration::from_millis(250));
-        }
     }
-    if bulk && load.summary.inserted > 0 {
-        load.audit_load()?;
-    }
-    // The statements are finished before the indexes are rebuilt.
-    let (mut summary, mut pending, rejects) = load.finish()?;
-
-    if bulk {
-        let duplicates = bulk::rebuild_indexes(conn, entity, &dropped)?;
-        if !duplicates.is_empty() {
-            // Records of later files could not refer to this table without
-            // its unique index; the import is refused here.
-            report.fatal = true;
-            report.stopped = true;
-        }
-        pending.extend(duplicates);
-    }
+    let summary = target.end(resolver, spec, &layout, report, progress.as_ref())?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
-    }
-    if !pending.is_empty() {
-        let located = bulk::locate(conn, resolver, spec, &layout, entity, &columns, &pending)?;
-        let label = |field: &str| field_label(entity, &columns, field);
-        report_duplicates(&file, &pending, &located, &mut summary, report, &label);
     }
     if !opts.dry_run
         && let Some(written) = rejects.finish()?
     {
         report.rejects.push(written);
     }
-    Ok(summary)
+    Ok(vec![summary])
+}
+
+/// One record kind being loaded from a file: its rows written through
+/// [`Load`], and, for a load into an empty table, the indexes dropped for
+/// the load and rebuilt at its end.
+pub(super) struct Target<'c> {
+    pub(super) load: Load<'c>,
+    pub(super) bulk: bool,
+    dropped: Vec<(String, String)>,
+}
+
+impl<'c> Target<'c> {
+    /// Starts loading `entity`. An empty table is loaded without its
+    /// indexes (but those named in `keep`) and without looking each row
+    /// up; a duplicate then shows when the indexes are rebuilt. Skipping
+    /// bad rows needs to know a duplicate at once, so it takes the
+    /// row-by-row way.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn start(
+        conn: &'c Connection,
+        actor: &'c Actor,
+        opts: &'c Options,
+        entity: &'static Entity,
+        file: &'c str,
+        columns: &'c Columns,
+        rejects: Rejects,
+        summary: FileSummary,
+        keep: &[&str],
+    ) -> Result<Target<'c>> {
+        let bulk = table_is_empty(conn, entity)? && !opts.skip_invalid;
+        let dropped = if bulk {
+            drop_indexes(conn, entity, keep)?
+        } else {
+            Vec::new()
+        };
+        let load = Load::new(
+            conn, actor, opts, entity, file, columns, bulk, rejects, summary,
+        )?;
+        Ok(Target {
+            load,
+            bulk,
+            dropped,
+        })
+    }
+
+    /// Ends the load: its audit row, the indexes rebuilt, the duplicates
+    /// they found located by reading the file again.
+    pub(super) fn end(
+        mut self,
+        resolver: &mut Resolver,
+        spec: &Spec,
+        layout: &Layout,
+        report: &mut Report,
+        progress: Option<&indicatif::ProgressBar>,
+    ) -> Result<FileSummary> {
+        let (conn, entity, columns, file) = (
+            self.load.conn,
+            self.load.entity,
+            self.load.columns,
+            self.load.file,
+        );
+        if self.bulk {
+            if let Some(bar) = progress {
+                bar.set_message(t("building indexes", "建立索引"));
+                // The rebuild is one long statement: keep the bar alive.
+                bar.enable_steady_tick(std::time::Duration::from_millis(250));
+            }
+            if self.load.summary.inserted > 0 {
+                self.load.audit_load()?;
+            }
+        }
+        // The statements are finished before the indexes are rebuilt.
+        let (mut summary, mut pending) = self.load.finish()?;
+        if self.bulk {
+            let duplicates = bulk::rebuild_indexes(conn, entity, &self.dropped)?;
+            if !duplicates.is_empty() {
+                // Records of later files could not refer to this table
+                // without its unique index; the import is refused here.
+                report.fatal = true;
+                report.stopped = true;
+            }
+            pending.extend(duplicates);
+        }
+        if !pending.is_empty() {
+            let located = bulk::locate(conn, resolver, spec, layout, entity, columns, &pending)?;
+            let label = |field: &str| field_label(entity, columns, field);
+            report_duplicates(file, &pending, &located, &mut summary, report, &label);
+        }
+        Ok(summary)
+    }
 }
 
 /// A field as messages name it: the canonical name in English; in Chinese
@@ -167,9 +239,18 @@ fn table_is_empty(conn: &Connection, entity: &Entity) -> Result<bool> {
         .is_none())
 }
 
-/// Drops the table's named indexes and returns them for the rebuild.
-fn drop_indexes(conn: &Connection, entity: &Entity) -> Result<Vec<(String, String)>> {
-    let indexes = bulk::named_indexes(conn, entity.table)?;
+/// Drops the table's named indexes, but those in `keep` and partial ones
+/// (a rule between rows, such as one head per household, is kept at
+/// every row), and returns them for the rebuild.
+fn drop_indexes(
+    conn: &Connection,
+    entity: &Entity,
+    keep: &[&str],
+) -> Result<Vec<(String, String)>> {
+    let indexes: Vec<(String, String)> = bulk::named_indexes(conn, entity.table)?
+        .into_iter()
+        .filter(|(name, sql)| !keep.contains(&name.as_str()) && !sql.contains(" WHERE "))
+        .collect();
     for (name, _) in &indexes {
         conn.execute_batch(&format!("DROP INDEX {name}"))?;
     }
@@ -182,7 +263,7 @@ pub(super) struct Load<'c> {
     actor: &'c Actor,
     pub(super) opts: &'c Options,
     pub(super) entity: &'static Entity,
-    file: &'c str,
+    pub(super) file: &'c str,
     pub(super) columns: &'c Columns,
     bulk: bool,
     /// True when a row may be recognised as unchanged from its text alone.
@@ -199,6 +280,9 @@ pub(super) struct Load<'c> {
     rejects: Rejects,
     pub(super) summary: FileSummary,
     pub(super) notes: Notes,
+    /// People are held against their household's head (`db::heads`),
+    /// unless the households come from the same rows.
+    pub(super) person_rules: bool,
     /// The places the rows are in, with `--missing`.
     covered: Option<Covered>,
     json: String,
@@ -267,6 +351,7 @@ impl<'c> Load<'c> {
             rejects,
             summary,
             notes: Notes::default(),
+            person_rules: entity.kind == Kind::Person,
             covered: opts
                 .missing
                 .map(|_| Covered::new(entity))
@@ -305,7 +390,7 @@ impl<'c> Load<'c> {
     }
 
     /// Checks and writes one row, or leaves it out with its problems.
-    fn row(
+    pub(super) fn row(
         &mut self,
         resolver: &mut Resolver,
         report: &mut Report,
@@ -329,6 +414,7 @@ impl<'c> Load<'c> {
             self.id_owner.as_mut(),
             self.id_at,
             raw,
+            &self.opts.defaults,
         )?;
         let (values, write, dup) = match checked {
             Ok(ok) => ok,
@@ -337,7 +423,13 @@ impl<'c> Load<'c> {
         if let Some(p) = dup {
             return self.duplicate(report, line, record, p);
         }
-        self.notes.row(self.entity, self.columns, raw, line);
+        if self.person_rules {
+            let errors = crate::db::heads::check_person(self.conn, &values, !self.bulk)?;
+            if !errors.is_empty() {
+                return self.reject(report, line, record, &errors);
+            }
+        }
+        self.notes.row(self.entity, self.columns, record, raw, line);
         if let Some(covered) = &mut self.covered {
             covered.note(&values);
         }
@@ -385,7 +477,7 @@ impl<'c> Load<'c> {
         let texts = self.render(errors);
         reject(
             report,
-            &mut self.rejects,
+            &self.rejects,
             &mut self.summary,
             self.opts,
             self.file,
@@ -432,13 +524,7 @@ impl<'c> Load<'c> {
         if self.pending.len() < SHOWN {
             self.pending.push(Pending { line, ..p });
         }
-        skip_row(
-            &mut self.rejects,
-            &mut self.summary,
-            self.opts,
-            record,
-            &texts,
-        )
+        skip_row(&self.rejects, &mut self.summary, self.opts, record, &texts)
     }
 
     pub(super) fn insert(
@@ -539,13 +625,25 @@ impl<'c> Load<'c> {
             Some(&old),
             Some(&values),
         )?;
+        crate::db::heads::follow_household(
+            self.conn,
+            self.actor,
+            self.entity,
+            Some(&old),
+            &values,
+        )?;
         self.summary.updated += 1;
         Ok(())
     }
 
+    /// The rejects file this load sets rows aside in.
+    pub(super) fn rejects_handle(&self) -> Rejects {
+        self.rejects.clone()
+    }
+
     /// The summary with what was noted and, with `--missing`, the records
     /// the file lacks.
-    fn finish(mut self) -> Result<(FileSummary, Vec<Pending>, Rejects)> {
+    fn finish(mut self) -> Result<(FileSummary, Vec<Pending>)> {
         if let Some(scope) = self.opts.missing {
             self.summary.missing = match &self.covered {
                 // A first load into an empty table lacks nothing.
@@ -557,8 +655,8 @@ impl<'c> Load<'c> {
             };
         }
         let notes = std::mem::take(&mut self.notes);
-        notes.into_summary(&mut self.summary);
-        Ok((self.summary, self.pending, self.rejects))
+        notes.into_summary(&mut self.summary, &self.opts.defaults);
+        Ok((self.summary, self.pending))
     }
 
     /// One audit row for a load into an empty table. One per record would
@@ -571,12 +669,22 @@ impl<'c> Load<'c> {
             .as_ref()
             .map(|v| store::key_text(self.entity, v))
             .unwrap_or_default();
-        let new = serde_json::json!({
+        let mut new = serde_json::json!({
             "file": self.file,
             "rows": self.summary.inserted,
             "first": self.first_key,
             "last": last_key,
         });
+        // The dates given for the whole file are part of what was loaded.
+        let d = &self.opts.defaults;
+        if self.entity.kind == Kind::Household
+            && (d.registered_on.is_some() || d.lifted_on.is_some())
+        {
+            new["defaults"] = serde_json::json!({
+                "registered_on": d.registered_on,
+                "lifted_on": d.lifted_on,
+            });
+        }
         self.audit_insert.execute((
             &self.actor.at,
             &self.actor.actor,

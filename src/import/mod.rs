@@ -35,6 +35,7 @@ mod bulk;
 mod file;
 mod missing;
 mod notes;
+mod people;
 mod pipeline;
 pub mod plan;
 mod rejects;
@@ -81,7 +82,60 @@ pub struct Options {
     pub ignore_unknown_columns: bool,
     /// List the records of the places the file covers that it does not hold.
     pub missing: Option<Scope>,
+    /// Dates for households whose rows have none of their own.
+    pub defaults: Defaults,
     pub progress: bool,
+}
+
+/// File-wide dates for a household's row that has none of its own (the
+/// national system's exports may give a status word and no date): fupin
+/// never guesses a date, the clerk gives it. Stored form, `YYYY-MM-DD`.
+#[derive(Debug, Clone, Default)]
+pub struct Defaults {
+    pub registered_on: Option<String>,
+    /// Only for rows whose status word says lifted (已脱贫).
+    pub lifted_on: Option<String>,
+}
+
+impl Defaults {
+    /// Fills a household row's empty dates; says which were filled.
+    pub(crate) fn fill(&self, entity: &Entity, raw: &mut crate::record::RawRow) -> (bool, bool) {
+        if entity.kind != crate::model::Kind::Household {
+            return (false, false);
+        }
+        let at = |name| entity.fields.iter().position(|f| f.name == name);
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+        let mut filled = (false, false);
+        if let (Some(day), Some(i)) = (&self.registered_on, at("registered_on"))
+            && blank(&raw[i])
+        {
+            raw[i] = Some(day.clone());
+            filled.0 = true;
+        }
+        if let (Some(day), Some(i), Some(s)) = (&self.lifted_on, at("lifted_on"), at("lifted"))
+            && blank(&raw[i])
+            && raw[s].as_deref().is_some_and(|w| {
+                crate::model::parse_choice(crate::model::LIFT_STATUS, &crate::values::normalize(w))
+                    .is_some_and(|c| c.code == "lifted")
+            })
+        {
+            raw[i] = Some(day.clone());
+            filled.1 = true;
+        }
+        filled
+    }
+}
+
+/// The header's problems once the file-wide dates are taken into account:
+/// a registration date given for the whole file stands in for the column.
+pub(crate) fn defaults_cover(
+    opts: &Options,
+    problems: Vec<crate::input::headers::HeaderProblem>,
+) -> Vec<crate::input::headers::HeaderProblem> {
+    problems
+        .into_iter()
+        .filter(|p| !(p.column == "registered_on" && opts.defaults.registered_on.is_some()))
+        .collect()
 }
 
 /// A value that is probably not what the clerk meant, imported all the
@@ -115,6 +169,11 @@ pub struct FileSummary {
     pub excel_serial_dates: u64,
     /// 15-digit first-generation ID numbers, converted to 18 digits.
     pub ids_15_to_18: u64,
+    /// Rows that took `--registered-on` / `--lifted-on`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registered_on_default: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifted_on_default: Option<u64>,
     pub warnings: Vec<Warning>,
     /// With `--missing`: records of the covered places the file lacks.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -210,7 +269,7 @@ fn run_plan(conn: &mut Connection, actor: &Actor, opts: &Options, plan: Plan) ->
         // Rows of earlier files may now resolve names that failed before.
         resolver.clear();
         let rejects = rejects_path(opts, &planned.spec, plan.many);
-        let summary = file::import_file(
+        let summaries = file::import_file(
             &tx,
             actor,
             &mut resolver,
@@ -220,7 +279,9 @@ fn run_plan(conn: &mut Connection, actor: &Actor, opts: &Options, plan: Plan) ->
             rejects,
             &mut report,
         )?;
-        report.files.push(summary);
+        // A person-level file gives households and people: a list.
+        report.many |= summaries.len() > 1;
+        report.files.extend(summaries);
         if report.stopped {
             break;
         }

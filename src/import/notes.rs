@@ -4,6 +4,8 @@
 //! (𬌗) was lost when Excel saved the file.
 
 use super::{FileSummary, Warning};
+use csv::ByteRecord;
+
 use crate::input::headers::Columns;
 use crate::lang::t;
 use crate::model::{Entity, Ty};
@@ -17,17 +19,39 @@ const KEPT: usize = 1000;
 pub(super) struct Notes {
     pub(super) excel_serial_dates: u64,
     pub(super) ids_15_to_18: u64,
+    /// Rows whose registration or lift date came from the file-wide
+    /// default (`--registered-on`, `--lifted-on`).
+    registered_default: u64,
+    lifted_default: u64,
     pub(super) warnings: Vec<Warning>,
     more_warnings: u64,
 }
 
 impl Notes {
-    /// Notes one row that was read without problems.
-    pub(super) fn row(&mut self, entity: &Entity, columns: &Columns, raw: &RawRow, line: u64) {
+    /// Notes one row that was read without problems (`record` as the file
+    /// has it, `raw` as it was read, the file-wide dates filled in).
+    pub(super) fn row(
+        &mut self,
+        entity: &Entity,
+        columns: &Columns,
+        record: &ByteRecord,
+        raw: &RawRow,
+        line: u64,
+    ) {
         for (i, (field, text)) in entity.fields.iter().zip(raw).enumerate() {
             let Some(text) = text.as_deref() else {
                 continue;
             };
+            let in_file = columns.of_field[i]
+                .and_then(|c| record.get(c))
+                .is_some_and(|c| !c.trim_ascii().is_empty());
+            if !in_file && !text.trim().is_empty() {
+                match field.name {
+                    "registered_on" => self.registered_default += 1,
+                    "lifted_on" => self.lifted_default += 1,
+                    _ => {}
+                }
+            }
             match field.ty {
                 Ty::Date if is_excel_serial(text) => self.excel_serial_dates += 1,
                 Ty::IdNumber if is_first_generation_id(text) => self.ids_15_to_18 += 1,
@@ -53,6 +77,8 @@ impl Notes {
     pub(super) fn add(&mut self, other: Notes) {
         self.excel_serial_dates += other.excel_serial_dates;
         self.ids_15_to_18 += other.ids_15_to_18;
+        self.registered_default += other.registered_default;
+        self.lifted_default += other.lifted_default;
         self.more_warnings += other.more_warnings;
         for w in other.warnings {
             if self.warnings.len() < KEPT {
@@ -63,8 +89,16 @@ impl Notes {
         }
     }
 
-    pub(super) fn into_summary(self, summary: &mut FileSummary) {
+    pub(super) fn into_summary(self, summary: &mut FileSummary, defaults: &super::Defaults) {
         summary.excel_serial_dates = self.excel_serial_dates;
+        // Said for the households of a file, where a default can apply.
+        if summary.entity == "household" {
+            summary.registered_on_default = defaults
+                .registered_on
+                .as_ref()
+                .map(|_| self.registered_default);
+            summary.lifted_on_default = defaults.lifted_on.as_ref().map(|_| self.lifted_default);
+        }
         summary.ids_15_to_18 = self.ids_15_to_18;
         summary.warnings = self.warnings;
         if self.more_warnings > 0 {

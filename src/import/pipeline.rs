@@ -118,6 +118,7 @@ pub(super) fn load_rows(
     let entity = load.entity;
     let columns = load.columns;
     let ignore_unknown = load.opts.ignore_unknown_columns;
+    let defaults = load.opts.defaults.clone();
     // The referenced tables cannot change while another table is loaded.
     let kinds: Vec<Kind> = entity
         .fields
@@ -138,6 +139,7 @@ pub(super) fn load_rows(
                 entity,
                 columns,
                 ignore_unknown,
+                &defaults,
                 snapshot,
                 (tx, back_rx),
             )
@@ -200,6 +202,7 @@ fn check_rows(
     entity: &'static Entity,
     columns: &Columns,
     ignore_unknown: bool,
+    defaults: &super::Defaults,
     mut refs: Snapshot,
     (tx, back): (SyncSender<Batch>, Receiver<Batch>),
 ) -> Result<(Notes, Vec<Skipped>)> {
@@ -214,12 +217,13 @@ fn check_rows(
             columns,
             &record,
             ignore_unknown,
+            defaults,
             &mut refs,
             &mut raw,
         );
         match checked {
             Ok(values) => {
-                notes.row(entity, columns, &raw, at.line);
+                notes.row(entity, columns, &record, &raw, at.line);
                 batch.push(at.line, &values);
             }
             Err(errors) => batch.rows.push((at.line, Err(errors))),
@@ -244,10 +248,12 @@ fn check(
     columns: &Columns,
     record: &ByteRecord,
     ignore_unknown: bool,
+    defaults: &super::Defaults,
     refs: &mut Snapshot,
     raw: &mut RawRow,
 ) -> std::result::Result<Vec<Value>, Vec<FieldError>> {
     let mut errors = raw_row(entity, columns, record, ignore_unknown, raw);
+    defaults.fill(entity, raw);
     let given = match record::parse_with(refs, entity, raw) {
         Ok(g) => g,
         Err(mut e) => {

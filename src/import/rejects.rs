@@ -1,7 +1,9 @@
 //! Rows left out: counted, reported, and with `--skip-invalid` written to
 //! a rejects file the user can correct and import again.
 
+use std::cell::RefCell;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use anyhow::Result;
 use csv::ByteRecord;
@@ -13,50 +15,69 @@ use crate::files::NewFile;
 use crate::lang::t;
 
 /// The rejects file, opened on the first rejected row. It holds ID numbers
-/// and phones: private, and under its name only once complete.
-pub(super) struct Rejects {
-    pub(super) path: PathBuf,
-    pub(super) header: Vec<String>,
-    pub(super) encoding: Encoding,
-    pub(super) bom: bool,
-    pub(super) out: Option<CsvOut<std::io::BufWriter<NewFile>>>,
+/// and phones: private, and under its name only once complete. A handle:
+/// the loads of one file (a person-level file loads households and people)
+/// set their rows aside in the same file.
+#[derive(Clone)]
+pub(super) struct Rejects(Rc<RefCell<RejectsFile>>);
+
+struct RejectsFile {
+    path: PathBuf,
+    header: Vec<String>,
+    encoding: Encoding,
+    bom: bool,
+    out: Option<CsvOut<std::io::BufWriter<NewFile>>>,
 }
 
 impl Rejects {
-    pub(super) fn write(&mut self, record: &ByteRecord, error: &str) -> Result<()> {
-        if self.out.is_none() {
-            if let Some(dir) = self.path.parent()
+    pub(super) fn new(path: PathBuf, header: Vec<String>, encoding: Encoding, bom: bool) -> Self {
+        Rejects(Rc::new(RefCell::new(RejectsFile {
+            path,
+            header,
+            encoding,
+            bom,
+            out: None,
+        })))
+    }
+
+    pub(super) fn write(&self, record: &ByteRecord, error: &str) -> Result<()> {
+        let mut this = self.0.borrow_mut();
+        let this = &mut *this;
+        if this.out.is_none() {
+            if let Some(dir) = this.path.parent()
                 && !dir.as_os_str().is_empty()
             {
                 crate::files::create_private_dir(dir)?;
             }
-            let file = NewFile::create(&self.path)?;
+            let file = NewFile::create(&this.path)?;
             // The cells are the input's own: a `'` there is already the mark.
-            let mut out = CsvOut::new(std::io::BufWriter::new(file), self.encoding, self.bom)?
+            let mut out = CsvOut::new(std::io::BufWriter::new(file), this.encoding, this.bom)?
                 .cells_as_read();
-            let mut header = self.header.clone();
+            let mut header = this.header.clone();
             header.push(t("error", "错误"));
             out.record(&header)?;
-            self.out = Some(out);
+            this.out = Some(out);
         }
-        if let Some(out) = &mut self.out {
+        if let Some(out) = &mut this.out {
             let mut cells: Vec<String> = record
                 .iter()
                 .map(|f| String::from_utf8_lossy(f).into_owned())
                 .collect();
-            cells.resize(self.header.len(), String::new());
+            cells.resize(this.header.len(), String::new());
             cells.push(error.to_string());
             out.record(&cells)?;
         }
         Ok(())
     }
 
-    pub(super) fn finish(self) -> Result<Option<PathBuf>> {
-        match self.out {
+    /// Puts the file under its name, if any row was set aside.
+    pub(super) fn finish(&self) -> Result<Option<PathBuf>> {
+        let mut this = self.0.borrow_mut();
+        match this.out.take() {
             Some(out) => {
                 let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
                 file.commit()?;
-                Ok(Some(self.path))
+                Ok(Some(this.path.clone()))
             }
             None => Ok(None),
         }
@@ -66,7 +87,7 @@ impl Rejects {
 #[allow(clippy::too_many_arguments)]
 pub(super) fn reject(
     report: &mut Report,
-    rejects: &mut Rejects,
+    rejects: &Rejects,
     summary: &mut FileSummary,
     opts: &Options,
     file: &str,
@@ -83,7 +104,7 @@ pub(super) fn reject(
 /// Leaves a bad row out (its problems already said as text), and with
 /// `--skip-invalid` keeps it for correction.
 pub(super) fn skip_row(
-    rejects: &mut Rejects,
+    rejects: &Rejects,
     summary: &mut FileSummary,
     opts: &Options,
     record: &ByteRecord,

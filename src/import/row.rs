@@ -18,7 +18,12 @@ use crate::values::{self, Problem};
 
 pub(super) fn write_error(entity: &Entity, e: rusqlite::Error) -> FieldError {
     let text = e.to_string();
-    let problem = if text.contains("FOREIGN KEY") {
+    let problem = if text.contains("UNIQUE") && text.contains("people.household") {
+        Problem::new(t(
+            "the household already has a head (户主); a household has one",
+            "该户已有户主；一户只能有一个户主",
+        ))
+    } else if text.contains("FOREIGN KEY") {
         Problem::new(t(
             "refers to a record that does not exist",
             "引用了不存在的记录",
@@ -63,8 +68,10 @@ pub(super) fn check_row(
     id_owner: Option<&mut Statement>,
     id_at: Option<usize>,
     raw: &mut RawRow,
+    defaults: &super::Defaults,
 ) -> Result<std::result::Result<Checked, Vec<FieldError>>> {
     let mut errors = raw_row(entity, columns, record, ignore_unknown, raw);
+    defaults.fill(entity, raw);
     let given = match record::parse(conn, resolver, entity, raw) {
         Ok(g) => g,
         Err(mut e) => {

@@ -82,7 +82,6 @@ pub const NOT_KEPT: &[&str] = &[
     "银行账号",
     "数据日期",
     "统计时间",
-    "户类型",
     "识别标准",
     "人员识别时间",
     "计划脱贫年度",
@@ -221,6 +220,18 @@ pub fn match_header(
     header: &[String],
     ignore_unknown: bool,
 ) -> (Columns, Vec<HeaderProblem>) {
+    match_columns(entity, header, ignore_unknown, true)
+}
+
+/// [`match_header`]; a person-level file refused only when
+/// `refuse_person_level` (the people importer reads its household columns
+/// with this).
+pub fn match_columns(
+    entity: &Entity,
+    header: &[String],
+    ignore_unknown: bool,
+    refuse_person_level: bool,
+) -> (Columns, Vec<HeaderProblem>) {
     let mut columns = Columns {
         of_field: vec![None; entity.fields.len()],
         header: header.to_vec(),
@@ -265,7 +276,7 @@ pub fn match_header(
             }),
         }
     }
-    if !person_level.is_empty() {
+    if refuse_person_level && !person_level.is_empty() {
         problems.insert(
             0,
             HeaderProblem {

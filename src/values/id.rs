@@ -47,6 +47,22 @@ pub fn is_first_generation_id(raw: &str) -> bool {
     s.len() == 15 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The birth date (`YYYY-MM-DD`) and gender (`male`, `female`) an 18-digit
+/// ID number holds: characters 7–14 and the parity of the 17th.
+pub fn id_birth_and_gender(id: &str) -> Option<(String, &'static str)> {
+    let b = id.as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let birth = format!("{}-{}-{}", &id[6..10], &id[10..12], &id[12..14]);
+    let gender = if (b[16] - b'0') % 2 == 1 {
+        "male"
+    } else {
+        "female"
+    };
+    Some((birth, gender))
+}
+
 /// An ID number as it may appear in a message: masked, except the
 /// characters at fault, so an error names what to fix without copying the
 /// number onto screens, logs and rejects files.

@@ -12,7 +12,10 @@ mod phone;
 mod props;
 
 pub use date::{format_date, is_excel_serial, parse_date};
-pub use id::{id_check_digit, id_for_message, is_first_generation_id, mask_id, parse_id_number};
+pub use id::{
+    id_birth_and_gender, id_check_digit, id_for_message, is_first_generation_id, mask_id,
+    parse_id_number,
+};
 pub use phone::{mask_phone, parse_phone};
 
 use crate::lang::t;

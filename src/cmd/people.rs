@@ -1,0 +1,147 @@
+//! `person`: the people of each household.
+
+use anyhow::Result;
+
+use super::Ctx;
+use super::records::{self, Filter, choice_arg, ref_arg};
+use crate::cli::PersonCmd;
+use crate::db::people::next_code;
+use crate::db::store::{self, Value};
+use crate::model::{Kind, PERSON, RELATIONS};
+use crate::present::Personal;
+use crate::record::RawRow;
+use crate::values;
+
+pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<u8> {
+    let entity = &PERSON;
+    match cmd {
+        PersonCmd::Add(f) => {
+            let raw = with_code(ctx, f.raw)?;
+            records::add(ctx, entity, &raw)
+        }
+        PersonCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
+        PersonCmd::Show(a) => records::show(
+            ctx,
+            entity,
+            &a.code,
+            a.format,
+            Personal::from_flag(a.show_id),
+            &[],
+        ),
+        PersonCmd::Remove(a) => records::remove(ctx, entity, &a.code),
+        PersonCmd::List(a) => {
+            let conn = ctx.open_read()?;
+            let mut filter = Filter::default();
+            if let Some(household) = &a.household {
+                filter.text(
+                    "household = ?",
+                    ref_arg(&conn, "household", Kind::Household, household)?,
+                );
+            } else if let Some(village) = &a.village {
+                let code = records::village_arg(&conn, village, a.town.as_deref())?;
+                filter.text(
+                    "household IN (SELECT code FROM households WHERE village = ?)",
+                    code,
+                );
+            } else if let Some(town) = &a.town {
+                filter.text(
+                    "household IN (SELECT h.code FROM households h
+                       JOIN villages v ON v.code = h.village WHERE v.town = ?)",
+                    ref_arg(&conn, "town", Kind::Town, town)?,
+                );
+            }
+            if let Some(relation) = &a.relation {
+                filter.text("relation = ?", choice_arg("relation", RELATIONS, relation)?);
+            }
+            let rows = records::query(&conn, entity, &filter, a.opts.limit)?;
+            let grid = records::list_grid(
+                entity,
+                &rows,
+                Personal::from_flag(a.opts.show_id),
+                &[],
+                a.opts.format,
+            );
+            records::print_list(&grid, &a.opts, entity)
+        }
+    }
+}
+
+/// The flags of `person add`, with a code made after the household's when
+/// none was given.
+fn with_code(ctx: &Ctx, mut raw: RawRow) -> Result<RawRow> {
+    let at = |name| PERSON.fields.iter().position(|f| f.name == name);
+    let (Some(code_at), Some(household_at), Some(relation_at)) =
+        (at("code"), at("household"), at("relation"))
+    else {
+        return Ok(raw);
+    };
+    if raw[code_at]
+        .as_deref()
+        .is_some_and(|c| !c.trim().is_empty())
+    {
+        return Ok(raw);
+    }
+    let Some(household) = raw[household_at].clone() else {
+        return Ok(raw);
+    };
+    let conn = ctx.open_read()?;
+    let Ok(household) = ref_arg(&conn, "household", Kind::Household, &household) else {
+        // The household's own error is said when the record is checked.
+        return Ok(raw);
+    };
+    let head = raw[relation_at]
+        .as_deref()
+        .and_then(|r| crate::model::parse_choice(RELATIONS, &values::normalize(r)))
+        .is_some_and(|c| c.code == "head");
+    raw[code_at] = Some(next_code(&conn, &household, head)?);
+    Ok(raw)
+}
+
+/// The people of a household, for `household show`: code, name, relation,
+/// gender and birth date, ID number as `personal` says.
+pub fn of_household(
+    conn: &rusqlite::Connection,
+    household: &str,
+    personal: Personal,
+) -> Result<records::Section> {
+    let mut filter = Filter::default();
+    filter.text("household = ?", household.to_string());
+    let rows = records::query(conn, &PERSON, &filter, None)?;
+    let shown = [
+        "code",
+        "name",
+        "relation",
+        "gender",
+        "birth_on",
+        "id_number",
+    ];
+    let mut grid = crate::output::Grid::new(
+        shown
+            .iter()
+            .filter_map(|name| PERSON.field(name))
+            .map(|f| crate::output::Column::new(f.name, f.label()))
+            .collect(),
+    );
+    for row in &rows {
+        grid.push(
+            shown
+                .iter()
+                .filter_map(|name| {
+                    let field = PERSON.field(name)?;
+                    let value = store::position(&PERSON, name)
+                        .and_then(|i| row.get(i))
+                        .unwrap_or(&Value::Null);
+                    Some(crate::present::cell(field, value, personal))
+                })
+                .collect(),
+        );
+    }
+    Ok(records::Section::new(
+        "people",
+        crate::lang::t(
+            &format!("People ({})", rows.len()),
+            &format!("家庭成员（{} 人）", rows.len()),
+        ),
+        grid,
+    ))
+}
