@@ -250,8 +250,8 @@ fn lift_status(entity: &Entity, given: &Given) -> Vec<FieldError> {
             "标为已脱贫，但没有脱贫时间",
         ))
         .with_hint(t(
-            "give the date or year in a 脱贫时间 (lifted_on) column; fupin counts a household as lifted from that date",
-            "请在“脱贫时间”（或“脱贫年度”）列填写日期或年份；fupin 按该日期计算脱贫",
+            "give the date or year in a 脱贫时间 (lifted_on) column, or for the whole file with --lifted-on DATE; fupin counts a household as lifted from that date",
+            "请在“脱贫时间”（或“脱贫年度”）列填写日期或年份，或用 --lifted-on 日期 为整个文件指定；fupin 按该日期计算脱贫",
         )),
         ("poor", Some(Value::Text(day))) => Problem::new(t(
             &format!("says not lifted (未脱贫) but the lift date is {day}"),

@@ -85,9 +85,16 @@ pub enum Command {
     /// replaced file is kept as FILE.before-restore-<time>
     Restore(RestoreArgs),
     /// Check the file's integrity and the rules between records
-    Check,
+    Check(CheckArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Date the people's ages are counted on (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Args)]

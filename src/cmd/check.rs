@@ -18,7 +18,8 @@ use crate::model::ALL;
 use crate::values::{mask_id, parse_id_number};
 use crate::{put, say};
 
-pub fn check(ctx: &Ctx) -> Result<u8> {
+pub fn check(ctx: &Ctx, args: crate::cli::CheckArgs) -> Result<u8> {
+    let as_of = super::records::as_of(args.as_of.as_deref())?;
     let conn = ctx.open_read()?;
     warn_if_open_to_others(&ctx.db);
     let mut problems = integrity(&conn)?;
@@ -28,6 +29,7 @@ pub fn check(ctx: &Ctx) -> Result<u8> {
         problems.extend(id_numbers(&conn)?);
         problems.extend(task_places(&conn)?);
         problems.extend(overlapping_posts(&conn)?);
+        problems.extend(super::people_checks::people(&conn, &as_of)?);
     }
     if problems.is_empty() {
         say!(
@@ -138,24 +140,32 @@ fn foreign_keys(conn: &Connection) -> Result<Vec<String>> {
 
 /// ID numbers that fail GB 11643 (written behind fupin's back).
 fn id_numbers(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT code, id_number FROM households ORDER BY code")?;
-    let rows: Vec<(Value, Value)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    let mut stmt = conn.prepare(
+        "SELECT 'household', code, id_number FROM households
+         UNION ALL SELECT 'person', code, id_number FROM people ORDER BY 1, 2",
+    )?;
+    let rows: Vec<(String, Value, Value)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows
         .into_iter()
-        .filter_map(|(code, id)| {
+        .filter_map(|(kind, code, id)| {
             let id = id.to_text();
+            let (en, zh) = if kind == "person" {
+                ("person", "家庭成员")
+            } else {
+                ("household", "贫困户")
+            };
             parse_id_number(&id).err().map(|p| {
                 t(
                     &format!(
-                        "household {}: id_number: {} ({})",
+                        "{en} {}: id_number: {} ({})",
                         code.to_text(),
                         p.message,
                         mask_id(&id)
                     ),
                     &format!(
-                        "贫困户 {}：身份证号：{}（{}）",
+                        "{zh} {}：身份证号：{}（{}）",
                         code.to_text(),
                         p.message,
                         mask_id(&id)

@@ -10,6 +10,7 @@ pub mod import;
 mod log;
 mod milestone;
 mod people;
+mod people_checks;
 mod places;
 mod records;
 pub mod report;
@@ -92,7 +93,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Log(args) => log::log(&ctx, args),
         Command::Backup(args) => admin::backup(&ctx, args),
         Command::Restore(args) => admin::restore(&ctx, args),
-        Command::Check => check::check(&ctx),
+        Command::Check(args) => check::check(&ctx, args),
         Command::Completions(args) => admin::completions(args),
     };
     result.map_err(|e| db::explain_busy(e, &ctx.db))

@@ -135,6 +135,15 @@ pub(crate) fn defaults_cover(
     problems
         .into_iter()
         .filter(|p| !(p.column == "registered_on" && opts.defaults.registered_on.is_some()))
+        .map(|mut p| {
+            if p.column == "registered_on" {
+                p.message.push_str(&t(
+                    "; or, when the file has no such dates, give one for the whole file: --registered-on DATE",
+                    "；或者，文件中没有此日期时，为整个文件指定一个：--registered-on 日期",
+                ));
+            }
+            p
+        })
         .collect()
 }
 

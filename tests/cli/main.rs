@@ -12,6 +12,7 @@ mod households;
 mod import;
 mod migrate;
 mod output;
+mod people;
 mod places;
 mod records;
 mod report;
