@@ -30,7 +30,7 @@ use std::time::Instant;
 const USAGE: &str =
     "usage: cargo run --release --example gen_county -- --out DIR [--households N] [--seed S]
 
-  --out DIR         directory to write the ten CSV files into (created if missing)
+  --out DIR         directory to write the eleven CSV files into (created if missing)
   --households N    scale mode: a proportional county with N households (benchmarks);
                     without it, Zhongshan County with its published figures
   --seed S          PRNG seed (default 451122); same options, same bytes";
@@ -382,6 +382,7 @@ enum Stream {
     Activity = 5,
     HouseholdRows = 6,
     Helpers = 7,
+    People = 8,
 }
 
 impl Rng {
@@ -602,11 +603,16 @@ fn mobile(rng: &mut Rng) -> String {
 /// 3-digit sequence whose parity is the sex (odd = male), ISO 7064 MOD 11-2
 /// check character.
 fn push_id_number(birth: Date, seq: u32, out: &mut String) {
+    push_id_number_in(COUNTY_CODE, birth, seq, out);
+}
+
+/// [`push_id_number`] for a person born in `region`.
+fn push_id_number_in(region: &str, birth: Date, seq: u32, out: &mut String) {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: &[u8; 11] = b"10X98765432";
     let (y, m, d) = birth.civil();
     let start = out.len();
-    let _ = write!(out, "{COUNTY_CODE}{y:04}{m:02}{d:02}{seq:03}");
+    let _ = write!(out, "{region}{y:04}{m:02}{d:02}{seq:03}");
     let sum: u32 = out.as_bytes()[start..]
         .iter()
         .zip(WEIGHTS)
@@ -1990,6 +1996,7 @@ fn write_households(c: &County, dir: &Path, seed: u64) -> Result<u64> {
         "note",
     ];
     let mut csv = CsvFile::create(dir, "households.csv", &header)?;
+    let mut people = People::create(dir, seed)?;
     let mut rng = Rng::new(seed, Stream::HouseholdRows);
     let (mut planned_lifted, mut planned_remaining) = match &c.members {
         Members::Planned { lifted, remaining } => (Some(lifted.iter()), Some(remaining.iter())),
@@ -2075,6 +2082,7 @@ fn write_households(c: &County, dir: &Path, seed: u64) -> Result<u64> {
                 &phone,
                 note,
             ])?;
+            people.household(&c.lex, &code, &name, &id, gender, u32::from(members))?;
             written += 1;
         }
     }
@@ -2084,5 +2092,302 @@ fn write_households(c: &County, dir: &Path, seed: u64) -> Result<u64> {
         return Err(Error("internal: planned household sizes left over".into()));
     }
     csv.finish()?;
+    people.csv.finish()?;
     Ok(written)
+}
+
+// ---------------------------------------------------------------------------
+// People
+
+/// Relations to the head, and how many years a person so related is born
+/// after (or, negative, before) the head.
+const SPOUSE_YEARS: (i32, i32) = (-6, 6);
+const CHILD_YEARS: (i32, i32) = (20, 35);
+const GRANDCHILD_YEARS: (i32, i32) = (42, 60);
+const PARENT_YEARS: (i32, i32) = (-35, -22);
+const SIBLING_YEARS: (i32, i32) = (-10, 10);
+/// Nobody is born after this: the register is of 2014–2020.
+const BORN_BY: Date = Date::ymd(2019, 12, 31);
+const BORN_FROM: Date = Date::ymd(1910, 1, 1);
+/// Where members who are not heads were born (Hezhou's other counties and
+/// districts): their ID numbers never meet the heads', which are all 451122.
+const MEMBER_REGIONS: [&str; 4] = ["451102", "451103", "451121", "451123"];
+
+const ETHNICITIES: [(&str, u32); 3] = [("汉族", 70), ("瑶族", 20), ("壮族", 10)];
+const EDUCATION: [(&str, u32); 5] = [
+    ("文盲或半文盲", 12),
+    ("小学", 38),
+    ("初中", 36),
+    ("高中", 10),
+    ("大专及以上", 4),
+];
+const HEALTH: [(&str, u32); 4] = [
+    ("健康", 850),
+    ("长期慢性病", 80),
+    ("患有大病", 30),
+    ("残疾", 40),
+];
+const WORK: [&str; 4] = [
+    "乡(镇)内务工",
+    "乡(镇)外县内务工",
+    "县外省内务工",
+    "省外务工",
+];
+
+/// The people of the households, written beside them (`people.csv`), from
+/// a stream of their own so that the households are what they were: the
+/// head as the household names them, then the others by relation, born when
+/// the relation allows (a child after the head, a parent before).
+struct People {
+    csv: CsvFile,
+    rng: Rng,
+    /// Per member region and birth date, the next free sequence pair.
+    used: std::collections::BTreeMap<(usize, i32), u32>,
+}
+
+impl People {
+    fn create(dir: &Path, seed: u64) -> Result<People> {
+        let header = [
+            "code",
+            "household",
+            "name",
+            "id_number",
+            "relation",
+            "gender",
+            "birth_on",
+            "ethnicity",
+            "education",
+            "schooling",
+            "health",
+            "labour",
+            "work",
+            "work_months",
+            "note",
+        ];
+        Ok(People {
+            csv: CsvFile::create(dir, "people.csv", &header)?,
+            rng: Rng::new(seed, Stream::People),
+            used: std::collections::BTreeMap::new(),
+        })
+    }
+
+    /// A member's ID number, unique by construction.
+    fn member_id(&mut self, birth: Date, gender: Gender) -> Result<String> {
+        for (i, region) in MEMBER_REGIONS.iter().enumerate() {
+            let next = self.used.entry((i, birth.0)).or_insert(0);
+            if u64::from(*next) < IdSpace::PAIRS {
+                let seq = 2 * *next + if gender == Gender::Male { 1 } else { 2 };
+                *next += 1;
+                let mut id = String::with_capacity(18);
+                push_id_number_in(region, birth, seq, &mut id);
+                return Ok(id);
+            }
+        }
+        Err(Error(format!("internal: no ID number left for {birth}")))
+    }
+
+    /// A birth date `years` (a range) from the head's, within the register.
+    fn born(&mut self, head: Date, (lo, hi): (i32, i32)) -> Option<Date> {
+        let from = head.plus(lo * 365).max(BORN_FROM);
+        let to = head.plus(hi * 365).min(BORN_BY);
+        (from <= to).then(|| self.rng.date(from, to))
+    }
+
+    /// Writes the `members` people of one household.
+    fn household(
+        &mut self,
+        lex: &Lexicon,
+        code: &str,
+        head_name: &str,
+        head_id: &str,
+        head_gender: Gender,
+        members: u32,
+    ) -> Result<()> {
+        let head_birth = birth_of(head_id);
+        let ethnicity = ETHNICITIES[self.rng.weighted(ETHNICITIES.iter().map(|e| e.1))].0;
+        let surname: String = head_name.chars().take(1).collect();
+        self.person(
+            code,
+            1,
+            head_name,
+            head_id,
+            "head",
+            head_gender,
+            head_birth,
+            ethnicity,
+        )?;
+        let head_age = 2020 - head_birth.civil().0;
+        let mut n = 1;
+        let mut slots = members - 1;
+        let mut plan: Vec<(&str, (i32, i32))> = Vec::new();
+        if slots > 0 && self.rng.per_mille(850) {
+            plan.push(("spouse", SPOUSE_YEARS));
+            slots -= 1;
+        }
+        let mut children = 0;
+        while slots > 0 && children < 3 && head_birth.plus(CHILD_YEARS.0 * 365) <= BORN_BY {
+            plan.push(("child", CHILD_YEARS));
+            slots -= 1;
+            children += 1;
+        }
+        if head_age >= 58 && children > 0 && slots > 0 {
+            plan.push(("child_in_law", CHILD_YEARS));
+            slots -= 1;
+        }
+        while slots > 0 && head_age >= 58 && head_birth.plus(GRANDCHILD_YEARS.0 * 365) <= BORN_BY {
+            plan.push(("grandchild", GRANDCHILD_YEARS));
+            slots -= 1;
+        }
+        while slots > 0 && head_age < 50 && plan.iter().filter(|p| p.0 == "parent").count() < 2 {
+            plan.push(("parent", PARENT_YEARS));
+            slots -= 1;
+        }
+        while slots > 0 {
+            plan.push(("sibling", SIBLING_YEARS));
+            slots -= 1;
+        }
+        let mut parents = 0;
+        for (role, years) in plan {
+            let Some(birth) = self.born(head_birth, years) else {
+                continue;
+            };
+            let gender = match role {
+                "spouse" => {
+                    if head_gender == Gender::Male {
+                        Gender::Female
+                    } else {
+                        Gender::Male
+                    }
+                }
+                "parent" => {
+                    parents += 1;
+                    if parents == 1 {
+                        Gender::Male
+                    } else {
+                        Gender::Female
+                    }
+                }
+                _ if self.rng.per_mille(520) => Gender::Male,
+                _ => Gender::Female,
+            };
+            let relation = match (role, gender) {
+                ("spouse", _) => "spouse",
+                ("child", Gender::Male) => "son",
+                ("child", Gender::Female) => "daughter",
+                ("child_in_law", Gender::Male) => "son_in_law",
+                ("child_in_law", Gender::Female) => "daughter_in_law",
+                ("grandchild", Gender::Male) => "grandson",
+                ("grandchild", Gender::Female) => "granddaughter",
+                ("parent", Gender::Male) => "father",
+                ("parent", Gender::Female) => "mother",
+                _ => "sibling",
+            };
+            let mut name = lex.person(&mut self.rng, gender);
+            // The head's children and grandchildren take a father's surname.
+            if head_gender == Gender::Male && matches!(role, "child" | "grandchild") {
+                name = surname.clone() + &name.chars().skip(1).collect::<String>();
+            }
+            let id = self.member_id(birth, gender)?;
+            n += 1;
+            self.person(code, n, &name, &id, relation, gender, birth, ethnicity)?;
+        }
+        if n != members {
+            // A relation whose years fall outside the register: a sibling
+            // takes its place, so the household has its members.
+            let written = n;
+            for _ in written..members {
+                let birth = self
+                    .born(head_birth, SIBLING_YEARS)
+                    .unwrap_or(head_birth.min(BORN_BY));
+                let gender = if self.rng.per_mille(500) {
+                    Gender::Male
+                } else {
+                    Gender::Female
+                };
+                let name = lex.person(&mut self.rng, gender);
+                let id = self.member_id(birth, gender)?;
+                n += 1;
+                self.person(code, n, &name, &id, "sibling", gender, birth, ethnicity)?;
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn person(
+        &mut self,
+        household: &str,
+        n: u32,
+        name: &str,
+        id: &str,
+        relation: &str,
+        gender: Gender,
+        birth: Date,
+        ethnicity: &str,
+    ) -> Result<()> {
+        // Age at the end of 2020, the register's last year.
+        let age = 2020 - birth.civil().0;
+        let rng = &mut self.rng;
+        let (education, schooling) = match age {
+            ..=2 => ("", "学龄前儿童"),
+            3..=5 => ("", "学前教育"),
+            6..=11 => ("小学", "小学"),
+            12..=14 => ("初中", "初中"),
+            15..=17 => ("高中", "高中"),
+            _ => (
+                EDUCATION[rng.weighted(EDUCATION.iter().map(|e| e.1))].0,
+                "非在校生",
+            ),
+        };
+        let health = HEALTH[rng.weighted(HEALTH.iter().map(|h| h.1))].0;
+        let labour = match age {
+            ..=15 => "无劳动力",
+            16..=60 if health == "健康" => {
+                if rng.per_mille(90) {
+                    "技能劳动力"
+                } else {
+                    "普通劳动力"
+                }
+            }
+            16..=60 => "弱劳动力或半劳动力",
+            _ if rng.per_mille(500) => "丧失劳动力",
+            _ => "弱劳动力或半劳动力",
+        };
+        let (work, months) = if (18..=55).contains(&age)
+            && matches!(labour, "普通劳动力" | "技能劳动力")
+            && rng.per_mille(550)
+        {
+            (rng.choose(&WORK), rng.range(3, 12).to_string())
+        } else {
+            ("", String::new())
+        };
+        let gender = if gender == Gender::Male {
+            "male"
+        } else {
+            "female"
+        };
+        self.csv.row([
+            format!("{household}{n:02}").as_str(),
+            household,
+            name,
+            id,
+            relation,
+            gender,
+            &birth.to_string(),
+            ethnicity,
+            education,
+            schooling,
+            health,
+            labour,
+            work,
+            &months,
+            "",
+        ])
+    }
+}
+
+/// The birth date in an 18-character ID number.
+fn birth_of(id: &str) -> Date {
+    let n = |r: std::ops::Range<usize>| id.get(r).and_then(|s| s.parse().ok()).unwrap_or(1);
+    Date::ymd(n(6..10) as i32, n(10..12), n(12..14))
 }

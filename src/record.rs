@@ -442,8 +442,7 @@ pub fn check(conn: &Connection, entity: &Entity, values: &mut [Value]) -> Vec<Fi
 /// True when [`check`] looks nothing up for records of this kind: only
 /// tasks and posts ask which town a village is in.
 pub fn check_needs_db(kind: Kind) -> bool {
-    // A person's head is held against its household (`db::heads`).
-    matches!(kind, Kind::Task | Kind::Post | Kind::Person)
+    matches!(kind, Kind::Task | Kind::Post)
 }
 
 /// [`check`] with the town of a village found by `town_of`.

@@ -70,28 +70,7 @@ pub fn check_person(
     if let Some((head_name, head_id)) = household_head
         && (head_name != name || head_id != id)
     {
-        errors.push(FieldError::new(
-            "relation",
-            "",
-            Problem::new(t(
-                &format!(
-                    "household {household}'s head is {head_name} ({}); its head person carries that name and ID number",
-                    values::mask_id(&head_id)
-                ),
-                &format!(
-                    "贫困户 {household} 的户主是 {head_name}（{}）；户主的姓名和身份证号须与之一致",
-                    values::mask_id(&head_id)
-                ),
-            ))
-            .with_hint(t(
-                &format!(
-                    "correct the household first (fupin household update {household} --head-name … --id-number …), or give another relation"
-                ),
-                &format!(
-                    "请先更正该户（fupin household update {household} --head-name … --id-number …），或改填其他关系"
-                ),
-            )),
-        ));
+        errors.push(not_the_head(household, &head_name, &head_id));
     }
     if !people_indexed {
         return Ok(errors);
@@ -117,6 +96,77 @@ pub fn check_person(
         ));
     }
     Ok(errors)
+}
+
+/// [`check_person`] over every person at once, for a load into an empty
+/// table: (person code, problem) in code order. Two heads of one household
+/// the partial unique index `people_head` refuses as the rows go in.
+pub fn check_all_people(conn: &Connection) -> Result<Vec<(String, FieldError)>> {
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare(
+        "SELECT p.code, p.id_number, h.code FROM people p
+           JOIN households h ON h.id_number = p.id_number AND h.code <> p.household
+          ORDER BY p.code",
+    )?;
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (code, id, other) in rows {
+        out.push((
+            code,
+            FieldError::new(
+                "id_number",
+                values::mask_id(&id),
+                Problem::new(t(
+                    &format!("this ID number heads household {other}"),
+                    &format!("该身份证号是贫困户 {other} 的户主"),
+                ))
+                .with_hint(t(
+                    "a person is registered in one household; check the number",
+                    "一人只能登记在一户，请核对号码",
+                )),
+            ),
+        ));
+    }
+    let mut stmt = conn.prepare(
+        "SELECT p.code, h.code, h.head_name, h.id_number FROM people p
+           JOIN households h ON h.code = p.household
+          WHERE p.relation = 'head' AND (p.name <> h.head_name OR p.id_number <> h.id_number)
+          ORDER BY p.code",
+    )?;
+    let rows: Vec<(String, String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (code, household, head_name, head_id) in rows {
+        out.push((code, not_the_head(&household, &head_name, &head_id)));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+fn not_the_head(household: &str, head_name: &str, head_id: &str) -> FieldError {
+    FieldError::new(
+        "relation",
+        "",
+        Problem::new(t(
+            &format!(
+                "household {household}'s head is {head_name} ({}); its head person carries that name and ID number",
+                values::mask_id(head_id)
+            ),
+            &format!(
+                "贫困户 {household} 的户主是 {head_name}（{}）；户主的姓名和身份证号须与之一致",
+                values::mask_id(head_id)
+            ),
+        ))
+        .with_hint(t(
+            &format!(
+                "correct the household first (fupin household update {household} --head-name … --id-number …), or give another relation"
+            ),
+            &format!(
+                "请先更正该户（fupin household update {household} --head-name … --id-number …），或改填其他关系"
+            ),
+        )),
+    )
 }
 
 /// The head person of a household: its rowid and stored values.

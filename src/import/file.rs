@@ -180,6 +180,7 @@ impl<'c> Target<'c> {
             self.load.columns,
             self.load.file,
         );
+        let person_rules = self.load.person_rules;
         if self.bulk {
             if let Some(bar) = progress {
                 bar.set_message(t("building indexes", "建立索引"));
@@ -192,6 +193,7 @@ impl<'c> Target<'c> {
         }
         // The statements are finished before the indexes are rebuilt.
         let (mut summary, mut pending) = self.load.finish()?;
+        let mut people_problems = Vec::new();
         if self.bulk {
             let duplicates = bulk::rebuild_indexes(conn, entity, &self.dropped)?;
             if !duplicates.is_empty() {
@@ -199,8 +201,26 @@ impl<'c> Target<'c> {
                 // without its unique index; the import is refused here.
                 report.fatal = true;
                 report.stopped = true;
+            } else if person_rules {
+                people_problems = crate::db::heads::check_all_people(conn)?;
             }
             pending.extend(duplicates);
+        }
+        if !people_problems.is_empty() {
+            let loaded = Loaded {
+                conn,
+                entity,
+                columns,
+                file,
+            };
+            loaded.report_people(
+                resolver,
+                spec,
+                layout,
+                report,
+                &mut summary,
+                people_problems,
+            )?;
         }
         if !pending.is_empty() {
             let located = bulk::locate(conn, resolver, spec, layout, entity, columns, &pending)?;
@@ -208,6 +228,54 @@ impl<'c> Target<'c> {
             report_duplicates(file, &pending, &located, &mut summary, report, &label);
         }
         Ok(summary)
+    }
+}
+
+/// Where problems of people found once a load is in are reported.
+struct Loaded<'a> {
+    conn: &'a Connection,
+    entity: &'static Entity,
+    columns: &'a Columns,
+    file: &'a str,
+}
+
+impl Loaded<'_> {
+    /// The problems of people found once the load is in, on their lines:
+    /// the import is refused.
+    fn report_people(
+        &self,
+        resolver: &mut Resolver,
+        spec: &Spec,
+        layout: &Layout,
+        report: &mut Report,
+        summary: &mut FileSummary,
+        problems: Vec<(String, FieldError)>,
+    ) -> Result<()> {
+        let (conn, entity, columns) = (self.conn, self.entity, self.columns);
+        let wanted: Vec<Pending> = problems
+            .iter()
+            .map(|(code, _)| Pending {
+                line: 0,
+                field: "code",
+                value: code.clone(),
+            })
+            .collect();
+        let located = bulk::locate(conn, resolver, spec, layout, entity, columns, &wanted)?;
+        report.fatal = true;
+        for (code, error) in problems {
+            let line = located
+                .get(&("code", code.clone()))
+                .and_then(|lines| lines.first().copied())
+                .unwrap_or(0);
+            summary.rejected += 1;
+            summary.inserted = summary.inserted.saturating_sub(1);
+            report.problem(
+                self.file,
+                line,
+                error.render(&field_label(entity, columns, error.field)),
+            );
+        }
+        Ok(())
     }
 }
 
@@ -423,8 +491,9 @@ impl<'c> Load<'c> {
         if let Some(p) = dup {
             return self.duplicate(report, line, record, p);
         }
-        if self.person_rules {
-            let errors = crate::db::heads::check_person(self.conn, &values, !self.bulk)?;
+        // A load into an empty table checks its people once, at its end.
+        if self.person_rules && !self.bulk {
+            let errors = crate::db::heads::check_person(self.conn, &values, true)?;
             if !errors.is_empty() {
                 return self.reject(report, line, record, &errors);
             }

@@ -11,7 +11,7 @@ fn imported() -> TestEnv {
     let out = env.ok(&["import", &dir, "--format", "json", "--quiet"]);
     let summary: Value = serde_json::from_str(&out).expect("json summary");
     assert_eq!(summary["rejected"], 0, "{summary}");
-    assert_eq!(summary["files"].as_array().map(Vec::len), Some(10));
+    assert_eq!(summary["files"].as_array().map(Vec::len), Some(11));
     env
 }
 
@@ -26,6 +26,14 @@ fn the_example_county_reports_the_published_figures() {
     // The totals of the raw records, counted independently of the reports.
     assert_eq!(env.count("SELECT count(*) FROM villages"), 116);
     assert_eq!(env.count("SELECT sum(members) FROM households"), 59_123);
+    // One person per member, a head per household, and nothing `check`
+    // finds among them.
+    assert_eq!(env.count("SELECT count(*) FROM people"), 59_123);
+    assert_eq!(
+        env.count("SELECT count(*) FROM people WHERE relation = 'head'"),
+        15_490
+    );
+    env.ok(&["check"]);
     assert_eq!(
         env.count("SELECT count(*) FROM promotions WHERE promoted_on LIKE '2020-%'"),
         10
@@ -115,7 +123,7 @@ fn reimporting_the_example_changes_nothing_and_exports_the_same_bytes() {
         (&again["inserted"], &again["updated"], &again["rejected"]),
         (&Value::from(0), &Value::from(0), &Value::from(0))
     );
-    assert_eq!(again["unchanged"], 19_370);
+    assert_eq!(again["unchanged"], 19_370 + 59_123);
 
     env.ok(&["export", "--all", "out"]);
     for entry in std::fs::read_dir(example_dir()).expect("example dir") {
