@@ -705,6 +705,15 @@ impl<'c> Load<'c> {
         Ok(())
     }
 
+    /// A row refused with its group, its problems said on their lines (a
+    /// bulk load, which keeps no rejects file).
+    pub(super) fn reject_said(&mut self, report: &mut Report, texts: &[(u64, String)]) {
+        for (line, text) in texts {
+            report.problem(self.file, *line, text.clone());
+        }
+        self.summary.rejected += 1;
+    }
+
     /// The rejects file this load sets rows aside in.
     pub(super) fn rejects_handle(&self) -> Rejects {
         self.rejects.clone()

@@ -18,6 +18,8 @@ use csv::ByteRecord;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::file::Target;
+use super::notes::Notes;
+use super::pipeline::{self, Checker};
 use super::rejects::{Rejects, skip_row};
 use super::{FileSummary, Options, Report, progress_bar};
 use crate::db::audit::Actor;
@@ -146,6 +148,7 @@ pub(super) fn import_person_level(
     let (encoding, bom) = rows.source().written_as();
     let rejects = Rejects::new(rejects_path, layout.header.clone(), encoding, bom);
     let progress = progress_bar(opts, rows.source());
+    let large = rows.source().is_large();
     people_summary.sheet.clone_from(&house_summary.sheet);
     // People refer to their household by code while households load: its
     // code index stays.
@@ -174,39 +177,43 @@ pub(super) fn import_person_level(
     // Households made from these rows have their head's name and ID number
     // by construction; held against stored households, people are checked.
     person.load.person_rules = !house.bulk;
-    let mut groups = Groups {
-        conn,
+    let grouping = Grouping {
         houses: &houses,
         people: &people,
         file_codes,
-        people_were_empty: person.bulk,
-        raw: RawRow::new(),
     };
-    let mut group: Vec<(u64, ByteRecord)> = Vec::new();
-    let mut record = ByteRecord::new();
-    let mut n = 0u64;
-    while let Some(at) = rows.next(&mut record)? {
-        n += 1;
-        if n.is_multiple_of(4096)
-            && let Some(bar) = &progress
-        {
-            bar.set_position(at.byte);
+    if house.bulk && person.bulk && large {
+        load_pipelined(
+            &mut house,
+            &mut person,
+            &grouping,
+            rows,
+            report,
+            progress.as_ref(),
+        )?;
+    } else {
+        let mut serial = Serial {
+            conn,
+            grouping: &grouping,
+            people_were_empty: person.bulk,
+            raw: RawRow::new(),
+        };
+        let mut groups = GroupReader::default();
+        let mut group = Vec::new();
+        let mut n = 0u64;
+        while let Some(byte) = groups.next(&grouping, &mut rows, &mut group)? {
+            n += group.len() as u64;
+            if let Some(bar) = &progress {
+                bar.set_position(byte);
+            }
+            if n >= 1 << 16 {
+                n = 0;
+                resolver.clear();
+            }
+            serial.load(&mut house, &mut person, resolver, report, &file, &group)?;
         }
-        if n.is_multiple_of(1 << 16) {
-            resolver.clear();
-        }
-        let key = groups.household_key(&record);
-        if group
-            .first()
-            .is_some_and(|(_, first)| groups.household_key(first) != key)
-        {
-            groups.load(&mut house, &mut person, resolver, report, &file, &group)?;
-            group.clear();
-        }
-        group.push((at.line, record.clone()));
+        house.load.summary.skipped.extend(rows.take_skipped());
     }
-    groups.load(&mut house, &mut person, resolver, report, &file, &group)?;
-    house.load.summary.skipped.extend(rows.take_skipped());
     let houses_done = house.end(resolver, spec, layout, report, progress.as_ref())?;
     let people_done = person.end(resolver, spec, layout, report, progress.as_ref())?;
     if let Some(bar) = progress {
@@ -220,18 +227,61 @@ pub(super) fn import_person_level(
     Ok(vec![houses_done, people_done])
 }
 
-/// Turns each household's group of rows into a household and its people.
-struct Groups<'a> {
-    conn: &'a Connection,
+/// Reads a file's rows a household at a time: the rows that name one
+/// household, up to the first that names another. The group's records are
+/// reused for the next one, so a million rows allocate a handful.
+#[derive(Default)]
+struct GroupReader {
+    /// The first row of the next group, read already.
+    next: Option<(u64, u64, ByteRecord)>,
+    spare: Vec<ByteRecord>,
+}
+
+impl GroupReader {
+    /// Fills `group` with the next household's rows; the file position
+    /// reached (for progress), or `None` at the end.
+    fn next(
+        &mut self,
+        grouping: &Grouping<'_>,
+        rows: &mut Rows,
+        group: &mut Vec<(u64, ByteRecord)>,
+    ) -> Result<Option<u64>> {
+        self.spare.extend(group.drain(..).map(|(_, r)| r));
+        let mut byte = 0;
+        if let Some((line, at, record)) = self.next.take() {
+            byte = at;
+            group.push((line, record));
+        }
+        loop {
+            let mut record = self.spare.pop().unwrap_or_default();
+            let Some(at) = rows.next(&mut record)? else {
+                self.spare.push(record);
+                break;
+            };
+            let starts_another = group
+                .first()
+                .is_some_and(|(_, first)| !grouping.same_household(first, &record));
+            if starts_another {
+                self.next = Some((at.line, at.byte, record));
+                return Ok(Some(at.byte));
+            }
+            byte = at.byte;
+            group.push((at.line, record));
+        }
+        Ok((!group.is_empty()).then_some(byte))
+    }
+}
+
+/// What tells a household's rows apart and what is asked of them: where
+/// the columns of each kind are, and the file's own person codes.
+struct Grouping<'a> {
     houses: &'a Columns,
     people: &'a Columns,
     /// The file's 人编号 column, if it has one.
     file_codes: Option<usize>,
-    people_were_empty: bool,
-    raw: RawRow,
 }
 
-impl Groups<'_> {
+impl Grouping<'_> {
     fn cell<'r>(&self, record: &'r ByteRecord, col: Option<usize>) -> &'r str {
         col.and_then(|c| record.get(c))
             .and_then(|b| std::str::from_utf8(b).ok())
@@ -239,11 +289,29 @@ impl Groups<'_> {
             .unwrap_or_default()
     }
 
+    fn household_col(&self) -> Option<usize> {
+        self.people.of_field[field_at(&PERSON, "household").unwrap_or(0)]
+    }
+
     fn household_key(&self, record: &ByteRecord) -> String {
-        normalize(self.cell(
-            record,
-            self.people.of_field[field_at(&PERSON, "household").unwrap_or(0)],
-        ))
+        normalize(self.cell(record, self.household_col()))
+    }
+
+    /// Two cells that say the same: as written, or once normalized
+    /// (full-width digits, spaces) — the second only when the first fails.
+    fn same_cell(&self, a: &ByteRecord, b: &ByteRecord, col: Option<usize>) -> bool {
+        fn raw(r: &ByteRecord, col: Option<usize>) -> &[u8] {
+            col.and_then(|c| r.get(c)).unwrap_or_default().trim_ascii()
+        }
+        if raw(a, col) == raw(b, col) {
+            return true;
+        }
+        let (x, y) = (self.cell(a, col), self.cell(b, col));
+        x == y || normalize(x) == normalize(y)
+    }
+
+    fn same_household(&self, a: &ByteRecord, b: &ByteRecord) -> bool {
+        self.same_cell(a, b, self.household_col())
     }
 
     fn is_head(&self, record: &ByteRecord) -> bool {
@@ -251,12 +319,23 @@ impl Groups<'_> {
             record,
             self.people.of_field[field_at(&PERSON, "relation").unwrap_or(0)],
         );
+        if let Some(c) = RELATIONS
+            .iter()
+            .find(|c| c.zh == relation || c.code == relation)
+        {
+            return c.code == "head";
+        }
         parse_choice(RELATIONS, &normalize(relation)).is_some_and(|c| c.code == "head")
     }
 
-    /// Problems of a group as a whole: its heads, and household-level
-    /// values its rows disagree on (each named with the two lines).
-    fn group_problems(&self, group: &[(u64, ByteRecord)]) -> Vec<(u64, String)> {
+    /// Problems of a group as a whole, on their lines: its heads, and
+    /// household-level values its rows disagree on.
+    /// Which rows of a group are its head's.
+    fn heads(&self, group: &[(u64, ByteRecord)]) -> Vec<bool> {
+        group.iter().map(|(_, r)| self.is_head(r)).collect()
+    }
+
+    fn group_problems(&self, group: &[(u64, ByteRecord)], heads: &[bool]) -> Vec<(u64, String)> {
         let key = group
             .first()
             .map(|(_, r)| self.household_key(r))
@@ -267,8 +346,12 @@ impl Groups<'_> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let heads: Vec<&(u64, ByteRecord)> =
-            group.iter().filter(|(_, r)| self.is_head(r)).collect();
+        let heads: Vec<&(u64, ByteRecord)> = group
+            .iter()
+            .zip(heads)
+            .filter(|(_, head)| **head)
+            .map(|(row, _)| row)
+            .collect();
         let all: Vec<&(u64, ByteRecord)> = group.iter().collect();
         let mut out = Vec::new();
         match heads.len() {
@@ -302,12 +385,12 @@ impl Groups<'_> {
             let Some((first_line, first)) = group.first() else {
                 continue;
             };
-            let expected = normalize(self.cell(first, Some(col)));
             if let Some((line, other)) = group
                 .iter()
-                .map(|(l, r)| (l, normalize(self.cell(r, Some(col)))))
-                .find(|(_, v)| *v != expected)
+                .find(|(_, r)| !self.same_cell(first, r, Some(col)))
             {
+                let expected = normalize(self.cell(first, Some(col)));
+                let other = normalize(self.cell(other, Some(col)));
                 let label = super::file::field_label(&HOUSEHOLD, self.houses, field.name);
                 out.push((
                     *line,
@@ -325,56 +408,49 @@ impl Groups<'_> {
         out
     }
 
-    /// Codes for the people of a group that has no 人编号: a person found
-    /// by ID number keeps theirs; the others are numbered after the
-    /// household, the head 01.
-    fn codes(&self, group: &[(u64, ByteRecord)], key: &str) -> Result<Vec<String>> {
+    /// The people's codes of a group: the file's own where it has them; a
+    /// person found by ID number keeps theirs (with `conn`, when people are
+    /// stored already); the others are numbered after the household, the
+    /// head 01.
+    fn codes(
+        &self,
+        conn: Option<&Connection>,
+        group: &[(u64, ByteRecord)],
+        heads: &[bool],
+        key: &str,
+    ) -> Result<Vec<String>> {
         let id_col = self.people.of_field[field_at(&PERSON, "id_number").unwrap_or(0)];
-        let mut taken: Vec<String> = if self.people_were_empty {
-            Vec::new()
-        } else {
-            self.conn
-                .prepare_cached("SELECT code FROM people WHERE household = ?1")?
-                .query_map([key], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
         let mut codes: Vec<Option<String>> = group
             .iter()
             .map(|(_, r)| Some(normalize(self.cell(r, self.file_codes))).filter(|c| !c.is_empty()))
             .collect();
-        taken.extend(codes.iter().flatten().cloned());
-        if !self.people_were_empty {
+        let mut taken: Vec<String> = codes.iter().flatten().cloned().collect();
+        if let Some(conn) = conn {
+            taken.extend(
+                conn.prepare_cached("SELECT code FROM people WHERE household = ?1")?
+                    .query_map([key], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?,
+            );
             for (i, (_, r)) in group.iter().enumerate() {
                 if codes[i].is_some() {
                     continue;
                 }
                 let id = normalize(self.cell(r, id_col)).to_uppercase();
-                let known: Option<String> = self
-                    .conn
+                codes[i] = conn
                     .prepare_cached("SELECT code FROM people WHERE id_number = ?1")?
                     .query_row([id], |r| r.get(0))
                     .optional()?;
-                codes[i] = known;
             }
         }
         let mut next = 2;
-        let order = group
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, r))| self.is_head(r))
-            .chain(
-                group
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (_, r))| !self.is_head(r)),
-            )
-            .map(|(i, _)| i)
-            .collect::<Vec<_>>();
-        for i in order {
+        let heads_first = (0..group.len())
+            .filter(|&i| heads[i])
+            .chain((0..group.len()).filter(|&i| !heads[i]));
+        for i in heads_first {
             if codes[i].is_some() {
                 continue;
             }
-            let head = self.is_head(&group[i].1);
+            let head = heads[i];
             let mut n = if head { 1 } else { next };
             while taken.contains(&person_code(key, n)) {
                 n = if n == 1 { next } else { n + 1 };
@@ -389,6 +465,36 @@ impl Groups<'_> {
         Ok(codes.into_iter().map(Option::unwrap_or_default).collect())
     }
 
+    /// `record` with the person's code in the column after the file's.
+    fn with_code(&self, record: &ByteRecord, code: &str, out: &mut ByteRecord) {
+        out.clone_from(record);
+        // A short row is padded to the header's width first.
+        while out.len() < self.people.width - 1 {
+            out.push_field(b"");
+        }
+        out.truncate(self.people.width - 1);
+        out.push_field(code.as_bytes());
+    }
+
+    fn not_imported(key: &str, head_line: u64) -> String {
+        t(
+            &format!(
+                "household {key} was not imported (line {head_line}), so neither are its people"
+            ),
+            &format!("贫困户 {key} 未导入（第 {head_line} 行），其家庭成员也未导入"),
+        )
+    }
+}
+
+/// Writes each group on the connection's thread, row by row.
+struct Serial<'a> {
+    conn: &'a Connection,
+    grouping: &'a Grouping<'a>,
+    people_were_empty: bool,
+    raw: RawRow,
+}
+
+impl Serial<'_> {
     /// Writes a group: its household from the head's row, then its people.
     fn load(
         &mut self,
@@ -399,10 +505,12 @@ impl Groups<'_> {
         file: &str,
         group: &[(u64, ByteRecord)],
     ) -> Result<()> {
+        let g = self.grouping;
         if group.is_empty() {
             return Ok(());
         }
-        let problems = self.group_problems(group);
+        let heads = g.heads(group);
+        let problems = g.group_problems(group, &heads);
         if !problems.is_empty() {
             let texts: Vec<String> = problems.iter().map(|(_, p)| p.clone()).collect();
             for (line, text) in &problems {
@@ -420,8 +528,13 @@ impl Groups<'_> {
             }
             return Ok(());
         }
-        let key = self.household_key(&group[0].1);
-        let Some((head_line, head)) = group.iter().find(|(_, r)| self.is_head(r)) else {
+        let key = g.household_key(&group[0].1);
+        let Some((head_line, head)) = group
+            .iter()
+            .zip(&heads)
+            .find(|(_, h)| **h)
+            .map(|(row, _)| row)
+        else {
             return Ok(());
         };
         let refused_before = house.load.summary.rejected;
@@ -431,12 +544,7 @@ impl Groups<'_> {
         if house.load.summary.rejected > refused_before {
             // Its people cannot stand without it; the head's row is set
             // aside already.
-            let text = t(
-                &format!(
-                    "household {key} was not imported (line {head_line}), so neither are its people"
-                ),
-                &format!("贫困户 {key} 未导入（第 {head_line} 行），其家庭成员也未导入"),
-            );
+            let text = Grouping::not_imported(&key, *head_line);
             for (line, record) in group {
                 person.load.summary.rejected += 1;
                 if line != head_line {
@@ -448,22 +556,124 @@ impl Groups<'_> {
             }
             return Ok(());
         }
-        let codes = self.codes(group, &key)?;
+        let conn = (!self.people_were_empty).then_some(self.conn);
+        let codes = g.codes(conn, group, &heads, &key)?;
         let mut with_code = ByteRecord::new();
         for ((line, record), code) in group.iter().zip(&codes) {
-            with_code.clone_from(record);
-            // A short row is padded to the header's width first.
-            while with_code.len() < self.people.width - 1 {
-                with_code.push_field(b"");
-            }
-            with_code.truncate(self.people.width - 1);
-            with_code.push_field(code.as_bytes());
+            g.with_code(record, code, &mut with_code);
             person
                 .load
                 .row(resolver, report, *line, &with_code, &mut self.raw)?;
         }
         Ok(())
     }
+}
+
+/// A large file into empty tables on two threads, as any large bulk load
+/// (see `pipeline`): a worker groups and checks the rows of both kinds and
+/// the connection's thread inserts each household, then its people.
+fn load_pipelined<'c>(
+    house: &mut Target<'c>,
+    person: &mut Target<'c>,
+    grouping: &Grouping<'_>,
+    mut rows: Rows,
+    report: &mut Report,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<()> {
+    let mut house_check = Checker::new(&house.load, true)?;
+    let mut person_check = Checker::new(&person.load, true)?;
+    pipeline::run(
+        &mut [&mut house.load, &mut person.load],
+        report,
+        progress,
+        move |sender| {
+            let (mut house_notes, mut person_notes) = (Notes::default(), Notes::default());
+            let mut groups = GroupReader::default();
+            let mut group = Vec::new();
+            let mut with_code = ByteRecord::new();
+            'groups: while let Some(byte) = groups.next(grouping, &mut rows, &mut group)? {
+                let heads = grouping.heads(&group);
+                let problems = grouping.group_problems(&group, &heads);
+                if !problems.is_empty() {
+                    let first = problems[0].0;
+                    if !sender.said(0, first, problems) {
+                        break;
+                    }
+                    for (line, _) in &group {
+                        if !sender.said(1, *line, Vec::new()) {
+                            break 'groups;
+                        }
+                    }
+                    continue;
+                }
+                let key = grouping.household_key(&group[0].1);
+                let Some((head_line, head)) = group
+                    .iter()
+                    .zip(&heads)
+                    .find(|(_, h)| **h)
+                    .map(|(row, _)| row)
+                else {
+                    continue;
+                };
+                let sent = match house_check.check(head) {
+                    Ok(values) => {
+                        house_notes.row(
+                            &HOUSEHOLD,
+                            grouping.houses,
+                            head,
+                            &house_check.raw,
+                            *head_line,
+                        );
+                        sender.row(0, *head_line, byte, Ok(&values))
+                    }
+                    Err(errors) => {
+                        let said = Grouping::not_imported(&key, *head_line);
+                        let mut sent = sender.row(0, *head_line, byte, Err(errors));
+                        for (line, _) in &group {
+                            let texts = if line == head_line {
+                                Vec::new()
+                            } else {
+                                vec![(*line, said.clone())]
+                            };
+                            sent = sent && sender.said(1, *line, texts);
+                        }
+                        if !sent {
+                            break;
+                        }
+                        continue;
+                    }
+                };
+                if !sent {
+                    break;
+                }
+                person_check.household = Some(key.clone());
+                let codes = grouping.codes(None, &group, &heads, &key)?;
+                for ((line, record), code) in group.iter().zip(codes) {
+                    grouping.with_code(record, &code, &mut with_code);
+                    let sent = match person_check.check(&with_code) {
+                        Ok(values) => {
+                            person_notes.row(
+                                &PERSON,
+                                grouping.people,
+                                &with_code,
+                                &person_check.raw,
+                                *line,
+                            );
+                            sender.row(1, *line, byte, Ok(&values))
+                        }
+                        Err(errors) => sender.row(1, *line, byte, Err(errors)),
+                    };
+                    if !sent {
+                        break 'groups;
+                    }
+                }
+            }
+            Ok(vec![
+                (house_notes, rows.take_skipped()),
+                (person_notes, Vec::new()),
+            ])
+        },
+    )
 }
 
 #[cfg(test)]

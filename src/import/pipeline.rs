@@ -47,8 +47,21 @@ pub(super) enum Cell {
     Text(usize, usize),
 }
 
-/// A checked row: the range of its cells in the batch, or its problems.
-type RowCells = std::result::Result<(usize, usize), Vec<FieldError>>;
+/// A checked row: the range of its cells in the batch, or its problems
+/// (with a field, or said whole on their lines, as a household's group is).
+pub(super) enum RowCells {
+    Cells(usize, usize),
+    Errors(Vec<FieldError>),
+    Said(Vec<(u64, String)>),
+}
+
+/// A row of a batch and the load it goes to (0, or 1 for a person-level
+/// file's people).
+pub(super) struct BatchRow {
+    line: u64,
+    target: usize,
+    cells: RowCells,
+}
 
 /// Checked rows laid out flat, so that a batch allocates nothing once it
 /// has been round the two threads: values allocated on one thread and
@@ -58,8 +71,7 @@ type RowCells = std::result::Result<(usize, usize), Vec<FieldError>>;
 pub(super) struct Batch {
     text: String,
     cells: Vec<Cell>,
-    /// Per row: its line, and its cells (a range of `cells`) or problems.
-    rows: Vec<(u64, RowCells)>,
+    rows: Vec<BatchRow>,
     /// Where in the file the batch ends, for progress.
     byte: u64,
 }
@@ -71,7 +83,7 @@ impl Batch {
         self.rows.clear();
     }
 
-    fn push(&mut self, line: u64, values: &[Value]) {
+    fn push(&mut self, target: usize, line: u64, values: &[Value]) {
         let start = self.cells.len();
         for v in values {
             self.cells.push(match v {
@@ -84,7 +96,11 @@ impl Batch {
                 }
             });
         }
-        self.rows.push((line, Ok((start, self.cells.len()))));
+        self.rows.push(BatchRow {
+            line,
+            target,
+            cells: RowCells::Cells(start, self.cells.len()),
+        });
     }
 
     pub(super) fn text(&self, cell: Cell) -> Option<&str> {
@@ -107,6 +123,109 @@ impl Batch {
     }
 }
 
+/// The worker's end of the channel: rows go out in batches, which come
+/// back to be filled again.
+pub(super) struct Sender {
+    tx: SyncSender<Batch>,
+    back: Receiver<Batch>,
+    batch: Batch,
+}
+
+impl Sender {
+    /// Sends a checked row; false when the writing side has stopped (with
+    /// an error of its own), and the worker should too.
+    pub(super) fn row(
+        &mut self,
+        target: usize,
+        line: u64,
+        byte: u64,
+        checked: std::result::Result<&[Value], Vec<FieldError>>,
+    ) -> bool {
+        self.batch.byte = byte;
+        match checked {
+            Ok(values) => self.batch.push(target, line, values),
+            Err(errors) => self.batch.rows.push(BatchRow {
+                line,
+                target,
+                cells: RowCells::Errors(errors),
+            }),
+        }
+        self.flush_full()
+    }
+
+    /// Sends a row refused as part of its group, with the problems to say
+    /// (each on its line; none when said already).
+    pub(super) fn said(&mut self, target: usize, line: u64, texts: Vec<(u64, String)>) -> bool {
+        self.batch.rows.push(BatchRow {
+            line,
+            target,
+            cells: RowCells::Said(texts),
+        });
+        self.flush_full()
+    }
+
+    fn flush_full(&mut self) -> bool {
+        if self.batch.rows.len() < BATCH {
+            return true;
+        }
+        let mut next = self.back.try_recv().unwrap_or_default();
+        next.clear();
+        self.tx
+            .send(std::mem::replace(&mut self.batch, next))
+            .is_ok()
+    }
+
+    fn finish(self) {
+        if !self.batch.rows.is_empty() {
+            let _ = self.tx.send(self.batch);
+        }
+    }
+}
+
+/// What the worker noted of each load's rows, and the rows it passed over.
+pub(super) type Noted = Vec<(Notes, Vec<Skipped>)>;
+
+/// Runs `worker` on a thread of its own, writing what it sends through
+/// `loads` (a row's target is its index here).
+pub(super) fn run<W>(
+    loads: &mut [&mut Load<'_>],
+    report: &mut Report,
+    progress: Option<&indicatif::ProgressBar>,
+    worker: W,
+) -> Result<()>
+where
+    W: FnOnce(&mut Sender) -> Result<Noted> + Send,
+{
+    std::thread::scope(|s| {
+        let (tx, rx) = sync_channel(IN_FLIGHT);
+        // Written batches go back to be filled again.
+        let (back_tx, back_rx) = sync_channel(IN_FLIGHT + 2);
+        let worker = s.spawn(move || {
+            let mut sender = Sender {
+                tx,
+                back: back_rx,
+                batch: Batch::default(),
+            };
+            let noted = worker(&mut sender);
+            sender.finish();
+            noted
+        });
+        // On an error here the receiver is dropped, which stops the worker.
+        let written = write_rows(loads, rx, back_tx, report, progress);
+        let checked = worker
+            .join()
+            .unwrap_or_else(|_| Err(anyhow!("the thread checking the rows failed")));
+        // A reading error ended the rows early: it is the one to report.
+        let noted = checked?;
+        written?;
+        for (load, (notes, skipped)) in loads.iter_mut().zip(noted) {
+            load.notes.add(notes);
+            load.summary.skipped.extend(skipped);
+        }
+        Ok(())
+    })
+}
+
 /// Hands the file's rows (its layout found) to a worker thread and writes
 /// them through `load`.
 pub(super) fn load_rows(
@@ -115,51 +234,36 @@ pub(super) fn load_rows(
     report: &mut Report,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<()> {
-    let entity = load.entity;
-    let columns = load.columns;
-    let ignore_unknown = load.opts.ignore_unknown_columns;
-    let defaults = load.opts.defaults.clone();
-    // The referenced tables cannot change while another table is loaded.
-    let kinds: Vec<Kind> = entity
-        .fields
-        .iter()
-        .filter_map(|f| match f.ty {
-            Ty::Ref(kind) => Some(kind),
-            _ => None,
-        })
-        .collect();
-    let snapshot = Snapshot::load(load.conn, &kinds)?;
-    std::thread::scope(|s| {
-        let (tx, rx) = sync_channel(IN_FLIGHT);
-        // Written batches go back to be filled again.
-        let (back_tx, back_rx) = sync_channel(IN_FLIGHT + 2);
-        let worker = s.spawn(move || {
-            check_rows(
-                rows,
-                entity,
-                columns,
-                ignore_unknown,
-                &defaults,
-                snapshot,
-                (tx, back_rx),
-            )
-        });
-        // On an error here the receiver is dropped, which stops the worker.
-        let written = write_rows(load, rx, back_tx, report, progress);
-        let checked = worker
-            .join()
-            .unwrap_or_else(|_| Err(anyhow!("the thread checking the rows failed")));
-        // A reading error ended the rows early: it is the one to report.
-        let (notes, skipped) = checked?;
-        written?;
-        load.notes.add(notes);
-        load.summary.skipped.extend(skipped);
-        Ok(())
+    let checker = Checker::new(load, false)?;
+    let mut rows = rows;
+    run(&mut [load], report, progress, move |sender| {
+        let mut checker = checker;
+        let mut record = ByteRecord::new();
+        let mut notes = Notes::default();
+        while let Some(at) = rows.next(&mut record)? {
+            let sent = match checker.check(&record) {
+                Ok(values) => {
+                    notes.row(
+                        checker.entity,
+                        checker.columns,
+                        &record,
+                        &checker.raw,
+                        at.line,
+                    );
+                    sender.row(0, at.line, at.byte, Ok(&values))
+                }
+                Err(errors) => sender.row(0, at.line, at.byte, Err(errors)),
+            };
+            if !sent {
+                break;
+            }
+        }
+        Ok(vec![(notes, rows.take_skipped())])
     })
 }
 
 fn write_rows(
-    load: &mut Load<'_>,
+    loads: &mut [&mut Load<'_>],
     rx: Receiver<Batch>,
     back: SyncSender<Batch>,
     report: &mut Report,
@@ -168,25 +272,32 @@ fn write_rows(
     // Only a rejects file needs a row's cells, and a bulk load never writes
     // one (`--skip-invalid` takes the row-by-row way).
     let no_cells = ByteRecord::new();
+    let mut last: Vec<Option<(usize, usize)>> = vec![None; loads.len()];
     for batch in rx {
         if let Some(bar) = progress {
             bar.set_position(batch.byte);
         }
-        let mut last = None;
-        for (line, row) in &batch.rows {
-            match row {
-                Ok((from, to)) => {
+        last.iter_mut().for_each(|l| *l = None);
+        for row in &batch.rows {
+            let Some(load) = loads.get_mut(row.target) else {
+                continue;
+            };
+            match &row.cells {
+                RowCells::Cells(from, to) => {
                     let cells = &batch.cells[*from..*to];
-                    if load.insert_cells(report, *line, &batch, cells)? {
-                        last = Some(cells);
+                    if load.insert_cells(report, row.line, &batch, cells)? {
+                        last[row.target] = Some((*from, *to));
                     }
                 }
-                Err(errors) => load.reject(report, *line, &no_cells, errors)?,
+                RowCells::Errors(errors) => load.reject(report, row.line, &no_cells, errors)?,
+                RowCells::Said(texts) => load.reject_said(report, texts),
             }
         }
         // The audit row names the last key loaded.
-        if let Some(cells) = last {
-            load.last_values = Some(batch.values(cells));
+        for (load, range) in loads.iter_mut().zip(&last) {
+            if let Some((from, to)) = range {
+                load.last_values = Some(batch.values(&batch.cells[*from..*to]));
+            }
         }
         // The worker may have finished; then the batch is simply dropped.
         let _ = back.try_send(batch);
@@ -194,82 +305,104 @@ fn write_rows(
     Ok(())
 }
 
-/// The worker: every row of the file, checked as [`super::row::check_row`]
-/// checks a row of a bulk load. Returns what it noted of the rows and the
-/// rows it passed over.
-fn check_rows(
-    mut rows: Rows,
-    entity: &'static Entity,
-    columns: &Columns,
+/// Checks rows of one kind away from the connection, as
+/// [`super::row::check_row`] checks a row of a bulk load: references
+/// resolved against a [`Snapshot`] of the referenced tables, which cannot
+/// change while another table is loaded.
+pub(super) struct Checker<'a> {
+    pub(super) entity: &'static Entity,
+    pub(super) columns: &'a Columns,
     ignore_unknown: bool,
-    defaults: &super::Defaults,
-    mut refs: Snapshot,
-    (tx, back): (SyncSender<Batch>, Receiver<Batch>),
-) -> Result<(Notes, Vec<Skipped>)> {
-    let mut record = ByteRecord::new();
-    let mut raw = RawRow::new();
-    let mut batch = Batch::default();
-    let mut notes = Notes::default();
-    while let Some(at) = rows.next(&mut record)? {
-        batch.byte = at.byte;
-        let checked = check(
-            entity,
-            columns,
-            &record,
-            ignore_unknown,
-            defaults,
-            &mut refs,
-            &mut raw,
-        );
-        match checked {
-            Ok(values) => {
-                notes.row(entity, columns, &record, &raw, at.line);
-                batch.push(at.line, &values);
-            }
-            Err(errors) => batch.rows.push((at.line, Err(errors))),
-        }
-        if batch.rows.len() == BATCH {
-            let mut next = back.try_recv().unwrap_or_default();
-            next.clear();
-            if tx.send(std::mem::replace(&mut batch, next)).is_err() {
-                // The writing side stopped with an error of its own.
-                return Ok((notes, rows.take_skipped()));
-            }
-        }
-    }
-    if !batch.rows.is_empty() {
-        let _ = tx.send(batch);
-    }
-    Ok((notes, rows.take_skipped()))
+    defaults: super::Defaults,
+    refs: Snapshot,
+    /// The household a person's row may refer to without looking it up:
+    /// its group's, written just before it.
+    pub(super) household: Option<String>,
+    pub(super) raw: RawRow,
 }
 
-fn check(
-    entity: &'static Entity,
-    columns: &Columns,
-    record: &ByteRecord,
-    ignore_unknown: bool,
-    defaults: &super::Defaults,
-    refs: &mut Snapshot,
-    raw: &mut RawRow,
-) -> std::result::Result<Vec<Value>, Vec<FieldError>> {
-    let mut errors = raw_row(entity, columns, record, ignore_unknown, raw);
-    defaults.fill(entity, raw);
-    let given = match record::parse_with(refs, entity, raw) {
-        Ok(g) => g,
-        Err(mut e) => {
-            errors.append(&mut e);
+impl<'a> Checker<'a> {
+    /// A checker for `load`'s rows; `grouped` when a person's household is
+    /// the one of its group (a person-level file), not a stored one.
+    pub(super) fn new(load: &Load<'a>, grouped: bool) -> Result<Checker<'a>> {
+        let kinds: Vec<Kind> = load
+            .entity
+            .fields
+            .iter()
+            .filter_map(|f| match f.ty {
+                Ty::Ref(Kind::Household) if grouped => None,
+                Ty::Ref(kind) => Some(kind),
+                _ => None,
+            })
+            .collect();
+        Ok(Checker {
+            entity: load.entity,
+            columns: load.columns,
+            ignore_unknown: load.opts.ignore_unknown_columns,
+            defaults: load.opts.defaults.clone(),
+            refs: Snapshot::load(load.conn, &kinds)?,
+            household: None,
+            raw: RawRow::new(),
+        })
+    }
+
+    pub(super) fn check(
+        &mut self,
+        record: &ByteRecord,
+    ) -> std::result::Result<Vec<Value>, Vec<FieldError>> {
+        let (entity, columns) = (self.entity, self.columns);
+        let mut errors = raw_row(entity, columns, record, self.ignore_unknown, &mut self.raw);
+        self.defaults.fill(entity, &mut self.raw);
+        let mut refs = GroupRefs {
+            snapshot: &mut self.refs,
+            household: self.household.as_deref(),
+        };
+        let given = match record::parse_with(&mut refs, entity, &self.raw) {
+            Ok(g) => g,
+            Err(mut e) => {
+                errors.append(&mut e);
+                return Err(errors);
+            }
+        };
+        if !errors.is_empty() {
             return Err(errors);
         }
-    };
-    if !errors.is_empty() {
-        return Err(errors);
+        let mut values = record::complete_owned(entity, given, None);
+        // `applies` admits only kinds whose checks ask no town of a village.
+        let errors = record::check_with(&mut |_| None, entity, &mut values);
+        if errors.is_empty() {
+            Ok(values)
+        } else {
+            Err(errors)
+        }
     }
-    let mut values = record::complete_owned(entity, given, None);
-    // `applies` admits only kinds whose checks ask no town of a village.
-    let errors = record::check_with(&mut |_| None, entity, &mut values);
-    if errors.is_empty() {
-        Ok(values)
-    } else {
-        Err(errors)
+}
+
+/// A snapshot, and the one household a person's row may name.
+struct GroupRefs<'a> {
+    snapshot: &'a mut Snapshot,
+    household: Option<&'a str>,
+}
+
+impl crate::db::resolve::Refs for GroupRefs<'_> {
+    fn resolve(
+        &mut self,
+        kind: Kind,
+        raw: &str,
+        town: Option<&str>,
+    ) -> std::result::Result<String, crate::values::Problem> {
+        if kind == Kind::Household
+            && let Some(h) = self.household
+        {
+            return if h == raw {
+                Ok(raw.to_string())
+            } else {
+                Err(crate::values::Problem::new(crate::lang::t(
+                    &format!("no household {raw} among the rows of household {h}"),
+                    &format!("贫困户 {h} 的各行中没有贫困户 {raw}"),
+                )))
+            };
+        }
+        self.snapshot.resolve(kind, raw, town)
     }
 }
