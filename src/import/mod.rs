@@ -38,6 +38,8 @@ mod notes;
 mod people;
 mod pipeline;
 pub mod plan;
+#[cfg(test)]
+mod props;
 mod rejects;
 mod row;
 mod scan;

@@ -266,19 +266,16 @@ fn utf8_prefix_is_valid(bytes: &[u8]) -> bool {
     }
 }
 
-/// True when the start of a file is not text: NUL bytes or other control
-/// characters in numbers no CSV file has. (A stray NUL inside a cell is
-/// still text.)
+/// True when the start of a file is not text: a NUL or another control
+/// character in the first line (no header has one), or control characters
+/// in numbers no CSV file has. A stray NUL inside a later cell is still
+/// text, and comes back out as it went in.
 fn looks_binary(head: &[u8]) -> bool {
     let sample = &head[..head.len().min(8192)];
-    if sample.is_empty() {
-        return false;
-    }
-    let controls = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-        .count();
-    sample[0] == 0 || controls * 10 > sample.len()
+    let is_control = |b: &u8| *b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r');
+    let first_line = sample.split(|&b| b == b'\n').next().unwrap_or_default();
+    let controls = sample.iter().filter(|b| is_control(b)).count();
+    first_line.iter().any(is_control) || controls * 10 > sample.len() * 3
 }
 
 /// Opens `path`, detecting the encoding unless `forced`: a UTF-8 or UTF-16
