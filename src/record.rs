@@ -213,6 +213,7 @@ pub fn parse_with(
         }
     }
     errors.extend(lift_status(entity, &given));
+    errors.extend(future_dates(entity, &given));
     if errors.is_empty() {
         return Ok(given);
     }
@@ -229,6 +230,57 @@ pub fn parse_with(
     }
     errors.sort_by_key(|e| entity.fields.iter().position(|f| f.name == e.field));
     Err(errors)
+}
+
+/// True for the dates of things that have happened — registrations,
+/// lifts, a task done, dispatches, visits, posts — which cannot lie after
+/// today. A task's listing and deadline, and a promotion, may be announced
+/// ahead.
+pub fn is_past_event(kind: Kind, field: &str) -> bool {
+    matches!(
+        (kind, field),
+        (
+            Kind::Village | Kind::Household,
+            "registered_on" | "lifted_on"
+        ) | (Kind::Task, "done_on")
+            | (Kind::Dispatch, "held_on")
+            | (Kind::Visit, "visited_on")
+            | (Kind::Post, "started_on" | "ended_on")
+    )
+}
+
+/// The refusal of `date`, after today, for a past event.
+pub fn future_problem(date: &str) -> Option<Problem> {
+    let today = values::today_text();
+    if values::future_allowed() || date <= today {
+        return None;
+    }
+    Some(
+        Problem::new(t(
+            &format!("is after today ({today})"),
+            &format!("晚于今天（{today}）"),
+        ))
+        .with_hint(t(
+            "check the year; a date to come is recorded only with --allow-future",
+            "请核对年份；确需登记今后的日期请加 --allow-future",
+        )),
+    )
+}
+
+/// Dates of past events given after today (see [`is_past_event`]). Only
+/// the fields given are judged: a record that holds such a date already
+/// (recorded with `--allow-future`) can still be corrected elsewhere.
+fn future_dates(entity: &Entity, given: &Given) -> Vec<FieldError> {
+    entity
+        .fields
+        .iter()
+        .zip(given)
+        .filter(|(f, _)| is_past_event(entity.kind, f.name))
+        .filter_map(|(f, g)| {
+            let date = g.as_ref()?.as_str()?;
+            future_problem(date).map(|p| FieldError::new(f.name, date, p))
+        })
+        .collect()
 }
 
 /// A status word (已脱贫, 未脱贫) held against the lift date of the same

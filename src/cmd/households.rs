@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use super::Ctx;
+use super::listing;
 use super::milestone::{Milestone, set_milestone};
 use super::records::{self, Filter, choice_arg, field, ref_arg, status_label};
 use crate::cli::HouseholdCmd;
@@ -23,18 +24,27 @@ const LIFT: Milestone = Milestone {
 pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
     let entity = &HOUSEHOLD;
     match cmd {
-        HouseholdCmd::Add(f) => records::add(ctx, entity, &f.raw),
-        HouseholdCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
+        HouseholdCmd::Add(f) => records::add(ctx, entity, &f.raw, f.force),
+        HouseholdCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw, f.force),
         HouseholdCmd::Show(a) => records::show(
             ctx,
             entity,
-            &a.code,
-            a.format,
-            Personal::from_flag(a.show_id),
-            &[],
+            &a.show.code,
+            Some(&a.within),
+            a.show.format,
+            Personal::from_flag(a.show.show_id),
+            |_, _| Ok(Vec::new()),
         ),
-        HouseholdCmd::Remove(a) => records::remove(ctx, entity, &a.code),
-        HouseholdCmd::Lift(a) => set_milestone(ctx, entity, &a.code, &LIFT, &a.on, |_, _| Ok(())),
+        HouseholdCmd::Remove(a) => records::remove(ctx, entity, &a.remove.code, Some(&a.within)),
+        HouseholdCmd::Lift(a) => set_milestone(
+            ctx,
+            entity,
+            &a.dated.code,
+            Some(&a.within),
+            &LIFT,
+            &a.dated.on,
+            |_, _| Ok(()),
+        ),
         HouseholdCmd::List(a) => {
             let conn = ctx.open_read()?;
             let mut filter = Filter::default();
@@ -57,7 +67,6 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
             if let Some(cause) = &a.cause {
                 filter.text("cause = ?", choice_arg("cause", CAUSES, cause)?);
             }
-            let rows = records::query(&conn, entity, &filter, a.opts.limit)?;
             let status = |row: &[Value]| {
                 Cell::text(status_label(
                     field(entity, row, "registered_on").as_str(),
@@ -66,14 +75,14 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
                     "已脱贫",
                 ))
             };
-            let grid = records::list_grid(
+            listing::list(
+                &conn,
                 entity,
-                &rows,
+                filter,
+                &a.opts,
                 Personal::from_flag(a.opts.show_id),
                 &[(Column::new("status", t("status", "状态")), &status)],
-                a.opts.format,
-            );
-            records::print_list(&grid, &a.opts, entity)
+            )
         }
     }
 }

@@ -10,10 +10,12 @@ mod id;
 mod phone;
 #[cfg(test)]
 mod props;
+mod today;
 
 pub use date::{format_date, is_excel_serial, parse_date};
 pub use id::{id_check_digit, id_for_message, is_first_generation_id, mask_id, parse_id_number};
 pub use phone::{mask_phone, parse_phone};
+pub use today::{allow_future, future_allowed, today, today_text};
 
 use crate::lang::t;
 

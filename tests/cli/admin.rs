@@ -267,7 +267,7 @@ fn log_reads_in_chinese() {
     env.ok(&["household", "update", "H1", "--attribute", "低保"]);
     let md = env.ok(&["--lang", "zh", "log", "--key", "H1", "--format", "markdown"]);
     assert!(
-        md.starts_with("| 时间 | 操作人 | 命令 | 记录类型 | 编号 | 操作 | 变更内容 |"),
+        md.starts_with("| 变更号 | 时间 | 操作人 | 命令 | 记录类型 | 编号 | 操作 | 变更内容 |"),
         "{md}"
     );
     assert!(
@@ -416,7 +416,7 @@ fn formats_of_a_list() {
     );
     assert!(lines[1].contains("| ---: |"), "numbers align right: {md}");
     assert!(
-        lines[2].starts_with("| H1 | 451122100201 | 户主1 | 451122********"),
+        lines[2].starts_with("| H1 | 龙岩村 (451122100201) | 户主1 | 451122********"),
         "{md}"
     );
     let csv = env.csv(&["--lang", "zh", "household", "list", "--as-of", "2020"]);
@@ -443,7 +443,7 @@ fn language_comes_from_the_locale_unless_lang_is_given() {
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
     let args = ["village", "remove", V_SHILONG.trim_end_matches('2')];
-    assert!(run(&[("LANG", "zh_CN.UTF-8")], &args).starts_with("错误: 没有代码为"));
+    assert!(run(&[("LANG", "zh_CN.UTF-8")], &args).starts_with("错误: 没有代码或名称为"));
     assert!(run(&[("LC_ALL", "zh_CN.UTF-8"), ("LANG", "C")], &args).starts_with("错误"));
     assert!(run(&[("LC_ALL", "C"), ("LANG", "zh_CN.UTF-8")], &args).starts_with("error"));
     assert!(
