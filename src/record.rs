@@ -411,13 +411,84 @@ fn date_order(
 /// Rules across fields, checked on the complete record. May also normalise
 /// the record (a post's town given only to place its village is dropped).
 pub fn check(conn: &Connection, entity: &Entity, values: &mut [Value]) -> Vec<FieldError> {
-    check_with(&mut |v| town_of_village(conn, v), entity, values)
+    let mut errors = check_with(&mut |v| town_of_village(conn, v), entity, values);
+    if entity.kind == Kind::Town
+        && let Some(county) = county_code(conn)
+    {
+        errors.extend(town_code(&county, get(entity, values, "code")));
+    }
+    errors
 }
 
-/// True when [`check`] looks nothing up for records of this kind: only
-/// tasks and posts ask which town a village is in.
+/// True when [`check`] looks something up for records of this kind: tasks
+/// and posts ask which town a village is in, towns the county's code.
 pub fn check_needs_db(kind: Kind) -> bool {
-    matches!(kind, Kind::Task | Kind::Post)
+    matches!(kind, Kind::Task | Kind::Post | Kind::Town)
+}
+
+fn county_code(conn: &Connection) -> Option<String> {
+    conn.prepare_cached("SELECT code FROM county WHERE id = 1")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .ok()
+}
+
+/// True for `prefix` followed by exactly three digits.
+fn extends_by_three(code: &str, prefix: &str) -> bool {
+    code.strip_prefix(prefix)
+        .is_some_and(|rest| rest.len() == 3 && rest.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A county's division code (GB/T 2260): six digits.
+pub fn county_code_problem(code: &str) -> Option<Problem> {
+    let ok = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
+    (!ok).then(|| {
+        Problem::new(t(
+            "a county's division code is 6 digits",
+            "县级行政区划代码为 6 位数字",
+        ))
+        .with_hint(t("e.g. 451122 for 钟山县", "例如钟山县为 451122"))
+    })
+}
+
+/// A town's code is the county's code and three digits (451122 → 451122100).
+fn town_code(county: &str, code: &Value) -> Option<FieldError> {
+    let code = code.as_str()?;
+    if extends_by_three(code, county) {
+        return None;
+    }
+    Some(FieldError::new(
+        "code",
+        code,
+        Problem::new(t(
+            &format!("a town's code is the county's code {county} followed by 3 digits"),
+            &format!("乡镇代码为本县代码 {county} 加 3 位数字"),
+        ))
+        .with_hint(t(
+            &format!("e.g. {county}100"),
+            &format!("例如 {county}100"),
+        )),
+    ))
+}
+
+/// A village's code is its town's code and three digits (451122100 →
+/// 451122100201).
+fn village_code(code: &Value, town: &Value) -> Option<FieldError> {
+    let (code, town) = (code.as_str()?, town.as_str()?);
+    if extends_by_three(code, town) {
+        return None;
+    }
+    Some(FieldError::new(
+        "code",
+        code,
+        Problem::new(t(
+            &format!("a village's code is its town's code {town} followed by 3 digits"),
+            &format!("村代码为所属乡镇代码 {town} 加 3 位数字"),
+        ))
+        .with_hint(t(
+            &format!("e.g. {town}201, or check the town"),
+            &format!("例如 {town}201，或核对所属乡镇"),
+        )),
+    ))
 }
 
 /// [`check`] with the town of a village found by `town_of`.
@@ -466,6 +537,10 @@ pub fn check_with(
                 }
             }
             date_order(entity, values, "registered_on", "lifted_on", &mut errors);
+            errors.extend(village_code(
+                get(entity, values, "code"),
+                get(entity, values, "town"),
+            ));
         }
         Kind::Household => date_order(entity, values, "registered_on", "lifted_on", &mut errors),
         Kind::Task => {

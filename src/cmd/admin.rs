@@ -23,6 +23,13 @@ pub fn init(ctx: &Ctx, args: InitArgs) -> Result<u8> {
             )
         );
     }
+    if let Some(p) = crate::record::county_code_problem(&code) {
+        bail!(
+            "--code: {} ({code}); {}",
+            p.message,
+            p.hint.unwrap_or_default()
+        );
+    }
     db::create(&ctx.db, name, &code)?;
     say!(
         "{}",

@@ -34,7 +34,7 @@ fn init_creates_a_file_holding_the_county() {
         env.count("PRAGMA user_version"),
         fupin::db::schema_version()
     );
-    let err = env.refused(&["init", "--county", "别的县", "--code", "1"], 1);
+    let err = env.refused(&["init", "--county", "别的县", "--code", "451123"], 1);
     assert!(
         err.contains("already exists; fupin init only creates a new file"),
         "{err}"
@@ -104,7 +104,7 @@ fn the_file_comes_from_fupin_db_else_the_working_folder() {
     assert!(!env.path("other.db").exists());
     bare(env.dir.path())
         .env("FUPIN_DB", env.path("fupin.db"))
-        .args(["town", "add", "--code", "T1", "--name", "钟山镇"])
+        .args(["town", "add", "--code", "451122100", "--name", "钟山镇"])
         .assert()
         .success();
     let out = bare(env.dir.path())
@@ -113,7 +113,7 @@ fn the_file_comes_from_fupin_db_else_the_working_folder() {
         .expect("run");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "code,name,zone\nT1,钟山镇,\n"
+        "code,name,zone\n451122100,钟山镇,\n"
     );
 }
 
