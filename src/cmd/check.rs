@@ -227,8 +227,12 @@ fn overlapping_posts(conn: &Connection) -> Result<Vec<String>> {
 /// One recorded with `--force` was let through on purpose: a warning that
 /// names who forced it, not a problem. Any other (imported, or written
 /// behind fupin's back) is a problem.
+/// A dispatch outside its task's span: task, held on, listed on, done on,
+/// and who forced it.
+type Outside = (String, String, String, Option<String>, Option<String>);
+
 fn dispatches_outside_tasks(conn: &Connection) -> Result<(Vec<String>, Vec<String>)> {
-    let rows: Vec<(String, String, String, Option<String>, Option<String>)> = conn
+    let rows: Vec<Outside> = conn
         .prepare(
             "SELECT d.task, d.held_on, t.listed_on, t.done_on,
                     (SELECT a.actor || ' ' || substr(a.at, 1, 10) FROM audit a
