@@ -147,20 +147,7 @@ impl<K: RecordKind, const UPDATE: bool> Args for Fields<K, UPDATE> {
             );
         }
         for field in K::ENTITY.fields.iter().filter(|f| Self::included(f)) {
-            // The Chinese column names the help does not already mention.
-            let zh: Vec<&str> = field
-                .zh
-                .iter()
-                .copied()
-                .filter(|alias| !field.help.contains(alias))
-                .collect();
-            let mut help = field.help.to_string();
-            if !zh.is_empty() {
-                help.push_str(&format!(" [{}]", zh.join(", ")));
-            }
-            if UPDATE && !field.required && field.stored {
-                help.push_str(" (empty clears it)");
-            }
+            let help = field_help(field, UPDATE);
             cmd = cmd.arg(
                 Arg::new(field.name)
                     .long(field.flag())
@@ -198,4 +185,39 @@ impl<K: RecordKind, const UPDATE: bool> Args for Fields<K, UPDATE> {
     fn augment_args_for_update(cmd: Command) -> Command {
         Self::augment_args(cmd)
     }
+}
+
+/// The help of a field's flag: what it holds, the Chinese column names the
+/// description does not already mention, and on `update` that an empty
+/// value clears it. In Chinese the description comes from the help table,
+/// else the field's Chinese column name says what it is.
+fn field_help(field: &model::Field, update: bool) -> String {
+    let zh = crate::lang::zh();
+    let description = if zh {
+        crate::help::chinese(field.help).unwrap_or_else(|| field.zh_label().to_string())
+    } else {
+        field.help.to_string()
+    };
+    let aliases: Vec<&str> = field
+        .zh
+        .iter()
+        .copied()
+        .filter(|alias| !description.contains(alias))
+        .collect();
+    let mut help = description;
+    if !aliases.is_empty() {
+        if zh {
+            help.push_str(&format!("［列名：{}］", aliases.join("、")));
+        } else {
+            help.push_str(&format!(" [{}]", aliases.join(", ")));
+        }
+    }
+    if update && !field.required && field.stored {
+        help.push_str(if zh {
+            "（留空即清除）"
+        } else {
+            " (empty clears it)"
+        });
+    }
+    help
 }
