@@ -62,7 +62,15 @@ pub fn today() -> String {
 pub fn ref_arg(conn: &Connection, flag: &str, kind: Kind, raw: &str) -> Result<String> {
     Resolver::new()
         .resolve(conn, kind, &values::normalize(raw), None)
-        .map_err(|p| anyhow!("--{flag}: {p}"))
+        .map_err(|p| anyhow!("--{flag}: {}", problem_text(&p)))
+}
+
+/// A problem and its hint, joined as the language writes them.
+fn problem_text(p: &values::Problem) -> String {
+    match &p.hint {
+        Some(hint) => format!("{}{}{hint}", p.message, t("; ", "；")),
+        None => p.message.clone(),
+    }
 }
 
 /// A village typed by the clerk for `--village`, by code or by name; a name
@@ -79,7 +87,7 @@ pub fn village_arg(conn: &Connection, raw: &str, town: Option<&str>) -> Result<S
             &values::normalize(raw),
             town.as_deref(),
         )
-        .map_err(|p| anyhow!("--village: {p}"))
+        .map_err(|p| anyhow!("--village: {}", problem_text(&p)))
 }
 
 /// An enumeration value typed by the clerk for `flag`.
@@ -190,7 +198,7 @@ fn save(
     {
         return Err(already_exists(entity, &store::key_text(entity, &values)));
     }
-    errors.extend(unique_checks(&tx, entity, &values, force)?);
+    errors.extend(unique_checks(&tx, entity, &values, force, own)?);
     if !errors.is_empty() {
         return Err(flag_errors(&errors));
     }

@@ -20,6 +20,7 @@ pub fn unique_checks(
     entity: &Entity,
     values: &[Value],
     force: bool,
+    own: Option<i64>,
 ) -> Result<Vec<FieldError>> {
     let mut errors = Vec::new();
     if entity.kind == Kind::Household {
@@ -50,7 +51,7 @@ pub fn unique_checks(
         }
     }
     if entity.kind == Kind::Post {
-        errors.extend(overlapping_post(conn, entity, values)?);
+        errors.extend(overlapping_post(conn, entity, values, own)?);
     }
     if entity.kind == Kind::Dispatch && !force {
         errors.extend(dispatch_outside_task(conn, entity, values)?);
@@ -110,6 +111,7 @@ fn overlapping_post(
     conn: &Connection,
     entity: &Entity,
     values: &[Value],
+    own: Option<i64>,
 ) -> Result<Option<FieldError>> {
     let get = |name| field(entity, values, name).clone();
     let (Some(start), end) = (
@@ -126,6 +128,7 @@ fn overlapping_post(
                 AND started_on <> ?6
                 AND (ended_on IS NULL OR ended_on > ?6)
                 AND (?7 IS NULL OR started_on <= ?7)
+                AND id IS NOT ?8
               ORDER BY started_on LIMIT 1",
         )?
         .query_row(
@@ -136,7 +139,8 @@ fn overlapping_post(
                 get("village"),
                 get("task"),
                 start,
-                end
+                end,
+                own
             ],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
