@@ -271,3 +271,26 @@ CREATE UNIQUE INDEX people_code ON people(code);
 CREATE UNIQUE INDEX people_id_number ON people(id_number);
 CREATE INDEX people_household ON people(household, relation);
 CREATE UNIQUE INDEX people_head ON people(household) WHERE relation = 'head';
+
+-- @version 4: changes that can be undone, and households found by name
+-- Every audit row names the change it belongs to: the id of that change's
+-- first row. A command typed by a clerk is one change; an import is one
+-- change for all its files, so `fupin revert` undoes it as a whole. The rows
+-- of a revert name the change they undid in `reverts`, so a change is not
+-- undone twice and `fupin undo` steps back past it. `record` is the changed
+-- record's id in its table (the ID that lists show for dispatches, visits,
+-- posts and promotions), so a removed record comes back under its own id.
+-- Rows written before this version are grouped by their time, actor and
+-- command, which is what one command wrote.
+ALTER TABLE audit ADD COLUMN change INTEGER;
+ALTER TABLE audit ADD COLUMN reverts INTEGER;
+ALTER TABLE audit ADD COLUMN record INTEGER;
+UPDATE audit SET change = g.first
+  FROM (SELECT id, min(id) OVER (PARTITION BY at, actor, command) AS first FROM audit) AS g
+ WHERE g.id = audit.id;
+CREATE INDEX audit_change ON audit(change);
+CREATE INDEX audit_actor ON audit(actor, change);
+CREATE INDEX audit_reverts ON audit(reverts) WHERE reverts IS NOT NULL;
+-- `household show 钱七` and `fupin find` look households up by the head's
+-- name; without this each lookup reads every household.
+CREATE INDEX households_head_name ON households(head_name);

@@ -1563,8 +1563,9 @@ fn list_tasks(
 }
 
 /// One dispatch per two-month block of 2020, from the block of listing to
-/// the block of completion; progress rises and reaches 100 at the meeting
-/// held on or after the completion day.
+/// the block of completion; progress rises and reaches 100 at the last
+/// meeting, held in the week up to the completion day (a task is
+/// dispatched while it is listed, between its listing and its completion).
 fn dispatch_tasks(tasks: &[Task], rng: &mut Rng) -> Vec<Dispatch> {
     let mut dispatches = Vec::new();
     for (t, task) in tasks.iter().enumerate() {
@@ -1576,7 +1577,7 @@ fn dispatch_tasks(tasks: &[Task], rng: &mut Rng) -> Vec<Dispatch> {
             let (start, end) = Date::block_bounds(2020, block);
             let final_block = block == last;
             let held = if final_block {
-                rng.date(task.done, task.done.plus(7).min(end))
+                rng.date(task.done.plus(-7).max(start).max(task.listed), task.done)
             } else {
                 // Dispatch meetings are held in the second month of a block.
                 let second_month = Date::ymd(2020, 2 * block + 2, 1);

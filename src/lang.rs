@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    #[value(alias = "英文")]
     En,
+    #[value(alias = "中文")]
     Zh,
 }
 

@@ -7,6 +7,7 @@ pub mod csv_io;
 pub mod db;
 pub mod export;
 pub mod files;
+pub mod help;
 pub mod import;
 pub mod input;
 pub mod lang;

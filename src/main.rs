@@ -1,15 +1,26 @@
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use fupin::cli::Cli;
 use fupin::console::is_broken_pipe;
 use fupin::lang::Lang;
 use fupin::say;
 
 fn main() -> ExitCode {
-    // Chosen before parsing so that even usage errors could follow it.
+    // The language is known before parsing, so help and usage errors are
+    // in it: the locale, else `--lang` found among the arguments.
     Lang::from_env().set();
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(lang) = fupin::help::lang_in_args(&args) {
+        lang.set();
+    }
+    let parsed = fupin::help::command()
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(err) => return usage(&err),
+    };
     if let Some(lang) = cli.lang {
         lang.set();
     }
@@ -26,4 +37,18 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Help and version on stdout (exit 0), a usage error on stderr (exit 2),
+/// in the clerk's language.
+fn usage(err: &clap::Error) -> ExitCode {
+    let code = u8::try_from(err.exit_code()).unwrap_or(2);
+    if err.use_stderr() {
+        let text = fupin::help::render_error(err);
+        fupin::console::say_line(format_args!("{}", text.trim_end()));
+    } else {
+        let text = fupin::help::render_help(err);
+        let _ = fupin::console::put_line(format_args!("{}", text.trim_end()));
+    }
+    ExitCode::from(code)
 }

@@ -134,6 +134,15 @@ impl Entity {
     pub fn has_code(&self) -> bool {
         self.key == ["code"]
     }
+
+    /// The field that names a record to people: its name, a household's
+    /// head, a task's title. Lists show it beside references, `--name`
+    /// searches it, and `show` finds a record by it.
+    pub fn display_field(&self) -> Option<&'static Field> {
+        self.fields
+            .iter()
+            .find(|f| f.stored && matches!(f.name, "name" | "head_name" | "title"))
+    }
 }
 
 macro_rules! field {

@@ -16,6 +16,7 @@ use crate::csv_io::write::text_cell;
 pub enum Format {
     /// Aligned table for the terminal
     #[default]
+    #[value(alias = "表格")]
     Table,
     /// Comma-separated values with a header row
     Csv,

@@ -213,6 +213,7 @@ pub fn parse_with(
         }
     }
     errors.extend(lift_status(entity, &given));
+    errors.extend(future_dates(entity, &given));
     if errors.is_empty() {
         return Ok(given);
     }
@@ -229,6 +230,57 @@ pub fn parse_with(
     }
     errors.sort_by_key(|e| entity.fields.iter().position(|f| f.name == e.field));
     Err(errors)
+}
+
+/// True for the dates of things that have happened — registrations,
+/// lifts, a task done, dispatches, visits, posts — which cannot lie after
+/// today. A task's listing and deadline, and a promotion, may be announced
+/// ahead.
+pub fn is_past_event(kind: Kind, field: &str) -> bool {
+    matches!(
+        (kind, field),
+        (
+            Kind::Village | Kind::Household,
+            "registered_on" | "lifted_on"
+        ) | (Kind::Task, "done_on")
+            | (Kind::Dispatch, "held_on")
+            | (Kind::Visit, "visited_on")
+            | (Kind::Post, "started_on" | "ended_on")
+    )
+}
+
+/// The refusal of `date`, after today, for a past event.
+pub fn future_problem(date: &str) -> Option<Problem> {
+    let today = values::today_text();
+    if values::future_allowed() || date <= today {
+        return None;
+    }
+    Some(
+        Problem::new(t(
+            &format!("is after today ({today})"),
+            &format!("晚于今天（{today}）"),
+        ))
+        .with_hint(t(
+            "check the year; a date to come is recorded only with --allow-future",
+            "请核对年份；确需登记今后的日期请加 --allow-future",
+        )),
+    )
+}
+
+/// Dates of past events given after today (see [`is_past_event`]). Only
+/// the fields given are judged: a record that holds such a date already
+/// (recorded with `--allow-future`) can still be corrected elsewhere.
+fn future_dates(entity: &Entity, given: &Given) -> Vec<FieldError> {
+    entity
+        .fields
+        .iter()
+        .zip(given)
+        .filter(|(f, _)| is_past_event(entity.kind, f.name))
+        .filter_map(|(f, g)| {
+            let date = g.as_ref()?.as_str()?;
+            future_problem(date).map(|p| FieldError::new(f.name, date, p))
+        })
+        .collect()
 }
 
 /// A status word (已脱贫, 未脱贫) held against the lift date of the same
@@ -436,13 +488,84 @@ fn date_order(
 /// Rules across fields, checked on the complete record. May also normalise
 /// the record (a post's town given only to place its village is dropped).
 pub fn check(conn: &Connection, entity: &Entity, values: &mut [Value]) -> Vec<FieldError> {
-    check_with(&mut |v| town_of_village(conn, v), entity, values)
+    let mut errors = check_with(&mut |v| town_of_village(conn, v), entity, values);
+    if entity.kind == Kind::Town
+        && let Some(county) = county_code(conn)
+    {
+        errors.extend(town_code(&county, get(entity, values, "code")));
+    }
+    errors
 }
 
-/// True when [`check`] looks nothing up for records of this kind: only
-/// tasks and posts ask which town a village is in.
+/// True when [`check`] looks something up for records of this kind: tasks
+/// and posts ask which town a village is in, towns the county's code.
 pub fn check_needs_db(kind: Kind) -> bool {
-    matches!(kind, Kind::Task | Kind::Post)
+    matches!(kind, Kind::Task | Kind::Post | Kind::Town)
+}
+
+fn county_code(conn: &Connection) -> Option<String> {
+    conn.prepare_cached("SELECT code FROM county WHERE id = 1")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .ok()
+}
+
+/// True for `prefix` followed by exactly three digits.
+fn extends_by_three(code: &str, prefix: &str) -> bool {
+    code.strip_prefix(prefix)
+        .is_some_and(|rest| rest.len() == 3 && rest.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A county's division code (GB/T 2260): six digits.
+pub fn county_code_problem(code: &str) -> Option<Problem> {
+    let ok = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
+    (!ok).then(|| {
+        Problem::new(t(
+            "a county's division code is 6 digits",
+            "县级行政区划代码为 6 位数字",
+        ))
+        .with_hint(t("e.g. 451122 for 钟山县", "例如钟山县为 451122"))
+    })
+}
+
+/// A town's code is the county's code and three digits (451122 → 451122100).
+fn town_code(county: &str, code: &Value) -> Option<FieldError> {
+    let code = code.as_str()?;
+    if extends_by_three(code, county) {
+        return None;
+    }
+    Some(FieldError::new(
+        "code",
+        code,
+        Problem::new(t(
+            &format!("a town's code is the county's code {county} followed by 3 digits"),
+            &format!("乡镇代码为本县代码 {county} 加 3 位数字"),
+        ))
+        .with_hint(t(
+            &format!("e.g. {county}100"),
+            &format!("例如 {county}100"),
+        )),
+    ))
+}
+
+/// A village's code is its town's code and three digits (451122100 →
+/// 451122100201).
+fn village_code(code: &Value, town: &Value) -> Option<FieldError> {
+    let (code, town) = (code.as_str()?, town.as_str()?);
+    if extends_by_three(code, town) {
+        return None;
+    }
+    Some(FieldError::new(
+        "code",
+        code,
+        Problem::new(t(
+            &format!("a village's code is its town's code {town} followed by 3 digits"),
+            &format!("村代码为所属乡镇代码 {town} 加 3 位数字"),
+        ))
+        .with_hint(t(
+            &format!("e.g. {town}201, or check the town"),
+            &format!("例如 {town}201，或核对所属乡镇"),
+        )),
+    ))
 }
 
 /// [`check`] with the town of a village found by `town_of`.
@@ -491,6 +614,10 @@ pub fn check_with(
                 }
             }
             date_order(entity, values, "registered_on", "lifted_on", &mut errors);
+            errors.extend(village_code(
+                get(entity, values, "code"),
+                get(entity, values, "town"),
+            ));
         }
         Kind::Household => date_order(entity, values, "registered_on", "lifted_on", &mut errors),
         Kind::Person => person_from_id(entity, values, &mut errors),

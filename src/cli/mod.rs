@@ -9,8 +9,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::lang::Lang;
 use crate::output::Format;
 use fields::{
-    CadreKind, DispatchKind, Fields, HouseholdKind, PersonKind, PostKind, TaskKind, TownKind,
-    VillageKind, VisitKind, ZoneKind,
+    CadreKind, DispatchKind, Fields, HouseholdKind, PersonKind, PostKind, PromotionKind, TaskKind,
+    TownKind, VillageKind, VisitKind, ZoneKind,
 };
 
 /// Records of a county's poverty-alleviation campaign: towns, battle zones,
@@ -69,6 +69,12 @@ pub enum Command {
     /// Visits to villages and households 走访
     #[command(subcommand)]
     Visit(VisitCmd),
+    /// Promotions of cadres 提拔 (recorded with `cadre promote`)
+    #[command(subcommand)]
+    Promotion(PromotionCmd),
+    /// Find records of every kind by name, code or the last four digits of
+    /// an ID number
+    Find(FindArgs),
     /// Import CSV files (one entity per file, or a whole folder)
     Import(crate::cmd::import::ImportArgs),
     /// Export records as CSV in the import contract
@@ -79,6 +85,11 @@ pub enum Command {
     /// Show the audit trail of changes (a table says what changed; CSV and
     /// JSON carry the old and new values whole)
     Log(LogArgs),
+    /// Undo your last change that is not undone yet
+    Undo,
+    /// Undo one change of the audit trail, by the number `fupin log` shows
+    /// (an import is undone as a whole)
+    Revert(RevertArgs),
     /// Write a consistent copy of the database to FILE while it is in use
     Backup(BackupArgs),
     /// Replace the database with a backup, after checking the backup; the
@@ -119,6 +130,24 @@ pub struct ListOpts {
     /// Show at most N rows
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Only records whose name contains TEXT (as typed, or with full-width
+    /// letters and digits folded)
+    #[arg(long, value_name = "TEXT")]
+    pub name: Option<String>,
+}
+
+/// Output options of a list that is not of records (the audit trail).
+#[derive(Debug, Clone, Args)]
+pub struct PlainListOpts {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Show ID numbers and household phones in full instead of masked
+    #[arg(long)]
+    pub show_id: bool,
+    /// Show at most N rows
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
 }
 
 /// Poverty status on a date, for villages and households (SPEC §2: poor on
@@ -149,7 +178,7 @@ pub struct DateRange {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The record's code
+    /// The record's code, or its name when no other record bears it
     pub code: String,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -160,17 +189,63 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
-    /// The record's code
+    /// The record's code, or its name when no other record bears it
     pub code: String,
+}
+
+/// A record without a code, named by the ID its list shows.
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    /// The record's ID (the ID column of its list)
+    pub id: String,
 }
 
 #[derive(Debug, Args)]
 pub struct DatedArgs {
-    /// The record's code
+    /// The record's code, or its name when no other record bears it
     pub code: String,
     /// The date, e.g. 2020-11-30 or 2020年11月30日
     #[arg(long, value_name = "DATE")]
     pub on: String,
+    /// Accept a date after today
+    #[arg(long)]
+    pub allow_future: bool,
+}
+
+/// Where a household named by its head is looked for, when the name alone
+/// does not tell.
+#[derive(Debug, Clone, Args)]
+pub struct Within {
+    /// Look for the head's name in this village (code, or name with --town)
+    #[arg(long)]
+    pub village: Option<String>,
+    /// Look for the head's name in this town (code or name)
+    #[arg(long)]
+    pub town: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HouseholdShow {
+    #[command(flatten)]
+    pub show: ShowArgs,
+    #[command(flatten)]
+    pub within: Within,
+}
+
+#[derive(Debug, Args)]
+pub struct HouseholdRemove {
+    #[command(flatten)]
+    pub remove: RemoveArgs,
+    #[command(flatten)]
+    pub within: Within,
+}
+
+#[derive(Debug, Args)]
+pub struct HouseholdLift {
+    #[command(flatten)]
+    pub dated: DatedArgs,
+    #[command(flatten)]
+    pub within: Within,
 }
 
 #[derive(Debug, Subcommand)]
@@ -262,13 +337,13 @@ pub enum HouseholdCmd {
     /// List households
     List(HouseholdList),
     /// Show one household with its people
-    Show(ShowArgs),
+    Show(HouseholdShow),
     /// Change fields of a household, or its head (--head)
     Update(HouseholdUpdate),
     /// Remove a household that no record refers to
-    Remove(RemoveArgs),
+    Remove(HouseholdRemove),
     /// Record that a household was lifted out of poverty (脱贫)
-    Lift(DatedArgs),
+    Lift(HouseholdLift),
 }
 
 #[derive(Debug, Args)]
@@ -361,9 +436,6 @@ pub struct CadreList {
     /// Only cadres whose work unit contains this text
     #[arg(long)]
     pub unit: Option<String>,
-    /// Only cadres whose name contains this text
-    #[arg(long)]
-    pub name: Option<String>,
     #[command(flatten)]
     pub opts: ListOpts,
 }
@@ -437,6 +509,10 @@ pub enum PostCmd {
     End(PostEndArgs),
     /// List posts
     List(PostList),
+    /// Correct a post, by the ID `post list` shows
+    Update(Fields<PostKind, true>),
+    /// Remove a post entered by mistake, by its ID
+    Remove(IdArgs),
 }
 
 #[derive(Debug, Args)]
@@ -462,6 +538,9 @@ pub struct PostEndArgs {
     /// The date the post ended
     #[arg(long, value_name = "DATE")]
     pub on: String,
+    /// Accept a date after today
+    #[arg(long)]
+    pub allow_future: bool,
 }
 
 #[derive(Debug, Args)]
@@ -497,6 +576,10 @@ pub enum DispatchCmd {
     Add(Fields<DispatchKind, false>),
     /// List dispatches
     List(DispatchList),
+    /// Correct a dispatch, by the ID `dispatch list` shows
+    Update(Fields<DispatchKind, true>),
+    /// Remove a dispatch entered by mistake, by its ID
+    Remove(IdArgs),
 }
 
 #[derive(Debug, Args)]
@@ -516,6 +599,50 @@ pub enum VisitCmd {
     Add(Fields<VisitKind, false>),
     /// List visits
     List(VisitList),
+    /// Correct a visit, by the ID `visit list` shows
+    Update(Fields<VisitKind, true>),
+    /// Remove a visit entered by mistake, by its ID
+    Remove(IdArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PromotionCmd {
+    /// List promotions
+    List(PromotionList),
+    /// Correct a promotion, by the ID `promotion list` shows
+    Update(Fields<PromotionKind, true>),
+    /// Remove a promotion entered by mistake, by its ID
+    Remove(IdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PromotionList {
+    /// Only promotions of this cadre (code or name)
+    #[arg(long)]
+    pub cadre: Option<String>,
+    #[command(flatten)]
+    pub range: DateRange,
+    #[command(flatten)]
+    pub opts: ListOpts,
+}
+
+#[derive(Debug, Args)]
+pub struct FindArgs {
+    /// A name or part of one, a code or part of one, or the last four
+    /// characters of an ID number
+    pub text: String,
+    /// Show at most N records of each kind
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RevertArgs {
+    /// The change, as the change column of `fupin log` shows it
+    pub change: i64,
 }
 
 #[derive(Debug, Args)]
@@ -546,10 +673,13 @@ pub struct LogArgs {
     /// Only changes made by this person
     #[arg(long)]
     pub by: Option<String>,
+    /// Only the rows of this change (the number in the change column)
+    #[arg(long, value_name = "ID")]
+    pub change: Option<i64>,
     #[command(flatten)]
     pub range: DateRange,
     #[command(flatten)]
-    pub opts: ListOpts,
+    pub opts: PlainListOpts,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::{Result, bail};
 
 use super::Ctx;
-use crate::cli::{BackupArgs, Cli, CompletionsArgs, InitArgs, RestoreArgs};
+use crate::cli::{BackupArgs, CompletionsArgs, InitArgs, RestoreArgs};
 use crate::db;
 use crate::lang::t;
 use crate::say;
@@ -21,6 +21,13 @@ pub fn init(ctx: &Ctx, args: InitArgs) -> Result<u8> {
                 "--county and --code must not be empty",
                 "--county 和 --code 不能为空"
             )
+        );
+    }
+    if let Some(p) = crate::record::county_code_problem(&code) {
+        bail!(
+            "--code: {} ({code}); {}",
+            p.message,
+            p.hint.unwrap_or_default()
         );
     }
     db::create(&ctx.db, name, &code)?;
@@ -77,7 +84,7 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<u8> {
 }
 
 pub fn completions(args: CompletionsArgs) -> Result<u8> {
-    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut cmd = crate::help::command();
     // Written whole, so a closed stdout is an error to pass up, not a panic
     // inside the generator.
     let mut script = Vec::new();

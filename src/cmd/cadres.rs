@@ -4,8 +4,9 @@ use anyhow::{Context, Result, anyhow, bail};
 use rusqlite::TransactionBehavior;
 
 use super::Ctx;
+use super::listing;
 use super::records::{self, Filter, Section, as_of, choice_arg, date_arg, ref_arg};
-use crate::cli::{CadreCmd, PostCmd, PostEndArgs};
+use crate::cli::{CadreCmd, PostCmd, PostEndArgs, PromotionCmd};
 use crate::db::store::{self, Value};
 use crate::lang::t;
 use crate::model::{CADRE, CADRE_LEVELS, Kind, POST, PROMOTION, ROLES};
@@ -16,42 +17,44 @@ use crate::say;
 pub fn cadre(ctx: &Ctx, cmd: CadreCmd) -> Result<u8> {
     let entity = &CADRE;
     match cmd {
-        CadreCmd::Add(f) => records::add(ctx, entity, &f.raw),
-        CadreCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
-        CadreCmd::Remove(a) => records::remove(ctx, entity, &a.code),
+        CadreCmd::Add(f) => records::add(ctx, entity, &f.raw, f.force),
+        CadreCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw, f.force),
+        CadreCmd::Remove(a) => records::remove(ctx, entity, &a.code, None),
         CadreCmd::Show(a) => {
-            let conn = ctx.open_read()?;
-            let code = ref_arg(&conn, "code", Kind::Cadre, &a.code)?;
-            let mut filter = Filter::default();
-            filter.text("cadre = ?", code.clone());
-            let posts = records::query(&conn, &POST, &filter, None)?;
-            let promotions = records::query(&conn, &PROMOTION, &filter, None)?;
-            let extra = [
-                Section::new(
-                    "posts",
-                    t("Posts", "任职"),
-                    records::list_grid(&POST, &posts, Personal::Shown, &[], a.format),
-                ),
-                Section::new(
-                    "promotions",
-                    t("Promotions", "提拔"),
-                    records::list_grid(&PROMOTION, &promotions, Personal::Shown, &[], a.format),
-                ),
-            ];
+            let format = a.format;
+            let extra = |conn: &rusqlite::Connection, row: &[Value]| -> Result<Vec<Section>> {
+                let mut filter = Filter::default();
+                filter.text("cadre = ?", records::field(entity, row, "code").to_text());
+                let posts = listing::fetch(conn, &POST, &filter, None)?;
+                let promotions = listing::fetch(conn, &PROMOTION, &filter, None)?;
+                Ok(vec![
+                    Section::new(
+                        "posts",
+                        t("Posts", "任职"),
+                        listing::grid(&POST, &posts, Personal::Shown, &[], format),
+                    ),
+                    Section::new(
+                        "promotions",
+                        t("Promotions", "提拔"),
+                        listing::grid(&PROMOTION, &promotions, Personal::Shown, &[], format),
+                    ),
+                ])
+            };
             // A cadre's phone is a work number, listed unmasked like in
             // `cadre list`.
-            records::show(ctx, entity, &code, a.format, Personal::Shown, &extra)
+            records::show(ctx, entity, &a.code, None, format, Personal::Shown, extra)
         }
         CadreCmd::Promote(a) => {
             let conn = ctx.open()?;
-            let code = ref_arg(&conn, "code", Kind::Cadre, &a.code)?;
+            let (_, cadre) = super::pick::record(&conn, entity, &a.code, None)?;
+            let code = records::field(entity, &cadre, "code").to_text();
             drop(conn);
             let mut raw: RawRow = vec![None; PROMOTION.fields.len()];
             raw[0] = Some(code.clone());
             raw[1] = Some(a.on);
             raw[2] = Some(a.post);
             raw[3] = a.note;
-            records::add(ctx, &PROMOTION, &raw)
+            records::add(ctx, &PROMOTION, &raw, false)
         }
         CadreCmd::List(a) => {
             let conn = ctx.open_read()?;
@@ -62,19 +65,16 @@ pub fn cadre(ctx: &Ctx, cmd: CadreCmd) -> Result<u8> {
             if let Some(unit) = &a.unit {
                 filter.text("instr(unit, ?) > 0", unit.trim());
             }
-            if let Some(name) = &a.name {
-                filter.text("instr(name, ?) > 0", name.trim());
-            }
-            let rows = records::query(&conn, entity, &filter, a.opts.limit)?;
-            let grid = records::list_grid(entity, &rows, Personal::Shown, &[], a.opts.format);
-            records::print_list(&grid, &a.opts, entity)
+            listing::list(&conn, entity, filter, &a.opts, Personal::Shown, &[])
         }
     }
 }
 
 pub fn post(ctx: &Ctx, cmd: PostCmd) -> Result<u8> {
     match cmd {
-        PostCmd::Add(f) => records::add(ctx, &POST, &f.raw),
+        PostCmd::Add(f) => records::add(ctx, &POST, &f.raw, f.force),
+        PostCmd::Update(f) => records::update(ctx, &POST, &f.code, &f.raw, f.force),
+        PostCmd::Remove(a) => records::remove(ctx, &POST, &a.id, None),
         PostCmd::End(a) => end_post(ctx, a),
         PostCmd::List(a) => {
             let conn = ctx.open_read()?;
@@ -107,9 +107,23 @@ pub fn post(ctx: &Ctx, cmd: PostCmd) -> Result<u8> {
                     [Value::from(date.clone()), date.into()],
                 );
             }
-            let rows = records::query(&conn, &POST, &filter, a.opts.limit)?;
-            let grid = records::list_grid(&POST, &rows, Personal::Masked, &[], a.opts.format);
-            records::print_list(&grid, &a.opts, &POST)
+            listing::list(&conn, &POST, filter, &a.opts, Personal::Masked, &[])
+        }
+    }
+}
+
+pub fn promotion(ctx: &Ctx, cmd: PromotionCmd) -> Result<u8> {
+    match cmd {
+        PromotionCmd::Update(f) => records::update(ctx, &PROMOTION, &f.code, &f.raw, f.force),
+        PromotionCmd::Remove(a) => records::remove(ctx, &PROMOTION, &a.id, None),
+        PromotionCmd::List(a) => {
+            let conn = ctx.open_read()?;
+            let mut filter = Filter::default();
+            if let Some(cadre) = &a.cadre {
+                filter.text("cadre = ?", ref_arg(&conn, "cadre", Kind::Cadre, cadre)?);
+            }
+            filter.between("promoted_on", &a.range)?;
+            listing::list(&conn, &PROMOTION, filter, &a.opts, Personal::Masked, &[])
         }
     }
 }
@@ -120,6 +134,11 @@ fn end_post(ctx: &Ctx, a: PostEndArgs) -> Result<u8> {
     let mut conn = ctx.open()?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let ended_on = date_arg("on", &a.on)?;
+    if let Some(p) = crate::record::future_problem(&ended_on) {
+        return Err(records::flag_errors(&[crate::record::FieldError::new(
+            "on", ended_on, p,
+        )]));
+    }
     let mut filter = Filter::default();
     filter.text("cadre = ?", ref_arg(&tx, "cadre", Kind::Cadre, &a.cadre)?);
     filter.text("role = ?", choice_arg("role", ROLES, &a.role)?);
@@ -137,9 +156,9 @@ fn end_post(ctx: &Ctx, a: PostEndArgs) -> Result<u8> {
         Some(s) => filter.text("started_on = ?", date_arg("started-on", s)?),
         None => filter.add("ended_on IS NULL", []),
     }
-    let rows = records::query(&tx, &POST, &filter, None)?;
+    let rows = listing::fetch(&tx, &POST, &filter, None)?;
     let old = match rows.as_slice() {
-        [one] => one.clone(),
+        [one] => one.values.clone(),
         [] => bail!(
             "{}",
             t(

@@ -29,6 +29,11 @@ pub fn check(ctx: &Ctx, args: crate::cli::CheckArgs) -> Result<u8> {
         problems.extend(id_numbers(&conn)?);
         problems.extend(task_places(&conn)?);
         problems.extend(overlapping_posts(&conn)?);
+        let (refused, forced) = dispatches_outside_tasks(&conn)?;
+        problems.extend(refused);
+        for line in forced {
+            say!("{line}");
+        }
         problems.extend(super::people_checks::people(&conn, &as_of)?);
     }
     if problems.is_empty() {
@@ -226,4 +231,53 @@ fn overlapping_posts(conn: &Connection) -> Result<Vec<String>> {
             )
         })
         .collect())
+}
+
+/// Dispatches held before their task was listed or after it was done.
+/// One recorded with `--force` was let through on purpose: a warning that
+/// names who forced it, not a problem. Any other (imported, or written
+/// behind fupin's back) is a problem.
+/// A dispatch outside its task's span: task, held on, listed on, done on,
+/// and who forced it.
+type Outside = (String, String, String, Option<String>, Option<String>);
+
+fn dispatches_outside_tasks(conn: &Connection) -> Result<(Vec<String>, Vec<String>)> {
+    let rows: Vec<Outside> = conn
+        .prepare(
+            "SELECT d.task, d.held_on, t.listed_on, t.done_on,
+                    (SELECT a.actor || ' ' || substr(a.at, 1, 10) FROM audit a
+                      WHERE a.entity = 'dispatch' AND a.key = d.task || '/' || d.held_on
+                        AND a.command LIKE '%--force%' ORDER BY a.id DESC LIMIT 1)
+               FROM dispatches d JOIN tasks t ON t.code = d.task
+              WHERE d.held_on < t.listed_on OR d.held_on > t.done_on
+              ORDER BY d.task, d.held_on",
+        )?
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let (mut refused, mut forced) = (Vec::new(), Vec::new());
+    for (task, held, listed, done, by) in rows {
+        let (en, zh) = match done.filter(|d| held.as_str() > d.as_str()) {
+            Some(done) => (
+                format!("dispatch {task}/{held}: held after task {task} was done on {done}"),
+                format!("调度 {task}/{held}：晚于任务 {task} 的完成时间 {done}"),
+            ),
+            None => (
+                format!("dispatch {task}/{held}: held before task {task} was listed on {listed}"),
+                format!("调度 {task}/{held}：早于任务 {task} 的挂牌时间 {listed}"),
+            ),
+        };
+        match by {
+            Some(by) => forced.push(t(
+                &format!("warning: {en} (recorded with --force by {by})"),
+                &format!("警告：{zh}（由 {by} 以 --force 登记）"),
+            )),
+            None => refused.push(t(
+                &format!("{en}; correct the date with `fupin dispatch update ID --held-on DATE`"),
+                &format!("{zh}；请用 `fupin dispatch update ID --held-on 日期` 更正"),
+            )),
+        }
+    }
+    Ok((refused, forced))
 }

@@ -3,11 +3,12 @@
 use anyhow::Result;
 
 use super::Ctx;
+use super::listing;
 use super::milestone::{Milestone, set_milestone};
 use super::records::{self, Filter, choice_arg, field, ref_arg, status_label};
 use crate::cli::HouseholdCmd;
 use crate::db::heads;
-use crate::db::store::{self, Value};
+use crate::db::store::Value;
 use crate::lang::t;
 use crate::model::{ATTRIBUTES, CAUSES, HOUSEHOLD, Kind};
 use crate::output::{Cell, Column};
@@ -24,24 +25,36 @@ const LIFT: Milestone = Milestone {
 pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
     let entity = &HOUSEHOLD;
     match cmd {
-        HouseholdCmd::Add(f) => records::add(ctx, entity, &f.raw),
+        HouseholdCmd::Add(f) => records::add(ctx, entity, &f.raw, f.force),
         HouseholdCmd::Update(u) => match &u.head {
             Some(person) => set_head(ctx, &u.fields.code, &u.fields.raw, person),
-            None => records::update(ctx, entity, &u.fields.code, &u.fields.raw),
+            None => records::update(ctx, entity, &u.fields.code, &u.fields.raw, u.fields.force),
         },
         HouseholdCmd::Show(a) => {
-            let personal = Personal::from_flag(a.show_id);
-            let people = {
-                let conn = ctx.open_read()?;
-                let (_, values) =
-                    store::get_code(&conn, entity, &crate::values::normalize(&a.code))?;
-                let code = field(entity, &values, "code").to_text();
-                super::people::of_household(&conn, &code, personal)?
-            };
-            records::show(ctx, entity, &a.code, a.format, personal, &[people])
+            let personal = Personal::from_flag(a.show.show_id);
+            records::show(
+                ctx,
+                entity,
+                &a.show.code,
+                Some(&a.within),
+                a.show.format,
+                personal,
+                |conn, values| {
+                    let code = field(entity, values, "code").to_text();
+                    Ok(vec![super::people::of_household(conn, &code, personal)?])
+                },
+            )
         }
-        HouseholdCmd::Remove(a) => records::remove(ctx, entity, &a.code),
-        HouseholdCmd::Lift(a) => set_milestone(ctx, entity, &a.code, &LIFT, &a.on, |_, _| Ok(())),
+        HouseholdCmd::Remove(a) => records::remove(ctx, entity, &a.remove.code, Some(&a.within)),
+        HouseholdCmd::Lift(a) => set_milestone(
+            ctx,
+            entity,
+            &a.dated.code,
+            Some(&a.within),
+            &LIFT,
+            &a.dated.on,
+            |_, _| Ok(()),
+        ),
         HouseholdCmd::List(a) => {
             let conn = ctx.open_read()?;
             let mut filter = Filter::default();
@@ -64,7 +77,6 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
             if let Some(cause) = &a.cause {
                 filter.text("cause = ?", choice_arg("cause", CAUSES, cause)?);
             }
-            let rows = records::query(&conn, entity, &filter, a.opts.limit)?;
             let status = |row: &[Value]| {
                 Cell::text(status_label(
                     field(entity, row, "registered_on").as_str(),
@@ -73,14 +85,14 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
                     "已脱贫",
                 ))
             };
-            let grid = records::list_grid(
+            listing::list(
+                &conn,
                 entity,
-                &rows,
+                filter,
+                &a.opts,
                 Personal::from_flag(a.opts.show_id),
                 &[(Column::new("status", t("status", "状态")), &status)],
-                a.opts.format,
-            );
-            records::print_list(&grid, &a.opts, entity)
+            )
         }
     }
 }

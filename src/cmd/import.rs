@@ -92,6 +92,10 @@ pub struct ImportArgs {
     /// Summary format
     #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
     pub format: SummaryFormat,
+    /// Accept dates after today in the file (registrations, lifts,
+    /// dispatches, visits, posts); noted in the audit trail
+    #[arg(long)]
+    pub allow_future: bool,
     /// No progress bar and no messages, only the summary and errors
     #[arg(long, short)]
     pub quiet: bool,

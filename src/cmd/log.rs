@@ -18,6 +18,10 @@ use crate::values::{mask_id, mask_phone, normalize};
 
 /// One audit row as stored.
 struct Change {
+    /// The change the row belongs to, as `fupin revert` takes it.
+    change: i64,
+    /// The change this row's change undid.
+    reverts: Option<i64>,
     at: String,
     actor: String,
     command: String,
@@ -43,12 +47,19 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8> {
     if let Some(key) = &args.key {
         filter.text("key = ?", normalize(key));
     }
+    if let Some(change) = args.change {
+        filter.add(
+            "ifnull(change, id) = ?",
+            [crate::db::store::Value::Int(change)],
+        );
+    }
     if let Some(by) = &args.by {
         filter.text("actor = ?", by.trim());
     }
     filter.between("substr(at, 1, 10)", &args.range)?;
     let mut sql = format!(
-        "SELECT at, actor, command, entity, key, action, old, new FROM audit{} ORDER BY id",
+        "SELECT at, actor, command, entity, key, action, old, new, ifnull(change, id), reverts
+           FROM audit{} ORDER BY id",
         filter.sql()
     );
     if let Some(n) = args.opts.limit {
@@ -63,6 +74,8 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8> {
                 Ok(text.map(|s| masked(&s, show)))
             };
             Ok(Change {
+                change: r.get(8)?,
+                reverts: r.get(9)?,
                 at: r.get(0)?,
                 actor: r.get(1)?,
                 command: r.get(2)?,
@@ -116,6 +129,8 @@ fn masked(text: &str, show: bool) -> Map<String, Json> {
 fn change_json(c: &Change) -> Json {
     let object = |m: &Option<Map<String, Json>>| m.clone().map(Json::Object).unwrap_or(Json::Null);
     serde_json::json!({
+        "change": c.change,
+        "reverts": c.reverts,
         "at": c.at,
         "actor": c.actor,
         "command": c.command,
@@ -130,7 +145,7 @@ fn change_json(c: &Change) -> Json {
 fn machine_grid(changes: &[Change]) -> Grid {
     let mut grid = Grid::new(
         [
-            "at", "actor", "command", "entity", "key", "action", "old", "new",
+            "change", "reverts", "at", "actor", "command", "entity", "key", "action", "old", "new",
         ]
         .into_iter()
         .map(|k| Column::new(k, k))
@@ -141,6 +156,8 @@ fn machine_grid(changes: &[Change]) -> Grid {
     };
     for c in changes {
         grid.push(vec![
+            Cell::Int(c.change),
+            c.reverts.map_or(Cell::Null, Cell::Int),
             Cell::text(&c.at),
             Cell::text(&c.actor),
             Cell::text(&c.command),
@@ -157,6 +174,7 @@ fn machine_grid(changes: &[Change]) -> Grid {
 fn readable_grid(changes: &[Change], format: Format) -> Grid {
     let mut grid = Grid::new(
         [
+            ("change", "change", "变更号"),
             ("at", "when", "时间"),
             ("actor", "who", "操作人"),
             ("command", "command", "命令"),
@@ -179,7 +197,15 @@ fn readable_grid(changes: &[Change], format: Format) -> Grid {
             "delete" => t("removed", "删除"),
             other => other.to_string(),
         };
+        let action = match c.reverts {
+            Some(undone) => t(
+                &format!("{action} (reverts {undone})"),
+                &format!("{action}（撤销 {undone}）"),
+            ),
+            None => action,
+        };
         grid.push(vec![
+            Cell::Int(c.change),
             // Seconds are enough to read; the offset stays in CSV and JSON.
             Cell::text(c.at.get(..19).unwrap_or(&c.at).replacen('T', " ", 1)),
             Cell::text(&c.actor),

@@ -5,13 +5,14 @@ use anyhow::{Context, Result, bail};
 use rusqlite::TransactionBehavior;
 
 use super::Ctx;
+use super::pick;
 use super::records::{date_arg, field, flag_errors};
+use crate::cli::Within;
 use crate::db::store::{self, Value};
 use crate::lang::t;
 use crate::model::Entity;
 use crate::record;
 use crate::say;
-use crate::values;
 
 /// A dated step in a record's life that a command records once: a
 /// household or village lifted out of poverty, a task done.
@@ -33,17 +34,23 @@ pub struct Milestone {
 pub fn set_milestone(
     ctx: &Ctx,
     entity: &Entity,
-    code: &str,
+    named: &str,
+    within: Option<&Within>,
     step: &Milestone,
     raw_date: &str,
     precondition: impl Fn(&str, &[Value]) -> Result<()>,
 ) -> Result<u8> {
     let date = date_arg("on", raw_date)?;
-    let code = values::normalize(code);
+    if record::is_past_event(entity.kind, step.field)
+        && let Some(p) = record::future_problem(&date)
+    {
+        return Err(flag_errors(&[record::FieldError::new("on", date, p)]));
+    }
     let (done_en, done_zh) = step.done;
     let mut conn = ctx.open()?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let (id, old) = store::get_code(&tx, entity, &code)?;
+    let (id, old) = pick::record(&tx, entity, named, within)?;
+    let code = store::key_text(entity, &old);
     precondition(&code, &old)?;
     if let Some(current) = field(entity, &old, step.field).as_str() {
         if current == date {

@@ -5,15 +5,20 @@ mod admin;
 mod cadres;
 mod check;
 pub mod export;
+mod find;
 mod households;
 pub mod import;
+mod listing;
 mod log;
 mod milestone;
+mod names;
 mod people;
 mod people_checks;
+mod pick;
 mod places;
 mod records;
 pub mod report;
+mod revert;
 mod rules;
 mod tasks;
 mod visits;
@@ -23,6 +28,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use rusqlite::Connection;
 
+use crate::cli::fields::{ALLOW_FUTURE, FORCE};
 use crate::cli::{Cli, Command};
 use crate::db::{self, audit::Actor};
 
@@ -51,7 +57,8 @@ impl Ctx {
     }
 }
 
-/// The subcommand path (`household add`), recorded in the audit trail.
+/// The subcommand path (`household add`), recorded in the audit trail,
+/// with the flags that let it past a rule (`dispatch add --force`).
 /// Argument values are left out: they may hold ID numbers.
 /// Parsed again by clap rather than matched word by word, so a value that
 /// happens to be a command name (`--actor town`) is not taken for one.
@@ -65,7 +72,30 @@ fn command_name() -> String {
         names.push(name.to_string());
         current = sub;
     }
+    for (id, flag) in [(FORCE, "--force"), (ALLOW_FUTURE, "--allow-future")] {
+        if given(current, id) {
+            names.push(flag.to_string());
+        }
+    }
     names.join(" ")
+}
+
+/// True when the innermost command was given the flag `id`.
+fn given(matches: &clap::ArgMatches, id: &str) -> bool {
+    matches!(matches.try_get_one::<bool>(id), Ok(Some(true)))
+}
+
+/// Whether the command was given `--allow-future`, read once for every
+/// command that has it.
+fn allows_future() -> bool {
+    let Ok(matches) = <Cli as clap::CommandFactory>::command().try_get_matches() else {
+        return false;
+    };
+    let mut current = &matches;
+    while let Some((_, sub)) = current.subcommand() {
+        current = sub;
+    }
+    given(current, ALLOW_FUTURE)
 }
 
 /// Runs a parsed command; the returned code is the process exit status.
@@ -75,6 +105,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         actor: cli.actor,
         command: command_name(),
     };
+    crate::values::allow_future(allows_future());
     let result = match cli.command {
         Command::Init(args) => admin::init(&ctx, args),
         Command::Town(cmd) => places::town(&ctx, cmd),
@@ -87,6 +118,10 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Task(cmd) => tasks::task(&ctx, cmd),
         Command::Dispatch(cmd) => tasks::dispatch(&ctx, cmd),
         Command::Visit(cmd) => visits::run(&ctx, cmd),
+        Command::Promotion(cmd) => cadres::promotion(&ctx, cmd),
+        Command::Find(args) => find::run(&ctx, args),
+        Command::Undo => revert::undo(&ctx),
+        Command::Revert(args) => revert::revert(&ctx, args.change),
         Command::Import(args) => import::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Report(cmd) => report::run(&ctx, cmd),

@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use super::Ctx;
+use super::listing;
 use super::records::{self, Filter, choice_arg, ref_arg};
 use crate::cli::PersonCmd;
 use crate::db::people::next_code;
@@ -17,18 +18,19 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<u8> {
     match cmd {
         PersonCmd::Add(f) => {
             let raw = with_code(ctx, f.raw)?;
-            records::add(ctx, entity, &raw)
+            records::add(ctx, entity, &raw, f.force)
         }
-        PersonCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
+        PersonCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw, f.force),
         PersonCmd::Show(a) => records::show(
             ctx,
             entity,
             &a.code,
+            None,
             a.format,
             Personal::from_flag(a.show_id),
-            &[],
+            |_, _| Ok(Vec::new()),
         ),
-        PersonCmd::Remove(a) => records::remove(ctx, entity, &a.code),
+        PersonCmd::Remove(a) => records::remove(ctx, entity, &a.code, None),
         PersonCmd::List(a) => {
             let conn = ctx.open_read()?;
             let mut filter = Filter::default();
@@ -53,15 +55,14 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<u8> {
             if let Some(relation) = &a.relation {
                 filter.text("relation = ?", choice_arg("relation", RELATIONS, relation)?);
             }
-            let rows = records::query(&conn, entity, &filter, a.opts.limit)?;
-            let grid = records::list_grid(
+            listing::list(
+                &conn,
                 entity,
-                &rows,
+                filter,
+                &a.opts,
                 Personal::from_flag(a.opts.show_id),
                 &[],
-                a.opts.format,
-            );
-            records::print_list(&grid, &a.opts, entity)
+            )
         }
     }
 }
@@ -106,7 +107,10 @@ pub fn of_household(
 ) -> Result<records::Section> {
     let mut filter = Filter::default();
     filter.text("household = ?", household.to_string());
-    let rows = records::query(conn, &PERSON, &filter, None)?;
+    let rows: Vec<Vec<Value>> = listing::fetch(conn, &PERSON, &filter, None)?
+        .into_iter()
+        .map(|r| r.values)
+        .collect();
     let shown = [
         "code",
         "name",

@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use super::Ctx;
+use super::listing;
 use super::milestone::{Milestone, set_milestone};
 use super::records::{self, Filter, Section, as_of, field, ref_arg, status_label};
 use crate::cli::{TownCmd, VillageCmd, ZoneCmd};
@@ -13,34 +14,53 @@ use crate::present::Personal;
 
 pub fn town(ctx: &Ctx, cmd: TownCmd) -> Result<u8> {
     match cmd {
-        TownCmd::Add(f) => records::add(ctx, &TOWN, &f.raw),
-        TownCmd::Update(f) => records::update(ctx, &TOWN, &f.code, &f.raw),
-        TownCmd::Show(a) => records::show(ctx, &TOWN, &a.code, a.format, Personal::Shown, &[]),
-        TownCmd::Remove(a) => records::remove(ctx, &TOWN, &a.code),
+        TownCmd::Add(f) => records::add(ctx, &TOWN, &f.raw, f.force),
+        TownCmd::Update(f) => records::update(ctx, &TOWN, &f.code, &f.raw, f.force),
+        TownCmd::Show(a) => records::show(
+            ctx,
+            &TOWN,
+            &a.code,
+            None,
+            a.format,
+            Personal::Shown,
+            |_, _| Ok(Vec::new()),
+        ),
+        TownCmd::Remove(a) => records::remove(ctx, &TOWN, &a.code, None),
         TownCmd::List(a) => {
             let conn = ctx.open_read()?;
             let mut filter = Filter::default();
             if let Some(zone) = &a.zone {
                 filter.text("zone = ?", ref_arg(&conn, "zone", Kind::Zone, zone)?);
             }
-            let rows = records::query(&conn, &TOWN, &filter, a.opts.limit)?;
-            let grid = records::list_grid(&TOWN, &rows, Personal::Masked, &[], a.opts.format);
-            records::print_list(&grid, &a.opts, &TOWN)
+            listing::list(&conn, &TOWN, filter, &a.opts, Personal::Masked, &[])
         }
     }
 }
 
 pub fn zone(ctx: &Ctx, cmd: ZoneCmd) -> Result<u8> {
     match cmd {
-        ZoneCmd::Add(f) => records::add(ctx, &ZONE, &f.raw),
-        ZoneCmd::Update(f) => records::update(ctx, &ZONE, &f.code, &f.raw),
-        ZoneCmd::Show(a) => records::show(ctx, &ZONE, &a.code, a.format, Personal::Shown, &[]),
-        ZoneCmd::Remove(a) => records::remove(ctx, &ZONE, &a.code),
+        ZoneCmd::Add(f) => records::add(ctx, &ZONE, &f.raw, f.force),
+        ZoneCmd::Update(f) => records::update(ctx, &ZONE, &f.code, &f.raw, f.force),
+        ZoneCmd::Show(a) => records::show(
+            ctx,
+            &ZONE,
+            &a.code,
+            None,
+            a.format,
+            Personal::Shown,
+            |_, _| Ok(Vec::new()),
+        ),
+        ZoneCmd::Remove(a) => records::remove(ctx, &ZONE, &a.code, None),
         ZoneCmd::List(a) => {
             let conn = ctx.open_read()?;
-            let rows = records::query(&conn, &ZONE, &Filter::default(), a.opts.limit)?;
-            let grid = records::list_grid(&ZONE, &rows, Personal::Masked, &[], a.opts.format);
-            records::print_list(&grid, &a.opts, &ZONE)
+            listing::list(
+                &conn,
+                &ZONE,
+                Filter::default(),
+                &a.opts,
+                Personal::Masked,
+                &[],
+            )
         }
     }
 }
@@ -56,75 +76,41 @@ const LIFT: Milestone = Milestone {
 
 pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
     match cmd {
-        VillageCmd::Add(f) => records::add(ctx, &VILLAGE, &f.raw),
-        VillageCmd::Update(f) => records::update(ctx, &VILLAGE, &f.code, &f.raw),
-        VillageCmd::Remove(a) => records::remove(ctx, &VILLAGE, &a.code),
-        VillageCmd::Lift(a) => set_milestone(ctx, &VILLAGE, &a.code, &LIFT, &a.on, |code, row| {
-            if field(&VILLAGE, row, "poor_village").as_int() != Some(1) {
-                anyhow::bail!(
-                    "{}",
-                    t(
-                        &format!(
-                            "village {code} is not a registered poor village; only poor villages are lifted (set --poor-village yes with `fupin village update` first)"
-                        ),
-                        &format!(
-                            "村 {code} 不是贫困村，无需出列（如确为贫困村，请先用 `fupin village update` 设置 --poor-village 是）"
-                        ),
-                    )
-                );
-            }
-            Ok(())
-        }),
+        VillageCmd::Add(f) => records::add(ctx, &VILLAGE, &f.raw, f.force),
+        VillageCmd::Update(f) => records::update(ctx, &VILLAGE, &f.code, &f.raw, f.force),
+        VillageCmd::Remove(a) => records::remove(ctx, &VILLAGE, &a.code, None),
+        VillageCmd::Lift(a) => {
+            set_milestone(ctx, &VILLAGE, &a.code, None, &LIFT, &a.on, |code, row| {
+                if field(&VILLAGE, row, "poor_village").as_int() != Some(1) {
+                    anyhow::bail!(
+                        "{}",
+                        t(
+                            &format!(
+                                "village {code} is not a registered poor village; only poor villages are lifted (set --poor-village yes with `fupin village update` first)"
+                            ),
+                            &format!(
+                                "村 {code} 不是贫困村，无需出列（如确为贫困村，请先用 `fupin village update` 设置 --poor-village 是）"
+                            ),
+                        )
+                    );
+                }
+                Ok(())
+            })
+        }
         VillageCmd::Show(a) => {
-            let conn = ctx.open_read()?;
-            let code = crate::values::normalize(&a.show.code);
             let date = as_of(a.as_of.as_deref())?;
-            let (households, poor, people): (i64, i64, i64) = conn.query_row(
-                "SELECT ifnull(sum(registered_on <= ?2), 0),
-                        ifnull(sum(registered_on <= ?2 AND (lifted_on IS NULL OR lifted_on > ?2)), 0),
-                        ifnull(sum(CASE WHEN registered_on <= ?2 AND (lifted_on IS NULL OR lifted_on > ?2) THEN members END), 0)
-                   FROM households WHERE village = ?1",
-                (&code, &date),
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?;
-            let mut figures = Grid::new(vec![
-                Column::new("figure", t("figure", "指标")),
-                Column::new("value", t("value", "数值")),
-            ]);
-            figures.push(vec![
-                Cell::text(t("households registered", "建档立卡户数（户）")),
-                Cell::Int(households),
-            ]);
-            figures.push(vec![
-                Cell::text(t("poor households", "贫困户（户）")),
-                Cell::Int(poor),
-            ]);
-            figures.push(vec![
-                Cell::text(t("poor people", "贫困人口（人）")),
-                Cell::Int(people),
-            ]);
-            let title = t(
-                &format!("Households as of {date}"),
-                &format!("截至 {date} 贫困户情况"),
-            );
-            let section = Section {
-                key: "households",
-                title,
-                grid: figures,
-                json: Some(serde_json::json!({
-                    "as_of": date,
-                    "registered": households,
-                    "poor": poor,
-                    "poor_people": people,
-                })),
+            let figures = |conn: &rusqlite::Connection, row: &[crate::db::store::Value]| {
+                let code = field(&VILLAGE, row, "code").to_text();
+                Ok(vec![village_figures(conn, &code, &date)?])
             };
             records::show(
                 ctx,
                 &VILLAGE,
-                &code,
+                &a.show.code,
+                None,
                 a.show.format,
                 Personal::Shown,
-                &[section],
+                figures,
             )
         }
         VillageCmd::List(a) => {
@@ -137,7 +123,6 @@ pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
                 filter.add("poor_village = 1", []);
             }
             let date = filter.status(&a.status)?;
-            let rows = records::query(&conn, &VILLAGE, &filter, a.opts.limit)?;
             let status = |row: &[crate::db::store::Value]| {
                 Cell::text(status_label(
                     field(&VILLAGE, row, "registered_on").as_str(),
@@ -146,14 +131,57 @@ pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
                     "已出列",
                 ))
             };
-            let grid = records::list_grid(
+            listing::list(
+                &conn,
                 &VILLAGE,
-                &rows,
+                filter,
+                &a.opts,
                 Personal::Masked,
                 &[(Column::new("status", t("status", "状态")), &status)],
-                a.opts.format,
-            );
-            records::print_list(&grid, &a.opts, &VILLAGE)
+            )
         }
     }
+}
+
+/// A village's household figures on `date`, shown under it.
+fn village_figures(conn: &rusqlite::Connection, code: &str, date: &str) -> Result<Section> {
+    let (households, poor, people): (i64, i64, i64) = conn.query_row(
+                "SELECT ifnull(sum(registered_on <= ?2), 0),
+                        ifnull(sum(registered_on <= ?2 AND (lifted_on IS NULL OR lifted_on > ?2)), 0),
+                        ifnull(sum(CASE WHEN registered_on <= ?2 AND (lifted_on IS NULL OR lifted_on > ?2) THEN members END), 0)
+                   FROM households WHERE village = ?1",
+                (code, date),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+    let mut figures = Grid::new(vec![
+        Column::new("figure", t("figure", "指标")),
+        Column::new("value", t("value", "数值")),
+    ]);
+    figures.push(vec![
+        Cell::text(t("households registered", "建档立卡户数（户）")),
+        Cell::Int(households),
+    ]);
+    figures.push(vec![
+        Cell::text(t("poor households", "贫困户（户）")),
+        Cell::Int(poor),
+    ]);
+    figures.push(vec![
+        Cell::text(t("poor people", "贫困人口（人）")),
+        Cell::Int(people),
+    ]);
+    let title = t(
+        &format!("Households as of {date}"),
+        &format!("截至 {date} 贫困户情况"),
+    );
+    Ok(Section {
+        key: "households",
+        title,
+        grid: figures,
+        json: Some(serde_json::json!({
+            "as_of": date,
+            "registered": households,
+            "poor": poor,
+            "poor_people": people,
+        })),
+    })
 }

@@ -3,10 +3,12 @@
 use std::io::Write;
 
 use anyhow::{Context, Result, anyhow, bail};
-use rusqlite::{Connection, TransactionBehavior, params_from_iter};
+use rusqlite::{Connection, TransactionBehavior};
 
 use super::Ctx;
-use crate::cli::ListOpts;
+use super::names;
+use super::pick;
+use crate::cli::Within;
 use crate::db::heads;
 use crate::db::resolve::Resolver;
 use crate::db::store::{self, Mode, Outcome, Value};
@@ -54,14 +56,22 @@ pub fn as_of(raw: Option<&str>) -> Result<String> {
 }
 
 pub fn today() -> String {
-    values::format_date(chrono::Local::now().date_naive())
+    values::today_text().to_string()
 }
 
 /// A reference typed by the clerk for `flag`, resolved to its code.
 pub fn ref_arg(conn: &Connection, flag: &str, kind: Kind, raw: &str) -> Result<String> {
     Resolver::new()
         .resolve(conn, kind, &values::normalize(raw), None)
-        .map_err(|p| anyhow!("--{flag}: {p}"))
+        .map_err(|p| anyhow!("--{flag}: {}", problem_text(&p)))
+}
+
+/// A problem and its hint, joined as the language writes them.
+fn problem_text(p: &values::Problem) -> String {
+    match &p.hint {
+        Some(hint) => format!("{}{}{hint}", p.message, t("; ", "；")),
+        None => p.message.clone(),
+    }
 }
 
 /// A village typed by the clerk for `--village`, by code or by name; a name
@@ -78,7 +88,7 @@ pub fn village_arg(conn: &Connection, raw: &str, town: Option<&str>) -> Result<S
             &values::normalize(raw),
             town.as_deref(),
         )
-        .map_err(|p| anyhow!("--village: {p}"))
+        .map_err(|p| anyhow!("--village: {}", problem_text(&p)))
 }
 
 /// An enumeration value typed by the clerk for `flag`.
@@ -133,29 +143,38 @@ fn already_exists(entity: &Entity, key: &str) -> anyhow::Error {
     }
 }
 
-/// Validates and writes one record typed on the command line.
+/// Which record a save writes.
+enum Target<'a> {
+    /// A new record.
+    New,
+    /// The record named as `update` names it: code, unique name or ID.
+    Existing(&'a str),
+}
+
+/// Validates and writes one record typed on the command line. `force`
+/// lets a dispatch outside its task's span through.
 fn save(
     ctx: &Ctx,
     entity: &Entity,
     raw: &RawRow,
-    existing_code: Option<&str>,
+    target: Target,
+    force: bool,
 ) -> Result<(String, Outcome)> {
     let mut conn = ctx.open()?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // A missing record is the first thing to say on update, before any
     // complaint about the flags.
-    let (base, id) = match existing_code {
-        Some(code) => {
-            let (id, old) = store::get_code(&tx, entity, code)?;
-            (Some(old), Some(id))
-        }
-        None => (None, None),
+    let existing = match target {
+        Target::Existing(named) => Some(pick::record(&tx, entity, named, None)?),
+        Target::New => None,
     };
+    let updating = existing.is_some();
     let mut resolver = Resolver::new();
     let given = record::parse(&tx, &mut resolver, entity, raw).map_err(|e| flag_errors(&e))?;
-    let mut values = record::complete(entity, &given, base.as_deref());
+    let base = existing.as_ref().map(|(_, old)| old.as_slice());
+    let mut values = record::complete(entity, &given, base);
     let mut errors = record::check(&tx, entity, &mut values);
-    if existing_code.is_some() {
+    if updating {
         for e in &mut errors {
             let emptied = entity
                 .fields
@@ -171,29 +190,33 @@ fn save(
             }
         }
     }
-    // A taken key is the one thing to fix first, whatever else is wrong.
-    if existing_code.is_none()
-        && store::find(&tx, entity, &store::key_of(entity, &values))?.is_some()
+    // A taken key is the one thing to fix first, whatever else is wrong:
+    // on `add`, or when a correction by ID changes the fields that key it.
+    let taken = store::find(&tx, entity, &store::key_of(entity, &values))?;
+    let own = existing.as_ref().map(|(id, _)| *id);
+    if let Some((other, _)) = taken
+        && Some(other) != own
     {
         return Err(already_exists(entity, &store::key_text(entity, &values)));
     }
-    errors.extend(unique_checks(&tx, entity, &values)?);
+    errors.extend(unique_checks(&tx, entity, &values, force, own)?);
     if !errors.is_empty() {
         return Err(flag_errors(&errors));
     }
     let actor = ctx.actor();
     let key = store::key_text(entity, &values);
-    let outcome = match (id, &base) {
-        (Some(id), Some(old)) => store::replace(&tx, &actor, entity, id, old, &values)?,
-        _ => store::write(&tx, &actor, entity, &values, Mode::InsertOnly)?,
+    let old = existing.as_ref().map(|(_, old)| old.clone());
+    let outcome = match existing {
+        Some((id, old)) => store::replace(&tx, &actor, entity, id, &old, &values)?,
+        None => store::write(&tx, &actor, entity, &values, Mode::InsertOnly)?,
     };
-    heads::follow_household(&tx, &actor, entity, base.as_deref(), &values)?;
+    heads::follow_household(&tx, &actor, entity, old.as_deref(), &values)?;
     tx.commit().context("failed to commit")?;
     Ok((key, outcome))
 }
 
-pub fn add(ctx: &Ctx, entity: &Entity, raw: &RawRow) -> Result<u8> {
-    let (key, _) = save(ctx, entity, raw, None)?;
+pub fn add(ctx: &Ctx, entity: &Entity, raw: &RawRow, force: bool) -> Result<u8> {
+    let (key, _) = save(ctx, entity, raw, Target::New, force)?;
     say!(
         "{}",
         t(
@@ -204,7 +227,7 @@ pub fn add(ctx: &Ctx, entity: &Entity, raw: &RawRow) -> Result<u8> {
     Ok(0)
 }
 
-pub fn update(ctx: &Ctx, entity: &Entity, code: &str, raw: &RawRow) -> Result<u8> {
+pub fn update(ctx: &Ctx, entity: &Entity, code: &str, raw: &RawRow, force: bool) -> Result<u8> {
     if raw.iter().all(Option::is_none) {
         bail!(
             "{}",
@@ -222,8 +245,7 @@ pub fn update(ctx: &Ctx, entity: &Entity, code: &str, raw: &RawRow) -> Result<u8
             )
         );
     }
-    let code = values::normalize(code);
-    let (key, outcome) = save(ctx, entity, raw, Some(&code))?;
+    let (key, outcome) = save(ctx, entity, raw, Target::Existing(code), force)?;
     if outcome == Outcome::Unchanged {
         say!(
             "{}",
@@ -259,13 +281,25 @@ fn example_flag(entity: &Entity) -> String {
         .unwrap_or_else(|| "note".to_string())
 }
 
-pub fn remove(ctx: &Ctx, entity: &Entity, code: &str) -> Result<u8> {
-    let code = values::normalize(code);
+/// Removes the record named by code, unique name or ID.
+pub fn remove(ctx: &Ctx, entity: &Entity, named: &str, within: Option<&Within>) -> Result<u8> {
     let mut conn = ctx.open()?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (id, old) = pick::record(&tx, entity, named, within)?;
+    let code = store::key_text(entity, &old);
     heads::check_remove(&tx, entity, &code)?;
-    store::remove(&tx, &ctx.actor(), entity, &code)?;
+    if entity.has_code() {
+        store::remove(&tx, &ctx.actor(), entity, &code)?;
+    } else {
+        // Nothing refers to a record without a code.
+        store::delete(&tx, &ctx.actor(), entity, id, &old)?;
+    }
     tx.commit().context("failed to commit")?;
+    let code = if entity.has_code() {
+        code
+    } else {
+        format!("{id} ({code})")
+    };
     say!(
         "{}",
         t(
@@ -276,25 +310,49 @@ pub fn remove(ctx: &Ctx, entity: &Entity, code: &str) -> Result<u8> {
     Ok(0)
 }
 
-/// A record as a two-column table (field, value); JSON gives an object.
-pub fn show_grid(entity: &Entity, values: &[Value], personal: Personal) -> Grid {
+/// The names of a record's references, aligned with its stored fields.
+pub type Names = Vec<Option<String>>;
+
+/// Looks up the names of one record's references.
+pub fn names_of(conn: &Connection, entity: &Entity, values: &[Value]) -> Names {
+    entity
+        .stored()
+        .zip(values)
+        .map(|(field, value)| match value {
+            Value::Text(code) => names::name_of(conn, field, code),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A record as a two-column table (field, value), a reference with the
+/// name of what it refers to; JSON gives an object.
+pub fn show_grid(entity: &Entity, values: &[Value], names: &Names, personal: Personal) -> Grid {
     let mut grid = Grid::new(vec![
         Column::new("field", t("field", "字段")),
         Column::new("value", t("value", "值")),
     ]);
-    for (field, value) in entity.stored().zip(values) {
-        grid.push(vec![
-            Cell::text(field.label()),
-            present::cell(field, value, personal),
-        ]);
+    for ((field, value), name) in entity.stored().zip(values).zip(names) {
+        let cell = match (&field.ty, name) {
+            (Ty::Ref(_), Some(name)) => names::cell(value, Some(name)),
+            _ => present::cell(field, value, personal),
+        };
+        grid.push(vec![Cell::text(field.label()), cell]);
     }
     grid
 }
 
-/// The record as one JSON object with typed values.
-fn record_json(entity: &Entity, values: &[Value], personal: Personal) -> serde_json::Value {
+/// The record as one JSON object with typed values; a reference keeps its
+/// code and is followed by the name (`village`, `village_name`).
+fn record_json(
+    entity: &Entity,
+    values: &[Value],
+    names: &Names,
+    personal: Personal,
+) -> serde_json::Value {
     let mut map = serde_json::Map::new();
-    for (field, value) in entity.stored().zip(values) {
+    let refs = names::named_refs(entity);
+    for (i, (field, value)) in entity.stored().zip(values).enumerate() {
         let v = match (&field.ty, value) {
             (Ty::IdNumber | Ty::Phone, Value::Text(_)) => {
                 present::cell(field, value, personal).to_json()
@@ -303,6 +361,10 @@ fn record_json(entity: &Entity, values: &[Value], personal: Personal) -> serde_j
             _ => value.to_json(),
         };
         map.insert(field.name.to_string(), v);
+        if refs.iter().any(|r| r.at == i) {
+            let name = names.get(i).cloned().flatten();
+            map.insert(format!("{}_name", field.name), name.into());
+        }
     }
     serde_json::Value::Object(map)
 }
@@ -329,22 +391,33 @@ impl Section {
     }
 }
 
+/// Shows the record named by code or unique name, with `extra` sections
+/// made from it (its posts, its dispatches).
 pub fn show(
     ctx: &Ctx,
     entity: &Entity,
-    code: &str,
+    named: &str,
+    within: Option<&Within>,
     format: Format,
     personal: Personal,
-    extra: &[Section],
+    extra: impl FnOnce(&Connection, &[Value]) -> Result<Vec<Section>>,
 ) -> Result<u8> {
     let conn = ctx.open_read()?;
-    let (_, values) = store::get_code(&conn, entity, &values::normalize(code))?;
-    print_record(entity, &values, format, personal, extra)
+    let (_, values) = pick::record(&conn, entity, named, within)?;
+    let sections = extra(&conn, &values)?;
+    let names = names_of(&conn, entity, &values);
+    if format == Format::Json && crate::lang::zh() {
+        return crate::lang::with(crate::lang::Lang::En, || {
+            print_record(entity, &values, &names, format, personal, &sections)
+        });
+    }
+    print_record(entity, &values, &names, format, personal, &sections)
 }
 
 pub fn print_record(
     entity: &Entity,
     values: &[Value],
+    names: &Names,
     format: Format,
     personal: Personal,
     extra: &[Section],
@@ -352,7 +425,7 @@ pub fn print_record(
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if format == Format::Json {
-        let mut obj = record_json(entity, values, personal);
+        let mut obj = record_json(entity, values, names, personal);
         if let serde_json::Value::Object(map) = &mut obj {
             for section in extra {
                 let json = section
@@ -366,7 +439,7 @@ pub fn print_record(
         writeln!(out)?;
         return Ok(0);
     }
-    show_grid(entity, values, personal).render(format, &mut out)?;
+    show_grid(entity, values, names, personal).render(format, &mut out)?;
     // A CSV file is one table: the record. JSON carries the sections.
     if format == Format::Csv {
         return Ok(0);
@@ -435,6 +508,33 @@ impl Filter {
         Ok(())
     }
 
+    /// Keeps records whose name contains `text`, as typed or with
+    /// full-width letters and digits folded (`Ｏ` typed finds `O`).
+    pub fn name(&mut self, entity: &Entity, text: &str) -> Result<()> {
+        let Some(field) = entity.display_field() else {
+            bail!(
+                "{}",
+                t(
+                    &format!(
+                        "--name: {} have no name to search; filter them by the records they belong to (see --help)",
+                        entity.plural
+                    ),
+                    &format!(
+                        "--name：{}没有名称可查；请按其所属记录筛选（见 --help）",
+                        entity.zh_name()
+                    ),
+                )
+            );
+        };
+        let typed = text.trim().to_string();
+        let folded = values::normalize(text);
+        self.add(
+            &format!("(instr({0}, ?) > 0 OR instr({0}, ?) > 0)", field.name),
+            [Value::from(typed), Value::from(folded)],
+        );
+        Ok(())
+    }
+
     pub fn params(&self) -> &[Value] {
         &self.params
     }
@@ -446,91 +546,6 @@ impl Filter {
             format!(" WHERE {}", self.clauses.join(" AND "))
         }
     }
-}
-
-/// Stored records of `entity` matching `filter`, in key order.
-pub fn query(
-    conn: &Connection,
-    entity: &Entity,
-    filter: &Filter,
-    limit: Option<usize>,
-) -> Result<Vec<Vec<Value>>> {
-    let order = store::key_order(entity);
-    let mut sql = format!(
-        "SELECT {} FROM {} AS r{} ORDER BY {order}",
-        store::columns(entity),
-        entity.table,
-        filter.sql()
-    );
-    if let Some(n) = limit {
-        sql.push_str(&format!(" LIMIT {n}"));
-    }
-    let n = entity.stored().count();
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt
-        .query_map(params_from_iter(&filter.params), |r| {
-            (0..n)
-                .map(|i| r.get(i))
-                .collect::<rusqlite::Result<Vec<Value>>>()
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .with_context(|| format!("failed to list {}", entity.plural))?;
-    Ok(rows)
-}
-
-/// A column computed from a record (its status on a date, say).
-pub type ExtraColumn<'a> = (Column, &'a dyn Fn(&[Value]) -> Cell);
-
-/// Records as a grid with a column per stored field, plus `extra` columns
-/// computed from each record (a status, say).
-/// For JSON the grid is built in English: scripts get canonical values.
-pub fn list_grid(
-    entity: &Entity,
-    rows: &[Vec<Value>],
-    personal: Personal,
-    extra: &[ExtraColumn],
-    format: Format,
-) -> Grid {
-    if format == Format::Json && crate::lang::zh() {
-        return crate::lang::with(crate::lang::Lang::En, || {
-            list_grid(entity, rows, personal, extra, format)
-        });
-    }
-    let mut columns: Vec<Column> = entity
-        .stored()
-        .map(|f| Column::new(f.name, f.label()))
-        .collect();
-    columns.extend(extra.iter().map(|(c, _)| c.clone()));
-    let mut grid = Grid::new(columns);
-    for row in rows {
-        let mut cells: Vec<Cell> = entity
-            .stored()
-            .zip(row)
-            .map(|(f, v)| present::cell(f, v, personal))
-            .collect();
-        cells.extend(extra.iter().map(|(_, f)| f(row)));
-        grid.push(cells);
-    }
-    grid
-}
-
-/// Prints a list; an empty one says so on stderr, so a script still gets a
-/// header (CSV) or `[]` (JSON) on stdout.
-pub fn print_list(grid: &Grid, opts: &ListOpts, what: &Entity) -> Result<u8> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if grid.rows.is_empty() && opts.format == Format::Table {
-        say!(
-            "{}",
-            t(
-                &format!("no {} match", what.plural),
-                &format!("没有符合条件的{}", what.zh_name())
-            )
-        );
-        return Ok(0);
-    }
-    grid.render(opts.format, &mut out)?;
-    Ok(0)
 }
 
 /// The value of a stored field in a row.

@@ -19,6 +19,8 @@ pub fn unique_checks(
     conn: &Connection,
     entity: &Entity,
     values: &[Value],
+    force: bool,
+    own: Option<i64>,
 ) -> Result<Vec<FieldError>> {
     let mut errors = Vec::new();
     if entity.kind == Kind::Household {
@@ -52,18 +54,19 @@ pub fn unique_checks(
         errors.extend(crate::db::heads::check_person(conn, values, true)?);
     }
     if entity.kind == Kind::Post {
-        errors.extend(overlapping_post(conn, entity, values)?);
+        errors.extend(overlapping_post(conn, entity, values, own)?);
     }
-    if entity.kind == Kind::Dispatch {
-        errors.extend(dispatch_before_listing(conn, entity, values)?);
+    if entity.kind == Kind::Dispatch && !force {
+        errors.extend(dispatch_outside_task(conn, entity, values)?);
     }
     Ok(errors)
 }
 
-/// A dispatch meeting held before its task was listed is a mistyped date:
-/// the dispatch report would count it in a period the task was not yet on
-/// the board.
-fn dispatch_before_listing(
+/// A dispatch meeting held before its task was listed, or after it was
+/// done, is most likely a mistyped date: the dispatch report would count
+/// it in a period the task was not on the board. `--force` records it all
+/// the same (a follow-up meeting on a finished task), and `check` lists it.
+fn dispatch_outside_task(
     conn: &Connection,
     entity: &Entity,
     values: &[Value],
@@ -74,20 +77,34 @@ fn dispatch_before_listing(
     ) else {
         return Ok(None);
     };
-    let listed: Option<String> = conn
-        .prepare_cached("SELECT listed_on FROM tasks WHERE code = ?1")?
-        .query_row([task], |r| r.get(0))
+    let span: Option<(String, Option<String>)> = conn
+        .prepare_cached("SELECT listed_on, done_on FROM tasks WHERE code = ?1")?
+        .query_row([task], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    Ok(listed.filter(|l| held < l.as_str()).map(|listed| {
-        FieldError::new(
-            "held_on",
-            held,
-            values::Problem::new(t(
-                &format!("is before task {task} was listed on {listed}"),
-                &format!("早于任务 {task} 的挂牌时间 {listed}"),
-            )),
-        )
-    }))
+    let Some((listed, done)) = span else {
+        return Ok(None);
+    };
+    let problem = if held < listed.as_str() {
+        values::Problem::new(t(
+            &format!("is before task {task} was listed on {listed}"),
+            &format!("早于任务 {task} 的挂牌时间 {listed}"),
+        ))
+    } else if let Some(done) = done.filter(|d| held > d.as_str()) {
+        values::Problem::new(t(
+            &format!("is after task {task} was done on {done}"),
+            &format!("晚于任务 {task} 的完成时间 {done}"),
+        ))
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(FieldError::new(
+        "held_on",
+        held,
+        problem.with_hint(t(
+            "check the date; --force records it all the same",
+            "请核对日期；确有此事可加 --force 登记",
+        )),
+    )))
 }
 
 /// Another post of the same cadre, role and place whose period overlaps
@@ -97,6 +114,7 @@ fn overlapping_post(
     conn: &Connection,
     entity: &Entity,
     values: &[Value],
+    own: Option<i64>,
 ) -> Result<Option<FieldError>> {
     let get = |name| field(entity, values, name).clone();
     let (Some(start), end) = (
@@ -113,6 +131,7 @@ fn overlapping_post(
                 AND started_on <> ?6
                 AND (ended_on IS NULL OR ended_on > ?6)
                 AND (?7 IS NULL OR started_on <= ?7)
+                AND id IS NOT ?8
               ORDER BY started_on LIMIT 1",
         )?
         .query_row(
@@ -123,7 +142,8 @@ fn overlapping_post(
                 get("village"),
                 get("task"),
                 start,
-                end
+                end,
+                own
             ],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )

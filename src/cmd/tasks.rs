@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use super::Ctx;
+use super::listing;
 use super::milestone::{Milestone, set_milestone};
 use super::records::{self, Filter, Section, as_of, choice_arg, field, ref_arg};
 use crate::cli::{DispatchCmd, TaskCmd};
@@ -32,21 +33,23 @@ const DONE: Milestone = Milestone {
 pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<u8> {
     let entity = &TASK;
     match cmd {
-        TaskCmd::Add(f) => records::add(ctx, entity, &f.raw),
-        TaskCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw),
-        TaskCmd::Remove(a) => records::remove(ctx, entity, &a.code),
-        TaskCmd::Done(a) => set_milestone(ctx, entity, &a.code, &DONE, &a.on, |_, _| Ok(())),
+        TaskCmd::Add(f) => records::add(ctx, entity, &f.raw, f.force),
+        TaskCmd::Update(f) => records::update(ctx, entity, &f.code, &f.raw, f.force),
+        TaskCmd::Remove(a) => records::remove(ctx, entity, &a.code, None),
+        TaskCmd::Done(a) => set_milestone(ctx, entity, &a.code, None, &DONE, &a.on, |_, _| Ok(())),
         TaskCmd::Show(a) => {
-            let conn = ctx.open_read()?;
-            let mut filter = Filter::default();
-            filter.text("task = ?", crate::values::normalize(&a.code));
-            let dispatches = records::query(&conn, &DISPATCH, &filter, None)?;
-            let extra = [Section::new(
-                "dispatches",
-                t("Dispatches", "调度情况"),
-                records::list_grid(&DISPATCH, &dispatches, Personal::Shown, &[], a.format),
-            )];
-            records::show(ctx, entity, &a.code, a.format, Personal::Shown, &extra)
+            let format = a.format;
+            let extra = |conn: &rusqlite::Connection, row: &[Value]| -> Result<Vec<Section>> {
+                let mut filter = Filter::default();
+                filter.text("task = ?", field(entity, row, "code").to_text());
+                let dispatches = listing::fetch(conn, &DISPATCH, &filter, None)?;
+                Ok(vec![Section::new(
+                    "dispatches",
+                    t("Dispatches", "调度情况"),
+                    listing::grid(&DISPATCH, &dispatches, Personal::Shown, &[], format),
+                )])
+            };
+            records::show(ctx, entity, &a.code, None, format, Personal::Shown, extra)
         }
         TaskCmd::List(a) => {
             let conn = ctx.open_read()?;
@@ -74,7 +77,6 @@ pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<u8> {
             if a.done {
                 filter.text("done_on <= ?", date.clone());
             }
-            let rows = records::query(&conn, entity, &filter, a.opts.limit)?;
             let status = |row: &[Value]| {
                 Cell::text(task_status(
                     field(entity, row, "due_on").as_str(),
@@ -82,21 +84,23 @@ pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<u8> {
                     &date,
                 ))
             };
-            let grid = records::list_grid(
+            listing::list(
+                &conn,
                 entity,
-                &rows,
+                filter,
+                &a.opts,
                 Personal::Masked,
                 &[(Column::new("status", t("status", "状态")), &status)],
-                a.opts.format,
-            );
-            records::print_list(&grid, &a.opts, entity)
+            )
         }
     }
 }
 
 pub fn dispatch(ctx: &Ctx, cmd: DispatchCmd) -> Result<u8> {
     match cmd {
-        DispatchCmd::Add(f) => records::add(ctx, &DISPATCH, &f.raw),
+        DispatchCmd::Add(f) => records::add(ctx, &DISPATCH, &f.raw, f.force),
+        DispatchCmd::Update(f) => records::update(ctx, &DISPATCH, &f.code, &f.raw, f.force),
+        DispatchCmd::Remove(a) => records::remove(ctx, &DISPATCH, &a.id, None),
         DispatchCmd::List(a) => {
             let conn = ctx.open_read()?;
             let mut filter = Filter::default();
@@ -104,9 +108,7 @@ pub fn dispatch(ctx: &Ctx, cmd: DispatchCmd) -> Result<u8> {
                 filter.text("task = ?", ref_arg(&conn, "task", Kind::Task, task)?);
             }
             filter.between("held_on", &a.range)?;
-            let rows = records::query(&conn, &DISPATCH, &filter, a.opts.limit)?;
-            let grid = records::list_grid(&DISPATCH, &rows, Personal::Masked, &[], a.opts.format);
-            records::print_list(&grid, &a.opts, &DISPATCH)
+            listing::list(&conn, &DISPATCH, filter, &a.opts, Personal::Masked, &[])
         }
     }
 }

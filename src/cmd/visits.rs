@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use super::Ctx;
+use super::listing;
 use super::records::{self, Filter, ref_arg};
 use crate::cli::VisitCmd;
 use crate::db::store::Value;
@@ -11,7 +12,9 @@ use crate::present::Personal;
 
 pub fn run(ctx: &Ctx, cmd: VisitCmd) -> Result<u8> {
     match cmd {
-        VisitCmd::Add(f) => records::add(ctx, &VISIT, &f.raw),
+        VisitCmd::Add(f) => records::add(ctx, &VISIT, &f.raw, f.force),
+        VisitCmd::Update(f) => records::update(ctx, &VISIT, &f.code, &f.raw, f.force),
+        VisitCmd::Remove(a) => records::remove(ctx, &VISIT, &a.id, None),
         VisitCmd::List(a) => {
             let conn = ctx.open_read()?;
             let mut filter = Filter::default();
@@ -32,9 +35,7 @@ pub fn run(ctx: &Ctx, cmd: VisitCmd) -> Result<u8> {
                 );
             }
             filter.between("visited_on", &a.range)?;
-            let rows = records::query(&conn, &VISIT, &filter, a.opts.limit)?;
-            let grid = records::list_grid(&VISIT, &rows, Personal::Masked, &[], a.opts.format);
-            records::print_list(&grid, &a.opts, &VISIT)
+            listing::list(&conn, &VISIT, filter, &a.opts, Personal::Masked, &[])
         }
     }
 }

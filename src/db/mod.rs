@@ -9,6 +9,7 @@ pub mod resolve;
 #[cfg(test)]
 mod schema_tests;
 pub mod store;
+pub mod suggest;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

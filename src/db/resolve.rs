@@ -8,16 +8,32 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
+use super::suggest::{self, Near, Ranking};
 use crate::lang::t;
 use crate::model::{Entity, Kind, entity};
 use crate::values::Problem;
 
-#[derive(Default)]
+/// How many missing names a run suggests others for: each suggestion reads
+/// every name of its kind, and the first problems are those printed.
+const SUGGESTIONS: usize = 20;
+
 pub struct Resolver {
     /// Keyed by kind, town and the name or code, joined in `key`, so a hit
     /// costs no allocation.
     cache: HashMap<String, Result<String, Problem>>,
     key: String,
+    /// Suggestions still to be made; not renewed by [`Resolver::clear`].
+    suggestions: usize,
+}
+
+impl Default for Resolver {
+    fn default() -> Self {
+        Resolver {
+            cache: HashMap::new(),
+            key: String::new(),
+            suggestions: SUGGESTIONS,
+        }
+    }
 }
 
 /// Something that resolves references: the database through a [`Resolver`]
@@ -67,7 +83,11 @@ impl Resolver {
         if let Some(hit) = self.cache.get(self.key.as_str()) {
             return hit.clone();
         }
-        let answer = lookup(conn, entity(kind), raw, town);
+        let suggest = self.suggestions > 0;
+        let answer = lookup(conn, entity(kind), raw, town, suggest);
+        if suggest && answer.as_ref().is_err_and(|p| p.hint.is_some()) {
+            self.suggestions -= 1;
+        }
         self.cache.insert(self.key.clone(), answer.clone());
         answer
     }
@@ -82,7 +102,20 @@ fn has_names(kind: Kind) -> bool {
     matches!(kind, Kind::Cadre | Kind::Zone | Kind::Town | Kind::Village)
 }
 
-fn lookup(conn: &Connection, e: &Entity, raw: &str, town: Option<&str>) -> Result<String, Problem> {
+fn lookup(
+    conn: &Connection,
+    e: &Entity,
+    raw: &str,
+    town: Option<&str>,
+    suggest: bool,
+) -> Result<String, Problem> {
+    let near = |e: &Entity| {
+        if suggest {
+            suggest::near(conn, e, raw)
+        } else {
+            Vec::new()
+        }
+    };
     let by_code = format!("SELECT code FROM {} WHERE code = ?1", e.table);
     let found: Option<String> = conn
         .prepare_cached(&by_code)
@@ -95,7 +128,7 @@ fn lookup(conn: &Connection, e: &Entity, raw: &str, town: Option<&str>) -> Resul
         return Ok(code);
     }
     if !has_names(e.kind) {
-        return Err(not_found(e, raw));
+        return Err(not_found(e, raw, &near(e)));
     }
     let by_name = if e.kind == Kind::Village {
         "SELECT code, town FROM villages WHERE name = ?1 ORDER BY code".to_string()
@@ -112,21 +145,28 @@ fn lookup(conn: &Connection, e: &Entity, raw: &str, town: Option<&str>) -> Resul
                 .collect::<rusqlite::Result<Vec<_>>>()
         })
         .map_err(db_problem)?;
+    if matches.is_empty() {
+        return Err(not_found(e, raw, &near(e)));
+    }
     by_name_outcome(e, raw, town, matches)
 }
 
-fn not_found(e: &Entity, raw: &str) -> Problem {
+/// "no village 龙言村", with the nearest records when there are some.
+fn not_found(e: &Entity, raw: &str, near: &[Near]) -> Problem {
+    let hint = suggest::did_you_mean(near).unwrap_or_else(|| {
+        t(
+            &format!(
+                "add it first, or check `fupin {} list` for the right code",
+                e.name
+            ),
+            &format!("请先添加，或用 `fupin {} list` 查看正确代码", e.name),
+        )
+    });
     Problem::new(t(
         &format!("no {} {raw}", e.name),
         &format!("没有{} {raw}", e.zh_name()),
     ))
-    .with_hint(t(
-        &format!(
-            "add it first, or check `fupin {} list` for the right code",
-            e.name
-        ),
-        &format!("请先添加，或用 `fupin {} list` 查看正确代码", e.name),
-    ))
+    .with_hint(hint)
 }
 
 /// The answer for a name, from the records that bear it (code and, for a
@@ -141,7 +181,7 @@ fn by_name_outcome(
         matches.retain(|(_, t)| t.as_deref() == Some(town));
     }
     match matches.len() {
-        0 => Err(not_found(e, raw)),
+        0 => Err(not_found(e, raw, &[])),
         1 => Ok(matches.remove(0).0),
         n => {
             let codes = matches
@@ -223,6 +263,8 @@ struct KindTable {
 /// bytewise (BINARY), as `str` ordering does.
 pub struct Snapshot {
     tables: Vec<(Kind, KindTable)>,
+    /// Suggestions still to be made, as [`Resolver`] counts them.
+    suggestions: usize,
 }
 
 impl Snapshot {
@@ -266,7 +308,44 @@ impl Snapshot {
             }
             tables.push((kind, table));
         }
-        Ok(Snapshot { tables })
+        Ok(Snapshot {
+            tables,
+            suggestions: SUGGESTIONS,
+        })
+    }
+}
+
+impl KindTable {
+    /// The records nearest to `raw`, as [`suggest::near`] finds them in
+    /// the database.
+    fn near(&self, raw: &str) -> Vec<Near> {
+        let mut ranking = Ranking::new(raw);
+        for i in 0..self.codes.len().min(200_000) {
+            ranking.offer(self.codes.get(i), true);
+        }
+        for i in 0..self.names.len().min(200_000) {
+            ranking.offer(self.names.get(i), false);
+        }
+        let mut near = Vec::new();
+        for (word, is_code) in ranking.words() {
+            if is_code {
+                let name = (0..self.names.len())
+                    .find(|&i| self.name_codes.get(i) == word)
+                    .map(|i| self.names.get(i).to_string());
+                near.push(Near { name, code: word });
+                continue;
+            }
+            let mut at = self.names.lower_bound(&word);
+            while at < self.names.len() && self.names.get(at) == word && near.len() < 3 {
+                near.push(Near {
+                    name: Some(word.clone()),
+                    code: self.name_codes.get(at).to_string(),
+                });
+                at += 1;
+            }
+        }
+        near.truncate(3);
+        near
     }
 }
 
@@ -283,8 +362,15 @@ impl Refs for Snapshot {
         if at < table.codes.len() && table.codes.get(at) == raw {
             return Ok(raw.to_string());
         }
+        let mut near = || {
+            if self.suggestions == 0 {
+                return Vec::new();
+            }
+            self.suggestions -= 1;
+            table.near(raw)
+        };
         if !has_names(kind) {
-            return Err(not_found(e, raw));
+            return Err(not_found(e, raw, &near()));
         }
         let mut matches = Vec::new();
         let mut at = table.names.lower_bound(raw);
@@ -292,6 +378,9 @@ impl Refs for Snapshot {
             let town = Some(table.name_towns.get(at).to_string()).filter(|_| kind == Kind::Village);
             matches.push((table.name_codes.get(at).to_string(), town));
             at += 1;
+        }
+        if matches.is_empty() {
+            return Err(not_found(e, raw, &near()));
         }
         by_name_outcome(e, raw, town, matches)
     }

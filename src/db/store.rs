@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
-use super::audit::{self, Action, Actor};
+use super::audit::{self, Action, Actor, Entry};
 use crate::lang::t;
 use crate::model::{Entity, Kind, references_to};
 
@@ -228,6 +228,43 @@ pub fn get_code(conn: &Connection, entity: &Entity, code: &str) -> Result<(i64, 
     })
 }
 
+/// The record with rowid `id`, if there is one.
+pub fn find_id(conn: &Connection, entity: &Entity, id: i64) -> Result<Option<Vec<Value>>> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE id = ?1",
+        columns(entity),
+        entity.table
+    );
+    let n = entity.stored().count();
+    conn.prepare_cached(&sql)?
+        .query_row([id], |r| {
+            (0..n)
+                .map(|i| r.get(i))
+                .collect::<rusqlite::Result<Vec<Value>>>()
+        })
+        .optional()
+        .with_context(|| format!("failed to look up {}", entity.name))
+}
+
+/// Inserts a record under a given rowid (a removed record put back).
+pub fn insert_with_id(conn: &Connection, entity: &Entity, id: i64, values: &[Value]) -> Result<()> {
+    let placeholders = (2..=values.len() + 1)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO {} (id, {}) VALUES (?1, {placeholders})",
+        entity.table,
+        columns(entity)
+    );
+    let mut params = vec![Value::Int(id)];
+    params.extend_from_slice(values);
+    conn.prepare_cached(&sql)?
+        .execute(params_from_iter(params))
+        .map_err(|e| constraint_error(entity, e))?;
+    Ok(())
+}
+
 pub fn insert(conn: &Connection, entity: &Entity, values: &[Value]) -> Result<i64> {
     let placeholders = (1..=values.len())
         .map(|i| format!("?{i}"))
@@ -264,6 +301,35 @@ pub fn update(conn: &Connection, entity: &Entity, id: i64, values: &[Value]) -> 
     let mut params: Vec<Value> = values.to_vec();
     params.push(Value::Int(id));
     stmt.execute(params_from_iter(params))
+        .map_err(|e| constraint_error(entity, e))?;
+    Ok(())
+}
+
+/// Like [`update`], the key columns included: a dispatch, visit, post or
+/// promotion corrected by its id may change the fields that key it (a
+/// mistyped date). No other record refers to those kinds, so setting their
+/// key costs no foreign-key scan.
+pub fn update_with_key(
+    conn: &Connection,
+    entity: &Entity,
+    id: i64,
+    values: &[Value],
+) -> Result<()> {
+    let sets = entity
+        .stored()
+        .enumerate()
+        .map(|(i, f)| format!("{} = ?{}", f.name, i + 1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "UPDATE {} SET {sets} WHERE id = ?{}",
+        entity.table,
+        values.len() + 1
+    );
+    let mut params: Vec<Value> = values.to_vec();
+    params.push(Value::Int(id));
+    conn.prepare_cached(&sql)?
+        .execute(params_from_iter(params))
         .map_err(|e| constraint_error(entity, e))?;
     Ok(())
 }
@@ -331,15 +397,18 @@ pub fn write(
     let key_text = key_text(entity, values);
     match existing {
         None => {
-            insert(conn, entity, values)?;
+            let id = insert(conn, entity, values)?;
             audit::record(
                 conn,
                 actor,
-                entity,
-                &key_text,
-                Action::Insert,
-                None,
-                Some(values),
+                Entry {
+                    entity,
+                    record: Some(id),
+                    key: &key_text,
+                    action: Action::Insert,
+                    old: None,
+                    new: Some(values),
+                },
             )?;
             Ok(Outcome::Inserted)
         }
@@ -363,11 +432,14 @@ pub fn write(
             audit::record(
                 conn,
                 actor,
-                entity,
-                &key_text,
-                Action::Update,
-                Some(&old),
-                Some(values),
+                Entry {
+                    entity,
+                    record: Some(id),
+                    key: &key_text,
+                    action: Action::Update,
+                    old: Some(&old),
+                    new: Some(values),
+                },
             )?;
             Ok(Outcome::Updated)
         }
@@ -386,16 +458,23 @@ pub fn replace(
     if old == new {
         return Ok(Outcome::Unchanged);
     }
-    update(conn, entity, id, new)?;
+    if key_of(entity, old) == key_of(entity, new) {
+        update(conn, entity, id, new)?;
+    } else {
+        update_with_key(conn, entity, id, new)?;
+    }
     let key_text = key_text(entity, new);
     audit::record(
         conn,
         actor,
-        entity,
-        &key_text,
-        Action::Update,
-        Some(old),
-        Some(new),
+        Entry {
+            entity,
+            record: Some(id),
+            key: &key_text,
+            action: Action::Update,
+            old: Some(old),
+            new: Some(new),
+        },
     )?;
     Ok(Outcome::Updated)
 }
@@ -466,9 +545,33 @@ pub fn remove(conn: &Connection, actor: &Actor, entity: &Entity, code: &str) -> 
             )
         );
     }
+    delete(conn, actor, entity, id, &old)
+}
+
+/// Removes the record with rowid `id` (holding `old`), auditing it. The
+/// caller has made sure nothing refers to it.
+pub fn delete(
+    conn: &Connection,
+    actor: &Actor,
+    entity: &Entity,
+    id: i64,
+    old: &[Value],
+) -> Result<()> {
+    let key = key_text(entity, old);
     let sql = format!("DELETE FROM {} WHERE id = ?1", entity.table);
     conn.execute(&sql, [id])
-        .with_context(|| format!("failed to remove {} {code}", entity.name))?;
-    audit::record(conn, actor, entity, code, Action::Delete, Some(&old), None)?;
-    Ok(())
+        .map_err(|e| constraint_error(entity, e))
+        .with_context(|| format!("failed to remove {} {key}", entity.name))?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            entity,
+            record: Some(id),
+            key: &key,
+            action: Action::Delete,
+            old: Some(old),
+            new: None,
+        },
+    )
 }

@@ -389,10 +389,7 @@ impl<'c> Load<'c> {
             } else {
                 None
             };
-        let audit_insert = conn.prepare(
-            "INSERT INTO audit (at, actor, command, entity, key, action, old, new)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'insert', NULL, ?6)",
-        )?;
+        let audit_insert = conn.prepare(audit::INSERT)?;
         // A town hint must still be checked, so a file with one is parsed.
         let literal_ok = entity
             .fields
@@ -616,17 +613,23 @@ impl<'c> Load<'c> {
             self.last_values = Some(values);
             return Ok(());
         }
-        self.touched.mark(self.conn.last_insert_rowid());
+        let id = self.conn.last_insert_rowid();
+        self.touched.mark(id);
         let key = store::key_text(self.entity, &values);
         record_json(self.entity, &values, &mut self.json);
-        self.audit_insert.execute((
+        self.audit_insert.execute(rusqlite::params![
             &self.actor.at,
             &self.actor.actor,
             &self.actor.command,
             self.entity.name,
             &key,
+            Action::Insert.as_str(),
+            None::<String>,
             &self.json,
-        ))?;
+            self.actor.change(self.conn)?,
+            self.actor.reverts,
+            id,
+        ])?;
         Ok(())
     }
 
@@ -688,11 +691,14 @@ impl<'c> Load<'c> {
         audit::record(
             self.conn,
             self.actor,
-            self.entity,
-            &key,
-            Action::Update,
-            Some(&old),
-            Some(&values),
+            audit::Entry {
+                entity: self.entity,
+                record: Some(id),
+                key: &key,
+                action: Action::Update,
+                old: Some(&old),
+                new: Some(&values),
+            },
         )?;
         crate::db::heads::follow_household(
             self.conn,
@@ -763,14 +769,19 @@ impl<'c> Load<'c> {
                 "lifted_on": d.lifted_on,
             });
         }
-        self.audit_insert.execute((
+        self.audit_insert.execute(rusqlite::params![
             &self.actor.at,
             &self.actor.actor,
             &self.actor.command,
             self.entity.name,
             "*",
+            Action::Insert.as_str(),
+            None::<String>,
             new.to_string(),
-        ))?;
+            self.actor.change(self.conn)?,
+            self.actor.reverts,
+            None::<i64>,
+        ])?;
         Ok(())
     }
 }

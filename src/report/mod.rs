@@ -39,9 +39,13 @@ pub enum ReportFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum By {
+    #[value(alias = "县")]
     County,
+    #[value(alias = "作战区")]
     Zone,
+    #[value(alias = "乡镇")]
     Town,
+    #[value(alias = "村", alias = "行政村")]
     Village,
 }
 

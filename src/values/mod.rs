@@ -10,6 +10,7 @@ mod id;
 mod phone;
 #[cfg(test)]
 mod props;
+mod today;
 
 pub use date::{format_date, is_excel_serial, parse_date};
 pub use id::{
@@ -17,6 +18,7 @@ pub use id::{
     parse_id_number,
 };
 pub use phone::{mask_phone, parse_phone};
+pub use today::{allow_future, future_allowed, today, today_text};
 
 use crate::lang::t;
 

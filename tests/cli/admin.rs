@@ -34,7 +34,7 @@ fn init_creates_a_file_holding_the_county() {
         env.count("PRAGMA user_version"),
         fupin::db::schema_version()
     );
-    let err = env.refused(&["init", "--county", "别的县", "--code", "1"], 1);
+    let err = env.refused(&["init", "--county", "别的县", "--code", "451123"], 1);
     assert!(
         err.contains("already exists; fupin init only creates a new file"),
         "{err}"
@@ -104,7 +104,7 @@ fn the_file_comes_from_fupin_db_else_the_working_folder() {
     assert!(!env.path("other.db").exists());
     bare(env.dir.path())
         .env("FUPIN_DB", env.path("fupin.db"))
-        .args(["town", "add", "--code", "T1", "--name", "钟山镇"])
+        .args(["town", "add", "--code", "451122100", "--name", "钟山镇"])
         .assert()
         .success();
     let out = bare(env.dir.path())
@@ -113,7 +113,7 @@ fn the_file_comes_from_fupin_db_else_the_working_folder() {
         .expect("run");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "code,name,zone\nT1,钟山镇,\n"
+        "code,name,zone\n451122100,钟山镇,\n"
     );
 }
 
@@ -267,7 +267,7 @@ fn log_reads_in_chinese() {
     env.ok(&["household", "update", "H1", "--attribute", "低保"]);
     let md = env.ok(&["--lang", "zh", "log", "--key", "H1", "--format", "markdown"]);
     assert!(
-        md.starts_with("| 时间 | 操作人 | 命令 | 记录类型 | 编号 | 操作 | 变更内容 |"),
+        md.starts_with("| 变更号 | 时间 | 操作人 | 命令 | 记录类型 | 编号 | 操作 | 变更内容 |"),
         "{md}"
     );
     assert!(
@@ -416,7 +416,7 @@ fn formats_of_a_list() {
     );
     assert!(lines[1].contains("| ---: |"), "numbers align right: {md}");
     assert!(
-        lines[2].starts_with("| H1 | 451122100201 | 户主1 | 451122********"),
+        lines[2].starts_with("| H1 | 龙岩村 (451122100201) | 户主1 | 451122********"),
         "{md}"
     );
     let csv = env.csv(&["--lang", "zh", "household", "list", "--as-of", "2020"]);
@@ -443,7 +443,7 @@ fn language_comes_from_the_locale_unless_lang_is_given() {
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
     let args = ["village", "remove", V_SHILONG.trim_end_matches('2')];
-    assert!(run(&[("LANG", "zh_CN.UTF-8")], &args).starts_with("错误: 没有代码为"));
+    assert!(run(&[("LANG", "zh_CN.UTF-8")], &args).starts_with("错误: 没有代码或名称为"));
     assert!(run(&[("LC_ALL", "zh_CN.UTF-8"), ("LANG", "C")], &args).starts_with("错误"));
     assert!(run(&[("LC_ALL", "C"), ("LANG", "zh_CN.UTF-8")], &args).starts_with("error"));
     assert!(

@@ -144,7 +144,7 @@ fn promote_records_a_promotion_once_and_show_lists_it() {
         &["cadre", "promote", "GB404", "--on", "2021", "--post", "x"],
         1,
     );
-    assert!(err.contains("no cadre GB404"), "{err}");
+    assert!(err.contains("no cadre with code or name GB404"), "{err}");
     let err = env.refused(
         &["cadre", "promote", "GB2", "--on", "2021", "--post", ""],
         1,

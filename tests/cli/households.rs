@@ -481,7 +481,7 @@ fn update_refuses_what_it_cannot_do() {
         "{err}"
     );
     let err = env.refused(&["household", "update", "H9", "--members", "2"], 1);
-    assert!(err.contains("no household with code H9"), "{err}");
+    assert!(err.contains("no household with code or name H9"), "{err}");
     let err = env.refused(&["household", "update", "H1", "--lifted-on", "2013"], 1);
     assert!(
         err.contains("--lifted-on: is before registered_on 2014-12-31 (2013-12-31)"),
@@ -532,7 +532,7 @@ fn lift_records_the_date_once() {
         "{err}"
     );
     let err = env.refused(&["household", "lift", "H404", "--on", "2020"], 1);
-    assert!(err.contains("no household with code H404"), "{err}");
+    assert!(err.contains("no household with code or name H404"), "{err}");
 }
 
 #[test]
@@ -555,7 +555,7 @@ fn remove_deletes_and_refuses_a_visited_household() {
     let err = env.refused(&["household", "remove", "H2"], 1);
     assert!(err.contains("household H2 has 1 visit"), "{err}");
     let err = env.refused(&["household", "remove", "H1"], 1);
-    assert!(err.contains("no household with code H1"), "{err}");
+    assert!(err.contains("no household with code or name H1"), "{err}");
 }
 
 #[test]
@@ -626,5 +626,5 @@ fn show_in_every_format() {
     let md = env.ok(&["household", "show", "H001", "--format", "markdown"]);
     assert!(md.contains("| members | 4 |"), "{md}");
     let err = env.refused(&["household", "show", "H404"], 1);
-    assert!(err.contains("no household with code H404"), "{err}");
+    assert!(err.contains("no household with code or name H404"), "{err}");
 }

@@ -6,6 +6,7 @@ mod example;
 
 mod admin;
 mod cadres;
+mod clerk;
 mod export;
 mod fixtures;
 mod households;

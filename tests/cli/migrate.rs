@@ -64,6 +64,7 @@ fn a_version_1_file_is_migrated_on_open_and_takes_the_later_causes() {
         ),
         [
             ["households_code"],
+            ["households_head_name"],
             ["households_helper"],
             ["households_id_number"],
             ["households_status"]

@@ -18,7 +18,8 @@ fn zone_add_list_show_update_remove() {
     assert_eq!(
         zones,
         serde_json::json!([{
-            "code": "ZQ01", "name": "钟山镇作战区", "commander": "GB1", "deputy": "GB2"
+            "code": "ZQ01", "name": "钟山镇作战区", "commander": "GB1", "commander_name": "张三",
+            "deputy": "GB2", "deputy_name": "李四"
         }])
     );
     env.ok(&["zone", "add", "--code", "ZQ02", "--name", "回龙镇作战区"]);
@@ -73,7 +74,7 @@ fn town_add_list_show_update_remove() {
     let shown = env.json(&["town", "show", "451122102"]);
     assert_eq!(
         shown,
-        serde_json::json!({"code": "451122102", "name": "同古镇（新）", "zone": "ZQ01"})
+        serde_json::json!({"code": "451122102", "name": "同古镇（新）", "zone": "ZQ01", "zone_name": "钟山镇作战区"})
     );
     let err = env.refused(&["town", "remove", "451122100"], 1);
     assert!(err.contains("town 451122100 has 2 villages"), "{err}");

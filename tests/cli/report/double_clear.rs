@@ -363,16 +363,16 @@ fn the_keys_are_those_scripts_rely_on() {
 #[test]
 fn the_clerks_lift_commands_show_up_in_the_report() {
     let env = TestEnv::new();
-    env.ok(&["town", "add", "--code", "T1", "--name", "钟山镇"]);
+    env.ok(&["town", "add", "--code", "451122100", "--name", "钟山镇"]);
     env.ok(&[
         "village",
         "add",
         "--code",
-        "V1",
+        "451122100201",
         "--name",
         "龙岩村",
         "--town",
-        "T1",
+        "451122100",
         "--poor-village",
         "yes",
         "--registered-on",
@@ -387,7 +387,7 @@ fn the_clerks_lift_commands_show_up_in_the_report() {
         "--code",
         "HH1",
         "--village",
-        "V1",
+        "451122100201",
         "--head-name",
         "李四",
         "--id-number",
@@ -401,7 +401,7 @@ fn the_clerks_lift_commands_show_up_in_the_report() {
     assert_eq!(before["double_clear"], false);
     assert_eq!(before["totals"]["poor_people_remaining"], 4);
     env.ok(&["household", "lift", "HH1", "--on", "2020-06-30"]);
-    env.ok(&["village", "lift", "V1", "--on", "2020-11-30"]);
+    env.ok(&["village", "lift", "451122100201", "--on", "2020-11-30"]);
     let after = json(&env, &["report", "double-clear", "--as-of", "2020"]);
     assert_eq!(after["as_of"], "2020-12-31", "a bare year is its last day");
     assert_eq!(after["double_clear"], true);

@@ -1,0 +1,785 @@
+//! The Chinese of every help text, keyed by its English (see the module
+//! above). Kept sorted by the English text.
+
+/// The Chinese of `en`, when the table has it.
+pub fn lookup(en: &str) -> Option<&'static str> {
+    TEXTS
+        .binary_search_by(|(key, _)| (*key).cmp(en))
+        .ok()
+        .map(|i| TEXTS[i].1)
+}
+
+pub const TEXTS: &[(&str, &str)] = &[
+    (
+        "\"Double clear\" (双清零): poor villages and households remaining on a date",
+        "双清零：某日尚余的贫困村和贫困户",
+    ),
+    (
+        "A name or part of one, a code or part of one, or the last four characters of an ID number",
+        "名称或其一部分、代码或其一部分，或身份证号后四位",
+    ),
+    ("Accept a date after today", "允许晚于今天的日期"),
+    (
+        "Accept dates after today in the file (registrations, lifts, dispatches, visits, posts); noted in the audit trail",
+        "允许文件中晚于今天的日期（识别、脱贫、调度、走访、任职），记入变更记录",
+    ),
+    ("Add a battle zone", "添加作战区"),
+    ("Add a cadre", "添加干部"),
+    ("Add a person to a household", "为贫困户添加家庭成员"),
+    ("Add a town", "添加乡镇"),
+    ("Add a village or community", "添加行政村或社区"),
+    (
+        "Administrative villages and communities 行政村",
+        "行政村和社区",
+    ),
+    (
+        "Also list the records of the towns (or villages) the file covers that it does not hold, such as a household dropped from a township's list; nothing is deleted",
+        "同时列出文件所涉乡镇（或村）中文件未包含的记录，如乡镇名单中漏掉的贫困户；不删除任何记录",
+    ),
+    (
+        "Battle zone (code or unique name)",
+        "作战区（代码或唯一名称）",
+    ),
+    ("Battle zones 作战区", "作战区"),
+    ("Battle-zone code, e.g. ZQ01", "作战区代码，如 ZQ01"),
+    (
+        "Bimonthly dispatch (调度) summary of the listed tasks",
+        "挂牌任务双月调度汇总",
+    ),
+    ("Cadre (code or unique name)", "干部（编号或唯一姓名）"),
+    ("Cadre code, e.g. GB00001", "干部编号，如 GB00001"),
+    ("Cadres 干部", "干部"),
+    (
+        "Capacity for work, e.g. 普通劳动力",
+        "劳动能力，如 普通劳动力",
+    ),
+    (
+        "Chairing cadre (code or unique name)",
+        "主持人（干部编号或唯一姓名）",
+    ),
+    ("Change fields of a battle zone", "修改作战区"),
+    ("Change fields of a cadre", "修改干部信息"),
+    ("Change fields of a household", "修改贫困户信息"),
+    (
+        "Change fields of a household, or its head (--head)",
+        "修改贫困户的字段，或更换户主（--head）",
+    ),
+    ("Change fields of a person", "修改家庭成员的字段"),
+    ("Change fields of a task", "修改挂牌任务"),
+    ("Change fields of a town", "修改乡镇"),
+    ("Change fields of a village", "修改行政村"),
+    (
+        "Check and count everything, write nothing",
+        "只检查和计数，不写入",
+    ),
+    (
+        "Check the file's integrity and the rules between records",
+        "检查文件完整性和记录之间的规则",
+    ),
+    (
+        "Commander (cadre code or unique name)",
+        "指挥长（干部编号或唯一姓名）",
+    ),
+    ("Commando team 突击队", "突击队"),
+    (
+        "Correct a dispatch, by the ID `dispatch list` shows",
+        "更正一条调度记录（按 `dispatch list` 显示的 ID）",
+    ),
+    (
+        "Correct a post, by the ID `post list` shows",
+        "更正一条任职记录（按 `post list` 显示的 ID）",
+    ),
+    (
+        "Correct a promotion, by the ID `promotion list` shows",
+        "更正一条提拔记录（按 `promotion list` 显示的 ID）",
+    ),
+    (
+        "Correct a visit, by the ID `visit list` shows",
+        "更正一条走访记录（按 `visit list` 显示的 ID）",
+    ),
+    (
+        "County division code, e.g. 451122",
+        "县级行政区划代码，6 位数字，如 451122",
+    ),
+    ("County name, e.g. 钟山县", "县名，如 钟山县"),
+    (
+        "Create a new database file for a county",
+        "为一个县新建数据库文件",
+    ),
+    (
+        "Cut-off date (default: today); a bare year means its last day",
+        "截止日期（默认今天）；只写年份表示该年最后一天",
+    ),
+    (
+        "Database file (default: $FUPIN_DB, else fupin.db in this folder)",
+        "数据库文件（默认 $FUPIN_DB，否则为当前文件夹的 fupin.db）",
+    ),
+    ("Date done", "完成时间"),
+    (
+        "Date for --active (default today)",
+        "--active 所用日期（默认今天）",
+    ),
+    (
+        "Date for --poor/--lifted and the status column (default today)",
+        "--poor/--lifted 和状态列所用日期（默认今天）",
+    ),
+    (
+        "Date for the status (default today)",
+        "状态所用日期（默认今天）",
+    ),
+    ("Date lifted out of poverty 出列", "出列时间"),
+    ("Date lifted out of poverty 脱贫时间", "脱贫时间"),
+    ("Date listed", "挂牌时间"),
+    (
+        "Date of birth (default: from the ID number, which it must match)",
+        "出生日期（默认取自身份证号，且须与之一致）",
+    ),
+    ("Date of the dispatch meeting", "调度时间"),
+    (
+        "Date of the household figures (default today)",
+        "贫困户数据的日期（默认今天）",
+    ),
+    ("Date of the promotion", "提拔时间"),
+    ("Date of the visit", "走访时间"),
+    ("Date registered as a poor village", "识别为贫困村的时间"),
+    (
+        "Date registered 识别时间 (a month or a year means its last day)",
+        "识别时间（只写月份或年份表示其最后一天）",
+    ),
+    (
+        "Date the board shows (default: today)",
+        "任务板所示日期（默认今天）",
+    ),
+    (
+        "Date the people's ages are counted on (default: today)",
+        "计算年龄的日期（默认今天）",
+    ),
+    ("Date the post ended", "离任时间"),
+    ("Date the post started", "任职时间"),
+    (
+        "Date the posts are counted on (default: today)",
+        "统计任职的日期（默认今天）",
+    ),
+    ("Deadline", "完成时限"),
+    (
+        "Deputy commander (cadre code or unique name)",
+        "副指挥长（干部编号或唯一姓名）",
+    ),
+    ("Dispatch meetings on listed tasks 调度", "挂牌任务调度"),
+    ("Education, e.g. 初中", "文化程度，如 初中"),
+    ("Employment, e.g. 县外省内务工", "务工状况，如 县外省内务工"),
+    ("Ethnic group, e.g. 汉族", "民族，如 汉族"),
+    (
+        "Export records as CSV in the import contract",
+        "按导入格式导出 CSV",
+    ),
+    (
+        "Find records of every kind by name, code or the last four digits of an ID number",
+        "按名称、代码或身份证号后四位查找各类记录",
+    ),
+    (
+        "First day of a custom period (with --to)",
+        "自定时段的第一天（与 --to 同用）",
+    ),
+    ("Full name", "姓名"),
+    ("Head of household 户主", "户主姓名"),
+    (
+        "Head's resident ID number, 18 characters (a 15-digit one is converted)",
+        "户主身份证号，18 位（15 位的自动转换）",
+    ),
+    (
+        "Health, e.g. 健康, 长期慢性病",
+        "健康状况，如 健康、长期慢性病",
+    ),
+    (
+        "Helper cadre 帮扶责任人 (code or unique name)",
+        "帮扶责任人（干部编号或唯一姓名）",
+    ),
+    ("Household code 户编号", "户编号"),
+    ("Household visited (code)", "走访的贫困户（户编号）"),
+    (
+        "Ignore columns that are not part of the record instead of refusing the file (the summary names each one)",
+        "忽略不属于该记录的列，而不拒收文件（汇总中逐一列出）",
+    ),
+    (
+        "Import CSV files (one entity per file, or a whole folder)",
+        "导入 CSV 文件（每个文件一类记录，或整个文件夹）",
+    ),
+    (
+        "Language of labels and messages (default: from LC_ALL/LANG)",
+        "标签和提示的语言（默认取自 LC_ALL/LANG）",
+    ),
+    (
+        "Last day of a custom period (with --from)",
+        "自定时段的最后一天（与 --from 同用）",
+    ),
+    (
+        "Leading cadre 挂牌领导 (code or unique name)",
+        "挂牌领导（干部编号或唯一姓名）",
+    ),
+    ("List a task for supervision (挂牌)", "挂牌一项督战任务"),
+    ("List battle zones", "列出作战区"),
+    ("List cadres", "列出干部"),
+    ("List dispatches", "列出调度记录"),
+    ("List households", "列出贫困户"),
+    ("List people", "列出家庭成员"),
+    ("List posts", "列出任职记录"),
+    ("List promotions", "列出提拔记录"),
+    ("List tasks", "列出挂牌任务"),
+    ("List towns", "列出乡镇"),
+    ("List villages", "列出行政村"),
+    ("List visits", "列出走访记录"),
+    (
+        "Listed task (for commando posts)",
+        "挂牌任务（突击队员任职用）",
+    ),
+    ("Listed task code", "挂牌任务编号"),
+    (
+        "Listed tasks still open on a date, with days overdue",
+        "某日仍未完成的挂牌任务及逾期天数",
+    ),
+    (
+        "Look for the head's name in this town (code or name)",
+        "在该乡镇中按户主姓名查找（代码或名称）",
+    ),
+    (
+        "Look for the head's name in this village (code, or name with --town)",
+        "在该村中按户主姓名查找（代码，或名称加 --town）",
+    ),
+    (
+        "Main cause of poverty, e.g. illness/因病",
+        "主要致贫原因，如 因病（illness）",
+    ),
+    (
+        "Make this person of the household its head (户主), by person code or name; the household's head name and ID number follow, and the former head's relation becomes 其他 (other)",
+        "指定该户的某名成员为户主（人编号或姓名）；贫困户的户主姓名和身份证号随之更改，原户主的关系改为“其他”",
+    ),
+    (
+        "Months of work away in the year, 0–12",
+        "全年外出务工月数，0–12",
+    ),
+    ("New post", "新任职务"),
+    (
+        "No progress bar and no messages, only the summary and errors",
+        "不显示进度条和提示，只输出汇总和错误",
+    ),
+    ("Note", "备注"),
+    ("Number of members (at least 1)", "家庭人口数（至少 1）"),
+    (
+        "One row per county, battle zone (its towns together), town or village",
+        "按县、作战区（合并其乡镇）、乡镇或村分行",
+    ),
+    (
+        "One row per county, battle zone, town or village",
+        "按县、作战区、乡镇或村分行",
+    ),
+    (
+        "Only cadres of this level (county/town/village, 县级/乡镇级/村级)",
+        "只列该级别的干部（县级/乡镇级/村级）",
+    ),
+    (
+        "Only cadres whose work unit contains this text",
+        "只列工作单位含此文字的干部",
+    ),
+    ("Only changes made by this person", "只列此人所作的变更"),
+    (
+        "Only changes of the record with this key (code)",
+        "只列该编号记录的变更",
+    ),
+    (
+        "Only changes of this record kind (e.g. household, 贫困户)",
+        "只列该类记录的变更（如 贫困户、household）",
+    ),
+    ("Only dispatches of this task", "只列该任务的调度"),
+    (
+        "Only households helped by this cadre (code or name)",
+        "只列该干部帮扶的贫困户（编号或姓名）",
+    ),
+    (
+        "Only households of this attribute (e.g. low_income, 低保贫困户)",
+        "只列该属性的贫困户（如 低保贫困户）",
+    ),
+    (
+        "Only households of this town (code or name)",
+        "只列该乡镇的贫困户（代码或名称）",
+    ),
+    (
+        "Only households of this village (code, or name with --town)",
+        "只列该村的贫困户（代码，或名称加 --town）",
+    ),
+    (
+        "Only households with this main cause (e.g. illness, 因病)",
+        "只列该主要致贫原因的贫困户（如 因病）",
+    ),
+    (
+        "Only people of this relation to the head (e.g. head, 户主, 之子)",
+        "只列出与户主为该关系的成员（如 户主、之子）",
+    ),
+    ("Only posts held on --as-of", "只列 --as-of 当日在任的任职"),
+    (
+        "Only posts in this town, its villages included (code or name)",
+        "只列该乡镇（含其村）的任职（代码或名称）",
+    ),
+    (
+        "Only posts in this village (code or name)",
+        "只列该村的任职（代码或名称）",
+    ),
+    (
+        "Only posts of this cadre (code or name)",
+        "只列该干部的任职（编号或姓名）",
+    ),
+    ("Only posts of this role", "只列该岗位的任职"),
+    ("Only posts on this task", "只列该任务的任职"),
+    (
+        "Only promotions of this cadre (code or name)",
+        "只列该干部的提拔（编号或姓名）",
+    ),
+    ("Only records on or after this date", "只列该日及以后的记录"),
+    (
+        "Only records on or before this date",
+        "只列该日及以前的记录",
+    ),
+    (
+        "Only records whose name contains TEXT (as typed, or with full-width letters and digits folded)",
+        "只列名称含 TEXT 的记录（按原样，或全角字母数字折成半角后）",
+    ),
+    ("Only registered poor villages (贫困村)", "只列贫困村"),
+    (
+        "Only tasks done by --as-of",
+        "只列 --as-of 之前已完成的任务",
+    ),
+    (
+        "Only tasks led by this cadre (code or name)",
+        "只列该干部挂牌的任务（编号或姓名）",
+    ),
+    (
+        "Only tasks listed at this level: county (县级) or town (乡镇级)",
+        "只列该级别挂牌的任务：县级或乡镇级",
+    ),
+    (
+        "Only tasks not done on --as-of",
+        "只列 --as-of 当日未完成的任务",
+    ),
+    (
+        "Only tasks of this level (county/town, 县级/乡镇级)",
+        "只列该级别的任务（县级/乡镇级）",
+    ),
+    (
+        "Only tasks of this town (code or name)",
+        "只列该乡镇的任务（代码或名称）",
+    ),
+    (
+        "Only tasks of this village (code or name)",
+        "只列该村的任务（代码或名称）",
+    ),
+    (
+        "Only tasks overdue on --as-of (not done, due before it)",
+        "只列 --as-of 当日逾期的任务（未完成且已过时限）",
+    ),
+    (
+        "Only the people of this household (code)",
+        "只列出该户（户编号）的成员",
+    ),
+    (
+        "Only the people of this town's households (code or name)",
+        "只列出该乡镇（代码或名称）各户的成员",
+    ),
+    (
+        "Only the people of this village's households (code, or name with --town)",
+        "只列出该村（代码，或名称加 --town）各户的成员",
+    ),
+    (
+        "Only the records of this town (code or name), to send it for checking",
+        "只导出该乡镇的记录（代码或名称），供其核对",
+    ),
+    (
+        "Only the records of this village (code, or name with --town)",
+        "只导出该村的记录（代码，或名称加 --town）",
+    ),
+    (
+        "Only the rows of this change (the number in the change column)",
+        "只列该变更的记录（变更号列中的数字）",
+    ),
+    (
+        "Only those lifted out of poverty by --as-of",
+        "只列 --as-of 之前已脱贫（出列）的",
+    ),
+    (
+        "Only those still poor on --as-of",
+        "只列 --as-of 当日仍为贫困的",
+    ),
+    (
+        "Only towns of this battle zone (code or name)",
+        "只列该作战区的乡镇（代码或名称）",
+    ),
+    (
+        "Only villages of this town (code or name)",
+        "只列该乡镇的村（代码或名称）",
+    ),
+    (
+        "Only visits by this cadre (code or name)",
+        "只列该干部的走访（编号或姓名）",
+    ),
+    ("Only visits to this household", "只列对该户的走访"),
+    (
+        "Only visits to this village or its households (code or name)",
+        "只列对该村或其贫困户的走访（代码或名称）",
+    ),
+    ("Output format", "输出格式"),
+    (
+        "Person code 人编号 (a file without one: the household code and 01 for the head, 02 … for the others)",
+        "人编号（未给出时：户编号加 01 为户主，其他成员依次为 02 ……）",
+    ),
+    (
+        "Phone: a mobile (13812345678) or a landline with its area code (0774-8981234); several separated by /",
+        "联系电话：11 位手机号（如 13812345678）或带区号的座机（如 0774-8981234）；多个号码用 / 分隔",
+    ),
+    ("Posts held by cadres 任职", "干部任职"),
+    ("Print a report", "打印报表"),
+    ("Print shell completions", "输出 shell 补全脚本"),
+    ("Problems found", "发现问题数"),
+    ("Problems solved", "解决问题数"),
+    ("Progress in percent, 0–100", "进度（百分比，0–100）"),
+    (
+        "Promoted cadre (code or unique name)",
+        "被提拔干部（编号或唯一姓名）",
+    ),
+    (
+        "Promotions of cadres 提拔 (recorded with `cadre promote`)",
+        "干部提拔（用 `cadre promote` 登记）",
+    ),
+    (
+        "Record a dispatch meeting on a listed task",
+        "登记一次挂牌任务调度",
+    ),
+    ("Record a promotion (提拔)", "登记一次提拔"),
+    (
+        "Record a visit to a village or a household",
+        "登记一次走访（村或户）",
+    ),
+    (
+        "Record kind (households, 贫困户, …), or the file or folder when left out",
+        "记录类型（贫困户、households 等），省略时此处为文件或文件夹",
+    ),
+    (
+        "Record kind to export: households, villages, … (or 贫困户, 行政村, …)",
+        "要导出的记录类型：贫困户、行政村……（或 households、villages……）",
+    ),
+    ("Record that a cadre took up a post", "登记干部任职"),
+    (
+        "Record that a household was lifted out of poverty (脱贫)",
+        "登记贫困户脱贫",
+    ),
+    (
+        "Record that a poor village was lifted out of poverty (出列)",
+        "登记贫困村出列",
+    ),
+    ("Record that a post ended", "登记任职结束"),
+    ("Record that a task was done", "登记任务完成"),
+    (
+        "Records of a county's poverty-alleviation campaign: towns, battle zones, villages, poor households, cadres, listed tasks, dispatches and visits, and the \"double clear\" (双清零) reports",
+        "县级脱贫攻坚台账：乡镇、作战区、行政村、贫困户、干部、挂牌任务、调度和走访，以及双清零报表",
+    ),
+    ("Register a poor household", "登记贫困户"),
+    ("Registered poor households 贫困户", "建档立卡贫困户"),
+    (
+        "Registered poor village: yes/是 or no/否 (default no)",
+        "是否贫困村：是（yes）或否（no），默认否",
+    ),
+    ("Registered population 户籍人口", "户籍人口"),
+    (
+        "Relation to the head: head/户主, spouse/配偶, son/之子, daughter/之女, … other/其他",
+        "与户主关系：户主、配偶、之子、之女……其他",
+    ),
+    (
+        "Remove a battle zone that no record refers to",
+        "删除无记录引用的作战区",
+    ),
+    (
+        "Remove a cadre that no record refers to",
+        "删除无记录引用的干部",
+    ),
+    (
+        "Remove a dispatch entered by mistake, by its ID",
+        "删除误录的调度记录（按 ID）",
+    ),
+    (
+        "Remove a household that no record refers to",
+        "删除无记录引用的贫困户",
+    ),
+    (
+        "Remove a person (a household's head only when it is the last one)",
+        "删除家庭成员（户主须为该户最后一人时才能删除）",
+    ),
+    (
+        "Remove a post entered by mistake, by its ID",
+        "删除误录的任职记录（按 ID）",
+    ),
+    (
+        "Remove a promotion entered by mistake, by its ID",
+        "删除误录的提拔记录（按 ID）",
+    ),
+    (
+        "Remove a task that no record refers to",
+        "删除无记录引用的挂牌任务",
+    ),
+    (
+        "Remove a town that no record refers to",
+        "删除无记录引用的乡镇",
+    ),
+    (
+        "Remove a village that no record refers to",
+        "删除无记录引用的行政村",
+    ),
+    (
+        "Remove a visit entered by mistake, by its ID",
+        "删除误录的走访记录（按 ID）",
+    ),
+    (
+        "Replace the database with a backup, after checking the backup; the replaced file is kept as FILE.before-restore-<time>",
+        "检查备份后用它替换数据库；被替换的文件保留为 FILE.before-restore-<时间>",
+    ),
+    (
+        "Reporting unit 填报单位 in the title block (default: the county's poverty-alleviation office)",
+        "标题栏中的填报单位（默认本县扶贫办）",
+    ),
+    (
+        "Resident ID number (18 characters)",
+        "居民身份证号（18 位）",
+    ),
+    (
+        "School attendance, e.g. 八年级, 非在校生, 辍学",
+        "在校生状况，如 八年级、非在校生、辍学",
+    ),
+    (
+        "Show ID numbers and household phones in full",
+        "完整显示身份证号和贫困户电话",
+    ),
+    (
+        "Show ID numbers and household phones in full instead of masked",
+        "完整显示身份证号和贫困户电话（默认打码）",
+    ),
+    (
+        "Show at most N records of each kind",
+        "每类记录最多显示 N 条",
+    ),
+    ("Show at most N rows", "最多显示 N 行"),
+    ("Show one battle zone", "显示一个作战区"),
+    (
+        "Show one cadre with posts and promotions",
+        "显示一名干部及其任职和提拔",
+    ),
+    ("Show one household", "显示一户贫困户"),
+    ("Show one household with its people", "显示一户及其家庭成员"),
+    ("Show one person", "显示一名家庭成员"),
+    (
+        "Show one task with its dispatches",
+        "显示一项挂牌任务及其调度",
+    ),
+    ("Show one town", "显示一个乡镇"),
+    (
+        "Show one village with its household figures",
+        "显示一个行政村及其贫困户数据",
+    ),
+    (
+        "Show the audit trail of changes (a table says what changed; CSV and JSON carry the old and new values whole)",
+        "显示变更记录（表格说明改了什么；CSV 和 JSON 含完整的新旧值）",
+    ),
+    (
+        "Start with a UTF-8 byte-order mark, so Excel opens the file as UTF-8",
+        "文件开头加 UTF-8 字节序标记，Excel 可正确打开",
+    ),
+    ("Summary format", "汇总格式"),
+    ("Task code, e.g. XJ01", "任务编号，如 XJ01"),
+    ("Tasks listed for supervision 挂牌督战任务", "挂牌督战任务"),
+    (
+        "Text encoding of CSV files (default: detected)",
+        "CSV 文件编码（默认自动识别）",
+    ),
+    (
+        "Text encoding: utf-8 (default) or gb18030 for older Excel",
+        "文本编码：utf-8（默认），旧版 Excel 用 gb18030",
+    ),
+    (
+        "The backup to restore (a file written by `fupin backup`)",
+        "要恢复的备份（`fupin backup` 写出的文件）",
+    ),
+    ("The cadre (code or unique name)", "干部（编号或唯一姓名）"),
+    (
+        "The cadre's code (or unique name)",
+        "干部编号（或唯一姓名）",
+    ),
+    (
+        "The change, as the change column of `fupin log` shows it",
+        "变更号，即 `fupin log` 变更号列中的数字",
+    ),
+    ("The date the post ended", "任职结束日期"),
+    (
+        "The date the post started (needed only when the cadre held it twice)",
+        "任职开始日期（仅当该干部两次担任时需要）",
+    ),
+    (
+        "The date, e.g. 2020-11-30 or 2020年11月30日",
+        "日期，如 2020-11-30 或 2020年11月30日",
+    ),
+    (
+        "The file or folder, when ENTITY is given",
+        "给出记录类型时，此处为文件或文件夹",
+    ),
+    (
+        "The lift date (脱贫时间) of households whose status word says lifted (已脱贫) and whose rows give no date",
+        "标为已脱贫但行中没有日期的贫困户的脱贫时间",
+    ),
+    (
+        "The new post, e.g. 任回龙镇党委副书记",
+        "新任职务，如 任回龙镇党委副书记",
+    ),
+    ("The people of each household 家庭成员", "各户的家庭成员"),
+    (
+        "The record's ID (the ID column of its list)",
+        "记录的 ID（列表中的 ID 列）",
+    ),
+    (
+        "The record's code, or its name when no other record bears it",
+        "记录的代码，或不与其他记录重名时的名称",
+    ),
+    (
+        "The registration date (识别时间) of households whose rows give none, for files that have no such column (a bare year is its last day)",
+        "行中没有识别时间的贫困户的识别时间，用于没有该列的文件（年份表示该年最后一天）",
+    ),
+    (
+        "The role (e.g. first_secretary, 第一书记)",
+        "岗位（如 第一书记）",
+    ),
+    (
+        "The sheet of a workbook to import, by name or number from 1 (default: every sheet fupin recognises)",
+        "要导入的工作表，按名称或从 1 起的序号（默认导入能识别的所有工作表）",
+    ),
+    ("The shell", "shell 类型"),
+    (
+        "The task of the post (commandos)",
+        "任职所在任务（突击队员）",
+    ),
+    ("The town of the post", "任职所在乡镇"),
+    ("The village of the post", "任职所在村"),
+    ("Title of the listed task", "挂牌任务名称"),
+    ("Town (code or unique name)", "乡镇（代码或唯一名称）"),
+    (
+        "Town code, e.g. 451122100",
+        "乡镇代码，本县代码加 3 位数字，如 451122100",
+    ),
+    ("Town name", "乡镇名称"),
+    (
+        "Town where the post is held (or the town of --village)",
+        "任职所在乡镇（或 --village 所属乡镇）",
+    ),
+    (
+        "Town, to tell same-named villages apart (not stored)",
+        "所属乡镇，用于区分同名村（不保存）",
+    ),
+    ("Towns 乡镇", "乡镇"),
+    (
+        "Two-month block: YYYY-MM (the block holding that month) or YYYYNNB (block 01–06); default: the block holding today",
+        "双月时段：YYYY-MM（含该月的时段）或 YYYYNNB（第 01–06 时段）；默认含今天的时段",
+    ),
+    (
+        "Undo one change of the audit trail, by the number `fupin log` shows (an import is undone as a whole)",
+        "按 `fupin log` 显示的变更号撤销一项变更（一次导入整体撤销）",
+    ),
+    (
+        "Undo your last change that is not undone yet",
+        "撤销自己最近一项尚未撤销的变更",
+    ),
+    ("Village (code or unique name)", "行政村（代码或唯一名称）"),
+    (
+        "Village (code, or name with --town)",
+        "行政村（代码，或名称加 --town）",
+    ),
+    (
+        "Village code, e.g. 451122100201",
+        "村代码，所属乡镇代码加 3 位数字，如 451122100201",
+    ),
+    ("Village name", "村名"),
+    ("Village visited", "走访的村"),
+    ("Village where the post is held", "任职所在村"),
+    (
+        "Visiting cadre (code or unique name)",
+        "走访干部（编号或唯一姓名）",
+    ),
+    ("Visits to villages and households 走访", "走访村和户"),
+    ("What was discussed", "调度情况"),
+    (
+        "Where the rejected rows go (default: FILE.rejects.csv next to the input; a folder when importing a folder)",
+        "被拒行写到哪里（默认为输入文件旁的 FILE.rejects.csv；导入文件夹时为文件夹）",
+    ),
+    (
+        "Where to write the copy (must not exist)",
+        "副本写到哪里（不能已存在）",
+    ),
+    (
+        "Who makes the change, for the audit trail (default: $USER)",
+        "变更人，记入变更记录（默认 $USER）",
+    ),
+    (
+        "Work teams, first secretaries, information officers and 一肩挑",
+        "驻村工作队、第一书记、信息员和一肩挑",
+    ),
+    (
+        "Work unit (the backing unit 后盾单位)",
+        "工作单位（后盾单位）",
+    ),
+    (
+        "Write a consistent copy of the database to FILE while it is in use",
+        "在使用中把数据库一致地复制到 FILE",
+    ),
+    (
+        "Write every record kind into DIR, one file each, as `fupin import DIR` reads them",
+        "把每类记录各写成一个文件放入 DIR，可用 `fupin import DIR` 读回",
+    ),
+    (
+        "Write the good rows and set the bad ones aside in a rejects file (exit code 3)",
+        "写入正确的行，错误的行另存到拒收文件（退出码 3）",
+    ),
+    (
+        "Write to FILE instead of standard output",
+        "写入 FILE 而非标准输出",
+    ),
+    (
+        "Write to FILE instead of the terminal",
+        "写入 FILE 而非终端",
+    ),
+    ("Zone name", "作战区名称"),
+    (
+        "county/县级 or town/乡镇级",
+        "县级（county）或乡镇级（town）",
+    ),
+    (
+        "county/县级, town/乡镇级 or village/村级",
+        "县级（county）、乡镇级（town）或村级（village）",
+    ),
+    (
+        "general/一般贫困户, low_income/低保贫困户 or extreme_poverty/特困供养贫困户 (default general)",
+        "一般贫困户、低保贫困户或特困供养贫困户（默认一般贫困户）",
+    ),
+    ("male/男 or female/女", "男或女"),
+    (
+        "male/男 or female/女 (default: from the ID number, which it must match)",
+        "男或女（默认取自身份证号，且须与之一致）",
+    ),
+    (
+        "team_leader/工作队长, first_secretary/第一书记, team_member/工作队员, info_officer/信息员, party_secretary/村党组织书记, committee_director/村委会主任, commando/突击队员",
+        "岗位：工作队长、第一书记、工作队员、信息员、村党组织书记、村委会主任、突击队员",
+    ),
+    (
+        "village/村 or community/社区 (default village)",
+        "村或社区（默认村）",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_table_is_sorted_for_binary_search() {
+        assert!(super::TEXTS.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+}
