@@ -1,19 +1,22 @@
 //! `fupin report`: turns flags into a report's inputs, builds it and writes
 //! it to stdout or `-o FILE`. The reports themselves live in `crate::report`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
 use super::Ctx;
 use super::records::{as_of, choice_arg, date_arg};
+use crate::csv_io::Encoding;
 use crate::files;
+use crate::lang::{Lang, t};
 use crate::model::TASK_LEVELS;
 use crate::report::period::Period;
-use crate::report::{self, By, PageOpts, Report, ReportFormat};
+use crate::report::plain::TextWidth;
+use crate::report::{self, By, Output, PageOpts, Report, ReportFormat};
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCmd {
@@ -40,6 +43,76 @@ pub struct OutputOpts {
     /// poverty-alleviation office)
     #[arg(long, value_name = "TEXT")]
     pub unit: Option<String>,
+    /// CSV: start with a UTF-8 byte-order mark, so Excel reads Chinese
+    /// right (the default for --lang zh written to a file)
+    #[arg(long, conflicts_with = "no_bom")]
+    pub bom: bool,
+    /// CSV: no byte-order mark, even for --lang zh written to a file
+    #[arg(long)]
+    pub no_bom: bool,
+    /// CSV: text encoding, utf-8 (default) or gb18030 for older Excel
+    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
+    pub encoding: Encoding,
+}
+
+impl OutputOpts {
+    /// The flags checked and turned into what the renderers need, before
+    /// any file is opened.
+    fn settle(&self) -> Result<Output> {
+        let csv_flag = self.bom || self.no_bom || self.encoding != Encoding::Utf8;
+        if csv_flag && self.format != ReportFormat::Csv {
+            bail!(
+                "{}",
+                t(
+                    "--bom, --no-bom and --encoding apply to --format csv only",
+                    "--bom、--no-bom 和 --encoding 只用于 --format csv",
+                )
+            );
+        }
+        if self.encoding == Encoding::Utf16 {
+            bail!(
+                "{}",
+                t(
+                    "--encoding: reports are written in utf-8 or gb18030",
+                    "--encoding：报表只能写成 utf-8 或 gb18030",
+                )
+            );
+        }
+        if self.format == ReportFormat::Xlsx
+            && self.output.is_none()
+            && std::io::stdout().is_terminal()
+        {
+            bail!(
+                "{}",
+                t(
+                    "--format xlsx writes a workbook, not text for the terminal; add -o FILE.xlsx",
+                    "--format xlsx 生成的是 Excel 工作簿，不能显示在终端上；请加上 -o 文件名.xlsx",
+                )
+            );
+        }
+        // Excel opens a UTF-8 file without a BOM as the local code page:
+        // a Chinese CSV saved for a clerk gets one unless told otherwise.
+        let bom = self.bom || (!self.no_bom && Lang::current().is_zh() && self.output.is_some());
+        let width = if self.output.is_some() {
+            TextWidth::Unlimited
+        } else if let Some(w) = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|w| *w >= 20)
+        {
+            TextWidth::Columns(w)
+        } else if std::io::stdout().is_terminal() {
+            TextWidth::Terminal
+        } else {
+            TextWidth::Unlimited
+        };
+        Ok(Output {
+            format: self.format,
+            width,
+            encoding: self.encoding,
+            bom,
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +172,13 @@ fn date(iso: &str) -> Result<NaiveDate> {
 }
 
 pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
+    let out = match &cmd {
+        ReportCmd::DoubleClear(a) => &a.out,
+        ReportCmd::Dispatch(a) => &a.out,
+        ReportCmd::Teams(a) => &a.out,
+        ReportCmd::Tasks(a) => &a.out,
+    };
+    out.settle()?;
     // Flags are checked before the file is opened, so a typo in a date is
     // reported as such even without a database.
     match cmd {
@@ -144,9 +224,11 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
 fn emit(report: &dyn Report, out: &OutputOpts) -> Result<u8> {
     let opts = PageOpts {
         unit: out.unit.clone(),
+        lang: Lang::current(),
     };
+    let how = out.settle()?;
     let mut buf = Vec::new();
-    report::render(report, out.format, &opts, &mut buf)?;
+    report::render(report, &how, &opts, &mut buf)?;
     match &out.output {
         Some(path) => files::write(path, &buf)?,
         None => {

@@ -4,7 +4,7 @@
 use anyhow::{Result, bail};
 use chrono::{Datelike, NaiveDate};
 
-use crate::lang::t;
+use crate::lang::{Lang, t};
 use crate::values;
 
 use super::sheet::long_date;
@@ -118,17 +118,18 @@ impl Period {
     }
 
     /// 统计期间：2020年3月1日至2020年4月30日（2020年第2期）.
-    pub fn line(&self) -> String {
-        let range = t(
-            &format!("Period: {} to {}", long_date(self.from), long_date(self.to)),
-            &format!("统计期间：{}至{}", long_date(self.from), long_date(self.to)),
+    pub fn line(&self, lang: Lang) -> String {
+        let (from, to) = (long_date(lang, self.from), long_date(lang, self.to));
+        let range = lang.t(
+            &format!("Period: {from} to {to}"),
+            &format!("统计期间：{from}至{to}"),
         );
         match &self.id {
             Some(id) => {
                 let block = self.from.month().div_ceil(2);
                 format!(
                     "{range}{}",
-                    t(
+                    lang.t(
                         &format!(
                             " ({}–{} {}, block {id})",
                             month_abbr(self.from.month()),

@@ -924,10 +924,16 @@ fn a_closed_stdout_or_stderr_ends_quietly_with_the_work_done() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(codes(&env), ["H1", "H2", "H3", "H4"]);
     // Its messages on a closed stderr: a dry run, rows set aside, a refusal.
-    env.write("bad.csv", households_csv(5, 6) + "H9,NO-VILLAGE,x,,0,,,,,,,\n");
+    env.write(
+        "bad.csv",
+        households_csv(5, 6) + "H9,NO-VILLAGE,x,,0,,,,,,,\n",
+    );
     for (args, code) in [
         (&["import", "households", "more.csv", "--dry-run"][..], 0),
-        (&["import", "households", "bad.csv", "--skip-invalid"][..], 3),
+        (
+            &["import", "households", "bad.csv", "--skip-invalid"][..],
+            3,
+        ),
         (&["import", "households", "bad.csv"][..], 1),
     ] {
         let out = closed(fupin(&env, args), false, true);
