@@ -205,6 +205,9 @@ fn end_matter(sheet: &Sheet) -> String {
     out
 }
 
+/// Data rows printed on the same page as the total row.
+const KEPT_WITH_TOTAL: usize = 3;
+
 /// The whole page. The title block and the column headings are the
 /// table's `<thead>`, which browsers repeat on every printed page. The
 /// total row, the notes and the sign-off share the last `<tbody>`, which
@@ -259,9 +262,16 @@ pub fn page(sheet: &Sheet) -> String {
     }
     out.push_str(&headings(sheet));
     out.push_str("</thead>\n<tbody>\n");
-    let (body, end): (Vec<&Row>, Vec<&Row>) =
-        sheet.rows.iter().partition(|r| r.kind != RowKind::Total);
-    for r in &body {
+    // The last few rows travel with the total, so the total never opens a
+    // page by itself.
+    let cut = sheet
+        .rows
+        .iter()
+        .position(|r| r.kind == RowKind::Total)
+        .unwrap_or(sheet.rows.len())
+        .saturating_sub(KEPT_WITH_TOTAL);
+    let (body, end) = sheet.rows.split_at(cut);
+    for r in body {
         row(&mut out, sheet, r);
     }
     if sheet.rows.is_empty() {
@@ -271,7 +281,7 @@ pub fn page(sheet: &Sheet) -> String {
         ));
     }
     out.push_str("</tbody>\n<tbody class=\"end\">\n");
-    for r in &end {
+    for r in end {
         row(&mut out, sheet, r);
     }
     out.push_str(&format!(

@@ -6,6 +6,7 @@ mod double_clear;
 mod html;
 mod tasks;
 mod teams;
+mod xlsx;
 
 use serde_json::Value as Json;
 
@@ -398,9 +399,7 @@ fn csv_has_a_header_the_rows_and_the_total_only() {
 
 /// Columns a line takes on a terminal, Chinese counting two.
 fn columns(line: &str) -> usize {
-    line.chars()
-        .map(fupin::report::sheet::char_width)
-        .sum()
+    line.chars().map(fupin::report::sheet::char_width).sum()
 }
 
 /// The lines of a report's table and their widest.

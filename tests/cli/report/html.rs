@@ -129,7 +129,23 @@ fn the_page_is_well_formed_self_contained_and_holds_the_data() {
         |tr: Node| -> Vec<String> { elements(tr, "td").into_iter().map(text).collect() };
     let tbodies = elements(root, "tbody");
     assert_eq!(tbodies.len(), 2, "data, then the total with the sign-off");
-    let trs = elements(tbodies[0], "tr");
+    // The closing part may not be split over two pages, and holds the
+    // last rows, the total and the sign-off.
+    assert_eq!(tbodies[1].attribute("class"), Some("end"));
+    assert!(
+        style.contains("tbody.end { break-inside: avoid;"),
+        "{style}"
+    );
+    assert!(style.contains("thead { display: table-header-group; }"));
+    assert!(style.contains("th { word-break: keep-all;"), "{style}");
+    assert!(text(tbodies[1]).contains("单位负责人："));
+    let trs: Vec<Node> = tbodies
+        .iter()
+        .flat_map(|b| elements(*b, "tr"))
+        .filter(|tr| {
+            tr.attribute("class") != Some("total") && tr.attribute("class") != Some("end-matter")
+        })
+        .collect();
     let subtotal_rows: Vec<Vec<String>> = trs
         .iter()
         .filter(|tr| tr.attribute("class") == Some("subtotal"))
@@ -181,7 +197,12 @@ fn the_page_is_well_formed_self_contained_and_holds_the_data() {
     // A town's subtotal follows its last village.
     let order: Vec<String> = trs.iter().map(|tr| row_cells(*tr)[0].clone()).collect();
     assert_eq!(order, ["V1", "T1", "V2", "V3", "T2"]);
-    let total = row_cells(elements(tbodies[1], "tr")[0]);
+    let total = row_cells(
+        elements(tbodies[1], "tr")
+            .into_iter()
+            .find(|tr| tr.attribute("class") == Some("total"))
+            .expect("total row"),
+    );
     assert_eq!(total[2], "合计");
     check(&total, &{
         let mut t = data["totals"].clone();
