@@ -7,6 +7,7 @@ mod example;
 mod admin;
 mod cadres;
 mod export;
+mod export_book;
 mod fixtures;
 mod households;
 mod import;
