@@ -52,7 +52,7 @@ fn a_workbook_export_imports_back_into_the_same_records() {
             "--all",
             book.to_str().expect("utf-8"),
         ]);
-        let mut wb: Xlsx<_> = open_workbook(&book).expect("a workbook");
+        let wb: Xlsx<_> = open_workbook(&book).expect("a workbook");
         let names = wb.sheet_names();
         let want: Vec<&str> = if lang == "zh" {
             vec![
