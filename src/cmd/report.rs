@@ -123,6 +123,10 @@ pub struct DoubleClearArgs {
     /// One row per county, battle zone, town or village
     #[arg(long, value_enum, default_value_t = By::Town)]
     pub by: By,
+    /// Roll up every `.db` file in DIR (with --db FILE given more than once,
+    /// those files): one row per county, or per town with --by town
+    #[arg(long, value_name = "DIR")]
+    pub db_dir: Option<PathBuf>,
     #[command(flatten)]
     pub out: OutputOpts,
 }
@@ -139,6 +143,10 @@ pub struct DispatchArgs {
     /// Last day of a custom period (with --from)
     #[arg(long, value_name = "DATE", requires = "from")]
     pub to: Option<String>,
+    /// Roll up every `.db` file in DIR (with --db FILE given more than once,
+    /// those files): one row per county, or per town with --by town
+    #[arg(long, value_name = "DIR")]
+    pub db_dir: Option<PathBuf>,
     #[command(flatten)]
     pub out: OutputOpts,
 }
@@ -151,6 +159,10 @@ pub struct TeamsArgs {
     /// One row per county, battle zone (its towns together), town or village
     #[arg(long, value_enum, default_value_t = By::Town)]
     pub by: By,
+    /// Roll up every `.db` file in DIR (with --db FILE given more than once,
+    /// those files): one row per county, or per town with --by town
+    #[arg(long, value_name = "DIR")]
+    pub db_dir: Option<PathBuf>,
     #[command(flatten)]
     pub out: OutputOpts,
 }
@@ -184,6 +196,10 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
     match cmd {
         ReportCmd::DoubleClear(a) => {
             let day = date(&as_of(a.as_of.as_deref())?)?;
+            if let Some(sources) = rollup_sources(ctx, a.db_dir.as_deref())? {
+                let r = report::rollup::double_clear(sources, day, a.by)?;
+                return emit(&r, &a.out);
+            }
             let conn = ctx.open_read()?;
             let r = report::double_clear::build(&conn, day, a.by)?;
             emit(&r, &a.out)
@@ -196,12 +212,20 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
                 }
                 _ => Period::holding(date(&super::records::today())?)?,
             };
+            if let Some(sources) = rollup_sources(ctx, a.db_dir.as_deref())? {
+                let r = report::rollup::dispatch(sources, period)?;
+                return emit(&r, &a.out);
+            }
             let conn = ctx.open_read()?;
             let r = report::dispatch::build(&conn, period)?;
             emit(&r, &a.out)
         }
         ReportCmd::Teams(a) => {
             let day = date(&as_of(a.as_of.as_deref())?)?;
+            if let Some(sources) = rollup_sources(ctx, a.db_dir.as_deref())? {
+                let r = report::rollup::teams(sources, day, a.by)?;
+                return emit(&r, &a.out);
+            }
             let conn = ctx.open_read()?;
             let r = report::teams::build(&conn, day, a.by)?;
             emit(&r, &a.out)
@@ -218,6 +242,24 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
             emit(&r, &a.out)
         }
     }
+}
+
+/// The county files of a roll-up: `--db-dir DIR`, or `--db` given more
+/// than once; `None` for the one file of an ordinary report.
+fn rollup_sources(
+    ctx: &Ctx,
+    dir: Option<&std::path::Path>,
+) -> Result<Option<Vec<report::rollup::Source>>> {
+    let files = match dir {
+        Some(dir) => {
+            let mut files = report::rollup::files_in(dir)?;
+            files.extend(ctx.dbs.iter().cloned());
+            files
+        }
+        None if ctx.dbs.len() > 1 => ctx.dbs.clone(),
+        None => return Ok(None),
+    };
+    report::rollup::open_all(&files).map(Some)
 }
 
 /// Renders in full before writing, so a failure leaves no half-written file.

@@ -9,6 +9,7 @@ pub mod double_clear;
 pub mod html;
 pub mod period;
 pub mod plain;
+pub mod rollup;
 pub mod sheet;
 pub mod svg;
 pub mod tasks;

@@ -15,6 +15,7 @@ mod output;
 mod places;
 mod records;
 mod report;
+mod rollup;
 mod tasks;
 mod township;
 #[cfg(unix)]
