@@ -16,6 +16,7 @@ use crate::lang::{Lang, t};
 use crate::model::TASK_LEVELS;
 use crate::report::period::Period;
 use crate::report::plain::TextWidth;
+use crate::report::progress::{AsOfEach, Step};
 use crate::report::{self, By, Output, PageOpts, Report, ReportFormat};
 
 #[derive(Debug, Subcommand)]
@@ -28,6 +29,30 @@ pub enum ReportCmd {
     Teams(TeamsArgs),
     /// Listed tasks still open on a date, with days overdue
     Tasks(TasksArgs),
+    /// The road to the double clear: registered, lifted and remaining per
+    /// year, quarter or month, with charts
+    Progress(ProgressArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// First period: the one holding DATE (default: the first registration)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last period: the one holding DATE (default: the last lift)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Length of a period
+    #[arg(long, value_enum, default_value_t = Step::Year)]
+    pub step: Step,
+    /// One series for the county, or one per town
+    #[arg(long, value_enum, default_value_t = By::County)]
+    pub by: By,
+    /// Figures as of each period's last day (end) or first day (start)
+    #[arg(long, value_enum, default_value_t = AsOfEach::End)]
+    pub as_of_each: AsOfEach,
+    #[command(flatten)]
+    pub out: OutputOpts,
 }
 
 /// How and where a report is written.
@@ -189,6 +214,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
         ReportCmd::Dispatch(a) => &a.out,
         ReportCmd::Teams(a) => &a.out,
         ReportCmd::Tasks(a) => &a.out,
+        ReportCmd::Progress(a) => &a.out,
     };
     out.settle()?;
     // Flags are checked before the file is opened, so a typo in a date is
@@ -239,6 +265,24 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
                 .transpose()?;
             let conn = ctx.open_read()?;
             let r = report::tasks::build(&conn, day, level)?;
+            emit(&r, &a.out)
+        }
+        ReportCmd::Progress(a) => {
+            let from = a.from.as_deref().map(|d| date_arg("from", d)).transpose()?;
+            let to = a.to.as_deref().map(|d| date_arg("to", d)).transpose()?;
+            let conn = ctx.open_read()?;
+            let (first, last) = match (&from, &to) {
+                (Some(f), Some(t)) => (date(f)?, date(t)?),
+                _ => {
+                    let (first, last) = report::progress::default_range(&conn, Lang::current())?;
+                    (
+                        from.as_deref().map(date).transpose()?.unwrap_or(first),
+                        to.as_deref().map(date).transpose()?.unwrap_or(last),
+                    )
+                }
+            };
+            let periods = report::progress::periods(first, last, a.step, a.as_of_each)?;
+            let r = report::progress::build(&conn, periods, a.step, a.as_of_each, a.by)?;
             emit(&r, &a.out)
         }
     }

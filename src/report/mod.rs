@@ -9,6 +9,7 @@ pub mod double_clear;
 pub mod html;
 pub mod period;
 pub mod plain;
+pub mod progress;
 pub mod rollup;
 pub mod sheet;
 pub mod svg;
@@ -278,12 +279,21 @@ pub fn render(
         ReportFormat::Table => {
             out.write_all(plain::to_text(&report.sheet(opts), how.width).as_bytes())?
         }
-        ReportFormat::Csv => plain::write_csv(&report.sheet(opts), out, how.encoding, how.bom)?,
+        ReportFormat::Csv => plain::write_csv(
+            &report.sheet(opts).without_sparklines(),
+            out,
+            how.encoding,
+            how.bom,
+        )?,
         ReportFormat::Markdown => {
             out.write_all(plain::to_markdown(&report.sheet(opts)).as_bytes())?
         }
-        ReportFormat::Html => out.write_all(html::page(&report.sheet(opts)).as_bytes())?,
-        ReportFormat::Xlsx => out.write_all(&xlsx::book(&report.sheet(opts))?)?,
+        ReportFormat::Html => {
+            out.write_all(html::page(&report.sheet(opts).without_sparklines()).as_bytes())?
+        }
+        ReportFormat::Xlsx => {
+            out.write_all(&xlsx::book(&report.sheet(opts).without_sparklines())?)?
+        }
     }
     Ok(())
 }

@@ -120,7 +120,9 @@ fn table(sheet: &Sheet, width: TextWidth) -> Table {
             .max()
             .unwrap_or(0);
         min = min.max(match c.kind {
-            ColKind::Code | ColKind::Number | ColKind::Percent | ColKind::Date => widest,
+            ColKind::Code | ColKind::Number | ColKind::Percent | ColKind::Date | ColKind::Spark => {
+                widest
+            }
             // Names, statuses and flags stay whole up to six Chinese
             // characters; a task's title wraps.
             ColKind::Text if c.key == "title" => widest.min(8),
@@ -209,10 +211,6 @@ pub fn to_text(sheet: &Sheet, width: TextWidth) -> String {
     }
     out.push_str(&table);
     out.push('\n');
-    if let Some(chart) = &sheet.chart {
-        out.push_str(&chart.title);
-        out.push('\n');
-    }
     for note in &sheet.notes {
         out.push_str(note);
         out.push('\n');

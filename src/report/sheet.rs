@@ -89,6 +89,9 @@ pub enum ColKind {
     Percent,
     /// `YYYY-MM-DD`.
     Date,
+    /// A sparkline (▁▂▅▇) for the terminal and Markdown; a printed page and
+    /// a workbook draw a chart instead, and CSV leaves it out.
+    Spark,
 }
 
 impl ColKind {
@@ -290,6 +293,37 @@ impl Sheet {
             landscape: false,
             chart: None,
         }
+    }
+
+    /// The sheet without its sparkline columns, for the renderers that
+    /// draw charts or hold plain data.
+    pub fn without_sparklines(&self) -> Sheet {
+        let keep: Vec<bool> = self
+            .columns
+            .iter()
+            .map(|c| c.kind != ColKind::Spark)
+            .collect();
+        if keep.iter().all(|k| *k) {
+            return self.clone();
+        }
+        let mut sheet = self.clone();
+        sheet.columns = self
+            .columns
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| c.clone())
+            .collect();
+        for row in &mut sheet.rows {
+            row.cells = row
+                .cells
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(v, _)| v.clone())
+                .collect();
+        }
+        sheet
     }
 
     /// True when some column sits under a group heading, so the header

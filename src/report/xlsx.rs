@@ -158,7 +158,7 @@ impl Formats {
             .set_align(FormatAlign::VerticalCenter);
         f = match kind {
             ColKind::Code => f.set_num_format("@"),
-            ColKind::Text => f.set_text_wrap(),
+            ColKind::Text | ColKind::Spark => f.set_text_wrap(),
             ColKind::Number => f.set_num_format("#,##0").set_align(FormatAlign::Right),
             ColKind::Percent => f.set_num_format("0.00").set_align(FormatAlign::Right),
             ColKind::Date => f
