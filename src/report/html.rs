@@ -172,14 +172,10 @@ fn headings(sheet: &Sheet) -> String {
     format!("<tr class=\"heads\">{top}</tr>\n<tr class=\"heads\">{bottom}</tr>\n")
 }
 
-/// The notes, the lists under the table, the chart and the sign-off.
+/// The notes, the lists under the table and, without a chart, the
+/// sign-off.
 fn end_matter(sheet: &Sheet) -> String {
     let mut out = String::new();
-    if let Some(chart) = &sheet.chart {
-        out.push_str("<div class=\"chart\">\n");
-        out.push_str(&super::svg::chart(chart, sheet.lang));
-        out.push_str("</div>\n");
-    }
     if !sheet.notes.is_empty() {
         out.push_str("<div class=\"notes\">\n");
         for note in &sheet.notes {
@@ -198,11 +194,17 @@ fn end_matter(sheet: &Sheet) -> String {
         }
         out.push_str("</div>\n");
     }
-    out.push_str(&format!(
+    if sheet.chart.is_none() {
+        out.push_str(&sign_off(sheet));
+    }
+    out
+}
+
+fn sign_off(sheet: &Sheet) -> String {
+    format!(
         "<div class=\"sign-off\">{}</div>\n",
         escape(&sheet.sign_off())
-    ));
-    out
+    )
 }
 
 /// Data rows printed on the same page as the total row.
@@ -289,6 +291,14 @@ pub fn page(sheet: &Sheet) -> String {
         end_matter(sheet)
     ));
     out.push_str("</tbody>\n</table>\n");
+    // A chart is too tall to share the closing block: it follows the
+    // table on its own, kept whole with the sign-off.
+    if let Some(chart) = &sheet.chart {
+        out.push_str("<div class=\"chart\">\n");
+        out.push_str(&super::svg::chart(chart));
+        out.push_str(&sign_off(sheet));
+        out.push_str("</div>\n");
+    }
     out.push_str("</body>\n</html>\n");
     out
 }

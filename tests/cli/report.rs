@@ -4,6 +4,7 @@
 mod dispatch;
 mod double_clear;
 mod html;
+mod progress;
 mod tasks;
 mod teams;
 mod xlsx;
