@@ -33,7 +33,7 @@ fn label_every(n: usize) -> usize {
 pub fn chart(chart: &Chart) -> String {
     let many = chart.series.len() > 1;
     let per_row = if many { 4 } else { 1 };
-    let (w, h) = if many { (240.0, 160.0) } else { (900.0, 330.0) };
+    let (w, h) = if many { (240.0, 160.0) } else { (900.0, 250.0) };
     let rows = chart.series.len().div_ceil(per_row).max(1);
     let total_w = w * per_row as f64;
     let total_h = h * rows as f64 + 44.0;
