@@ -33,7 +33,9 @@ fn label_every(n: usize) -> usize {
 pub fn chart(chart: &Chart) -> String {
     let many = chart.series.len() > 1;
     let per_row = if many { 4 } else { 1 };
-    let (w, h) = if many { (240.0, 160.0) } else { (900.0, 250.0) };
+    let (w, h) = if many { (240.0, 160.0) } else { (640.0, 250.0) };
+    // Type size: a single chart is drawn smaller on the page.
+    let fs = if many { 1.0 } else { 1.3 };
     let rows = chart.series.len().div_ceil(per_row).max(1);
     let total_w = w * per_row as f64;
     let total_h = h * rows as f64 + 44.0;
@@ -52,27 +54,29 @@ pub fn chart(chart: &Chart) -> String {
             .flat_map(|s| s.line.iter().flatten().copied())
             .fold(0.0, f64::max),
     );
+    let (f14, f12, f11, f9) = (14.0 * fs, 12.0 * fs, 11.0 * fs, 9.0 * fs);
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"progress-chart\" viewBox=\"0 0 {total_w} {total_h}\" role=\"img\" aria-label=\"{}\">",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"progress-chart {}\" viewBox=\"0 0 {total_w} {total_h}\" role=\"img\" aria-label=\"{}\">",
+        if many { "multiples" } else { "single" },
         escape(&chart.title)
     );
     let _ = writeln!(
         out,
-        "<text x=\"{}\" y=\"16\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\" {FONT}>{}</text>",
+        "<text x=\"{}\" y=\"16\" text-anchor=\"middle\" font-size=\"{f14:.1}\" font-weight=\"bold\" {FONT}>{}</text>",
         total_w / 2.0,
         escape(&chart.title)
     );
     // The legend.
     let _ = writeln!(
         out,
-        "<g class=\"legend\" font-size=\"11\" {FONT}><rect x=\"{lx}\" y=\"24\" width=\"12\" height=\"10\" fill=\"#4a6fa5\"/><text x=\"{tx}\" y=\"33\">{bars}</text><line x1=\"{l2}\" y1=\"29\" x2=\"{l3}\" y2=\"29\" stroke=\"#b00000\" stroke-width=\"2\"/><text x=\"{t2}\" y=\"33\">{line}</text></g>",
-        lx = total_w / 2.0 - 160.0,
-        tx = total_w / 2.0 - 144.0,
-        l2 = total_w / 2.0 + 20.0,
-        l3 = total_w / 2.0 + 36.0,
-        t2 = total_w / 2.0 + 40.0,
+        "<g class=\"legend\" font-size=\"{f11:.1}\" {FONT}><rect x=\"{lx}\" y=\"24\" width=\"12\" height=\"10\" fill=\"#4a6fa5\"/><text x=\"{tx}\" y=\"33\">{bars}</text><line x1=\"{l2}\" y1=\"29\" x2=\"{l3}\" y2=\"29\" stroke=\"#b00000\" stroke-width=\"2\"/><text x=\"{t2}\" y=\"33\">{line}</text></g>",
+        lx = total_w / 2.0 - 150.0 * fs,
+        tx = total_w / 2.0 - 150.0 * fs + 16.0,
+        l2 = total_w / 2.0 + 10.0,
+        l3 = total_w / 2.0 + 26.0,
+        t2 = total_w / 2.0 + 30.0,
         bars = escape(&chart.bars_label),
         line = escape(&chart.line_label),
     );
@@ -88,7 +92,7 @@ pub fn chart(chart: &Chart) -> String {
         let _ = writeln!(out, "<g class=\"series\">");
         let _ = writeln!(
             out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"bold\" {FONT}>{}</text>",
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{f12:.1}\" font-weight=\"bold\" {FONT}>{}</text>",
             ox + w / 2.0,
             oy + 14.0,
             escape(&s.name)
@@ -103,7 +107,7 @@ pub fn chart(chart: &Chart) -> String {
         for (v, y) in [(0.0, y0), (bars_max, y0 - ph)] {
             let _ = writeln!(
                 out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"9\" {FONT}>{}</text>",
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"{f9:.1}\" {FONT}>{}</text>",
                 x0 - 3.0,
                 y + 3.0,
                 v as i64
@@ -112,7 +116,7 @@ pub fn chart(chart: &Chart) -> String {
         for (v, y) in [(0.0, y0), (line_max, y0 - ph)] {
             let _ = writeln!(
                 out,
-                "<text x=\"{}\" y=\"{}\" font-size=\"9\" fill=\"#b00000\" {FONT}>{v:.1}%</text>",
+                "<text x=\"{}\" y=\"{}\" font-size=\"{f9:.1}\" fill=\"#b00000\" {FONT}>{v:.1}%</text>",
                 x0 + pw + 3.0,
                 y + 3.0
             );
@@ -156,7 +160,7 @@ pub fn chart(chart: &Chart) -> String {
             if k % every == 0 || k + 1 == n {
                 let _ = writeln!(
                     out,
-                    "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"9\" {FONT}>{}</text>",
+                    "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{f9:.1}\" {FONT}>{}</text>",
                     x0 + (k as f64 + 0.5) * slot,
                     y0 + 12.0,
                     escape(c)

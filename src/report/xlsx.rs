@@ -312,6 +312,10 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet, tab: &str) -> Result<()> {
     // Notes, lists and sign-off under the table, each merged over the
     // table's width.
     let mut row = first_data + sheet.rows.len() as u32 + 1;
+    // Charts go straight under the table, above the notes and sign-off.
+    if let Some(chart) = &sheet.chart {
+        row += charts(ws, chart, tab, first_data, row, lang)?;
+    }
     let text_row = |ws: &mut Worksheet, row: &mut u32, text: &str, format: &Format, height: f64| {
         let r = *row;
         *row += 1;
@@ -346,10 +350,6 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet, tab: &str) -> Result<()> {
     let (before, between, after) = sheet.page_label();
     ws.set_footer(format!("&C{before}&P{between}&N{after}"));
     ws.set_freeze_panes(first_data, 0)?;
-
-    if let Some(chart) = &sheet.chart {
-        charts(ws, chart, tab, first_data, row + 1, lang)?;
-    }
     Ok(())
 }
 
@@ -370,9 +370,13 @@ fn merge(
     Ok(())
 }
 
-/// One native chart per series, under the sign-off, two to a row: bars of
+/// Height of a worksheet row, in pixels, at the default row height.
+const ROW_PIXELS: u32 = 20;
+
+/// One native chart per series, under the table, two to a row: bars of
 /// the series' column on the left axis, its line on the right one. The
 /// series point at the table's cells, so the office can restyle them.
+/// Returns the rows the charts take.
 fn charts(
     ws: &mut Worksheet,
     chart: &form::Chart,
@@ -380,9 +384,10 @@ fn charts(
     first_data: u32,
     top: u32,
     lang: Lang,
-) -> Result<()> {
+) -> Result<u32> {
     let per_row = if chart.series.len() > 1 { 2 } else { 1 };
-    let (width, height) = if per_row == 1 { (720, 360) } else { (480, 280) };
+    let (width, height) = if per_row == 1 { (720, 300) } else { (480, 260) };
+    let rows_each = height / ROW_PIXELS + 1;
     for (i, s) in chart.series.iter().enumerate() {
         let n = s.bars.len() as u32;
         if n == 0 {
@@ -411,11 +416,11 @@ fn charts(
             bars.legend()
                 .set_font(rust_xlsxwriter::ChartFont::new().set_name(font(lang)));
         }
-        let row = top + (i / per_row) as u32 * (height / 20 + 1);
+        let row = top + (i / per_row) as u32 * rows_each;
         let col = ((i % per_row) * 8) as u16;
         ws.insert_chart(row, col, &bars)?;
     }
-    Ok(())
+    Ok(chart.series.len().div_ceil(per_row) as u32 * rows_each + 1)
 }
 
 #[cfg(test)]
