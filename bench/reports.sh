@@ -24,6 +24,7 @@ BIG=${BIG:-1000000}
 mkdir -p "$OUT"
 [ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (GNU time)" >&2; exit 1; }
 command -v sqlite3 >/dev/null || { echo "bench: needs the sqlite3 shell" >&2; exit 1; }
+command -v bc >/dev/null || { echo "bench: needs bc" >&2; exit 1; }
 
 cargo build --release --quiet --bin fupin --example gen_county
 FUPIN=$ROOT/target/release/fupin
@@ -57,6 +58,27 @@ timed() { # LABEL CMD...
         "$((rss / 1024))"
 }
 
+# Two commands in turn, ROUNDS pairs: the median of the per-pair ratios of
+# wall and of CPU time (user + system), steadier than absolute times on a
+# shared machine.
+paired() { # LABEL -- A... -- B...
+    local label=$1; shift; shift
+    local a=() b=()
+    while [ "$1" != "--" ]; do a+=("$1"); shift; done
+    shift; b=("$@")
+    local walls=() cpus=()
+    for _ in $(seq "$ROUNDS"); do
+        /usr/bin/time -f '%e %U %S' -o "$OUT/a.txt" "${a[@]}" >/dev/null
+        /usr/bin/time -f '%e %U %S' -o "$OUT/b.txt" "${b[@]}" >/dev/null
+        read -r wa ua sa <"$OUT/a.txt"; read -r wb ub sb <"$OUT/b.txt"
+        walls+=("$(echo "scale=3; $wa / $wb" | bc)")
+        cpus+=("$(echo "scale=3; ($ua + $sa) / ($ub + $sb)" | bc)")
+    done
+    printf '%-58s wall ratio %s  cpu ratio %s (medians of %d pairs)\n' "$label" \
+        "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (ROUNDS + 1) / 2 ))p")" \
+        "$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "$(( (ROUNDS + 1) / 2 ))p")" "$ROUNDS"
+}
+
 # The roll-up: one county generated and imported, copied under other
 # division codes (a county file per code, as a city office receives them).
 DIR=$OUT/prefecture-$COUNTIES-$PER
@@ -85,4 +107,5 @@ timed "double-clear --by county (one date, for scale)" "$FUPIN" --db "$BIGDB" re
 timed "progress --step year (7 periods)" "$FUPIN" --db "$BIGDB" report progress --from 2014-01-01 --to 2020-12-31 --step year --format json
 timed "progress --step month (84 periods)" "$FUPIN" --db "$BIGDB" report progress --from 2014-01-01 --to 2020-12-31 --step month --format json
 timed "progress --step month --by town" "$FUPIN" --db "$BIGDB" report progress --from 2014-01-01 --to 2020-12-31 --step month --by town --format json
+paired "progress --step month ÷ double-clear (one date)" -- "$FUPIN" --db "$BIGDB" report progress --from 2014-01-01 --to 2020-12-31 --step month --format json -- "$FUPIN" --db "$BIGDB" report double-clear --as-of 2019-12-31 --by county --format json
 timed "progress --step month, html with the chart" "$FUPIN" --db "$BIGDB" report progress --from 2014-01-01 --to 2020-12-31 --step month --format html

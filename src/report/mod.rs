@@ -240,6 +240,12 @@ pub fn choice_text(lang: Lang, choices: &'static [Choice], code: &str) -> String
 pub trait Report {
     /// The machine-readable form: English keys and canonical values.
     fn json(&self) -> Json;
+    /// [`Report::json`] written out; a report with many rows streams it
+    /// instead of building the whole tree first.
+    fn write_json(&self, out: &mut dyn Write) -> Result<()> {
+        serde_json::to_writer_pretty(out, &self.json())?;
+        Ok(())
+    }
     /// The printed form in `opts.lang`.
     fn sheet(&self, opts: &PageOpts) -> Sheet;
 }
@@ -273,7 +279,7 @@ pub fn render(
 ) -> Result<()> {
     match how.format {
         ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report.json())?;
+            report.write_json(&mut *out)?;
             writeln!(out)?;
         }
         ReportFormat::Table => {

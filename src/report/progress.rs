@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::Connection;
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 
 use super::sheet::{Chart, ChartSeries, Col, ColKind, Mark, Row, Sheet, Value};
 use super::{By, PageOpts, Report, county_title, heading, percent};
@@ -473,40 +473,80 @@ pub fn sparkline(values: &[i64]) -> String {
         .collect()
 }
 
+#[derive(serde::Serialize)]
+struct PeriodJson {
+    end: String,
+    registered_households: i64,
+    registered_people: i64,
+    lifted_households: i64,
+    lifted_people: i64,
+    remaining_households: i64,
+    remaining_people: i64,
+    poor_villages_remaining: i64,
+    incidence_percent: Option<f64>,
+}
+
+#[derive(serde::Serialize)]
+struct SeriesJson<'a> {
+    code: &'a str,
+    name: &'a str,
+    periods: Vec<PeriodJson>,
+}
+
+#[derive(serde::Serialize)]
+struct ProgressJson<'a> {
+    from: Option<String>,
+    to: Option<String>,
+    step: Step,
+    by: By,
+    series: Vec<SeriesJson<'a>>,
+}
+
+impl Progress {
+    /// The JSON as typed values: serialized straight out, a series per town
+    /// of 84 months costs no tree of values.
+    fn to_json(&self) -> ProgressJson<'_> {
+        ProgressJson {
+            from: self.periods.first().map(|p| format_date(p.start)),
+            to: self.periods.last().map(|p| format_date(p.end)),
+            step: self.step,
+            by: self.by,
+            series: self
+                .series
+                .iter()
+                .map(|s| SeriesJson {
+                    code: &s.code,
+                    name: &s.name,
+                    periods: self
+                        .periods
+                        .iter()
+                        .zip(&s.periods)
+                        .map(|(p, f)| PeriodJson {
+                            end: format_date(p.as_of),
+                            registered_households: f.registered_households,
+                            registered_people: f.registered_people,
+                            lifted_households: f.lifted_households,
+                            lifted_people: f.lifted_people,
+                            remaining_households: f.remaining_households,
+                            remaining_people: f.remaining_people,
+                            poor_villages_remaining: f.poor_villages_remaining,
+                            incidence_percent: f.incidence_percent(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
 impl Report for Progress {
     fn json(&self) -> Json {
-        let series: Vec<Json> = self
-            .series
-            .iter()
-            .map(|s| {
-                let periods: Vec<Json> = self
-                    .periods
-                    .iter()
-                    .zip(&s.periods)
-                    .map(|(p, f)| {
-                        json!({
-                            "end": format_date(p.as_of),
-                            "registered_households": f.registered_households,
-                            "registered_people": f.registered_people,
-                            "lifted_households": f.lifted_households,
-                            "lifted_people": f.lifted_people,
-                            "remaining_households": f.remaining_households,
-                            "remaining_people": f.remaining_people,
-                            "poor_villages_remaining": f.poor_villages_remaining,
-                            "incidence_percent": f.incidence_percent(),
-                        })
-                    })
-                    .collect();
-                json!({"code": s.code, "name": s.name, "periods": periods})
-            })
-            .collect();
-        json!({
-            "from": self.periods.first().map(|p| format_date(p.start)),
-            "to": self.periods.last().map(|p| format_date(p.end)),
-            "step": self.step,
-            "by": self.by,
-            "series": series,
-        })
+        serde_json::to_value(self.to_json()).unwrap_or(Json::Null)
+    }
+
+    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        serde_json::to_writer_pretty(out, &self.to_json())?;
+        Ok(())
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {
