@@ -39,6 +39,20 @@ fn heading_lines(label: &str) -> Vec<String> {
             ),
             _ => (part, None),
         };
+        // A year before a Chinese word is a word of its own: 2019年 / 脱贫.
+        if let Some(at) = word.find('年')
+            && at > 0
+            && word[..at].bytes().all(|b| b.is_ascii_digit())
+            && word.len() > at + '年'.len_utf8()
+        {
+            let split = at + '年'.len_utf8();
+            lines.push(word[..split].to_string());
+            lines.extend(heading_lines(&word[split..]));
+            if let Some(unit) = unit {
+                lines.push(unit);
+            }
+            continue;
+        }
         let chars: Vec<char> = word.chars().collect();
         let chinese = chars.iter().all(|c| char_width(*c) == 2);
         if chinese && chars.len() >= 4 {
@@ -67,7 +81,16 @@ fn heading_lines(label: &str) -> Vec<String> {
 /// width, but codes, numbers and dates never break, nor does a word of a
 /// heading; a group heading is shown once, over the first column of its
 /// span.
-fn table(sheet: &Sheet, width: TextWidth) -> Table {
+/// How much room a narrow terminal leaves between columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spacing {
+    /// A space after each cell's content.
+    Normal,
+    /// The rule alone: for a table still too wide with a space.
+    Tight,
+}
+
+fn table(sheet: &Sheet, width: TextWidth, spacing: Spacing) -> Table {
     let mut table = Table::new();
     table.load_style(UTF8_FULL_CONDENSED);
     match width {
@@ -138,13 +161,14 @@ fn table(sheet: &Sheet, width: TextWidth) -> Table {
                 column.set_cell_alignment(CellAlignment::Right);
             }
             // One space between columns, not two, when the terminal is
-            // narrow.
+            // narrow; none when even that is too wide.
             if width != TextWidth::Unlimited {
-                column.set_padding((0, 1));
+                column.set_padding((0, u16::from(spacing == Spacing::Normal)));
             }
             if width != TextWidth::Unlimited {
                 // The padding is part of comfy-table's width.
-                let min = u16::try_from(minimums[i] + 1).unwrap_or(u16::MAX);
+                let pad = usize::from(spacing == Spacing::Normal);
+                let min = u16::try_from(minimums[i] + pad).unwrap_or(u16::MAX);
                 column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(min)));
             }
         }
@@ -189,8 +213,20 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 /// Title block, table, verdict, notes, lists and footer for the terminal.
 pub fn to_text(sheet: &Sheet, width: TextWidth) -> String {
     let lang = sheet.lang;
-    let table = table(sheet, width).to_string();
-    let table_width = table.lines().map(display_width).max().unwrap_or(0);
+    let mut built = table(sheet, width, Spacing::Normal);
+    let limit = match width {
+        TextWidth::Unlimited => None,
+        _ => built.width().map(usize::from),
+    };
+    let mut lines = built.to_string();
+    let widest = |t: &str| t.lines().map(display_width).max().unwrap_or(0);
+    // Still wider than the terminal at its narrowest: the spaces beside
+    // the rules go, a column each.
+    if limit.is_some_and(|limit| widest(&lines) > limit) {
+        built = table(sheet, width, Spacing::Tight);
+        lines = built.to_string();
+    }
+    let table_width = widest(&lines);
     let mut out = String::new();
     // The title is centred over the table's own width, and wraps when it
     // is wider than the table.
@@ -209,7 +245,7 @@ pub fn to_text(sheet: &Sheet, width: TextWidth) -> String {
     if let Some((verdict, _)) = &sheet.verdict {
         out.push_str(&format!("【{verdict}】\n"));
     }
-    out.push_str(&table);
+    out.push_str(&lines);
     out.push('\n');
     for note in &sheet.notes {
         out.push_str(note);
@@ -347,6 +383,7 @@ mod tests {
         assert_eq!(heading_lines("未出列（个）"), ["未出列", "(个)"]);
         assert_eq!(heading_lines("Progress (%)"), ["Progress", "(%)"]);
         assert_eq!(heading_lines("建档立卡贫困户"), ["建档", "立卡", "贫困户"]);
+        assert_eq!(heading_lines("2019年脱贫"), ["2019年", "脱贫"]);
     }
 
     #[test]
