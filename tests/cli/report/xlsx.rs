@@ -282,4 +282,43 @@ fn a_workbook_goes_to_a_pipe_but_never_to_a_terminal_screen() {
     let out = env.run(&["report", "tasks", "--format", "xlsx"]);
     assert!(out.status.success());
     assert!(out.stdout.starts_with(b"PK"), "a zip on stdout");
+
+    // On a terminal: refused, with what to do instead, and nothing written.
+    #[cfg(unix)]
+    {
+        use std::os::fd::{FromRawFd, OwnedFd};
+        let (mut leader, mut follower) = (0, 0);
+        // SAFETY: openpty writes two new descriptors into the two ints.
+        let rc = unsafe {
+            libc::openpty(
+                &mut leader,
+                &mut follower,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(rc, 0, "a pseudo-terminal");
+        // SAFETY: both descriptors were just opened and are owned here.
+        let (leader, follower) =
+            unsafe { (OwnedFd::from_raw_fd(leader), OwnedFd::from_raw_fd(follower)) };
+        // The same invocation as TestEnv's, with stdout on the terminal.
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("fupin"))
+            .current_dir(env.dir.path())
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .env_remove("FUPIN_DB")
+            .env_remove("COLUMNS")
+            .arg("--db")
+            .arg(env.db())
+            .args(["report", "tasks", "--format", "xlsx"])
+            .stdout(std::process::Stdio::from(follower))
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("run");
+        drop(leader);
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("-o FILE.xlsx"), "{err}");
+    }
 }
