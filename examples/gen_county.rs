@@ -1,7 +1,7 @@
 //! Generates a fictional example county in fupin's CSV import contract.
 //!
 //! ```text
-//! cargo run --release --example gen_county -- --out DIR [--households N] [--seed S]
+//! cargo run --release --example gen_county -- --out DIR [--households N] [--seed S] [--code CODE]
 //! ```
 //!
 //! Without `--households` it writes Zhongshan County (钟山县, Hezhou, Guangxi,
@@ -27,16 +27,28 @@ use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-const USAGE: &str =
-    "usage: cargo run --release --example gen_county -- --out DIR [--households N] [--seed S]
+const USAGE: &str = "usage: cargo run --release --example gen_county -- --out DIR [--households N] [--seed S] [--code CODE]
 
   --out DIR         directory to write the eleven CSV files into (created if missing)
   --households N    scale mode: a proportional county with N households (benchmarks);
                     without it, Zhongshan County with its published figures
-  --seed S          PRNG seed (default 451122); same options, same bytes";
+  --seed S          PRNG seed (default 451122); same options, same bytes
+  --code CODE       six-digit division code of the county (default 451122), the
+                    prefix of its town, village and household codes and ID
+                    numbers: another county for a prefecture's roll-up";
 
 const DEFAULT_SEED: u64 = 451_122;
-const COUNTY_CODE: &str = "451122";
+const DEFAULT_CODE: &str = "451122";
+
+/// The county's division code, set once from `--code`.
+static COUNTY_CODE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn county_code() -> &'static str {
+    COUNTY_CODE
+        .get()
+        .map(String::as_str)
+        .unwrap_or(DEFAULT_CODE)
+}
 
 // The published figures the default mode reproduces exactly.
 const PUBLISHED_POPULATION: u32 = 394_650; // 3394 / 394650 = 0.8600 %
@@ -347,6 +359,15 @@ fn parse_options() -> Result<Options> {
                 }
                 households = Some(n);
             }
+            "--code" => {
+                let v = value()?;
+                if v.len() != 6 || !v.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(Error(format!(
+                        "--code: six digits expected: {v}\n\n{USAGE}"
+                    )));
+                }
+                let _ = COUNTY_CODE.set(v);
+            }
             "--seed" => {
                 let v = value()?;
                 seed = v
@@ -603,7 +624,7 @@ fn mobile(rng: &mut Rng) -> String {
 /// 3-digit sequence whose parity is the sex (odd = male), ISO 7064 MOD 11-2
 /// check character.
 fn push_id_number(birth: Date, seq: u32, out: &mut String) {
-    push_id_number_in(COUNTY_CODE, birth, seq, out);
+    push_id_number_in(county_code(), birth, seq, out);
 }
 
 /// [`push_id_number`] for a person born in `region`.
@@ -1008,7 +1029,7 @@ fn layout_towns(
     let specs: Vec<(String, String, u32, u32)> = match opts.households {
         None => ZHONGSHAN_TOWNS
             .iter()
-            .map(|&(n, name, c, v)| (format!("{COUNTY_CODE}{n}"), name.to_string(), c, v))
+            .map(|&(n, name, c, v)| (format!("{}{n}", county_code()), name.to_string(), c, v))
             .collect(),
         Some(n) => {
             let villages = n.div_ceil(HOUSEHOLDS_PER_VILLAGE);
@@ -1030,7 +1051,7 @@ fn layout_towns(
                 // Place names repeat after a full walk; 乡 keeps town names unique.
                 let kind = if i < lex.places.len() { "镇" } else { "乡" };
                 specs.push((
-                    format!("{COUNTY_CODE}{}", 100 + i),
+                    format!("{}{}", county_code(), 100 + i),
                     format!("{}{kind}", lex.place(i, 17)),
                     communities,
                     count - communities,

@@ -79,6 +79,33 @@ impl Place {
     }
 }
 
+/// The query for `entity`'s stored fields in key order, of `place` if one
+/// is given, and its parameters.
+pub fn select<'a>(entity: &Entity, place: Option<&'a Place>) -> (String, Vec<&'a str>) {
+    let (filter, params): (String, Vec<&str>) = match place {
+        Some(place) => match place.condition(entity.kind) {
+            Some(cond) => (format!("WHERE {cond}"), vec![place.code()]),
+            None => ("WHERE 0".to_string(), Vec::new()),
+        },
+        None => (String::new(), Vec::new()),
+    };
+    let sql = format!(
+        "SELECT {} FROM {} {filter} ORDER BY {}",
+        store::columns(entity),
+        entity.table,
+        store::key_order(entity)
+    );
+    (sql, params)
+}
+
+/// The kinds `export --all` writes: every kind, or with a place, those
+/// that belong to it; in dependency order.
+pub fn kinds(place: Option<&Place>) -> Vec<&'static Entity> {
+    ALL.into_iter()
+        .filter(|e| place.is_none_or(|p| p.condition(e.kind).is_some()))
+        .collect()
+}
+
 /// Writes every record of `entity` (of the place, if one is given) to
 /// `out` in key order, with headers and enumeration labels in the current
 /// language. Returns the row count.
@@ -92,19 +119,7 @@ pub fn write_entity(
     // Hint columns (a household's town) are not stored, so not exported.
     let fields: Vec<_> = entity.stored().collect();
     csv.record(fields.iter().map(|f| f.label()))?;
-    let order = store::key_order(entity);
-    let (filter, params): (String, Vec<&str>) = match &opts.place {
-        Some(place) => match place.condition(entity.kind) {
-            Some(cond) => (format!("WHERE {cond}"), vec![place.code()]),
-            None => ("WHERE 0".to_string(), Vec::new()),
-        },
-        None => (String::new(), Vec::new()),
-    };
-    let sql = format!(
-        "SELECT {} FROM {} {filter} ORDER BY {order}",
-        store::columns(entity),
-        entity.table
-    );
+    let (sql, params) = select(entity, opts.place.as_ref());
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
     let mut cells: Vec<String> = Vec::with_capacity(fields.len());
@@ -142,12 +157,7 @@ pub fn to_file(conn: &Connection, entity: &Entity, path: &Path, opts: &Options) 
 pub fn all(conn: &Connection, dir: &Path, opts: &Options) -> Result<Vec<(String, u64)>> {
     files::create_private_dir(dir)?;
     let mut written = Vec::new();
-    let kinds = ALL.into_iter().filter(|e| {
-        opts.place
-            .as_ref()
-            .is_none_or(|p| p.condition(e.kind).is_some())
-    });
-    for entity in kinds {
+    for entity in kinds(opts.place.as_ref()) {
         let name = format!("{}.csv", entity.plural);
         let n = to_file(conn, entity, &dir.join(&name), opts)?;
         written.push((name, n));

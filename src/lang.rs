@@ -50,6 +50,16 @@ impl Lang {
             Lang::Zh => zh,
         }
     }
+
+    /// The text in this language, owned: for code that is handed its
+    /// language rather than reading the process-wide one.
+    pub fn t(self, en: &str, zh: &str) -> String {
+        self.pick(en, zh).to_string()
+    }
+
+    pub fn is_zh(self) -> bool {
+        self == Lang::Zh
+    }
 }
 
 /// The text in the current language.

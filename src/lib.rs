@@ -6,6 +6,7 @@ pub mod console;
 pub mod csv_io;
 pub mod db;
 pub mod export;
+pub mod export_book;
 pub mod files;
 pub mod help;
 pub mod import;

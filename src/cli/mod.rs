@@ -19,9 +19,16 @@ use fields::{
 #[derive(Debug, Parser)]
 #[command(name = "fupin", version, max_term_width = 100)]
 pub struct Cli {
-    /// Database file (default: $FUPIN_DB, else fupin.db in this folder)
-    #[arg(long, global = true, value_name = "FILE", display_order = 900)]
-    pub db: Option<PathBuf>,
+    /// Database file (default: $FUPIN_DB, else fupin.db in this folder);
+    /// reports take it more than once to roll several counties up
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        display_order = 900,
+        action = clap::ArgAction::Append
+    )]
+    pub db: Vec<PathBuf>,
 
     /// Language of labels and messages (default: from LC_ALL/LANG)
     #[arg(long, global = true, value_enum, display_order = 900)]

@@ -35,6 +35,8 @@ use crate::db::{self, audit::Actor};
 /// What every command needs to know about the invocation.
 pub struct Ctx {
     pub db: PathBuf,
+    /// Every `--db` given: reports roll several county files up.
+    pub dbs: Vec<PathBuf>,
     actor: Option<String>,
     command: String,
 }
@@ -100,8 +102,18 @@ fn allows_future() -> bool {
 
 /// Runs a parsed command; the returned code is the process exit status.
 pub fn run(cli: Cli) -> Result<u8> {
+    if cli.db.len() > 1 && !matches!(cli.command, Command::Report(_)) {
+        anyhow::bail!(
+            "{}",
+            crate::lang::t(
+                "--db is given more than once; only `fupin report` reads several files (a roll-up): give this command one --db",
+                "--db 给了多次；只有 `fupin report` 能合并读取多个文件：此命令只能给一个 --db",
+            )
+        );
+    }
     let ctx = Ctx {
-        db: db::resolve_path(cli.db),
+        db: db::resolve_path(cli.db.first().cloned()),
+        dbs: cli.db,
         actor: cli.actor,
         command: command_name(),
     };

@@ -1,19 +1,23 @@
 //! `fupin report`: turns flags into a report's inputs, builds it and writes
 //! it to stdout or `-o FILE`. The reports themselves live in `crate::report`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
 use super::Ctx;
 use super::records::{as_of, choice_arg, date_arg};
+use crate::csv_io::Encoding;
 use crate::files;
+use crate::lang::{Lang, t};
 use crate::model::TASK_LEVELS;
 use crate::report::period::Period;
-use crate::report::{self, By, PageOpts, Report, ReportFormat};
+use crate::report::plain::TextWidth;
+use crate::report::progress::{AsOfEach, Step};
+use crate::report::{self, By, Output, PageOpts, Report, ReportFormat};
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCmd {
@@ -25,6 +29,30 @@ pub enum ReportCmd {
     Teams(TeamsArgs),
     /// Listed tasks still open on a date, with days overdue
     Tasks(TasksArgs),
+    /// The road to the double clear: registered, lifted and remaining per
+    /// year, quarter or month, with charts
+    Progress(ProgressArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// First period: the one holding DATE (default: the first registration)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last period: the one holding DATE (default: the last lift)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Length of a period
+    #[arg(long, value_enum, default_value_t = Step::Year)]
+    pub step: Step,
+    /// One series for the county, or one per town
+    #[arg(long, value_enum, default_value_t = By::County)]
+    pub by: By,
+    /// Figures as of each period's last day (end) or first day (start)
+    #[arg(long, value_enum, default_value_t = AsOfEach::End)]
+    pub as_of_each: AsOfEach,
+    #[command(flatten)]
+    pub out: OutputOpts,
 }
 
 /// How and where a report is written.
@@ -40,6 +68,76 @@ pub struct OutputOpts {
     /// poverty-alleviation office)
     #[arg(long, value_name = "TEXT")]
     pub unit: Option<String>,
+    /// CSV: start with a UTF-8 byte-order mark, so Excel reads Chinese
+    /// right (the default for --lang zh written to a file)
+    #[arg(long, conflicts_with = "no_bom")]
+    pub bom: bool,
+    /// CSV: no byte-order mark, even for --lang zh written to a file
+    #[arg(long)]
+    pub no_bom: bool,
+    /// CSV: text encoding, utf-8 (default) or gb18030 for older Excel
+    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
+    pub encoding: Encoding,
+}
+
+impl OutputOpts {
+    /// The flags checked and turned into what the renderers need, before
+    /// any file is opened.
+    fn settle(&self) -> Result<Output> {
+        let csv_flag = self.bom || self.no_bom || self.encoding != Encoding::Utf8;
+        if csv_flag && self.format != ReportFormat::Csv {
+            bail!(
+                "{}",
+                t(
+                    "--bom, --no-bom and --encoding apply to --format csv only",
+                    "--bom、--no-bom 和 --encoding 只用于 --format csv",
+                )
+            );
+        }
+        if self.encoding == Encoding::Utf16 {
+            bail!(
+                "{}",
+                t(
+                    "--encoding: reports are written in utf-8 or gb18030",
+                    "--encoding：报表只能写成 utf-8 或 gb18030",
+                )
+            );
+        }
+        if self.format == ReportFormat::Xlsx
+            && self.output.is_none()
+            && std::io::stdout().is_terminal()
+        {
+            bail!(
+                "{}",
+                t(
+                    "--format xlsx writes a workbook, not text for the terminal; add -o FILE.xlsx",
+                    "--format xlsx 生成的是 Excel 工作簿，不能显示在终端上；请加上 -o 文件名.xlsx",
+                )
+            );
+        }
+        // Excel opens a UTF-8 file without a BOM as the local code page:
+        // a Chinese CSV saved for a clerk gets one unless told otherwise.
+        let bom = self.bom || (!self.no_bom && Lang::current().is_zh() && self.output.is_some());
+        let width = if self.output.is_some() {
+            TextWidth::Unlimited
+        } else if let Some(w) = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|w| *w >= 20)
+        {
+            TextWidth::Columns(w)
+        } else if std::io::stdout().is_terminal() {
+            TextWidth::Terminal
+        } else {
+            TextWidth::Unlimited
+        };
+        Ok(Output {
+            format: self.format,
+            width,
+            encoding: self.encoding,
+            bom,
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -50,6 +148,10 @@ pub struct DoubleClearArgs {
     /// One row per county, battle zone, town or village
     #[arg(long, value_enum, default_value_t = By::Town)]
     pub by: By,
+    /// Roll up every `.db` file in DIR (with --db FILE given more than once,
+    /// those files): one row per county, or per town with --by town
+    #[arg(long, value_name = "DIR")]
+    pub db_dir: Option<PathBuf>,
     #[command(flatten)]
     pub out: OutputOpts,
 }
@@ -66,6 +168,10 @@ pub struct DispatchArgs {
     /// Last day of a custom period (with --from)
     #[arg(long, value_name = "DATE", requires = "from")]
     pub to: Option<String>,
+    /// Roll up every `.db` file in DIR (with --db FILE given more than once,
+    /// those files): one row per county, or per town with --by town
+    #[arg(long, value_name = "DIR")]
+    pub db_dir: Option<PathBuf>,
     #[command(flatten)]
     pub out: OutputOpts,
 }
@@ -78,6 +184,10 @@ pub struct TeamsArgs {
     /// One row per county, battle zone (its towns together), town or village
     #[arg(long, value_enum, default_value_t = By::Town)]
     pub by: By,
+    /// Roll up every `.db` file in DIR (with --db FILE given more than once,
+    /// those files): one row per county, or per town with --by town
+    #[arg(long, value_name = "DIR")]
+    pub db_dir: Option<PathBuf>,
     #[command(flatten)]
     pub out: OutputOpts,
 }
@@ -99,11 +209,23 @@ fn date(iso: &str) -> Result<NaiveDate> {
 }
 
 pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
+    let out = match &cmd {
+        ReportCmd::DoubleClear(a) => &a.out,
+        ReportCmd::Dispatch(a) => &a.out,
+        ReportCmd::Teams(a) => &a.out,
+        ReportCmd::Tasks(a) => &a.out,
+        ReportCmd::Progress(a) => &a.out,
+    };
+    out.settle()?;
     // Flags are checked before the file is opened, so a typo in a date is
     // reported as such even without a database.
     match cmd {
         ReportCmd::DoubleClear(a) => {
             let day = date(&as_of(a.as_of.as_deref())?)?;
+            if let Some(sources) = rollup_sources(ctx, a.db_dir.as_deref())? {
+                let r = report::rollup::double_clear(sources, day, a.by)?;
+                return emit(&r, &a.out);
+            }
             let conn = ctx.open_read()?;
             let r = report::double_clear::build(&conn, day, a.by)?;
             emit(&r, &a.out)
@@ -116,12 +238,20 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
                 }
                 _ => Period::holding(date(&super::records::today())?)?,
             };
+            if let Some(sources) = rollup_sources(ctx, a.db_dir.as_deref())? {
+                let r = report::rollup::dispatch(sources, period)?;
+                return emit(&r, &a.out);
+            }
             let conn = ctx.open_read()?;
             let r = report::dispatch::build(&conn, period)?;
             emit(&r, &a.out)
         }
         ReportCmd::Teams(a) => {
             let day = date(&as_of(a.as_of.as_deref())?)?;
+            if let Some(sources) = rollup_sources(ctx, a.db_dir.as_deref())? {
+                let r = report::rollup::teams(sources, day, a.by)?;
+                return emit(&r, &a.out);
+            }
             let conn = ctx.open_read()?;
             let r = report::teams::build(&conn, day, a.by)?;
             emit(&r, &a.out)
@@ -137,16 +267,54 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
             let r = report::tasks::build(&conn, day, level)?;
             emit(&r, &a.out)
         }
+        ReportCmd::Progress(a) => {
+            let from = a.from.as_deref().map(|d| date_arg("from", d)).transpose()?;
+            let to = a.to.as_deref().map(|d| date_arg("to", d)).transpose()?;
+            let conn = ctx.open_read()?;
+            let (first, last) = match (&from, &to) {
+                (Some(f), Some(t)) => (date(f)?, date(t)?),
+                _ => {
+                    let (first, last) = report::progress::default_range(&conn, Lang::current())?;
+                    (
+                        from.as_deref().map(date).transpose()?.unwrap_or(first),
+                        to.as_deref().map(date).transpose()?.unwrap_or(last),
+                    )
+                }
+            };
+            let periods = report::progress::periods(first, last, a.step, a.as_of_each)?;
+            let r = report::progress::build(&conn, periods, a.step, a.as_of_each, a.by)?;
+            emit(&r, &a.out)
+        }
     }
+}
+
+/// The county files of a roll-up: `--db-dir DIR`, or `--db` given more
+/// than once; `None` for the one file of an ordinary report.
+fn rollup_sources(
+    ctx: &Ctx,
+    dir: Option<&std::path::Path>,
+) -> Result<Option<Vec<report::rollup::Source>>> {
+    let files = match dir {
+        Some(dir) => {
+            let mut files = report::rollup::files_in(dir)?;
+            files.extend(ctx.dbs.iter().cloned());
+            files
+        }
+        None if ctx.dbs.len() > 1 => ctx.dbs.clone(),
+        None => return Ok(None),
+    };
+    report::rollup::open_all(&files).map(Some)
 }
 
 /// Renders in full before writing, so a failure leaves no half-written file.
 fn emit(report: &dyn Report, out: &OutputOpts) -> Result<u8> {
     let opts = PageOpts {
         unit: out.unit.clone(),
+        lang: Lang::current(),
     };
+    let how = out.settle()?;
     let mut buf = Vec::new();
-    report::render(report, out.format, &opts, &mut buf)?;
+    report::render(report, &how, &opts, &mut buf)?;
     match &out.output {
         Some(path) => files::write(path, &buf)?,
         None => {

@@ -46,6 +46,18 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Bimonthly dispatch (调度) summary of the listed tasks",
         "挂牌任务双月调度汇总",
     ),
+    (
+        "CSV: no byte-order mark, even for --lang zh written to a file",
+        "CSV：不写字节顺序标记，即使是 --lang zh 写入文件",
+    ),
+    (
+        "CSV: start with a UTF-8 byte-order mark, so Excel reads Chinese right (the default for --lang zh written to a file)",
+        "CSV：以 UTF-8 字节顺序标记开头，使 Excel 正确显示中文（--lang zh 写入文件时默认如此）",
+    ),
+    (
+        "CSV: text encoding, utf-8 (default) or gb18030 for older Excel",
+        "CSV：文本编码，utf-8（默认）或供旧版 Excel 使用的 gb18030",
+    ),
     ("Cadre (code or unique name)", "干部（编号或唯一姓名）"),
     ("Cadre code, e.g. GB00001", "干部编号，如 GB00001"),
     ("Cadres 干部", "干部"),
@@ -114,6 +126,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Database file (default: $FUPIN_DB, else fupin.db in this folder)",
         "数据库文件（默认 $FUPIN_DB，否则为当前文件夹的 fupin.db）",
     ),
+    (
+        "Database file (default: $FUPIN_DB, else fupin.db in this folder); reports take it more than once to roll several counties up",
+        "数据库文件（默认：$FUPIN_DB，否则为本文件夹中的 fupin.db）；报表可多次给出，以汇总多个县",
+    ),
     ("Date done", "完成时间"),
     (
         "Date for --active (default today)",
@@ -174,12 +190,20 @@ pub const TEXTS: &[(&str, &str)] = &[
         "按导入格式导出 CSV",
     ),
     (
+        "Figures as of each period's last day (end) or first day (start)",
+        "按每期最后一天（end）或第一天（start）统计",
+    ),
+    (
         "Find records of every kind by name, code or the last four digits of an ID number",
         "按名称、代码或身份证号后四位查找各类记录",
     ),
     (
         "First day of a custom period (with --to)",
         "自定时段的第一天（与 --to 同用）",
+    ),
+    (
+        "First period: the one holding DATE (default: the first registration)",
+        "第一期：含该日期的一期（默认：最早的识别时间）",
     ),
     ("Full name", "姓名"),
     ("Head of household 户主", "户主姓名"),
@@ -214,9 +238,14 @@ pub const TEXTS: &[(&str, &str)] = &[
         "自定时段的最后一天（与 --from 同用）",
     ),
     (
+        "Last period: the one holding DATE (default: the last lift)",
+        "最后一期：含该日期的一期（默认：最晚的脱贫时间）",
+    ),
+    (
         "Leading cadre 挂牌领导 (code or unique name)",
         "挂牌领导（干部编号或唯一姓名）",
     ),
+    ("Length of a period", "每期长度"),
     ("List a task for supervision (挂牌)", "挂牌一项督战任务"),
     ("List battle zones", "列出作战区"),
     ("List cadres", "列出干部"),
@@ -272,6 +301,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "One row per county, battle zone, town or village",
         "按县、作战区、乡镇或村分行",
+    ),
+    (
+        "One series for the county, or one per town",
+        "全县一条曲线，或每个乡镇一条",
     ),
     (
         "Only cadres of this level (county/town/village, 县级/乡镇级/村级)",
@@ -548,6 +581,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "居民身份证号（18 位）",
     ),
     (
+        "Roll up every `.db` file in DIR (with --db FILE given more than once, those files): one row per county, or per town with --by town",
+        "汇总 DIR 中的每个 .db 文件（多次给出 --db 时汇总这些文件）：每县一行，或加 --by town 每乡镇一行",
+    ),
+    (
         "School attendance, e.g. 八年级, 非在校生, 辍学",
         "在校生状况，如 八年级、非在校生、辍学",
     ),
@@ -648,6 +685,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "行中没有识别时间的贫困户的识别时间，用于没有该列的文件（年份表示该年最后一天）",
     ),
     (
+        "The road to the double clear: registered, lifted and remaining per year, quarter or month, with charts",
+        "迈向双清零：按年、季度或月列出识别、脱贫和剩余情况，附图表",
+    ),
+    (
         "The role (e.g. first_secretary, 第一书记)",
         "岗位（如 第一书记）",
     ),
@@ -737,6 +778,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "把每类记录各写成一个文件放入 DIR，可用 `fupin import DIR` 读回",
     ),
     (
+        "Write every record kind into DIR, one file each, as `fupin import DIR` reads them; or into one workbook, a sheet each, when DIR ends in .xlsx",
+        "把每类记录写入 DIR，每类一个文件，可用 `fupin import DIR` 读回；DIR 以 .xlsx 结尾时写入一个工作簿，每类一个工作表",
+    ),
+    (
         "Write the good rows and set the bad ones aside in a rejects file (exit code 3)",
         "写入正确的行，错误的行另存到拒收文件（退出码 3）",
     ),
@@ -756,6 +801,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "county/县级, town/乡镇级 or village/村级",
         "县级（county）、乡镇级（town）或村级（village）",
+    ),
+    (
+        "csv, or xlsx for a workbook (the default when the file name ends in .xlsx)",
+        "csv，或 xlsx 工作簿（文件名以 .xlsx 结尾时默认如此）",
     ),
     (
         "general/一般贫困户, low_income/低保贫困户 or extreme_poverty/特困供养贫困户 (default general)",

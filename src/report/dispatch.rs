@@ -8,10 +8,10 @@ use serde::Serialize;
 use serde_json::{Value as Json, json};
 
 use super::period::Period;
-use super::sheet::{Col, Mark, Sheet, Value};
-use super::{PageOpts, Report, heading};
-use crate::lang::t;
-use crate::model::{TASK_LEVELS, choice_label};
+use super::sheet::{Col, Listing, Mark, Row, Sheet, Value};
+use super::{PageOpts, Report, choice_text, county_title, heading};
+use crate::lang::Lang;
+use crate::model::TASK_LEVELS;
 use crate::values::format_date;
 
 /// A task's standing at the end of the period.
@@ -34,11 +34,11 @@ impl Status {
         }
     }
 
-    pub fn label(self) -> String {
+    pub fn label(self, lang: Lang) -> String {
         match self {
-            Status::Done => t("done", "已完成"),
-            Status::Overdue => t("overdue", "逾期"),
-            Status::Open => t("open", "推进中"),
+            Status::Done => lang.t("done", "已完成"),
+            Status::Overdue => lang.t("overdue", "逾期"),
+            Status::Open => lang.t("open", "推进中"),
         }
     }
 }
@@ -63,6 +63,10 @@ pub struct TaskRow {
     pub status: Status,
     pub overdue: bool,
     pub not_dispatched: bool,
+    /// Done by the period's end, but after its due date (in this period or
+    /// an earlier one).
+    pub finished_late: bool,
+    pub done_on: Option<String>,
     #[serde(skip)]
     pub village_name: Option<String>,
     #[serde(skip)]
@@ -78,6 +82,7 @@ pub struct Totals {
     pub open: i64,
     pub overdue: i64,
     pub not_dispatched: i64,
+    pub finished_late: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -129,6 +134,8 @@ fn read(conn: &Connection, from: &str, to: &str) -> Result<(Vec<TaskRow>, Totals
         let dispatches: i64 = r.get(11)?;
         let status = Status::on(to, due_on.as_deref(), done_on.as_deref());
         let open = status != Status::Done;
+        let finished_late =
+            !open && matches!((&due_on, &done_on), (Some(due), Some(done)) if done > due);
         let row = TaskRow {
             code: r.get(0)?,
             title: r.get(1)?,
@@ -144,15 +151,18 @@ fn read(conn: &Connection, from: &str, to: &str) -> Result<(Vec<TaskRow>, Totals
             problems_found: r.get(12)?,
             problems_solved: r.get(13)?,
             due_on,
+            done_on: if open { None } else { done_on },
             status,
             overdue: status == Status::Overdue,
             not_dispatched: open && dispatches == 0,
+            finished_late,
         };
         totals.listed += 1;
         totals.done += i64::from(!open);
         totals.open += i64::from(open);
         totals.overdue += i64::from(row.overdue);
         totals.not_dispatched += i64::from(row.not_dispatched);
+        totals.finished_late += i64::from(row.finished_late);
         tasks.push(row);
     }
     Ok((tasks, totals))
@@ -172,24 +182,24 @@ impl Report for Dispatch {
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {
-        let county = &self.county.1;
-        let problems = t("Problems", "问题（个）");
+        let lang = opts.lang;
+        let problems = lang.t("Problems", "问题（个）");
         let columns = vec![
-            Col::new("code", t("Code", "任务编号")),
-            Col::new("title", t("Task", "督战任务")),
-            Col::new("level", t("Level", "挂牌级别")),
-            Col::new("village", t("Village", "行政村")),
-            Col::new("leader", t("Leader", "挂牌领导")),
-            Col::new("team", t("Commando team", "突击队")),
-            Col::new("dispatches", t("Dispatches", "本期调度（次）")),
-            Col::new("progress", t("Progress (%)", "最新进度（%）")),
-            Col::grouped("problems_found", &problems, t("found", "发现")),
-            Col::grouped("problems_solved", &problems, t("solved", "解决")),
-            Col::new("due_on", t("Due", "完成时限")),
-            Col::new("status", t("Status", "期末状态")),
-            Col::new("flags", t("Flags", "预警")),
+            Col::code("code", lang.t("Code", "任务编号")),
+            Col::text("title", lang.t("Task", "督战任务")),
+            Col::text("level", lang.t("Level", "挂牌级别")),
+            Col::text("village", lang.t("Village", "行政村")),
+            Col::text("leader", lang.t("Leader", "挂牌领导")),
+            Col::text("team", lang.t("Commando team", "突击队")),
+            Col::number("dispatches", lang.t("Dispatches", "本期调度（次）")),
+            Col::number("progress", lang.t("Progress (%)", "最新进度（%）")),
+            Col::number("problems_found", lang.t("found", "发现")).under(&problems),
+            Col::number("problems_solved", lang.t("solved", "解决")).under(&problems),
+            Col::date("due_on", lang.t("Due", "完成时限")),
+            Col::text("status", lang.t("Status", "期末状态")),
+            Col::text("flags", lang.t("Flags", "预警")),
         ];
-        let rows = self
+        let mut rows: Vec<Row> = self
             .tasks
             .iter()
             .map(|task| {
@@ -199,10 +209,10 @@ impl Report for Dispatch {
                     (None, Some(town)) => Some(town.clone()),
                     (None, None) => None,
                 };
-                vec![
+                Row::body(vec![
                     Value::text(&task.code),
                     Value::text(&task.title),
-                    Value::text(choice_label(TASK_LEVELS, &task.level)),
+                    Value::text(choice_text(lang, TASK_LEVELS, &task.level)),
                     Value::opt(village),
                     Value::opt(task.leader_name.clone().or(task.leader.clone())),
                     Value::opt(task.team.clone()),
@@ -211,16 +221,16 @@ impl Report for Dispatch {
                     Value::int(task.problems_found),
                     Value::int(task.problems_solved),
                     Value::opt(task.due_on.clone()),
-                    status_cell(task.status),
-                    flags_cell(task.overdue, task.not_dispatched),
-                ]
+                    status_cell(lang, task.status),
+                    flags_cell(lang, task),
+                ])
             })
             .collect();
         let sum = |f: fn(&TaskRow) -> i64| self.tasks.iter().map(f).sum::<i64>();
         let tot = &self.totals;
-        let total = vec![
-            Value::text(t("Total", "合计")),
-            Value::text(t(
+        rows.push(Row::total(vec![
+            Value::text(lang.t("Total", "合计")),
+            Value::text(lang.t(
                 &format!("{} listed", tot.listed),
                 &format!("挂牌 {} 项", tot.listed),
             )),
@@ -233,98 +243,155 @@ impl Report for Dispatch {
             Value::int(sum(|t| t.problems_found)),
             Value::int(sum(|t| t.problems_solved)),
             Value::empty(),
-            Value::text(t(
+            Value::text(lang.t(
                 &format!("{} done, {} open", tot.done, tot.open),
                 &format!("完成 {}，推进中 {}", tot.done, tot.open),
             )),
-            flags_total(tot),
-        ];
-        let dispatched = tot.open - tot.not_dispatched;
-        let verdict = (
-            t(
-                &format!(
-                    "Listed {}: done {}, open {}, OVERDUE {}, NOT DISPATCHED {} (dispatched {} of {} open)",
-                    tot.listed,
-                    tot.done,
-                    tot.open,
-                    tot.overdue,
-                    tot.not_dispatched,
-                    dispatched,
-                    tot.open
-                ),
-                &format!(
-                    "挂牌 {} 项：已完成 {}，推进中 {}，逾期 {}，未调度 {}（推进中已调度 {}/{}）",
-                    tot.listed,
-                    tot.done,
-                    tot.open,
-                    tot.overdue,
-                    tot.not_dispatched,
-                    dispatched,
-                    tot.open
-                ),
+            flags_total(lang, tot),
+        ]));
+        let title = lang.t(
+            &format!(
+                "{} — Listed Tasks: Dispatch Summary",
+                county_title(lang, &self.county)
             ),
-            if tot.overdue + tot.not_dispatched > 0 {
-                Mark::Bad
-            } else {
-                Mark::Good
-            },
+            &format!("{}挂牌督战任务调度情况表", self.county.1),
         );
-        Sheet {
-            heading: heading(
-                county,
-                t(
-                    &format!("{county} — Listed Tasks: Dispatch Summary"),
-                    &format!("{county}挂牌督战任务调度情况表"),
-                ),
-                self.period.line(),
-                opts,
-            ),
-            verdict: Some(verdict),
+        let mut sheet = Sheet::new(
+            lang,
+            heading(&self.county, title, self.period.line(lang), opts),
             columns,
-            rows,
-            total: Some(total),
-            notes: vec![t(
-                "Note: a task is listed when listed on or before the period's last day; progress is that of the last dispatch on or before it; OVERDUE = not done and due before the last day; NOT DISPATCHED = not done and no dispatch in the period.",
-                "注：统计期末日前（含）挂牌的任务均列入；进度取期末日前（含）最近一次调度；逾期指期末未完成且已过完成时限；未调度指期末未完成且本期无调度记录。",
-            )],
-            landscape: true,
-        }
+        );
+        sheet.rows = rows;
+        sheet.verdict = Some(verdict(lang, tot));
+        sheet.notes = vec![lang.t(
+            "Note: a task is listed when listed on or before the period's last day; progress is that of the last dispatch on or before it; OVERDUE = not done and due before the last day; FINISHED LATE = done by the last day, after its due date; NOT DISPATCHED = not done and no dispatch in the period.",
+            "注：统计期末日前（含）挂牌的任务均列入；进度取期末日前（含）最近一次调度；逾期指期末未完成且已过完成时限；逾期完成指期末前已完成但完成时间晚于完成时限；未调度指期末未完成且本期无调度记录。",
+        )];
+        sheet.lists = self.lists(lang);
+        sheet.landscape = true;
+        sheet
     }
 }
 
-fn status_cell(status: Status) -> Value {
+impl Dispatch {
+    /// The tasks the leadership must hear about, by code and title, under
+    /// the table: overdue, finished late, not dispatched.
+    fn lists(&self, lang: Lang) -> Vec<Listing> {
+        let list =
+            |title: String, pick: fn(&TaskRow) -> bool, extra: fn(&TaskRow, Lang) -> String| {
+                let items: Vec<String> = self
+                    .tasks
+                    .iter()
+                    .filter(|t| pick(t))
+                    .map(|t| format!("{} {}{}", t.code, t.title, extra(t, lang)))
+                    .collect();
+                (!items.is_empty()).then_some(Listing { title, items })
+            };
+        let due = |t: &TaskRow, lang: Lang| match &t.due_on {
+            Some(due) => lang.t(&format!(" (due {due})"), &format!("（完成时限 {due}）")),
+            None => String::new(),
+        };
+        let late = |t: &TaskRow, lang: Lang| match (&t.due_on, &t.done_on) {
+            (Some(due), Some(done)) => lang.t(
+                &format!(" (due {due}, done {done})"),
+                &format!("（完成时限 {due}，完成时间 {done}）"),
+            ),
+            _ => String::new(),
+        };
+        [
+            list(lang.t("Overdue:", "逾期未完成的任务："), |t| t.overdue, due),
+            list(
+                lang.t("Finished late:", "逾期完成的任务："),
+                |t| t.finished_late,
+                late,
+            ),
+            list(
+                lang.t("Not dispatched in the period:", "本期未调度的任务："),
+                |t| t.not_dispatched,
+                |_, _| String::new(),
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+/// The verdict above the table.
+pub fn verdict(lang: Lang, tot: &Totals) -> (String, Mark) {
+    let dispatched = tot.open - tot.not_dispatched;
+    (
+        lang.t(
+            &format!(
+                "Listed {}: done {} (finished late {}), open {}, OVERDUE {}, NOT DISPATCHED {} (dispatched {} of {} open)",
+                tot.listed,
+                tot.done,
+                tot.finished_late,
+                tot.open,
+                tot.overdue,
+                tot.not_dispatched,
+                dispatched,
+                tot.open
+            ),
+            &format!(
+                "挂牌 {} 项：已完成 {}（其中逾期完成 {}），推进中 {}，逾期 {}，未调度 {}（推进中已调度 {}/{}）",
+                tot.listed,
+                tot.done,
+                tot.finished_late,
+                tot.open,
+                tot.overdue,
+                tot.not_dispatched,
+                dispatched,
+                tot.open
+            ),
+        ),
+        if tot.overdue + tot.not_dispatched > 0 {
+            Mark::Bad
+        } else {
+            Mark::Good
+        },
+    )
+}
+
+fn status_cell(lang: Lang, status: Status) -> Value {
     let mark = match status {
         Status::Done => Mark::Good,
         Status::Overdue => Mark::Bad,
         Status::Open => Mark::Plain,
     };
-    Value::marked(status.label(), mark)
+    Value::marked(status.label(lang), mark)
 }
 
-fn flags_cell(overdue: bool, not_dispatched: bool) -> Value {
+fn flags_cell(lang: Lang, task: &TaskRow) -> Value {
     let mut flags = Vec::new();
-    if overdue {
-        flags.push(t("OVERDUE", "逾期"));
+    if task.overdue {
+        flags.push(lang.t("OVERDUE", "逾期"));
     }
-    if not_dispatched {
-        flags.push(t("NOT DISPATCHED", "未调度"));
+    if task.finished_late {
+        flags.push(lang.t("FINISHED LATE", "逾期完成"));
+    }
+    if task.not_dispatched {
+        flags.push(lang.t("NOT DISPATCHED", "未调度"));
     }
     if flags.is_empty() {
         Value::empty()
     } else {
-        Value::marked(flags.join(t(", ", "、").as_str()), Mark::Bad)
+        Value::marked(flags.join(lang.pick(", ", "、")), Mark::Bad)
     }
 }
 
-fn flags_total(tot: &Totals) -> Value {
-    let text = t(
+fn flags_total(lang: Lang, tot: &Totals) -> Value {
+    let text = lang.t(
         &format!(
-            "overdue {}, not dispatched {}",
-            tot.overdue, tot.not_dispatched
+            "overdue {}, finished late {}, not dispatched {}",
+            tot.overdue, tot.finished_late, tot.not_dispatched
         ),
-        &format!("逾期 {}，未调度 {}", tot.overdue, tot.not_dispatched),
+        &format!(
+            "逾期 {}，逾期完成 {}，未调度 {}",
+            tot.overdue, tot.finished_late, tot.not_dispatched
+        ),
     );
-    let mark = if tot.overdue + tot.not_dispatched > 0 {
+    let mark = if tot.overdue + tot.not_dispatched + tot.finished_late > 0 {
         Mark::Bad
     } else {
         Mark::Plain
@@ -337,6 +404,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
+    use crate::report::sheet::RowKind;
     use crate::report::{PageOpts, Report};
 
     #[test]
@@ -357,9 +425,9 @@ mod tests {
             Status::on(day, Some("2020-04-01"), Some("2020-04-15")),
             Status::Done
         );
-        assert_eq!(Status::Done.label(), "done");
-        assert_eq!(Status::Overdue.label(), "overdue");
-        assert_eq!(Status::Open.label(), "open");
+        assert_eq!(Status::Done.label(Lang::En), "done");
+        assert_eq!(Status::Overdue.label(Lang::En), "overdue");
+        assert_eq!(Status::Open.label(Lang::En), "open");
     }
 
     fn task(code: &str, status: Status, dispatches: i64) -> TaskRow {
@@ -378,6 +446,8 @@ mod tests {
             status,
             overdue: status == Status::Overdue,
             not_dispatched: status != Status::Done && dispatches == 0,
+            finished_late: false,
+            done_on: None,
             village_name: None,
             town_name: None,
             leader_name: None,
@@ -415,7 +485,22 @@ mod tests {
 
     fn marks(sheet: &Sheet, key: &str) -> Vec<Mark> {
         let at = column(sheet, key);
-        sheet.rows.iter().map(|r| r[at].mark).collect()
+        sheet
+            .rows
+            .iter()
+            .filter(|r| r.kind == RowKind::Body)
+            .map(|r| r.cells[at].mark)
+            .collect()
+    }
+
+    /// The cells of the total row.
+    fn total(sheet: &Sheet) -> Vec<crate::report::sheet::Value> {
+        sheet
+            .rows
+            .iter()
+            .find(|r| r.kind == RowKind::Total)
+            .map(|r| r.cells.clone())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -455,7 +540,12 @@ mod tests {
             [Mark::Plain, Mark::Plain, Mark::Bad, Mark::Bad, Mark::Bad]
         );
         let flags = column(&s, "flags");
-        let text: Vec<String> = s.rows.iter().map(|r| r[flags].cell.display()).collect();
+        let text: Vec<String> = s
+            .rows
+            .iter()
+            .filter(|r| r.kind == RowKind::Body)
+            .map(|r| r.cells[flags].cell.display())
+            .collect();
         assert_eq!(
             text,
             [
@@ -466,9 +556,12 @@ mod tests {
                 "OVERDUE, NOT DISPATCHED"
             ]
         );
-        let total = s.total.unwrap_or_default();
+        let total = total(&s);
         assert_eq!(total[flags].mark, Mark::Bad);
-        assert_eq!(total[flags].cell.display(), "overdue 2, not dispatched 2");
+        assert_eq!(
+            total[flags].cell.display(),
+            "overdue 2, finished late 0, not dispatched 2"
+        );
     }
 
     #[test]
@@ -478,14 +571,13 @@ mod tests {
             task("K2", Status::Open, 2),
         ]);
         let flags = column(&s, "flags");
-        let total = s.total.unwrap_or_default();
-        assert_eq!(total[flags].mark, Mark::Plain);
+        assert_eq!(total(&s)[flags].mark, Mark::Plain);
         for tasks in [
             vec![task("K1", Status::Overdue, 1)],
             vec![task("K1", Status::Open, 0)],
         ] {
             let s = sheet(tasks);
-            assert_eq!(s.total.unwrap_or_default()[flags].mark, Mark::Bad);
+            assert_eq!(total(&s)[flags].mark, Mark::Bad);
         }
     }
 }

@@ -15,8 +15,10 @@ use serde::Serialize;
 use serde_json::{Value as Json, json};
 
 use super::sheet::{Col, Mark, Sheet, Value, as_of_line};
-use super::{By, PageOpts, Report, group_name, group_rows, heading, percent};
-use crate::lang::t;
+use super::{
+    By, Layout, PageOpts, Report, Subtotals, county_title, group_name, group_rows, heading, percent,
+};
+use crate::lang::Lang;
 
 /// The figures of one group on the as-of date.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,7 +40,7 @@ pub struct Figures {
 }
 
 impl Figures {
-    fn add(&mut self, o: &Figures) {
+    pub fn add(&mut self, o: &Figures) {
         self.villages += o.villages;
         self.poor_villages_registered += o.poor_villages_registered;
         self.poor_villages_remaining += o.poor_villages_remaining;
@@ -68,14 +70,16 @@ impl Figures {
         self.poor_households_remaining == 0 && self.poor_villages_remaining == 0
     }
 
-    fn to_json(&self) -> FiguresJson {
+    pub fn to_json(&self) -> FiguresJson {
         FiguresJson {
             villages: self.villages,
             poor_villages_registered: self.poor_villages_registered,
             poor_villages_remaining: self.poor_villages_remaining,
             households_registered: self.households_registered,
+            poor_people_registered: self.people_registered,
             poor_households_remaining: self.poor_households_remaining,
             poor_people_remaining: self.poor_people_remaining,
+            households_lifted_this_year: self.households_lifted_this_year,
             people_lifted_this_year: self.people_lifted_this_year,
             population: self.population(),
             incidence_percent: self.incidence_percent(),
@@ -84,13 +88,16 @@ impl Figures {
 }
 
 #[derive(Serialize)]
-struct FiguresJson {
+pub struct FiguresJson {
     villages: i64,
     poor_villages_registered: i64,
     poor_villages_remaining: i64,
     households_registered: i64,
+    /// The members of every household registered by the date.
+    poor_people_registered: i64,
     poor_households_remaining: i64,
     poor_people_remaining: i64,
+    households_lifted_this_year: i64,
     people_lifted_this_year: i64,
     population: Option<i64>,
     incidence_percent: Option<f64>,
@@ -114,6 +121,8 @@ pub struct DoubleClear {
     pub as_of: NaiveDate,
     pub by: By,
     pub groups: Vec<Group>,
+    /// By village: the towns, whose subtotal rows follow their villages.
+    pub subtotals: Vec<Group>,
     pub totals: Figures,
 }
 
@@ -292,31 +301,41 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<DoubleClear>
     for v in &villages {
         per_town.entry(v.town.as_str()).or_default().add(&v.figures);
     }
-    let groups = match by {
-        By::County => vec![Group {
-            key: Some(county.0.clone()),
-            name: county.1.clone(),
-            town: None,
-            figures: totals.clone(),
-        }],
-        By::Village => villages
-            .iter()
-            .map(|v| Group {
-                key: Some(v.code.clone()),
-                name: v.name.clone(),
-                town: town_name.get(v.town.as_str()).map(|s| s.to_string()),
-                figures: v.figures.clone(),
-            })
-            .collect(),
-        By::Town => towns
+    let town_groups = || -> Vec<Group> {
+        towns
             .iter()
             .map(|(code, name, _)| Group {
                 key: Some(code.clone()),
                 name: name.clone(),
                 town: None,
+                parent: None,
                 figures: per_town.get(code.as_str()).cloned().unwrap_or_default(),
             })
-            .collect(),
+            .collect()
+    };
+    let mut subtotals = Vec::new();
+    let groups = match by {
+        By::County => vec![Group {
+            key: Some(county.0.clone()),
+            name: county.1.clone(),
+            town: None,
+            parent: None,
+            figures: totals.clone(),
+        }],
+        By::Village => {
+            subtotals = town_groups();
+            villages
+                .iter()
+                .map(|v| Group {
+                    key: Some(v.code.clone()),
+                    name: v.name.clone(),
+                    town: town_name.get(v.town.as_str()).map(|s| s.to_string()),
+                    parent: Some(v.town.clone()),
+                    figures: v.figures.clone(),
+                })
+                .collect()
+        }
+        By::Town => town_groups(),
         By::Zone => {
             let mut per_zone: HashMap<Option<String>, Figures> = HashMap::new();
             for (code, _, zone) in &towns {
@@ -332,6 +351,7 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<DoubleClear>
                     key: Some(code),
                     name,
                     town: None,
+                    parent: None,
                 })
                 .collect();
             // Towns not (yet) put in a zone still count; show them apart
@@ -341,6 +361,7 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<DoubleClear>
                     key: None,
                     name: String::new(),
                     town: None,
+                    parent: None,
                     figures,
                 });
             }
@@ -352,18 +373,19 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<DoubleClear>
         as_of,
         by,
         groups,
+        subtotals,
         totals,
     })
 }
 
 impl Report for DoubleClear {
     fn json(&self) -> Json {
-        let groups: Vec<GroupJson> = self
+        let groups: Vec<_> = self
             .groups
             .iter()
             .map(|g| GroupJson {
                 key: g.key.as_deref(),
-                name: group_name(g.key.as_deref(), &g.name),
+                name: group_name(Lang::En, g.key.as_deref(), &g.name),
                 figures: g.figures.to_json(),
                 double_clear: g.figures.double_clear(),
             })
@@ -378,105 +400,152 @@ impl Report for DoubleClear {
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {
-        let county = &self.county.1;
-        let year = self.as_of.year();
-        let hh = t("households", "户数（户）");
-        let people = t("people", "人数（人）");
-        let poor_villages = t("Poor villages", "贫困村");
-        let registered = t("Registered poor", "建档立卡贫困户");
-        let remaining = t("Remaining poor", "未脱贫");
-        let lifted = t(&format!("Lifted in {year}"), &format!("{year}年脱贫"));
-        let mut columns = vec![Col::new("key", t("Code", "代码"))];
+        let lang = opts.lang;
+        let layout = Layout {
+            lang,
+            by: self.by,
+            county_code: &self.county.0,
+            parent_col: self.by == By::Village,
+            subtotals: (self.by == By::Village).then(|| Subtotals {
+                label: lang.t("Town subtotal", "乡镇小计"),
+                groups: &self.subtotals,
+            }),
+        };
+        let rows = group_rows(&layout, &self.groups, &self.totals, |f| {
+            figure_cells(lang, self.by, f)
+        });
+        let mut columns = vec![Col::code("key", lang.t("Code", "代码"))];
         if self.by == By::Village {
-            columns.push(Col::new("town", t("Town", "乡镇")));
+            columns.push(Col::text("town", lang.t("Town", "乡镇")));
         }
-        columns.extend([
-            Col::new("name", self.by.label()),
-            Col::new("villages", t("Villages", "行政村（个）")),
-            Col::grouped(
-                "poor_villages_registered",
-                &poor_villages,
-                t("registered", "建档立卡（个）"),
+        columns.push(Col::text("name", self.by.label(lang)));
+        columns.extend(figure_columns(lang, self.by, self.as_of.year()));
+        let title = lang.t(
+            &format!(
+                "{} — \"Double Clear\" Status",
+                county_title(lang, &self.county)
             ),
-            Col::grouped(
-                "poor_villages_remaining",
-                &poor_villages,
-                t("remaining", "未出列（个）"),
-            ),
-            Col::grouped("households_registered", &registered, hh.clone()),
-            Col::grouped("people_registered", &registered, people.clone()),
-            Col::grouped("poor_households_remaining", &remaining, hh.clone()),
-            Col::grouped("poor_people_remaining", &remaining, people.clone()),
-            Col::grouped("households_lifted_this_year", &lifted, hh),
-            Col::grouped("people_lifted_this_year", &lifted, people),
-            Col::new("population", t("Population (people)", "户籍人口（人）")),
-            Col::new("incidence_percent", t("Incidence (%)", "贫困发生率（%）")),
-            Col::new("double_clear", t("Double clear", "双清零")),
-        ]);
-        let figures = |f: &Figures| {
-            vec![
-                Value::int(f.villages),
-                Value::int(f.poor_villages_registered),
-                Value::int(f.poor_villages_remaining),
-                Value::int(f.households_registered),
-                Value::int(f.people_registered),
-                Value::int(f.poor_households_remaining),
-                Value::int(f.poor_people_remaining),
-                Value::int(f.households_lifted_this_year),
-                Value::int(f.people_lifted_this_year),
-                Value::opt_int(f.population()),
-                Value::num(f.incidence_percent(), 2),
-                verdict_cell(f.double_clear()),
-            ]
-        };
-        let (rows, total) =
-            group_rows(self.by, &self.county.0, &self.groups, &self.totals, figures);
-        let reached = self.totals.double_clear();
-        let verdict = if reached {
-            (t("Double clear: REACHED", "双清零：已实现"), Mark::Good)
-        } else {
-            (t("Double clear: NOT REACHED", "双清零：未实现"), Mark::Bad)
-        };
-        let mut notes = vec![t(
-            "Note: people are the members of registered poor households; incidence = remaining poor people ÷ registered population × 100; \"double clear\" = no poor household and no poor village remain.",
-            "注：人数为建档立卡贫困户家庭人口数之和；贫困发生率 = 未脱贫人口 ÷ 户籍人口 × 100%；“双清零”指贫困户、贫困村全部清零。",
-        )];
-        let missing = self.totals.villages_missing_population;
-        if missing > 0 {
-            notes.push(t(
-                &format!(
-                    "{missing} village(s) have no registered population: population and incidence are left blank for every group that contains one, and for the total."
-                ),
-                &format!(
-                    "有 {missing} 个村未登记户籍人口：含这些村的各行及合计行，户籍人口和贫困发生率空缺。"
-                ),
-            ));
-        }
-        Sheet {
-            heading: heading(
-                county,
-                t(
-                    &format!("{county} — \"Double Clear\" Status"),
-                    &format!("{county}脱贫攻坚“双清零”情况表"),
-                ),
-                as_of_line(self.as_of),
-                opts,
-            ),
-            verdict: Some(verdict),
+            &format!("{}脱贫攻坚“双清零”情况表", self.county.1),
+        );
+        let mut sheet = Sheet::new(
+            lang,
+            heading(&self.county, title, as_of_line(lang, self.as_of), opts),
             columns,
-            rows,
-            total: Some(total),
-            notes,
-            landscape: true,
-        }
+        );
+        sheet.rows = rows;
+        sheet.verdict = Some(verdict(lang, &self.totals));
+        sheet.notes = notes(lang, &self.totals);
+        sheet.landscape = true;
+        sheet
     }
 }
 
-fn verdict_cell(reached: bool) -> Value {
-    if reached {
-        Value::marked(t("reached", "已实现"), Mark::Good)
+/// The verdict above the table.
+pub fn verdict(lang: Lang, totals: &Figures) -> (String, Mark) {
+    if totals.double_clear() {
+        (
+            lang.t("Double clear: REACHED", "双清零：已实现"),
+            Mark::Good,
+        )
     } else {
-        Value::marked(t("NOT reached", "未实现"), Mark::Bad)
+        (
+            lang.t("Double clear: NOT REACHED", "双清零：未实现"),
+            Mark::Bad,
+        )
+    }
+}
+
+/// The notes under the table.
+pub fn notes(lang: Lang, totals: &Figures) -> Vec<String> {
+    let mut notes = vec![lang.t(
+        "Note: people are the members of registered poor households; incidence = remaining poor people ÷ registered population × 100; \"double clear\" = no poor household and no poor village remain.",
+        "注：人数为建档立卡贫困户家庭人口数之和；贫困发生率 = 未脱贫人口 ÷ 户籍人口 × 100%；“双清零”指贫困户、贫困村全部清零。",
+    )];
+    let missing = totals.villages_missing_population;
+    if missing > 0 {
+        notes.push(lang.t(
+            &format!(
+                "{missing} village(s) have no registered population: population and incidence are left blank for every group that contains one, and for the total."
+            ),
+            &format!(
+                "有 {missing} 个村未登记户籍人口：含这些村的各行及合计行，户籍人口和贫困发生率空缺。"
+            ),
+        ));
+    }
+    notes
+}
+
+/// The figure columns, after the key and name. A row per village would
+/// print the same 1 under 行政村（个） on every row, so by village that
+/// column is left out.
+pub fn figure_columns(lang: Lang, by: By, year: i32) -> Vec<Col> {
+    let hh = lang.t("households", "户数（户）");
+    let people = lang.t("people", "人数（人）");
+    let poor_villages = lang.t("Poor villages", "贫困村");
+    let registered = lang.t("Registered poor", "建档立卡贫困户");
+    let remaining = lang.t("Remaining poor", "未脱贫");
+    let lifted = lang.t(&format!("Lifted in {year}"), &format!("{year}年脱贫"));
+    let mut columns = Vec::new();
+    if by != By::Village {
+        columns.push(Col::number("villages", lang.t("Villages", "行政村（个）")));
+    }
+    columns.extend([
+        Col::number(
+            "poor_villages_registered",
+            lang.t("registered", "建档立卡（个）"),
+        )
+        .under(&poor_villages),
+        Col::number(
+            "poor_villages_remaining",
+            lang.t("remaining", "未出列（个）"),
+        )
+        .under(&poor_villages),
+        Col::number("households_registered", hh.clone()).under(&registered),
+        Col::number("people_registered", people.clone()).under(&registered),
+        Col::number("poor_households_remaining", hh.clone()).under(&remaining),
+        Col::number("poor_people_remaining", people.clone()).under(&remaining),
+        Col::number("households_lifted_this_year", hh).under(&lifted),
+        Col::number("people_lifted_this_year", people).under(&lifted),
+        Col::number(
+            "population",
+            lang.t("Population (people)", "户籍人口（人）"),
+        ),
+        Col::percent(
+            "incidence_percent",
+            lang.t("Incidence (%)", "贫困发生率（%）"),
+        ),
+        Col::text("double_clear", lang.t("Double clear", "双清零")),
+    ]);
+    columns
+}
+
+/// The cells of [`figure_columns`] for one row.
+pub fn figure_cells(lang: Lang, by: By, f: &Figures) -> Vec<Value> {
+    let mut cells = Vec::new();
+    if by != By::Village {
+        cells.push(Value::int(f.villages));
+    }
+    cells.extend([
+        Value::int(f.poor_villages_registered),
+        Value::int(f.poor_villages_remaining),
+        Value::int(f.households_registered),
+        Value::int(f.people_registered),
+        Value::int(f.poor_households_remaining),
+        Value::int(f.poor_people_remaining),
+        Value::int(f.households_lifted_this_year),
+        Value::int(f.people_lifted_this_year),
+        Value::opt_int(f.population()),
+        Value::num(f.incidence_percent(), 2),
+        verdict_cell(lang, f.double_clear()),
+    ]);
+    cells
+}
+
+fn verdict_cell(lang: Lang, reached: bool) -> Value {
+    if reached {
+        Value::marked(lang.t("reached", "已实现"), Mark::Good)
+    } else {
+        Value::marked(lang.t("NOT reached", "未实现"), Mark::Bad)
     }
 }
 

@@ -6,9 +6,7 @@
 //! come from an `@page` margin box. The markup is also well-formed XML, so
 //! tests can parse it strictly.
 
-use crate::lang::{t, zh};
-
-use super::sheet::{Mark, Sheet, Value, sign_off};
+use super::sheet::{ColKind, Mark, Row, RowKind, Sheet, Value};
 use crate::output::Cell;
 
 const STYLE: &str = r#"
@@ -31,12 +29,14 @@ body {
 table.report { width: 100%; border-collapse: collapse; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
+tbody.end { break-inside: avoid; page-break-inside: avoid; }
 th, td { border: 0.75pt solid #000; padding: 2pt 4pt; vertical-align: middle; }
+th { word-break: keep-all; overflow-wrap: normal; hyphens: manual; }
 td { white-space: nowrap; }
 td.wrap { white-space: normal; word-break: keep-all; }
 td.wide { word-break: normal; }
 td.wide div { min-width: 11em; }
-tbody tr.total td { white-space: normal; }
+tr.total td, tr.subtotal td { white-space: normal; }
 thead th { font-weight: bold; text-align: center; background: #eee; }
 thead tr.title th, thead tr.meta th, thead tr.verdict th {
   border: none; background: none; padding: 0 0 3pt 0;
@@ -52,10 +52,18 @@ thead tr.title th { font-size: 17pt; letter-spacing: 0.5pt; padding-bottom: 6pt;
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.bad { font-weight: bold; color: #b00000; }
 td.good { color: #006100; }
-tbody tr.total td { font-weight: bold; border-top: 1.5pt double #000; }
+tr.subtotal td { font-weight: bold; background: #f4f4f4; }
+tr.total td { font-weight: bold; border-top: 1.5pt double #000; }
+tbody.end td.end-matter { border: none; padding: 0; white-space: normal; font-weight: normal; background: none; }
 .notes { margin-top: 6pt; font-size: 9pt; }
 .notes p { margin: 0 0 2pt 0; }
-.sign-off { margin-top: 14pt; font-size: 10.5pt; white-space: pre-wrap; break-inside: avoid; }
+.lists { margin-top: 4pt; font-size: 9pt; }
+.lists p { margin: 4pt 0 1pt 0; font-weight: bold; }
+.lists ul { margin: 0; padding-left: 16pt; }
+.chart { margin-top: 8pt; break-inside: avoid; page-break-inside: avoid; }
+.chart svg { display: block; width: 100%; height: auto; }
+.chart svg.single { height: 62mm; }
+.sign-off { margin-top: 14pt; font-size: 10.5pt; white-space: pre-wrap; }
 "#;
 
 /// Escapes text for element content and attribute values.
@@ -74,16 +82,16 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Columns of free text (names, task titles) may wrap, names only at spaces
-/// and punctuation; every other cell (codes, dates, numbers, flags) stays on
-/// one line. Without this a browser may squeeze a short Chinese column to
-/// one character per line, since Chinese may break between any two
-/// characters.
-const WRAPPING: &[&str] = &["name", "title", "team", "village", "place"];
+/// Columns of free text (names, task titles) may wrap, names only at
+/// spaces and punctuation; every other cell (codes, dates, numbers, flags)
+/// stays on one line. Without this a browser may squeeze a short Chinese
+/// column to one character per line, since Chinese may break between any
+/// two characters.
+const WRAPPING: &[&str] = &["name", "title", "team", "village", "place", "town", "flags"];
 
-fn class(v: &Value, key: &str) -> String {
+fn class(v: &Value, key: &str, kind: ColKind) -> String {
     let mut classes = Vec::new();
-    if matches!(v.cell, Cell::Int(_) | Cell::Num(..)) {
+    if kind.is_numeric() || matches!(v.cell, Cell::Int(_) | Cell::Num(..)) {
         classes.push("num");
     }
     if WRAPPING.contains(&key) {
@@ -104,9 +112,14 @@ fn class(v: &Value, key: &str) -> String {
     }
 }
 
-fn row(out: &mut String, sheet: &Sheet, cells: &[Value], class_attr: &str) {
+fn row(out: &mut String, sheet: &Sheet, r: &Row) {
+    let class_attr = match r.kind {
+        RowKind::Body => "",
+        RowKind::Subtotal => " class=\"subtotal\"",
+        RowKind::Total => " class=\"total\"",
+    };
     out.push_str(&format!("<tr{class_attr}>"));
-    for (v, col) in cells.iter().zip(&sheet.columns) {
+    for (v, col) in r.cells.iter().zip(&sheet.columns) {
         let text = escape(&v.cell.display());
         // A table cell ignores min-width; a block inside it does not.
         let content = if col.key == "title" {
@@ -114,56 +127,99 @@ fn row(out: &mut String, sheet: &Sheet, cells: &[Value], class_attr: &str) {
         } else {
             text
         };
-        out.push_str(&format!("<td{}>{content}</td>", class(v, col.key)));
+        out.push_str(&format!(
+            "<td{}>{content}</td>",
+            class(v, col.key, col.kind)
+        ));
     }
     out.push_str("</tr>\n");
+}
+
+/// A heading that may break only between its words and before its unit
+/// (户籍人口 / （人）), never inside a Chinese word: the cell keeps words
+/// whole (`word-break: keep-all`) and `<wbr/>` marks the one place a
+/// Chinese heading may break.
+fn heading_text(label: &str) -> String {
+    escape(label).replacen('（', "<wbr/>（", 1)
 }
 
 /// The column headings: one row, or two when columns are grouped ("未脱贫"
 /// spanning "户数" and "人数").
 fn headings(sheet: &Sheet) -> String {
     let cols = &sheet.columns;
-    let grouped = cols.iter().any(|c| c.group.is_some());
-    if !grouped {
+    if !sheet.two_row_header() {
         let cells: String = cols
             .iter()
-            .map(|c| format!("<th>{}</th>", escape(&c.label)))
+            .map(|c| format!("<th>{}</th>", heading_text(&c.label)))
             .collect();
         return format!("<tr class=\"heads\">{cells}</tr>\n");
     }
     let mut top = String::new();
     let mut bottom = String::new();
-    let mut i = 0;
-    while i < cols.len() {
-        match &cols[i].group {
-            None => {
-                top.push_str(&format!(
-                    "<th rowspan=\"2\">{}</th>",
-                    escape(&cols[i].label)
-                ));
-                i += 1;
-            }
+    for (first, span, group) in sheet.group_spans() {
+        match group {
+            None => top.push_str(&format!(
+                "<th rowspan=\"2\">{}</th>",
+                heading_text(&cols[first].label)
+            )),
             Some(g) => {
-                let span = cols[i..]
-                    .iter()
-                    .take_while(|c| c.group.as_ref() == Some(g))
-                    .count();
-                top.push_str(&format!("<th colspan=\"{span}\">{}</th>", escape(g)));
-                for c in &cols[i..i + span] {
-                    bottom.push_str(&format!("<th>{}</th>", escape(&c.label)));
+                top.push_str(&format!("<th colspan=\"{span}\">{}</th>", heading_text(g)));
+                for c in &cols[first..first + span] {
+                    bottom.push_str(&format!("<th>{}</th>", heading_text(&c.label)));
                 }
-                i += span;
             }
         }
     }
     format!("<tr class=\"heads\">{top}</tr>\n<tr class=\"heads\">{bottom}</tr>\n")
 }
 
-/// The whole page.
+/// The notes, the lists under the table and, without a chart, the
+/// sign-off.
+fn end_matter(sheet: &Sheet) -> String {
+    let mut out = String::new();
+    if !sheet.notes.is_empty() {
+        out.push_str("<div class=\"notes\">\n");
+        for note in &sheet.notes {
+            out.push_str(&format!("<p>{}</p>\n", escape(note)));
+        }
+        out.push_str("</div>\n");
+    }
+    if !sheet.lists.is_empty() {
+        out.push_str("<div class=\"lists\">\n");
+        for list in &sheet.lists {
+            out.push_str(&format!("<p>{}</p>\n<ul>\n", escape(&list.title)));
+            for item in &list.items {
+                out.push_str(&format!("<li>{}</li>\n", escape(item)));
+            }
+            out.push_str("</ul>\n");
+        }
+        out.push_str("</div>\n");
+    }
+    if sheet.chart.is_none() {
+        out.push_str(&sign_off(sheet));
+    }
+    out
+}
+
+fn sign_off(sheet: &Sheet) -> String {
+    format!(
+        "<div class=\"sign-off\">{}</div>\n",
+        escape(&sheet.sign_off())
+    )
+}
+
+/// Data rows printed on the same page as the total row.
+const KEPT_WITH_TOTAL: usize = 3;
+
+/// The whole page. The title block and the column headings are the
+/// table's `<thead>`, which browsers repeat on every printed page. The
+/// total row, the notes and the sign-off share the last `<tbody>`, which
+/// may not be split: the sign-off never lands alone on a page.
 pub fn page(sheet: &Sheet) -> String {
     let h = &sheet.heading;
+    let lang = sheet.lang;
     let n = sheet.columns.len().max(1);
-    let page_number = if zh() {
+    let page_number = if lang.is_zh() {
         r#""第 " counter(page) " 页，共 " counter(pages) " 页""#
     } else {
         r#""Page " counter(page) " of " counter(pages)"#
@@ -182,7 +238,7 @@ pub fn page(sheet: &Sheet) -> String {
     out.push_str("<!DOCTYPE html>\n");
     out.push_str(&format!(
         "<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n<style>{style}</style>\n</head>\n<body>\n",
-        if zh() { "zh-CN" } else { "en" },
+        if lang.is_zh() { "zh-CN" } else { "en" },
         escape(&h.title)
     ));
     out.push_str("<table class=\"report\">\n<thead>\n");
@@ -192,9 +248,9 @@ pub fn page(sheet: &Sheet) -> String {
     ));
     out.push_str(&format!(
         "<tr class=\"meta\"><th colspan=\"{n}\"><div class=\"meta-line\"><span class=\"unit\">{}</span><span class=\"when\">{}</span><span class=\"generated\">{}</span></div></th></tr>\n",
-        escape(&h.unit_line()),
+        escape(&h.unit_line(lang)),
         escape(&h.when),
-        escape(&h.generated_line())
+        escape(&h.generated_line(lang))
     ));
     if let Some((verdict, mark)) = &sheet.verdict {
         let class = match mark {
@@ -209,30 +265,41 @@ pub fn page(sheet: &Sheet) -> String {
     }
     out.push_str(&headings(sheet));
     out.push_str("</thead>\n<tbody>\n");
-    for r in &sheet.rows {
-        row(&mut out, sheet, r, "");
+    // The last few rows travel with the total, so the total never opens a
+    // page by itself.
+    let cut = sheet
+        .rows
+        .iter()
+        .position(|r| r.kind == RowKind::Total)
+        .unwrap_or(sheet.rows.len())
+        .saturating_sub(KEPT_WITH_TOTAL);
+    let (body, end) = sheet.rows.split_at(cut);
+    for r in body {
+        row(&mut out, sheet, r);
     }
-    if let Some(total) = &sheet.total {
-        row(&mut out, sheet, total, " class=\"total\"");
-    }
-    if sheet.rows.is_empty() && sheet.total.is_none() {
+    if sheet.rows.is_empty() {
         out.push_str(&format!(
             "<tr><td colspan=\"{n}\">{}</td></tr>\n",
-            escape(&t("(none)", "（无）"))
+            escape(&lang.t("(none)", "（无）"))
         ));
     }
-    out.push_str("</tbody>\n</table>\n");
-    if !sheet.notes.is_empty() {
-        out.push_str("<div class=\"notes\">\n");
-        for note in &sheet.notes {
-            out.push_str(&format!("<p>{}</p>\n", escape(note)));
-        }
-        out.push_str("</div>\n");
+    out.push_str("</tbody>\n<tbody class=\"end\">\n");
+    for r in end {
+        row(&mut out, sheet, r);
     }
     out.push_str(&format!(
-        "<div class=\"sign-off\">{}</div>\n",
-        escape(&sign_off())
+        "<tr class=\"end-matter\"><td class=\"end-matter\" colspan=\"{n}\">\n{}</td></tr>\n",
+        end_matter(sheet)
     ));
+    out.push_str("</tbody>\n</table>\n");
+    // A chart is too tall to share the closing block: it follows the
+    // table on its own, kept whole with the sign-off.
+    if let Some(chart) = &sheet.chart {
+        out.push_str("<div class=\"chart\">\n");
+        out.push_str(&super::svg::chart(chart));
+        out.push_str(&sign_off(sheet));
+        out.push_str("</div>\n");
+    }
     out.push_str("</body>\n</html>\n");
     out
 }
@@ -240,34 +307,32 @@ pub fn page(sheet: &Sheet) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::sheet::{Col, Heading};
+    use crate::lang::Lang;
+    use crate::report::sheet::{Col, Heading, Row};
 
     fn sheet(columns: Vec<Col>, rows: Vec<Vec<Value>>, verdict: Option<Mark>) -> Sheet {
-        Sheet {
-            heading: Heading {
-                title: "钟山县 <表>".into(),
-                unit: "单位".into(),
-                when: "截止时间：2020年12月31日".into(),
-                generated: "2021-01-01 09:30".into(),
-            },
-            verdict: verdict.map(|m| ("双清零：已实现".to_string(), m)),
-            columns,
-            rows,
-            total: None,
-            notes: vec!["注：说明".into()],
-            landscape: false,
-        }
+        let heading = Heading {
+            title: "钟山县 <表>".into(),
+            unit: "单位".into(),
+            when: "截止时间：2020年12月31日".into(),
+            generated: "2021-01-01 09:30".into(),
+        };
+        let mut s = Sheet::new(Lang::En, heading, columns);
+        s.verdict = verdict.map(|m| ("双清零：已实现".to_string(), m));
+        s.rows = rows.into_iter().map(Row::body).collect();
+        s.notes = vec!["注：说明".into()];
+        s
     }
 
     #[test]
     fn cells_carry_their_marks_and_kinds_as_classes() {
         let s = sheet(
             vec![
-                Col::new("code", "Code"),
-                Col::new("title", "Task"),
-                Col::new("status", "Status"),
-                Col::new("flags", "Flags"),
-                Col::new("dispatches", "Dispatches"),
+                Col::code("code", "Code"),
+                Col::text("title", "Task"),
+                Col::text("status", "Status"),
+                Col::text("flags", "Flags"),
+                Col::number("dispatches", "Dispatches"),
             ],
             vec![vec![
                 Value::text("K1"),
@@ -281,7 +346,7 @@ mod tests {
         let html = page(&s);
         assert!(
             html.contains(
-                "<tr><td>K1</td><td class=\"wrap wide\"><div>任务</div></td><td class=\"good\">done</td><td class=\"bad\">OVERDUE</td><td class=\"num\">3</td></tr>"
+                "<tr><td>K1</td><td class=\"wrap wide\"><div>任务</div></td><td class=\"good\">done</td><td class=\"wrap bad\">OVERDUE</td><td class=\"num\">3</td></tr>"
             ),
             "{html}"
         );
@@ -301,7 +366,7 @@ mod tests {
             (Mark::Plain, "verdict-box\""),
         ] {
             let html = page(&sheet(
-                vec![Col::new("code", "Code")],
+                vec![Col::code("code", "Code")],
                 Vec::new(),
                 Some(mark),
             ));
@@ -313,10 +378,10 @@ mod tests {
     fn grouped_columns_head_two_rows() {
         let s = sheet(
             vec![
-                Col::new("name", "Village"),
-                Col::grouped("h", "Poor", "households"),
-                Col::grouped("p", "Poor", "people"),
-                Col::new("v", "Verdict"),
+                Col::text("name", "Village"),
+                Col::number("h", "households").under("Poor"),
+                Col::number("p", "people").under("Poor"),
+                Col::text("v", "Verdict"),
             ],
             Vec::new(),
             None,
@@ -338,5 +403,11 @@ mod tests {
             escape(r#"<script>alert("x&'y")</script>"#),
             "&lt;script&gt;alert(&quot;x&amp;&#39;y&quot;)&lt;/script&gt;"
         );
+    }
+
+    #[test]
+    fn a_heading_breaks_only_before_its_unit() {
+        assert_eq!(heading_text("户籍人口（人）"), "户籍人口<wbr/>（人）");
+        assert_eq!(heading_text("发现"), "发现");
     }
 }

@@ -4,7 +4,7 @@
 use anyhow::{Result, bail};
 use chrono::{Datelike, NaiveDate};
 
-use crate::lang::t;
+use crate::lang::{Lang, t};
 use crate::values;
 
 use super::sheet::long_date;
@@ -118,17 +118,18 @@ impl Period {
     }
 
     /// 统计期间：2020年3月1日至2020年4月30日（2020年第2期）.
-    pub fn line(&self) -> String {
-        let range = t(
-            &format!("Period: {} to {}", long_date(self.from), long_date(self.to)),
-            &format!("统计期间：{}至{}", long_date(self.from), long_date(self.to)),
+    pub fn line(&self, lang: Lang) -> String {
+        let (from, to) = (long_date(lang, self.from), long_date(lang, self.to));
+        let range = lang.t(
+            &format!("Period: {from} to {to}"),
+            &format!("统计期间：{from}至{to}"),
         );
         match &self.id {
             Some(id) => {
                 let block = self.from.month().div_ceil(2);
                 format!(
                     "{range}{}",
-                    t(
+                    lang.t(
                         &format!(
                             " ({}–{} {}, block {id})",
                             month_abbr(self.from.month()),
@@ -234,17 +235,18 @@ mod tests {
     fn the_period_line_names_the_block() {
         let p = Period::parse("2020-03").unwrap();
         assert_eq!(
-            p.line(),
+            p.line(Lang::En),
             "Period: 2020-03-01 to 2020-04-30 (Mar–Apr 2020, block 202002B)"
         );
         let nov = Period::parse("2020-11").unwrap();
         assert!(
-            nov.line().ends_with("(Nov–Dec 2020, block 202006B)"),
+            nov.line(Lang::En)
+                .ends_with("(Nov–Dec 2020, block 202006B)"),
             "{}",
-            nov.line()
+            nov.line(Lang::En)
         );
         let custom = Period::custom(d("2020-03-02"), d("2020-03-09")).unwrap();
-        assert_eq!(custom.line(), "Period: 2020-03-02 to 2020-03-09");
+        assert_eq!(custom.line(Lang::En), "Period: 2020-03-02 to 2020-03-09");
         assert_eq!(month_abbr(1), "Jan");
         assert_eq!(month_abbr(12), "Dec");
         assert_eq!(month_abbr(13), "");

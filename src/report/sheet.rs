@@ -1,15 +1,15 @@
 //! The printed form every report fills in: a title block (title, reporting
-//! unit, cut-off date or period, generation time), a verdict, a table with a
-//! total row, notes and a sign-off footer. Each report builds a [`Sheet`];
-//! rendering it as text, CSV, Markdown or HTML never touches the database.
+//! unit, cut-off date or period, generation time), a verdict, a table whose
+//! rows know whether they are data, a subtotal (乡镇小计) or the total (合计),
+//! notes, lists under the table, and a sign-off footer. Each report builds a
+//! [`Sheet`] once, in the language it is handed; the renderers (terminal
+//! text, CSV, Markdown, HTML, xlsx) never touch the database and never read
+//! the process-wide language.
 
-use std::io::Write;
-
-use anyhow::Result;
 use chrono::NaiveDate;
 
-use crate::lang::t;
-use crate::output::{Cell, Column, Grid};
+use crate::lang::Lang;
+use crate::output::Cell;
 
 /// How a value is emphasised on paper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,11 +60,43 @@ impl Value {
         }
     }
 
+    pub fn with_mark(mut self, mark: Mark) -> Value {
+        self.mark = mark;
+        self
+    }
+
     fn plain(cell: Cell) -> Value {
         Value {
             cell,
             mark: Mark::Plain,
         }
+    }
+}
+
+/// What a column holds. A workbook writes numbers as numbers (so the office
+/// can sum them), codes as text (so Excel never rounds `451122…` into
+/// `4.51E+17`) and dates as dates; HTML aligns numbers right and lets only
+/// free text wrap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColKind {
+    /// A code or ID: text that looks like a number and must stay as typed.
+    Code,
+    /// Names, titles, flags: may wrap.
+    Text,
+    /// A count.
+    Number,
+    /// A rate in per cent, two decimals.
+    Percent,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// A sparkline (▁▂▅▇) for the terminal and Markdown; a printed page and
+    /// a workbook draw a chart instead, and CSV leaves it out.
+    Spark,
+}
+
+impl ColKind {
+    pub fn is_numeric(self) -> bool {
+        matches!(self, ColKind::Number | ColKind::Percent)
     }
 }
 
@@ -78,31 +110,91 @@ pub struct Col {
     pub group: Option<String>,
     /// The column's own heading under the group, with its unit.
     pub label: String,
+    pub kind: ColKind,
 }
 
 impl Col {
-    pub fn new(key: &'static str, label: impl Into<String>) -> Col {
+    pub fn new(key: &'static str, label: impl Into<String>, kind: ColKind) -> Col {
         Col {
             key,
             group: None,
             label: label.into(),
+            kind,
         }
     }
 
-    pub fn grouped(key: &'static str, group: &str, label: impl Into<String>) -> Col {
-        Col {
-            key,
-            group: Some(group.to_string()),
-            label: label.into(),
-        }
+    pub fn code(key: &'static str, label: impl Into<String>) -> Col {
+        Col::new(key, label, ColKind::Code)
+    }
+
+    pub fn text(key: &'static str, label: impl Into<String>) -> Col {
+        Col::new(key, label, ColKind::Text)
+    }
+
+    pub fn number(key: &'static str, label: impl Into<String>) -> Col {
+        Col::new(key, label, ColKind::Number)
+    }
+
+    pub fn percent(key: &'static str, label: impl Into<String>) -> Col {
+        Col::new(key, label, ColKind::Percent)
+    }
+
+    pub fn date(key: &'static str, label: impl Into<String>) -> Col {
+        Col::new(key, label, ColKind::Date)
+    }
+
+    /// Puts the column under a group heading.
+    pub fn under(mut self, group: &str) -> Col {
+        self.group = Some(group.to_string());
+        self
     }
 
     /// The heading on one line, for formats without grouped headers.
-    pub fn flat_label(&self) -> String {
+    pub fn flat_label(&self, lang: Lang) -> String {
         match &self.group {
-            Some(g) if crate::lang::zh() => format!("{g}{}", self.label),
+            Some(g) if lang.is_zh() => format!("{g}{}", self.label),
             Some(g) => format!("{g}: {}", self.label),
             None => self.label.clone(),
+        }
+    }
+}
+
+/// What a row of the table is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// A group's own figures.
+    Body,
+    /// The sum of the rows above it back to the previous subtotal (乡镇小计).
+    Subtotal,
+    /// The whole report (合计).
+    Total,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub kind: RowKind,
+    pub cells: Vec<Value>,
+}
+
+impl Row {
+    pub fn body(cells: Vec<Value>) -> Row {
+        Row {
+            kind: RowKind::Body,
+            cells,
+        }
+    }
+
+    pub fn subtotal(cells: Vec<Value>) -> Row {
+        Row {
+            kind: RowKind::Subtotal,
+            cells,
+        }
+    }
+
+    pub fn total(cells: Vec<Value>) -> Row {
+        Row {
+            kind: RowKind::Total,
+            cells,
         }
     }
 }
@@ -120,189 +212,224 @@ pub struct Heading {
 }
 
 impl Heading {
-    pub fn unit_line(&self) -> String {
-        format!("{}{}", t("Reporting unit: ", "填报单位："), self.unit)
+    pub fn unit_line(&self, lang: Lang) -> String {
+        format!("{}{}", lang.t("Reporting unit: ", "填报单位："), self.unit)
     }
 
-    pub fn generated_line(&self) -> String {
-        format!("{}{}", t("Generated: ", "生成时间："), self.generated)
-    }
-}
-
-/// The default reporting unit: the county's poverty-alleviation office.
-pub fn default_unit(county: &str) -> String {
-    t(
-        &format!("Poverty Alleviation and Development Office, {county}"),
-        &format!("{county}扶贫开发领导小组办公室"),
-    )
-}
-
-/// A date as officials write it: 2019年12月31日, or ISO in English.
-pub fn long_date(date: NaiveDate) -> String {
-    if crate::lang::zh() {
-        date.format("%Y年%-m月%-d日").to_string()
-    } else {
-        date.format("%Y-%m-%d").to_string()
+    pub fn generated_line(&self, lang: Lang) -> String {
+        format!("{}{}", lang.t("Generated: ", "生成时间："), self.generated)
     }
 }
 
-/// The cut-off line: 截止时间：2019年12月31日.
-pub fn as_of_line(date: NaiveDate) -> String {
-    format!("{}{}", t("As of: ", "截止时间："), long_date(date))
+/// A titled list under the table: the tasks overdue, finished late, not
+/// dispatched, each by code and title.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub title: String,
+    pub items: Vec<String>,
 }
 
-/// The blanks the signatories fill in by hand.
-pub fn sign_off() -> String {
-    t(
-        "Head of unit: __________    Reviewed by: __________    Prepared by: __________    Date submitted: __________",
-        "单位负责人：__________    审核人：__________    填表人：__________    报出日期：____年__月__日",
-    )
+/// A chart of one or more series over the same periods, drawn under the
+/// table: bars on the left axis, a line on the right one.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub title: String,
+    /// What the bars count ("people remaining").
+    pub bars_label: String,
+    /// What the line shows ("incidence (%)").
+    pub line_label: String,
+    /// The period labels along the bottom, shared by every series.
+    pub categories: Vec<String>,
+    pub series: Vec<ChartSeries>,
+}
+
+/// One small chart: a county, or a town of it.
+#[derive(Debug, Clone)]
+pub struct ChartSeries {
+    pub name: String,
+    pub bars: Vec<i64>,
+    pub line: Vec<Option<f64>>,
+    /// The rows of the sheet's table (0-based among [`Sheet::rows`]) that
+    /// hold this series, in period order, so a workbook chart can point at
+    /// the cells instead of copies of them.
+    pub first_row: usize,
+    /// The columns of the table holding the bars and the line.
+    pub bars_col: usize,
+    pub line_col: usize,
+    pub category_col: usize,
 }
 
 /// A report ready to be printed.
 #[derive(Debug, Clone)]
 pub struct Sheet {
+    pub lang: Lang,
     pub heading: Heading,
     /// The answer the reader looks for first, e.g. "双清零：未实现", and
     /// whether it is good news.
     pub verdict: Option<(String, Mark)>,
     pub columns: Vec<Col>,
-    pub rows: Vec<Vec<Value>>,
-    /// The 合计 row, if the report has one.
-    pub total: Option<Vec<Value>>,
+    /// Data, subtotal and total rows in the order they are printed.
+    pub rows: Vec<Row>,
     /// 注：lines under the table.
     pub notes: Vec<String>,
+    /// Lists under the notes.
+    pub lists: Vec<Listing>,
     /// Wide tables print on landscape A4.
     pub landscape: bool,
+    pub chart: Option<Chart>,
 }
 
 impl Sheet {
-    /// The table as a plain grid: data rows, then the total row.
-    pub fn grid(&self) -> Grid {
-        self.grid_labelled(Col::flat_label)
+    /// A sheet with the title block and columns, and nothing else yet.
+    pub fn new(lang: Lang, heading: Heading, columns: Vec<Col>) -> Sheet {
+        Sheet {
+            lang,
+            heading,
+            verdict: None,
+            columns,
+            rows: Vec::new(),
+            notes: Vec::new(),
+            lists: Vec::new(),
+            landscape: false,
+            chart: None,
+        }
     }
 
-    fn grid_labelled(&self, label: impl Fn(&Col) -> String) -> Grid {
-        let mut grid = Grid::new(
-            self.columns
+    /// The sheet without its sparkline columns, for the renderers that
+    /// draw charts or hold plain data.
+    pub fn without_sparklines(&self) -> Sheet {
+        let keep: Vec<bool> = self
+            .columns
+            .iter()
+            .map(|c| c.kind != ColKind::Spark)
+            .collect();
+        if keep.iter().all(|k| *k) {
+            return self.clone();
+        }
+        let mut sheet = self.clone();
+        sheet.columns = self
+            .columns
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| c.clone())
+            .collect();
+        for row in &mut sheet.rows {
+            row.cells = row
+                .cells
                 .iter()
-                .map(|c| Column::new(c.key, label(c)))
-                .collect(),
-        );
-        for row in self.rows.iter().chain(&self.total) {
-            grid.push(row.iter().map(|v| v.cell.clone()).collect());
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(v, _)| v.clone())
+                .collect();
         }
-        grid
+        sheet
     }
 
-    /// Title block, table, verdict, notes and footer for the terminal.
-    pub fn to_text(&self) -> String {
-        // Group over label on two lines, as on paper, keeps columns narrow.
-        let table = self
-            .grid_labelled(|c| match &c.group {
-                Some(g) => format!("{g}\n{}", c.label),
-                None => c.label.clone(),
-            })
-            .to_table()
-            .to_string();
-        let width = table.lines().map(display_width).max().unwrap_or(0);
-        let mut out = String::new();
-        let title_width = display_width(&self.heading.title);
-        out.push_str(&" ".repeat(width.saturating_sub(title_width) / 2));
-        out.push_str(&self.heading.title);
-        out.push_str("\n\n");
-        out.push_str(&self.heading.unit_line());
-        out.push('\n');
-        out.push_str(&self.heading.when);
-        out.push('\n');
-        out.push_str(&self.heading.generated_line());
-        out.push('\n');
-        if let Some((verdict, _)) = &self.verdict {
-            out.push_str(&format!("【{verdict}】\n"));
-        }
-        out.push_str(&table);
-        out.push('\n');
-        for note in &self.notes {
-            out.push_str(note);
-            out.push('\n');
-        }
-        out.push('\n');
-        out.push_str(&sign_off());
-        out.push('\n');
-        out
+    /// True when some column sits under a group heading, so the header
+    /// takes two rows.
+    pub fn two_row_header(&self) -> bool {
+        self.columns.iter().any(|c| c.group.is_some())
     }
 
-    /// The title block as a heading and paragraphs, the table, the footer.
-    pub fn to_markdown(&self) -> String {
-        let mut out = format!("# {}\n\n", md_escape(&self.heading.title));
-        out.push_str(&format!(
-            "{}  \n{}  \n{}\n\n",
-            md_escape(&self.heading.unit_line()),
-            md_escape(&self.heading.when),
-            md_escape(&self.heading.generated_line())
-        ));
-        if let Some((verdict, _)) = &self.verdict {
-            out.push_str(&format!("**{}**\n\n", md_escape(verdict)));
+    /// The header as printed: per column, its group heading (if any) and
+    /// its own; runs of columns under the same group as (first, count).
+    pub fn group_spans(&self) -> Vec<(usize, usize, Option<&str>)> {
+        let cols = &self.columns;
+        let mut spans = Vec::new();
+        let mut i = 0;
+        while i < cols.len() {
+            match &cols[i].group {
+                None => {
+                    spans.push((i, 1, None));
+                    i += 1;
+                }
+                Some(g) => {
+                    let n = cols[i..]
+                        .iter()
+                        .take_while(|c| c.group.as_ref() == Some(g))
+                        .count();
+                    spans.push((i, n, Some(g.as_str())));
+                    i += n;
+                }
+            }
         }
-        out.push_str(&self.grid().to_markdown());
-        out.push('\n');
-        for note in &self.notes {
-            out.push_str(&md_escape(note));
-            out.push_str("  \n");
-        }
-        if !self.notes.is_empty() {
-            out.push('\n');
-        }
-        // Fixed text: its underscores neither open nor close emphasis.
-        out.push_str(&sign_off());
-        out.push('\n');
-        out
+        spans
     }
 
-    /// Header, data rows and the total row only, so a spreadsheet opens it
-    /// as one clean table.
-    pub fn write_csv(&self, out: &mut dyn Write) -> Result<()> {
-        self.grid().write_csv(out)
+    /// The sign-off line the signatories fill in by hand.
+    pub fn sign_off(&self) -> String {
+        sign_off(self.lang)
+    }
+
+    /// "Page 1 of 3" with `{page}` and `{pages}` left to the renderer.
+    pub fn page_label(&self) -> (String, String, String) {
+        match self.lang {
+            Lang::Zh => ("第 ".into(), " 页，共 ".into(), " 页".into()),
+            Lang::En => ("Page ".into(), " of ".into(), String::new()),
+        }
     }
 }
 
-/// Markdown treats `*`, `_`, `#` and friends as markup; names are data.
-fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
-        ) {
-            out.push('\\');
+/// The default reporting unit: the county's poverty-alleviation office. In
+/// English the county is named by its division code: its name is Chinese
+/// data, and a form in English should not mix the two.
+pub fn default_unit(lang: Lang, county_name: &str, county_code: &str) -> String {
+    match lang {
+        Lang::Zh => format!("{county_name}扶贫开发领导小组办公室"),
+        Lang::En => {
+            format!("Poverty Alleviation and Development Office of County {county_code}")
         }
-        out.push(c);
     }
-    out
+}
+
+/// A date as officials write it: 2019年12月31日, or ISO in English.
+pub fn long_date(lang: Lang, date: NaiveDate) -> String {
+    match lang {
+        Lang::Zh => date.format("%Y年%-m月%-d日").to_string(),
+        Lang::En => date.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// The cut-off line: 截止时间：2019年12月31日.
+pub fn as_of_line(lang: Lang, date: NaiveDate) -> String {
+    format!(
+        "{}{}",
+        lang.t("As of: ", "截止时间："),
+        long_date(lang, date)
+    )
+}
+
+/// The blanks the signatories fill in by hand.
+pub fn sign_off(lang: Lang) -> String {
+    lang.t(
+        "Head of unit: __________    Reviewed by: __________    Prepared by: __________    Date submitted: __________",
+        "单位负责人：__________    审核人：__________    填表人：__________    报出日期：____年__月__日",
+    )
 }
 
 /// Columns a string takes on a terminal: East Asian wide characters take
 /// two, as comfy-table counts them.
 pub fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let c = c as u32;
-            let wide = matches!(c,
-                0x1100..=0x115F
-                | 0x2E80..=0x303E
-                | 0x3041..=0x33FF
-                | 0x3400..=0x4DBF
-                | 0x4E00..=0x9FFF
-                | 0xA000..=0xA4CF
-                | 0xAC00..=0xD7A3
-                | 0xF900..=0xFAFF
-                | 0xFE30..=0xFE4F
-                | 0xFF00..=0xFF60
-                | 0xFFE0..=0xFFE6
-                | 0x20000..=0x3FFFD);
-            if wide { 2 } else { 1 }
-        })
-        .sum()
+    s.chars().map(char_width).sum()
+}
+
+pub fn char_width(c: char) -> usize {
+    let c = c as u32;
+    let wide = matches!(c,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD);
+    if wide { 2 } else { 1 }
 }
 
 #[cfg(test)]
@@ -316,7 +443,27 @@ mod tests {
     }
 
     #[test]
-    fn markdown_escapes_markup_in_names() {
-        assert_eq!(md_escape("a*b_c <x>"), "a\\*b\\_c \\<x\\>");
+    fn groups_span_their_neighbours() {
+        let heading = Heading {
+            title: String::new(),
+            unit: String::new(),
+            when: String::new(),
+            generated: String::new(),
+        };
+        let sheet = Sheet::new(
+            Lang::Zh,
+            heading,
+            vec![
+                Col::code("key", "代码"),
+                Col::number("a", "户").under("未脱贫"),
+                Col::number("b", "人").under("未脱贫"),
+                Col::number("c", "户").under("已脱贫"),
+            ],
+        );
+        assert_eq!(
+            sheet.group_spans(),
+            vec![(0, 1, None), (1, 2, Some("未脱贫")), (3, 1, Some("已脱贫"))]
+        );
+        assert!(sheet.two_row_header());
     }
 }

@@ -7,10 +7,9 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 
-use super::sheet::{Col, Mark, Sheet, Value, as_of_line};
-use super::{PageOpts, Report, heading};
-use crate::lang::t;
-use crate::model::{TASK_LEVELS, choice_label};
+use super::sheet::{Col, Mark, Row, Sheet, Value, as_of_line};
+use super::{PageOpts, Report, choice_text, county_title, heading};
+use crate::model::TASK_LEVELS;
 use crate::values::format_date;
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,39 +95,37 @@ impl Report for Board {
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {
-        let county = &self.county.1;
+        let lang = opts.lang;
         let columns = vec![
-            Col::new("code", t("Code", "任务编号")),
-            Col::new("title", t("Task", "督战任务")),
-            Col::new("level", t("Level", "挂牌级别")),
-            Col::new("place", t("Village / town", "村（镇）")),
-            Col::new("leader", t("Leader", "挂牌领导")),
-            Col::new("due_on", t("Due", "完成时限")),
-            Col::new("progress", t("Progress (%)", "最新进度（%）")),
-            Col::new("days_overdue", t("Days overdue", "逾期天数（天）")),
+            Col::code("code", lang.t("Code", "任务编号")),
+            Col::text("title", lang.t("Task", "督战任务")),
+            Col::text("level", lang.t("Level", "挂牌级别")),
+            Col::text("place", lang.t("Village / town", "村（镇）")),
+            Col::text("leader", lang.t("Leader", "挂牌领导")),
+            Col::date("due_on", lang.t("Due", "完成时限")),
+            Col::number("progress", lang.t("Progress (%)", "最新进度（%）")),
+            Col::number("days_overdue", lang.t("Days overdue", "逾期天数（天）")),
         ];
-        let rows = self
+        let mut rows: Vec<Row> = self
             .tasks
             .iter()
             .map(|task| {
                 let overdue = task.days_overdue.unwrap_or(0);
-                vec![
+                let days = Value::opt_int(task.days_overdue);
+                Row::body(vec![
                     Value::text(&task.code),
                     Value::text(&task.title),
-                    Value::text(choice_label(TASK_LEVELS, &task.level)),
+                    Value::text(choice_text(lang, TASK_LEVELS, &task.level)),
                     Value::opt(task.place.clone()),
                     Value::opt(task.leader_name.clone().or(task.leader.clone())),
                     Value::opt(task.due_on.clone()),
                     Value::opt_int(task.progress),
                     if overdue > 0 {
-                        Value {
-                            cell: crate::output::Cell::Int(overdue),
-                            mark: Mark::Bad,
-                        }
+                        days.with_mark(Mark::Bad)
                     } else {
-                        Value::opt_int(task.days_overdue)
+                        days
                     },
-                ]
+                ])
             })
             .collect();
         let overdue = self
@@ -137,60 +134,53 @@ impl Report for Board {
             .filter(|t| t.days_overdue.unwrap_or(0) > 0)
             .count();
         let open = self.tasks.len();
-        let total = vec![
-            Value::text(t("Total", "合计")),
+        let mut total = vec![
+            Value::text(lang.t("Total", "合计")),
             Value::marked(
-                t(
+                lang.t(
                     &format!("{open} open, {overdue} overdue"),
                     &format!("未完成 {open} 项，逾期 {overdue} 项"),
                 ),
                 if overdue > 0 { Mark::Bad } else { Mark::Plain },
             ),
-            Value::empty(),
-            Value::empty(),
-            Value::empty(),
-            Value::empty(),
-            Value::empty(),
-            Value::empty(),
         ];
+        total.resize(8, Value::empty());
+        rows.push(Row::total(total));
         let verdict = (
-            t(
+            lang.t(
                 &format!("Open tasks: {open}, of which OVERDUE: {overdue}"),
                 &format!("未完成任务 {open} 项，其中逾期 {overdue} 项"),
             ),
             if overdue > 0 { Mark::Bad } else { Mark::Good },
         );
         let which = match self.level.as_deref() {
-            Some(level) => choice_label(TASK_LEVELS, level),
+            Some(level) => choice_text(lang, TASK_LEVELS, level),
             None => String::new(),
         };
-        Sheet {
-            heading: heading(
-                county,
-                t(
-                    &format!(
-                        "{county} — Open Listed Tasks{}",
-                        if which.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({which})")
-                        }
-                    ),
-                    &format!("{county}{which}挂牌督战任务推进情况表"),
-                ),
-                as_of_line(self.as_of),
-                opts,
+        let title = lang.t(
+            &format!(
+                "{} — Open Listed Tasks{}",
+                county_title(lang, &self.county),
+                if which.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({which})")
+                }
             ),
-            verdict: Some(verdict),
+            &format!("{}{which}挂牌督战任务推进情况表", self.county.1),
+        );
+        let mut sheet = Sheet::new(
+            lang,
+            heading(&self.county, title, as_of_line(lang, self.as_of), opts),
             columns,
-            rows,
-            total: Some(total),
-            notes: vec![t(
-                "Note: tasks listed on or before the date and not done by it; progress is that of the last dispatch on or before the date.",
-                "注：列出截止时间前（含）挂牌且尚未完成的任务；进度取截止时间前（含）最近一次调度。",
-            )],
-            landscape: false,
-        }
+        );
+        sheet.rows = rows;
+        sheet.verdict = Some(verdict);
+        sheet.notes = vec![lang.t(
+            "Note: tasks listed on or before the date and not done by it; progress is that of the last dispatch on or before the date.",
+            "注：列出截止时间前（含）挂牌且尚未完成的任务；进度取截止时间前（含）最近一次调度。",
+        )];
+        sheet
     }
 }
 
@@ -212,6 +202,8 @@ mod tests {
         }
     }
 
+    use crate::report::sheet::RowKind;
+
     fn sheet(tasks: Vec<BoardRow>) -> Sheet {
         Board {
             county: ("451122".into(), "钟山县".into()),
@@ -230,18 +222,32 @@ mod tests {
             row("K3", None),
         ]);
         let at = s.columns.len() - 1;
-        let marks: Vec<Mark> = s.rows.iter().map(|r| r[at].mark).collect();
+        let body = |s: &Sheet| -> Vec<Vec<crate::report::sheet::Value>> {
+            s.rows
+                .iter()
+                .filter(|r| r.kind == RowKind::Body)
+                .map(|r| r.cells.clone())
+                .collect()
+        };
+        let total = |s: &Sheet| {
+            s.rows
+                .iter()
+                .find(|r| r.kind == RowKind::Total)
+                .map(|r| r.cells.clone())
+                .unwrap_or_default()
+        };
+        let marks: Vec<Mark> = body(&s).iter().map(|r| r[at].mark).collect();
         assert_eq!(marks, [Mark::Bad, Mark::Plain, Mark::Plain]);
-        let shown: Vec<String> = s.rows.iter().map(|r| r[at].cell.display()).collect();
+        let shown: Vec<String> = body(&s).iter().map(|r| r[at].cell.display()).collect();
         assert_eq!(shown, ["3", "0", ""]);
         assert_eq!(s.verdict.as_ref().map(|v| v.1), Some(Mark::Bad));
-        let total = s.total.unwrap_or_default();
-        assert_eq!(total[1].mark, Mark::Bad);
-        assert_eq!(total[1].cell.display(), "3 open, 1 overdue");
+        let sums = total(&s);
+        assert_eq!(sums[1].mark, Mark::Bad);
+        assert_eq!(sums[1].cell.display(), "3 open, 1 overdue");
 
         let s = sheet(vec![row("K1", Some(0)), row("K2", None)]);
         assert_eq!(s.verdict.as_ref().map(|v| v.1), Some(Mark::Good));
-        assert_eq!(s.total.unwrap_or_default()[1].mark, Mark::Plain);
+        assert_eq!(total(&s)[1].mark, Mark::Plain);
         let s = sheet(Vec::new());
         assert_eq!(s.verdict.map(|v| v.1), Some(Mark::Good));
     }

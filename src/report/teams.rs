@@ -18,8 +18,10 @@ use serde_json::{Value as Json, json};
 
 use super::double_clear::zones;
 use super::sheet::{Col, Mark, Sheet, Value, as_of_line};
-use super::{By, PageOpts, Report, group_name, group_rows, heading, percent};
-use crate::lang::t;
+use super::{
+    By, Layout, PageOpts, Report, Subtotals, county_title, group_name, group_rows, heading, percent,
+};
+use crate::lang::Lang;
 use crate::values::format_date;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -49,6 +51,8 @@ pub struct Teams {
     pub as_of: NaiveDate,
     pub by: By,
     pub groups: Vec<Group>,
+    /// By village: the towns, whose subtotal rows follow their villages.
+    pub subtotals: Vec<Group>,
     pub totals: Figures,
 }
 
@@ -142,6 +146,7 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<Teams> {
     let mut village_group: HashMap<&str, usize> = HashMap::new();
     let mut group = |key: Option<String>, name: String, town: Option<String>| {
         groups.push(Group {
+            parent: None,
             key,
             name,
             town,
@@ -237,11 +242,26 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<Teams> {
     for (g, acc) in groups.iter_mut().zip(&accs) {
         g.figures = acc.figures();
     }
+    // A town's subtotal counts each of its cadres once, like a row by town.
+    let subtotals = if by == By::Village {
+        let village_town: HashMap<&str, &str> = villages
+            .iter()
+            .map(|(code, _, town)| (code.as_str(), town.as_str()))
+            .collect();
+        for g in &mut groups {
+            let town = g.key.as_deref().and_then(|v| village_town.get(v));
+            g.parent = town.map(|t| t.to_string());
+        }
+        build(conn, as_of, By::Town)?.groups
+    } else {
+        Vec::new()
+    };
     Ok(Teams {
         county,
         as_of,
         by,
         groups,
+        subtotals,
         totals: total.figures(),
     })
 }
@@ -253,7 +273,7 @@ impl Report for Teams {
             .iter()
             .map(|g| GroupJson {
                 key: g.key.as_deref(),
-                name: group_name(g.key.as_deref(), &g.name),
+                name: group_name(Lang::En, g.key.as_deref(), &g.name),
                 figures: &g.figures,
             })
             .collect();
@@ -265,119 +285,160 @@ impl Report for Teams {
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {
-        let county = &self.county.1;
-        let mut columns = vec![Col::new("key", t("Code", "代码"))];
-        if self.by == By::Village {
-            columns.push(Col::new("town", t("Town", "乡镇")));
-        }
-        let yjt = t("Yijiantiao 一肩挑", "一肩挑");
-        columns.extend([
-            Col::new("name", self.by.label()),
-            Col::new("villages", t("Villages", "行政村（个）")),
-            Col::new(
-                "villages_with_team",
-                t("Villages with a work team", "有驻村工作队的村（个）"),
-            ),
-            Col::new(
-                "first_secretaries",
-                t("First secretaries (people)", "第一书记（人）"),
-            ),
-            Col::new(
-                "work_team_members",
-                t("Work-team members (people)", "驻村工作队员（人）"),
-            ),
-            Col::new(
-                "info_officers",
-                t("Information officers (people)", "信息员（人）"),
-            ),
-            Col::grouped("yijiantiao", &yjt, t("villages", "村数（个）")),
-            Col::grouped("yijiantiao_percent", &yjt, t("rate (%)", "比例（%）")),
-        ]);
-        let figures = |f: &Figures| {
-            vec![
-                Value::int(f.villages),
-                Value::int(f.villages_with_team),
-                Value::int(f.first_secretaries),
-                Value::int(f.work_team_members),
-                Value::int(f.info_officers),
-                Value::int(f.yijiantiao),
-                Value::num(f.yijiantiao_percent, 2),
-            ]
+        let lang = opts.lang;
+        let layout = Layout {
+            lang,
+            by: self.by,
+            county_code: &self.county.0,
+            parent_col: self.by == By::Village,
+            subtotals: (self.by == By::Village).then(|| Subtotals {
+                label: lang.t("Town subtotal", "乡镇小计"),
+                groups: &self.subtotals,
+            }),
         };
-        let (rows, total) =
-            group_rows(self.by, &self.county.0, &self.groups, &self.totals, figures);
-        let without = self.totals.villages - self.totals.villages_with_team;
-        let verdict = (
-            t(
-                &format!("Villages without a work team: {without}"),
-                &format!("无驻村工作队的村：{without} 个"),
-            ),
-            if without > 0 { Mark::Bad } else { Mark::Good },
-        );
-        Sheet {
-            heading: heading(
-                county,
-                t(
-                    &format!("{county} — Village Work Teams and Information Officers"),
-                    &format!("{county}驻村工作队和信息员配备情况表"),
-                ),
-                as_of_line(self.as_of),
-                opts,
-            ),
-            verdict: Some(verdict),
-            columns,
-            rows,
-            total: Some(total),
-            notes: vec![t(
-                "Note: counts are of distinct cadres in posts held on the date; work-team members include team leaders and first secretaries; a cadre is counted once per row and once in the total. 一肩挑 = one cadre is both village party secretary and committee director.",
-                "注：按截止时间在岗人员统计，同一干部在一行内只计一次；驻村工作队员含工作队长和第一书记；一肩挑指村党组织书记和村委会主任由同一人担任。",
-            )],
-            landscape: self.by == By::Village,
+        let mut columns = vec![Col::code("key", lang.t("Code", "代码"))];
+        if self.by == By::Village {
+            columns.push(Col::text("town", lang.t("Town", "乡镇")));
         }
+        columns.push(Col::text("name", self.by.label(lang)));
+        columns.extend(figure_columns(lang, self.by));
+        let by = self.by;
+        let rows = group_rows(&layout, &self.groups, &self.totals, |f| figure_cells(by, f));
+        let title = lang.t(
+            &format!(
+                "{} — Village Work Teams and Information Officers",
+                county_title(lang, &self.county)
+            ),
+            &format!("{}驻村工作队和信息员配备情况表", self.county.1),
+        );
+        let mut sheet = Sheet::new(
+            lang,
+            heading(&self.county, title, as_of_line(lang, self.as_of), opts),
+            columns,
+        );
+        sheet.rows = rows;
+        sheet.verdict = Some(verdict(lang, &self.totals));
+        sheet.notes = notes(lang);
+        sheet.landscape = self.by == By::Village;
+        sheet
     }
 }
 
+/// The verdict above the table.
+pub fn verdict(lang: Lang, totals: &Figures) -> (String, Mark) {
+    let without = totals.villages - totals.villages_with_team;
+    (
+        lang.t(
+            &format!("Villages without a work team: {without}"),
+            &format!("无驻村工作队的村：{without} 个"),
+        ),
+        if without > 0 { Mark::Bad } else { Mark::Good },
+    )
+}
+
+pub fn notes(lang: Lang) -> Vec<String> {
+    vec![lang.t(
+        "Note: counts are of distinct cadres in posts held on the date; work-team members include team leaders and first secretaries; a cadre is counted once per row and once in the total. Yijiantiao = one cadre is both village party secretary and committee director.",
+        "注：按截止时间在岗人员统计，同一干部在一行内只计一次；驻村工作队员含工作队长和第一书记；一肩挑指村党组织书记和村委会主任由同一人担任。",
+    )]
+}
+
+/// The figure columns after the key and name. A row per village would
+/// print 1 under 行政村（个） and a rate of 0 or 100 for 一肩挑 on every
+/// row, so by village those two are left out.
+pub fn figure_columns(lang: Lang, by: By) -> Vec<Col> {
+    let yjt = lang.t("Yijiantiao (secretary = director)", "一肩挑");
+    let mut columns = Vec::new();
+    if by != By::Village {
+        columns.push(Col::number("villages", lang.t("Villages", "行政村（个）")));
+    }
+    columns.extend([
+        Col::number(
+            "villages_with_team",
+            lang.t("Villages with a work team", "有驻村工作队的村（个）"),
+        ),
+        Col::number(
+            "first_secretaries",
+            lang.t("First secretaries (people)", "第一书记（人）"),
+        ),
+        Col::number(
+            "work_team_members",
+            lang.t("Work-team members (people)", "驻村工作队员（人）"),
+        ),
+        Col::number(
+            "info_officers",
+            lang.t("Information officers (people)", "信息员（人）"),
+        ),
+        Col::number("yijiantiao", lang.t("villages", "村数（个）")).under(&yjt),
+    ]);
+    if by != By::Village {
+        columns
+            .push(Col::percent("yijiantiao_percent", lang.t("rate (%)", "比例（%）")).under(&yjt));
+    }
+    columns
+}
+
+/// The cells of [`figure_columns`] for one row.
+pub fn figure_cells(by: By, f: &Figures) -> Vec<Value> {
+    let mut cells = Vec::new();
+    if by != By::Village {
+        cells.push(Value::int(f.villages));
+    }
+    cells.extend([
+        Value::int(f.villages_with_team),
+        Value::int(f.first_secretaries),
+        Value::int(f.work_team_members),
+        Value::int(f.info_officers),
+        Value::int(f.yijiantiao),
+    ]);
+    if by != By::Village {
+        cells.push(Value::num(f.yijiantiao_percent, 2));
+    }
+    cells
+}
+
 #[cfg(test)]
-mod sheet_tests {
+mod verdict_tests {
     use super::*;
 
-    fn sheet(by: By, villages: i64, with_team: i64) -> Sheet {
-        let totals = Figures {
+    fn figures(villages: i64, with_team: i64) -> Figures {
+        Figures {
             villages,
             villages_with_team: with_team,
             ..Figures::default()
-        };
-        Teams {
-            county: ("451122".into(), "钟山县".into()),
-            as_of: NaiveDate::from_ymd_opt(2020, 7, 1).unwrap_or_default(),
-            by,
-            groups: Vec::new(),
-            totals,
         }
-        .sheet(&PageOpts::default())
     }
 
     #[test]
     fn the_verdict_is_green_only_when_every_village_has_a_team() {
-        assert_eq!(sheet(By::Town, 3, 3).verdict.map(|v| v.1), Some(Mark::Good));
-        assert_eq!(sheet(By::Town, 0, 0).verdict.map(|v| v.1), Some(Mark::Good));
-        let behind = sheet(By::Town, 3, 2);
-        assert_eq!(behind.verdict.as_ref().map(|v| v.1), Some(Mark::Bad));
+        assert_eq!(verdict(Lang::En, &figures(3, 3)).1, Mark::Good);
+        assert_eq!(verdict(Lang::En, &figures(0, 0)).1, Mark::Good);
+        let behind = verdict(Lang::En, &figures(3, 2));
+        assert_eq!(behind.1, Mark::Bad);
+        assert_eq!(behind.0, "Villages without a work team: 1");
         assert_eq!(
-            behind.verdict.map(|v| v.0),
-            Some("Villages without a work team: 1".to_string())
+            verdict(Lang::Zh, &figures(3, 2)).0,
+            "无驻村工作队的村：1 个"
         );
     }
 
     #[test]
-    fn a_row_per_village_prints_landscape_with_the_town_beside_it() {
-        let by_village = sheet(By::Village, 1, 1);
-        assert!(by_village.landscape);
-        assert_eq!(by_village.columns[1].key, "town");
+    fn a_row_per_village_leaves_out_its_constants() {
+        let keys = |by| {
+            figure_columns(Lang::En, by)
+                .iter()
+                .map(|c| c.key)
+                .collect::<Vec<_>>()
+        };
+        assert!(!keys(By::Village).contains(&"villages"));
+        assert!(!keys(By::Village).contains(&"yijiantiao_percent"));
         for by in [By::County, By::Zone, By::Town] {
-            let s = sheet(by, 1, 1);
-            assert!(!s.landscape, "{by:?}");
-            assert_eq!(s.columns[1].key, "name", "{by:?}");
+            assert!(keys(by).contains(&"villages"), "{by:?}");
+            assert!(keys(by).contains(&"yijiantiao_percent"), "{by:?}");
         }
+        assert_eq!(
+            figure_cells(By::Village, &figures(1, 1)).len(),
+            keys(By::Village).len()
+        );
     }
 }

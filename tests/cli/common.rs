@@ -35,13 +35,14 @@ impl TestEnv {
     }
 
     /// `fupin --db test.db` in the temp folder, independent of the
-    /// machine's locale and environment.
+    /// machine's locale, terminal width and environment.
     pub fn command(&self) -> Command {
         let mut cmd = Command::cargo_bin("fupin").expect("binary");
         cmd.current_dir(self.dir.path())
             .env_remove("LANG")
             .env_remove("LC_ALL")
             .env_remove("FUPIN_DB")
+            .env_remove("COLUMNS")
             .env("USER", "tester")
             .arg("--db")
             .arg(self.db());

@@ -8,6 +8,7 @@ mod admin;
 mod cadres;
 mod clerk;
 mod export;
+mod export_book;
 mod fixtures;
 mod households;
 mod import;
@@ -17,6 +18,7 @@ mod people;
 mod places;
 mod records;
 mod report;
+mod rollup;
 mod tasks;
 mod township;
 #[cfg(unix)]

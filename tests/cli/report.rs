@@ -4,8 +4,10 @@
 mod dispatch;
 mod double_clear;
 mod html;
+mod progress;
 mod tasks;
 mod teams;
+mod xlsx;
 
 use serde_json::Value as Json;
 
@@ -394,4 +396,166 @@ fn csv_has_a_header_the_rows_and_the_total_only() {
     );
     assert!(lines[4].starts_with(",合计,3,"), "{out}");
     assert!(!out.contains("填报单位"), "no title block in CSV: {out}");
+}
+
+/// Columns a line takes on a terminal, Chinese counting two.
+fn columns(line: &str) -> usize {
+    line.chars().map(fupin::report::sheet::char_width).sum()
+}
+
+/// The lines of a report's table and their widest.
+fn table_width(text: &str) -> usize {
+    text.lines()
+        .filter(|l| l.starts_with(['┌', '│', '╞', '├', '└']))
+        .map(columns)
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn tables_fit_the_terminal_and_centre_the_title_over_the_table() {
+    let env = snapshot_county();
+    // (arguments, whether the narrowest layout fits 80 columns in English
+    // and in Chinese): the double-clear form has 14 columns of figures
+    // whose words and numbers are never broken.
+    let reports: [(&[&str], bool); 4] = [
+        (
+            &["double-clear", "--as-of", "2020-07-01", "--by", "village"],
+            false,
+        ),
+        (&["dispatch", "--period", "202002B"], false),
+        (&["teams", "--as-of", "2020-07-01"], false),
+        (&["tasks", "--as-of", "2020-05-01"], true),
+    ];
+    for (args, fits) in reports {
+        for lang in ["en", "zh"] {
+            let mut all = vec!["--lang", lang, "report"];
+            all.extend(args);
+            let wide = env.ok(&all);
+            let out = env
+                .command()
+                .env("COLUMNS", "100")
+                .args(&all)
+                .output()
+                .expect("run");
+            assert!(out.status.success(), "{all:?}");
+            let text = String::from_utf8(out.stdout).expect("utf-8");
+            let narrow = table_width(&text);
+            assert!(
+                narrow < table_width(&wide),
+                "{all:?}: narrower when told\n{text}"
+            );
+            if fits {
+                assert!(narrow <= 100, "{all:?}: {narrow}\n{text}");
+            }
+            // Codes and figures are never broken over two lines.
+            for code in ["V1", "V2", "T1", "K1", "K2", "2020-04-15", "2020-10-31"] {
+                if wide.contains(&format!(" {code} ")) {
+                    assert!(text.contains(code), "{code}\n{text}");
+                }
+            }
+            // The title: centred over the table, not over the terminal.
+            let title = text.lines().next().expect("title");
+            let pad = title.len() - title.trim_start().len();
+            let rest = columns(title.trim_start());
+            assert!(rest <= narrow.max(20), "{title}");
+            assert_eq!(pad, (narrow - rest) / 2, "{all:?}\n{text}");
+        }
+    }
+}
+
+#[test]
+fn chinese_csv_in_a_file_opens_right_in_excel() {
+    let env = snapshot_county();
+    let args = |file: &str, extra: &[&'static str]| -> Vec<String> {
+        let mut all: Vec<String> = [
+            "--lang",
+            "zh",
+            "report",
+            "double-clear",
+            "--as-of",
+            "2020-07-01",
+            "--format",
+            "csv",
+            "-o",
+        ]
+        .map(String::from)
+        .to_vec();
+        all.push(env.path(file).display().to_string());
+        all.extend(extra.iter().map(|s| s.to_string()));
+        all
+    };
+    let run = |a: Vec<String>| {
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        env.ok(&refs);
+    };
+    let stdout = env.ok(&[
+        "--lang",
+        "zh",
+        "report",
+        "double-clear",
+        "--as-of",
+        "2020-07-01",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        !stdout.starts_with('\u{feff}'),
+        "no BOM on stdout by default"
+    );
+
+    run(args("bom.csv", &[]));
+    let bytes = std::fs::read(env.path("bom.csv")).expect("written");
+    assert_eq!(
+        &bytes[..3],
+        b"\xEF\xBB\xBF",
+        "a BOM by default in a zh file"
+    );
+    assert_eq!(&bytes[3..], stdout.as_bytes(), "then the same CSV");
+
+    run(args("plain.csv", &["--no-bom"]));
+    assert_eq!(
+        std::fs::read(env.path("plain.csv")).expect("written"),
+        stdout.as_bytes()
+    );
+
+    run(args("gbk.csv", &["--encoding", "gb18030"]));
+    let bytes = std::fs::read(env.path("gbk.csv")).expect("written");
+    let (decoded, _, bad) = encoding_rs::GB18030.decode(&bytes);
+    assert!(!bad);
+    assert_eq!(decoded, stdout, "the same text in GB18030");
+    assert_ne!(bytes, stdout.as_bytes());
+
+    let with_bom = env.ok(&[
+        "report",
+        "double-clear",
+        "--as-of",
+        "2020-07-01",
+        "--format",
+        "csv",
+        "--bom",
+    ]);
+    assert!(with_bom.starts_with('\u{feff}'), "--bom on stdout too");
+    let en_file = env.path("en.csv");
+    env.ok(&[
+        "report",
+        "double-clear",
+        "--format",
+        "csv",
+        "-o",
+        en_file.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        !std::fs::read(&en_file)
+            .expect("written")
+            .starts_with(b"\xEF\xBB\xBF")
+    );
+
+    let err = env.fails(&["report", "tasks", "--bom"], 1);
+    assert!(err.contains("--format csv"), "{err}");
+    let err = env.fails(
+        &["report", "tasks", "--format", "csv", "--encoding", "utf-16"],
+        1,
+    );
+    assert!(err.contains("gb18030"), "{err}");
 }

@@ -15,7 +15,7 @@ struct Task {
     done_on: Option<&'static str>,
 }
 
-const TASKS: [Task; 7] = [
+const TASKS: [Task; 8] = [
     // Dispatched on the first and the last day of Mar–Apr, and after it.
     Task {
         code: "K1",
@@ -70,9 +70,18 @@ const TASKS: [Task; 7] = [
         due_on: None,
         done_on: Some("2019-12-01"),
     },
-    // Done after Jan–Feb: still overdue and not dispatched at its end.
+    // Done inside Mar–Apr, after its due date: finished late.
     Task {
         code: "K7",
+        level: "town",
+        village: Some("V1"),
+        listed_on: "2020-01-05",
+        due_on: Some("2020-03-15"),
+        done_on: Some("2020-04-10"),
+    },
+    // Done after Jan–Feb: still overdue and not dispatched at its end.
+    Task {
+        code: "K8",
         level: "town",
         village: Some("V1"),
         listed_on: "2020-01-15",
@@ -121,7 +130,7 @@ fn expected(id: Option<&str>, from: &str, to: &str) -> Json {
     let mut tasks: Vec<&Task> = TASKS.iter().filter(|t| t.listed_on <= to).collect();
     tasks.sort_by_key(|t| (t.level != "county", t.code));
     let mut rows = Vec::new();
-    let (mut done_n, mut overdue_n, mut not_dispatched_n) = (0, 0, 0);
+    let (mut done_n, mut overdue_n, mut not_dispatched_n, mut late_n) = (0, 0, 0, 0);
     for t in &tasks {
         let inside: Vec<_> = DISPATCHES
             .iter()
@@ -135,6 +144,10 @@ fn expected(id: Option<&str>, from: &str, to: &str) -> Json {
         let done = t.done_on.is_some_and(|d| d <= to);
         let overdue = !done && t.due_on.is_some_and(|d| d < to);
         let not_dispatched = !done && inside.is_empty();
+        let finished_late = done
+            && t.due_on
+                .is_some_and(|due| t.done_on.is_some_and(|d| d > due));
+        late_n += i64::from(finished_late);
         done_n += i64::from(done);
         overdue_n += i64::from(overdue);
         not_dispatched_n += i64::from(not_dispatched);
@@ -153,6 +166,8 @@ fn expected(id: Option<&str>, from: &str, to: &str) -> Json {
             "status": if done { "done" } else if overdue { "overdue" } else { "open" },
             "overdue": overdue,
             "not_dispatched": not_dispatched,
+            "finished_late": finished_late,
+            "done_on": if done { t.done_on } else { None },
         }));
     }
     let listed = tasks.len() as i64;
@@ -165,6 +180,7 @@ fn expected(id: Option<&str>, from: &str, to: &str) -> Json {
             "open": listed - done_n,
             "overdue": overdue_n,
             "not_dispatched": not_dispatched_n,
+            "finished_late": late_n,
         },
     })
 }
@@ -182,7 +198,7 @@ fn a_block_counts_what_happened_inside_it() {
     let codes: Vec<&str> = tasks.iter().filter_map(|t| t["code"].as_str()).collect();
     assert_eq!(
         codes,
-        ["K1", "K5", "K2", "K3", "K6", "K7"],
+        ["K1", "K5", "K2", "K3", "K6", "K7", "K8"],
         "county level first"
     );
     assert_eq!(tasks[0]["dispatches"], 2);
@@ -193,6 +209,8 @@ fn a_block_counts_what_happened_inside_it() {
     assert_eq!(tasks[3]["status"], "done");
     assert_eq!(tasks[3]["not_dispatched"], false);
     assert_eq!(tasks[5]["status"], "done");
+    assert_eq!(tasks[5]["finished_late"], true);
+    assert_eq!(tasks[3]["finished_late"], false);
 }
 
 #[test]
@@ -200,16 +218,18 @@ fn a_task_done_after_the_period_is_open_at_its_end() {
     let env = county();
     let got = json(&env, &["report", "dispatch", "--period", "202001B"]);
     assert_eq!(got, expected(Some("202001B"), "2020-01-01", "2020-02-29"));
-    let k7 = got["tasks"]
+    let k8 = got["tasks"]
         .as_array()
-        .and_then(|ts| ts.iter().find(|t| t["code"] == "K7"))
+        .and_then(|ts| ts.iter().find(|t| t["code"] == "K8"))
         .cloned()
         .unwrap_or_default();
-    assert_eq!(k7["status"], "overdue", "{got}");
-    assert_eq!(k7["not_dispatched"], true, "{got}");
+    assert_eq!(k8["status"], "overdue", "{got}");
+    assert_eq!(k8["not_dispatched"], true, "{got}");
     assert_eq!(
         got["totals"],
-        json!({"listed": 5, "done": 1, "open": 4, "overdue": 1, "not_dispatched": 2})
+        // K1 K2 K5 K6 K7 K8 listed by the end of Feb; K6 done; K8 overdue;
+        // K5, K7 and K8 open without a dispatch in the block.
+        json!({"listed": 6, "done": 1, "open": 5, "overdue": 1, "not_dispatched": 3, "finished_late": 0})
     );
     let got = json(
         &env,
@@ -222,12 +242,95 @@ fn a_task_done_after_the_period_is_open_at_its_end() {
             "2020-03-15",
         ],
     );
-    let k7 = got["tasks"]
+    let k8 = got["tasks"]
         .as_array()
-        .and_then(|ts| ts.iter().find(|t| t["code"] == "K7"))
+        .and_then(|ts| ts.iter().find(|t| t["code"] == "K8"))
         .cloned()
         .unwrap_or_default();
-    assert_eq!(k7["status"], "done", "done on the period's last day");
+    assert_eq!(k8["status"], "done", "done on the period's last day");
+}
+
+#[test]
+fn tasks_to_act_on_are_listed_under_the_table_by_code_and_title() {
+    let env = county();
+    // Computed from TASKS for Mar–Apr 2020: the overdue, the finished late
+    // and the open tasks without a dispatch in the block.
+    let (from, to) = ("2020-03-01", "2020-04-30");
+    let dispatched = |code: &str| {
+        DISPATCHES
+            .iter()
+            .any(|d| d.0 == code && d.1 >= from && d.1 <= to)
+    };
+    let listed: Vec<&Task> = TASKS.iter().filter(|t| t.listed_on <= to).collect();
+    let done = |t: &Task| t.done_on.is_some_and(|d| d <= to);
+    let overdue: Vec<&str> = listed
+        .iter()
+        .filter(|t| !done(t) && t.due_on.is_some_and(|d| d < to))
+        .map(|t| t.code)
+        .collect();
+    let late: Vec<&str> = listed
+        .iter()
+        .filter(|t| done(t) && matches!((t.due_on, t.done_on), (Some(due), Some(d)) if d > due))
+        .map(|t| t.code)
+        .collect();
+    let silent: Vec<&str> = listed
+        .iter()
+        .filter(|t| !done(t) && !dispatched(t.code))
+        .map(|t| t.code)
+        .collect();
+    assert!(!overdue.is_empty() && !late.is_empty() && !silent.is_empty());
+    for (lang, heads) in [
+        (
+            "zh",
+            [
+                "逾期未完成的任务：",
+                "逾期完成的任务：",
+                "本期未调度的任务：",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Overdue:",
+                "Finished late:",
+                "Not dispatched in the period:",
+            ],
+        ),
+    ] {
+        let out = env.ok(&["--lang", lang, "report", "dispatch", "--period", "202002B"]);
+        // Each list follows its heading, one task a line, code then title.
+        let lines: Vec<&str> = out.lines().collect();
+        for (head, codes) in heads.iter().zip([&overdue, &late, &silent]) {
+            let at = lines
+                .iter()
+                .position(|l| l == head)
+                .unwrap_or_else(|| panic!("{head} missing:\n{out}"));
+            let items: Vec<&str> = lines[at + 1..]
+                .iter()
+                .take_while(|l| l.starts_with("  "))
+                .map(|l| l.trim().split(' ').next().unwrap_or(""))
+                .collect();
+            assert_eq!(&items, codes, "{head}\n{out}");
+            for code in codes.iter() {
+                assert!(
+                    lines[at + 1..]
+                        .iter()
+                        .any(|l| l.trim().starts_with(&format!("{code} 任务{code}"))),
+                    "{code} by code and title\n{out}"
+                );
+            }
+        }
+        let flag = if lang == "zh" {
+            "逾期完成"
+        } else {
+            "FINISHED LATE"
+        };
+        let row = lines
+            .iter()
+            .find(|l| l.contains("K7"))
+            .unwrap_or_else(|| panic!("{out}"));
+        assert!(row.contains(flag), "{row}");
+    }
 }
 
 #[test]

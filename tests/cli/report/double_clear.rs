@@ -183,6 +183,13 @@ fn expected(d: &str, inside: &dyn Fn(&Village) -> bool, villages: &[Village]) ->
         })
         .map(|h| h.members)
         .sum();
+    let households_lifted_this_year = hs
+        .iter()
+        .filter(|h| {
+            h.lifted_on
+                .is_some_and(|l| l >= year_start.as_str() && l <= d)
+        })
+        .count();
     let poor_people: i64 = poor.iter().map(|h| h.members).sum();
     let population: Option<i64> = vs.iter().map(|v| v.population).sum();
     json!({
@@ -190,8 +197,10 @@ fn expected(d: &str, inside: &dyn Fn(&Village) -> bool, villages: &[Village]) ->
         "poor_villages_registered": vs.iter().filter(poor_village).count(),
         "poor_villages_remaining": vs.iter().filter(remaining_village).count(),
         "households_registered": hs.len(),
+        "poor_people_registered": hs.iter().map(|h| h.members).sum::<i64>(),
         "poor_households_remaining": poor.len(),
         "poor_people_remaining": poor_people,
+        "households_lifted_this_year": households_lifted_this_year,
         "people_lifted_this_year": lifted_this_year,
         "population": population,
         "incidence_percent": num(population.and_then(|p| percent(poor_people, p))),
@@ -331,8 +340,10 @@ fn the_keys_are_those_scripts_rely_on() {
             "poor_villages_registered",
             "poor_villages_remaining",
             "households_registered",
+            "poor_people_registered",
             "poor_households_remaining",
             "poor_people_remaining",
+            "households_lifted_this_year",
             "people_lifted_this_year",
             "population",
             "incidence_percent"

@@ -2,6 +2,7 @@
 //! exactly the report's data, with every name escaped.
 
 use roxmltree::{Document, Node, ParsingOptions};
+use serde_json::Value as Json;
 
 use super::{Household, Seed, json};
 use crate::common::TestEnv;
@@ -116,45 +117,99 @@ fn the_page_is_well_formed_self_contained_and_holds_the_data() {
     let foot = text(root);
     assert!(foot.contains("单位负责人：") && foot.contains("报出日期："));
 
-    // The rows are the report's data, in order, then the total.
+    // The rows are the report's data, in order, each town's villages
+    // followed by the town's subtotal (its figures by town), then the total.
     let data = json(&env, &args);
     let groups = data["groups"].as_array().expect("groups");
-    let tbody = elements(root, "tbody")[0];
-    let rows: Vec<Vec<String>> = elements(tbody, "tr")
-        .into_iter()
-        .map(|tr| elements(tr, "td").into_iter().map(text).collect())
+    let mut by_town_args = args.to_vec();
+    by_town_args[5] = "town";
+    let towns = json(&env, &by_town_args);
+    let towns = towns["groups"].as_array().expect("towns");
+    let row_cells =
+        |tr: Node| -> Vec<String> { elements(tr, "td").into_iter().map(text).collect() };
+    let tbodies = elements(root, "tbody");
+    assert_eq!(tbodies.len(), 2, "data, then the total with the sign-off");
+    // The closing part may not be split over two pages, and holds the
+    // last rows, the total and the sign-off.
+    assert_eq!(tbodies[1].attribute("class"), Some("end"));
+    assert!(
+        style.contains("tbody.end { break-inside: avoid;"),
+        "{style}"
+    );
+    assert!(style.contains("thead { display: table-header-group; }"));
+    assert!(style.contains("th { word-break: keep-all;"), "{style}");
+    assert!(text(tbodies[1]).contains("单位负责人："));
+    let trs: Vec<Node> = tbodies
+        .iter()
+        .flat_map(|b| elements(*b, "tr"))
+        .filter(|tr| {
+            tr.attribute("class") != Some("total") && tr.attribute("class") != Some("end-matter")
+        })
         .collect();
-    assert_eq!(rows.len(), groups.len() + 1);
+    let subtotal_rows: Vec<Vec<String>> = trs
+        .iter()
+        .filter(|tr| tr.attribute("class") == Some("subtotal"))
+        .map(|tr| row_cells(*tr))
+        .collect();
+    let rows: Vec<Vec<String>> = trs
+        .iter()
+        .filter(|tr| tr.attribute("class").is_none())
+        .map(|tr| row_cells(*tr))
+        .collect();
+    assert_eq!(rows.len(), groups.len());
+    // By village, no column repeats a constant: 行政村（个） is left out.
     let keys = [
-        "villages",
         "poor_villages_registered",
         "poor_villages_remaining",
         "households_registered",
+        "poor_people_registered",
+        "poor_households_remaining",
+        "poor_people_remaining",
+        "households_lifted_this_year",
+        "people_lifted_this_year",
     ];
-    for (row, g) in rows.iter().zip(groups) {
+    let check = |row: &[String], g: &Json| {
         assert_eq!(row[0], g["key"].as_str().unwrap_or(""));
-        assert_eq!(row[2], g["name"].as_str().unwrap_or(""));
         for (i, key) in keys.iter().enumerate() {
             assert_eq!(row[3 + i], g[key].to_string(), "{key} of {}", row[0]);
         }
-        // Households and people side by side: 7 is people registered.
-        assert_eq!(row[8], g["poor_households_remaining"].to_string());
-        assert_eq!(row[9], g["poor_people_remaining"].to_string());
-        assert_eq!(row[11], g["people_lifted_this_year"].to_string());
         let population = g["population"].as_i64().map(|p| p.to_string());
-        assert_eq!(row[12], population.unwrap_or_default());
+        assert_eq!(row[11], population.unwrap_or_default());
         let incidence = g["incidence_percent"].as_f64().map(|p| format!("{p:.2}"));
-        assert_eq!(row[13], incidence.unwrap_or_default());
+        assert_eq!(row[12], incidence.unwrap_or_default());
         let verdict = if g["double_clear"] == true {
             "已实现"
         } else {
             "未实现"
         };
-        assert_eq!(row[14], verdict);
+        assert_eq!(row[13], verdict);
+    };
+    for (row, g) in rows.iter().zip(groups) {
+        assert_eq!(row[2], g["name"].as_str().unwrap_or(""));
+        check(row, g);
     }
-    let total = rows.last().expect("total row");
+    assert_eq!(subtotal_rows.len(), towns.len());
+    for (row, town) in subtotal_rows.iter().zip(towns) {
+        assert_eq!(row[1], town["name"].as_str().unwrap_or(""));
+        assert_eq!(row[2], "乡镇小计");
+        check(row, town);
+    }
+    // A town's subtotal follows its last village.
+    let order: Vec<String> = trs.iter().map(|tr| row_cells(*tr)[0].clone()).collect();
+    assert_eq!(order, ["V1", "T1", "V2", "V3", "T2"]);
+    let total = row_cells(
+        elements(tbodies[1], "tr")
+            .into_iter()
+            .find(|tr| tr.attribute("class") == Some("total"))
+            .expect("total row"),
+    );
     assert_eq!(total[2], "合计");
-    assert_eq!(total[3], data["totals"]["villages"].to_string());
+    check(&total, &{
+        let mut t = data["totals"].clone();
+        t["key"] = Json::Null;
+        t["double_clear"] = data["double_clear"].clone();
+        t
+    });
 
     // Names from users are text, not markup.
     assert!(!html.contains("<script>"));
@@ -180,7 +235,16 @@ fn every_report_renders_a_well_formed_page() {
                 parse(&html).unwrap_or_else(|e| panic!("{args:?}: not well-formed: {e}\n{html}"));
             let thead = elements(doc.root_element(), "thead");
             assert_eq!(thead.len(), 1, "{args:?}");
-            assert!(text(thead[0]).contains("钟山县"), "{args:?}");
+            // English forms are all English: the county by its code.
+            let county = if lang == "zh" {
+                "钟山县"
+            } else {
+                "County 451122"
+            };
+            assert!(text(thead[0]).contains(county), "{args:?}");
+            if lang == "en" {
+                assert!(!text(thead[0]).contains("钟山县"), "{args:?}");
+            }
         }
     }
 }

@@ -1,0 +1,783 @@
+//! The progress report (脱贫攻坚历程): per period, households and people
+//! registered so far, lifted in the period and remaining at its end, poor
+//! villages remaining and the incidence — the road to the double clear,
+//! for the county or per town.
+//!
+//! One pass over the covering index households_status(village,
+//! registered_on, lifted_on, members), whatever the number of periods:
+//! each household's two dates fall into one bucket each among the periods'
+//! cut-off dates, and running sums over the buckets give every period's
+//! figures. A figure is that of `report double-clear --as-of` on the
+//! period's cut-off date.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result, bail};
+use chrono::{Datelike, Months, NaiveDate};
+use rusqlite::Connection;
+use serde_json::Value as Json;
+
+use super::sheet::{Chart, ChartSeries, Col, ColKind, Mark, Row, Sheet, Value};
+use super::{By, PageOpts, Report, county_title, heading, percent};
+use crate::lang::{Lang, t};
+use crate::values::format_date;
+
+/// How long a period is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Step {
+    Year,
+    Quarter,
+    Month,
+}
+
+impl Step {
+    fn months(self) -> u32 {
+        match self {
+            Step::Year => 12,
+            Step::Quarter => 3,
+            Step::Month => 1,
+        }
+    }
+
+    /// The first day of the period holding `d`.
+    fn start_of(self, d: NaiveDate) -> NaiveDate {
+        let m0 = (d.month0() / self.months()) * self.months();
+        NaiveDate::from_ymd_opt(d.year(), m0 + 1, 1).unwrap_or(d)
+    }
+
+    /// The period's label: 2019, 2019Q1, 2019-03.
+    fn label(self, start: NaiveDate) -> String {
+        match self {
+            Step::Year => start.year().to_string(),
+            Step::Quarter => format!("{}Q{}", start.year(), start.month0() / 3 + 1),
+            Step::Month => start.format("%Y-%m").to_string(),
+        }
+    }
+}
+
+/// Which day of a period its figures are taken on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AsOfEach {
+    /// The period's last day
+    End,
+    /// The period's first day
+    Start,
+}
+
+/// One period of the report.
+#[derive(Debug, Clone)]
+pub struct Period {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// The day the figures are taken on.
+    pub as_of: NaiveDate,
+    pub label: String,
+}
+
+/// The periods from the one holding `from` to the one holding `to`.
+pub fn periods(from: NaiveDate, to: NaiveDate, step: Step, each: AsOfEach) -> Result<Vec<Period>> {
+    if from > to {
+        bail!(
+            "{}",
+            t(
+                &format!("--from {from} is after --to {to}"),
+                &format!("--from {from} 晚于 --to {to}"),
+            )
+        );
+    }
+    let mut out = Vec::new();
+    let mut start = step.start_of(from);
+    while start <= to {
+        let next = start
+            .checked_add_months(Months::new(step.months()))
+            .context("a period past the last date there is")?;
+        let end = next.pred_opt().unwrap_or(next);
+        out.push(Period {
+            start,
+            end,
+            as_of: match each {
+                AsOfEach::End => end,
+                AsOfEach::Start => start,
+            },
+            label: step.label(start),
+        });
+        if out.len() > 1200 {
+            bail!(
+                "{}",
+                t(
+                    "more than 1,200 periods; choose a longer --step or a shorter range",
+                    "超过 1200 个统计期；请用更长的 --step 或更短的时间范围",
+                )
+            );
+        }
+        start = next;
+    }
+    Ok(out)
+}
+
+/// The figures of one group on one period's cut-off date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    pub registered_households: i64,
+    pub registered_people: i64,
+    pub lifted_households: i64,
+    pub lifted_people: i64,
+    pub remaining_households: i64,
+    pub remaining_people: i64,
+    pub poor_villages_remaining: i64,
+    /// Registered population, if every village of the group has one.
+    pub population: Option<i64>,
+}
+
+impl Figures {
+    pub fn incidence_percent(&self) -> Option<f64> {
+        self.population
+            .and_then(|p| percent(self.remaining_people, p))
+    }
+}
+
+/// A county's or a town's figures, period by period.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub code: String,
+    pub name: String,
+    pub periods: Vec<Figures>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Progress {
+    pub county: (String, String),
+    pub step: Step,
+    pub by: By,
+    pub periods: Vec<Period>,
+    pub series: Vec<Series>,
+}
+
+/// Counts and people per bucket; bucket 0 is on or before the day before
+/// the first period, bucket k + 1 the k-th period, the last after them all.
+#[derive(Clone)]
+struct Buckets {
+    registered: Vec<(i64, i64)>,
+    lifted: Vec<(i64, i64)>,
+}
+
+impl Buckets {
+    fn new(n: usize) -> Buckets {
+        Buckets {
+            registered: vec![(0, 0); n + 2],
+            lifted: vec![(0, 0); n + 2],
+        }
+    }
+
+    fn add(&mut self, o: &Buckets) {
+        for (a, b) in self.registered.iter_mut().zip(&o.registered) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+        for (a, b) in self.lifted.iter_mut().zip(&o.lifted) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+    }
+}
+
+/// A `YYYY-MM-DD` date as a number that orders as the dates do
+/// (`y·512 + m·32 + d`), read from its bytes: comparing numbers instead of
+/// strings halves the cost of the pass. Anything else is 0, before every
+/// cut-off (the schema's CHECKs admit only such dates).
+fn day_key(date: &[u8]) -> u32 {
+    let digit = |i: usize| {
+        date.get(i)
+            .map_or(0, |b| u32::from(b.wrapping_sub(b'0')) % 10)
+    };
+    if date.len() != 10 {
+        return 0;
+    }
+    let y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+    let m = digit(5) * 10 + digit(6);
+    let d = digit(8) * 10 + digit(9);
+    y * 512 + m * 32 + d
+}
+
+/// The cut-off dates: the one before the first period, then each
+/// period's. A date falls in the bucket of the first cut-off on or after
+/// it.
+fn cutoffs(periods: &[Period], step: Step, each: AsOfEach) -> Vec<u32> {
+    let first = periods.first().map(|p| p.start);
+    let before = first.map(|s| match each {
+        AsOfEach::End => s.pred_opt().unwrap_or(s),
+        AsOfEach::Start => s
+            .checked_sub_months(Months::new(step.months()))
+            .unwrap_or(s),
+    });
+    before
+        .into_iter()
+        .chain(periods.iter().map(|p| p.as_of))
+        .map(|d| day_key(format_date(d).as_bytes()))
+        .collect()
+}
+
+fn bucket(cutoffs: &[u32], date: &[u8]) -> usize {
+    let key = day_key(date);
+    cutoffs.partition_point(|c| *c < key)
+}
+
+/// Buckets per group for the villages in `[from, until)`; `group` maps a
+/// village's code to its group.
+fn count(
+    conn: &Connection,
+    cutoffs: &[u32],
+    groups: usize,
+    group: &HashMap<String, usize>,
+    from: Option<&str>,
+    until: Option<&str>,
+) -> Result<Vec<Buckets>> {
+    let mut sql =
+        String::from("SELECT village, registered_on, lifted_on, members FROM households WHERE 1");
+    let mut params: Vec<&str> = Vec::new();
+    if let Some(from) = from {
+        params.push(from);
+        sql.push_str(&format!(" AND village >= ?{}", params.len()));
+    }
+    if let Some(until) = until {
+        params.push(until);
+        sql.push_str(&format!(" AND village < ?{}", params.len()));
+    }
+    sql.push_str(" ORDER BY village");
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+    let n = cutoffs.len().saturating_sub(1);
+    let mut out = vec![Buckets::new(n); groups];
+    // The village changes once in a few hundred rows: its group is looked
+    // up then, not on every row.
+    let mut village: Vec<u8> = Vec::new();
+    let mut current: Option<usize> = None;
+    while let Some(r) = rows.next()? {
+        let v = r.get_ref(0)?.as_bytes()?;
+        if v != village.as_slice() {
+            village.clear();
+            village.extend_from_slice(v);
+            current = std::str::from_utf8(v)
+                .ok()
+                .and_then(|v| group.get(v).copied());
+        }
+        let Some(b) = current.and_then(|g| out.get_mut(g)) else {
+            continue;
+        };
+        let members: i64 = r.get(3)?;
+        let reg = bucket(cutoffs, r.get_ref(1)?.as_bytes()?);
+        b.registered[reg].0 += 1;
+        b.registered[reg].1 += members;
+        if let Some(lifted) = r.get_ref(2)?.as_bytes_or_null()? {
+            let l = bucket(cutoffs, lifted);
+            b.lifted[l].0 += 1;
+            b.lifted[l].1 += members;
+        }
+    }
+    Ok(out)
+}
+
+/// [`count`] in two halves of the villages on two threads for a file.
+fn count_all(
+    conn: &Connection,
+    cutoffs: &[u32],
+    groups: usize,
+    group: &HashMap<String, usize>,
+    villages: &[String],
+) -> Result<Vec<Buckets>> {
+    let whole = || count(conn, cutoffs, groups, group, None, None);
+    let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
+    let (Some(path), Some(middle)) = (path, villages.get(villages.len() / 2)) else {
+        return whole();
+    };
+    if villages.len() < 64 {
+        return whole();
+    }
+    std::thread::scope(|scope| {
+        let upper = scope.spawn(|| -> Result<Vec<Buckets>> {
+            let other = Connection::open_with_flags(
+                &path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            count(&other, cutoffs, groups, group, Some(middle), None)
+        });
+        let mut lower = count(conn, cutoffs, groups, group, None, Some(middle))?;
+        let upper = upper
+            .join()
+            .map_err(|_| anyhow::anyhow!("the counting thread stopped unexpectedly"))??;
+        for (a, b) in lower.iter_mut().zip(&upper) {
+            a.add(b);
+        }
+        Ok(lower)
+    })
+}
+
+struct VillageRow {
+    code: String,
+    town: String,
+    population: Option<i64>,
+    /// (registered on, lifted on) of a poor village.
+    poor: Option<(String, Option<String>)>,
+}
+
+/// The first registration and the last lift (or registration), for the
+/// default range.
+pub fn span(conn: &Connection) -> Result<Option<(NaiveDate, NaiveDate)>> {
+    let (first, last_reg, last_lift): (Option<String>, Option<String>, Option<String>) = conn
+        .query_row(
+            "SELECT min(registered_on), max(registered_on), max(lifted_on) FROM households",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+    let parse = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+    let last = parse(last_lift).max(parse(last_reg.clone()));
+    Ok(parse(first).zip(last))
+}
+
+pub fn build(
+    conn: &Connection,
+    periods: Vec<Period>,
+    step: Step,
+    each: AsOfEach,
+    by: By,
+) -> Result<Progress> {
+    let county = super::county(conn)?;
+    if !matches!(by, By::County | By::Town) {
+        bail!(
+            "{}",
+            t(
+                "report progress is by county or by town",
+                "历程报表只能按县或按乡镇",
+            )
+        );
+    }
+    let cuts = cutoffs(&periods, step, each);
+    let mut stmt = conn.prepare(
+        "SELECT code, town, population, poor_village, registered_on, lifted_on FROM villages ORDER BY code",
+    )?;
+    let villages: Vec<VillageRow> = stmt
+        .query_map([], |r| {
+            let poor: bool = r.get(3)?;
+            let registered: Option<String> = r.get(4)?;
+            Ok(VillageRow {
+                code: r.get(0)?,
+                town: r.get(1)?,
+                population: r.get(2)?,
+                poor: match (poor, registered) {
+                    (true, Some(reg)) => Some((reg, r.get(5)?)),
+                    _ => None,
+                },
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let codes: Vec<String> = villages.iter().map(|v| v.code.clone()).collect();
+
+    // Groups: the county, or each town in code order.
+    let mut stmt = conn.prepare("SELECT code, name FROM towns ORDER BY code")?;
+    let towns: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let groups: Vec<(String, String)> = match by {
+        By::Town => towns,
+        _ => vec![county.clone()],
+    };
+    let index: HashMap<&str, usize> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.0.as_str(), i))
+        .collect();
+    let mut members: Vec<Vec<&VillageRow>> = vec![Vec::new(); groups.len()];
+    let mut group_of: HashMap<String, usize> = HashMap::new();
+    for v in &villages {
+        let g = match by {
+            By::Town => index.get(v.town.as_str()).copied(),
+            _ => Some(0),
+        };
+        let Some(g) = g else { continue };
+        group_of.insert(v.code.clone(), g);
+        members[g].push(v);
+    }
+    let buckets = count_all(conn, &cuts, groups.len(), &group_of, &codes)
+        .context("failed to count the households")?;
+    let series = groups
+        .into_iter()
+        .zip(buckets.iter().zip(&members))
+        .map(|((code, name), (b, vs))| Series {
+            code,
+            name,
+            periods: figures(b, vs, &periods),
+        })
+        .collect();
+    Ok(Progress {
+        county,
+        step,
+        by,
+        periods,
+        series,
+    })
+}
+
+/// Running sums over the buckets: each period's figures.
+fn figures(b: &Buckets, villages: &[&VillageRow], periods: &[Period]) -> Vec<Figures> {
+    let population: Option<i64> = villages.iter().map(|v| v.population).sum();
+    let mut registered = b.registered[0];
+    let mut lifted = b.lifted[0];
+    periods
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let (rk, lk) = (b.registered[k + 1], b.lifted[k + 1]);
+            registered = (registered.0 + rk.0, registered.1 + rk.1);
+            lifted = (lifted.0 + lk.0, lifted.1 + lk.1);
+            let day = format_date(p.as_of);
+            let poor_villages = villages
+                .iter()
+                .filter(|v| {
+                    v.poor.as_ref().is_some_and(|(reg, lift)| {
+                        *reg <= day && lift.as_ref().is_none_or(|l| *l > day)
+                    })
+                })
+                .count() as i64;
+            Figures {
+                registered_households: registered.0,
+                registered_people: registered.1,
+                lifted_households: lk.0,
+                lifted_people: lk.1,
+                remaining_households: registered.0 - lifted.0,
+                remaining_people: registered.1 - lifted.1,
+                poor_villages_remaining: poor_villages,
+                population,
+            }
+        })
+        .collect()
+}
+
+/// Bars of eight heights, one a period, scaled to the series' own
+/// highest value: the shape of the road. A series that is zero
+/// throughout is a flat line of the lowest bar.
+pub fn sparkline(values: &[i64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let max = values.iter().copied().max().unwrap_or(0).max(0);
+    values
+        .iter()
+        .map(|v| {
+            if max == 0 || *v <= 0 {
+                BARS[0]
+            } else {
+                let i = (*v as f64 / max as f64 * 7.0).round() as usize;
+                BARS[i.min(7)]
+            }
+        })
+        .collect()
+}
+
+#[derive(serde::Serialize)]
+struct PeriodJson {
+    end: String,
+    registered_households: i64,
+    registered_people: i64,
+    lifted_households: i64,
+    lifted_people: i64,
+    remaining_households: i64,
+    remaining_people: i64,
+    poor_villages_remaining: i64,
+    incidence_percent: Option<f64>,
+}
+
+#[derive(serde::Serialize)]
+struct SeriesJson<'a> {
+    code: &'a str,
+    name: &'a str,
+    periods: Vec<PeriodJson>,
+}
+
+#[derive(serde::Serialize)]
+struct ProgressJson<'a> {
+    from: Option<String>,
+    to: Option<String>,
+    step: Step,
+    by: By,
+    series: Vec<SeriesJson<'a>>,
+}
+
+impl Progress {
+    /// The JSON as typed values: serialized straight out, a series per town
+    /// of 84 months costs no tree of values.
+    fn to_json(&self) -> ProgressJson<'_> {
+        ProgressJson {
+            from: self.periods.first().map(|p| format_date(p.start)),
+            to: self.periods.last().map(|p| format_date(p.end)),
+            step: self.step,
+            by: self.by,
+            series: self
+                .series
+                .iter()
+                .map(|s| SeriesJson {
+                    code: &s.code,
+                    name: &s.name,
+                    periods: self
+                        .periods
+                        .iter()
+                        .zip(&s.periods)
+                        .map(|(p, f)| PeriodJson {
+                            end: format_date(p.as_of),
+                            registered_households: f.registered_households,
+                            registered_people: f.registered_people,
+                            lifted_households: f.lifted_households,
+                            lifted_people: f.lifted_people,
+                            remaining_households: f.remaining_households,
+                            remaining_people: f.remaining_people,
+                            poor_villages_remaining: f.poor_villages_remaining,
+                            incidence_percent: f.incidence_percent(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Report for Progress {
+    fn json(&self) -> Json {
+        serde_json::to_value(self.to_json()).unwrap_or(Json::Null)
+    }
+
+    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        serde_json::to_writer_pretty(out, &self.to_json())?;
+        Ok(())
+    }
+
+    fn sheet(&self, opts: &PageOpts) -> Sheet {
+        let lang = opts.lang;
+        let by_town = self.by == By::Town;
+        let hh = lang.t("households", "户数（户）");
+        let people = lang.t("people", "人数（人）");
+        let registered = lang.t("Registered so far", "累计识别");
+        let lifted = lang.t("Lifted in the period", "本期脱贫");
+        let remaining = lang.t("Remaining", "期末未脱贫");
+        let mut columns = Vec::new();
+        if by_town {
+            columns.push(Col::code("key", lang.t("Code", "代码")));
+            columns.push(Col::text("name", lang.t("Town", "乡镇")));
+        }
+        columns.extend([
+            Col::code("period", lang.t("Period", "统计期")),
+            Col::date("end", lang.t("As of", "截止日期")),
+            Col::number("registered_households", hh.clone()).under(&registered),
+            Col::number("registered_people", people.clone()).under(&registered),
+            Col::number("lifted_households", hh.clone()).under(&lifted),
+            Col::number("lifted_people", people.clone()).under(&lifted),
+            Col::number("remaining_households", hh).under(&remaining),
+            Col::number("remaining_people", people).under(&remaining),
+            Col::number(
+                "poor_villages_remaining",
+                lang.t("Poor villages remaining", "未出列贫困村（个）"),
+            ),
+            Col::percent(
+                "incidence_percent",
+                lang.t("Incidence (%)", "贫困发生率（%）"),
+            ),
+            Col::new("trend", lang.t("Trend", "走势"), ColKind::Spark),
+        ]);
+        let first_figure = if by_town { 4 } else { 2 };
+        let mut rows = Vec::new();
+        let mut chart_series = Vec::new();
+        for s in &self.series {
+            let first_row = rows.len();
+            let remaining_people: Vec<i64> = s.periods.iter().map(|f| f.remaining_people).collect();
+            let spark = sparkline(&remaining_people);
+            for (i, (p, f)) in self.periods.iter().zip(&s.periods).enumerate() {
+                let mut cells = Vec::new();
+                if by_town {
+                    cells.push(Value::text(&s.code));
+                    cells.push(Value::text(&s.name));
+                }
+                let remaining_cell = Value::int(f.remaining_people);
+                cells.extend([
+                    Value::text(&p.label),
+                    Value::text(format_date(p.as_of)),
+                    Value::int(f.registered_households),
+                    Value::int(f.registered_people),
+                    Value::int(f.lifted_households),
+                    Value::int(f.lifted_people),
+                    Value::int(f.remaining_households),
+                    if f.remaining_people == 0 && f.registered_people > 0 {
+                        remaining_cell.with_mark(Mark::Good)
+                    } else {
+                        remaining_cell
+                    },
+                    Value::int(f.poor_villages_remaining),
+                    Value::num(f.incidence_percent(), 2),
+                    if i == 0 {
+                        Value::text(spark.clone())
+                    } else {
+                        Value::empty()
+                    },
+                ]);
+                rows.push(Row::body(cells));
+            }
+            chart_series.push(ChartSeries {
+                name: s.name.clone(),
+                bars: remaining_people,
+                line: s.periods.iter().map(Figures::incidence_percent).collect(),
+                first_row,
+                bars_col: first_figure + 5,
+                line_col: first_figure + 7,
+                category_col: first_figure - 2,
+            });
+        }
+        let title = lang.t(
+            &format!(
+                "{} — Poverty Alleviation Progress",
+                county_title(lang, &self.county)
+            ),
+            &format!("{}脱贫攻坚历程统计表", self.county.1),
+        );
+        let when = match (self.periods.first(), self.periods.last()) {
+            (Some(a), Some(b)) => lang.t(
+                &format!("Period: {} to {}", format_date(a.start), format_date(b.end)),
+                &format!(
+                    "统计期间：{}至{}",
+                    super::sheet::long_date(lang, a.start),
+                    super::sheet::long_date(lang, b.end)
+                ),
+            ),
+            _ => String::new(),
+        };
+        let mut sheet = Sheet::new(lang, heading(&self.county, title, when, opts), columns);
+        sheet.rows = rows;
+        let last: Option<&Figures> = self
+            .series
+            .first()
+            .filter(|_| !by_town)
+            .and_then(|s| s.periods.last());
+        if let Some(f) = last {
+            sheet.verdict = Some(
+                if f.remaining_households == 0 && f.poor_villages_remaining == 0 {
+                    (
+                        lang.t("Double clear: REACHED", "双清零：已实现"),
+                        Mark::Good,
+                    )
+                } else {
+                    (
+                        lang.t(
+                            &format!(
+                                "Remaining at the end: {} households, {} people",
+                                f.remaining_households, f.remaining_people
+                            ),
+                            &format!(
+                                "期末未脱贫：{} 户 {} 人",
+                                f.remaining_households, f.remaining_people
+                            ),
+                        ),
+                        Mark::Bad,
+                    )
+                },
+            );
+        }
+        sheet.chart = Some(Chart {
+            title: lang.t(
+                "People remaining poor (bars) and incidence (line), by period",
+                "各期末未脱贫人数（柱）与贫困发生率（线）",
+            ),
+            bars_label: lang.t("People remaining", "未脱贫人数（人）"),
+            line_label: lang.t("Incidence (%)", "贫困发生率（%）"),
+            categories: self.periods.iter().map(|p| p.label.clone()).collect(),
+            series: chart_series,
+        });
+        sheet.notes = vec![lang.t(
+            "Note: each period's figures are those of the double-clear report as of its cut-off date; lifted = lifted after the previous cut-off, up to this one; incidence = remaining poor people ÷ registered population × 100.",
+            "注：各期数据即截止日期的“双清零”报表数据；本期脱贫指上一截止日期之后至本期截止日期（含）脱贫；贫困发生率 = 未脱贫人口 ÷ 户籍人口 × 100%。",
+        )];
+        sheet.landscape = true;
+        sheet
+    }
+}
+
+/// The range of the default report: every year from the first
+/// registration to the last lift.
+pub fn default_range(conn: &Connection, lang: Lang) -> Result<(NaiveDate, NaiveDate)> {
+    match span(conn)? {
+        Some(range) => Ok(range),
+        None => bail!(
+            "{}",
+            lang.t(
+                "no households yet: nothing to show; import the households first",
+                "尚无贫困户数据，无从统计；请先导入贫困户",
+            )
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn periods_cover_whole_calendar_units() {
+        let p = periods(
+            d("2019-02-10"),
+            d("2019-08-01"),
+            Step::Quarter,
+            AsOfEach::End,
+        )
+        .unwrap_or_default();
+        let labels: Vec<_> = p.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels, ["2019Q1", "2019Q2", "2019Q3"]);
+        assert_eq!(p[0].as_of, d("2019-03-31"));
+        let m = periods(
+            d("2014-01-01"),
+            d("2020-12-31"),
+            Step::Month,
+            AsOfEach::Start,
+        )
+        .unwrap_or_default();
+        assert_eq!(m.len(), 84);
+        assert_eq!(m[1].as_of, d("2014-02-01"));
+    }
+
+    #[test]
+    fn a_date_on_a_cut_off_counts_in_that_period() {
+        let p = periods(d("2019-01-01"), d("2020-12-31"), Step::Year, AsOfEach::End)
+            .unwrap_or_default();
+        let cuts = cutoffs(&p, Step::Year, AsOfEach::End);
+        let keys: Vec<u32> = ["2018-12-31", "2019-12-31", "2020-12-31"]
+            .iter()
+            .map(|d| day_key(d.as_bytes()))
+            .collect();
+        assert_eq!(cuts, keys);
+        assert_eq!(bucket(&cuts, b"2018-12-31"), 0);
+        assert_eq!(bucket(&cuts, b"2019-01-01"), 1);
+        assert_eq!(bucket(&cuts, b"2019-12-31"), 1);
+        assert_eq!(bucket(&cuts, b"2020-01-01"), 2);
+        assert_eq!(bucket(&cuts, b"2021-01-01"), 3);
+    }
+
+    #[test]
+    fn day_keys_order_as_the_dates_do() {
+        let days = [
+            "1999-12-31",
+            "2000-01-01",
+            "2000-01-31",
+            "2000-02-01",
+            "2000-12-31",
+            "2001-01-01",
+        ];
+        let keys: Vec<u32> = days.iter().map(|d| day_key(d.as_bytes())).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+        assert_eq!(day_key(b"junk"), 0);
+    }
+
+    #[test]
+    fn sparklines_show_the_shape() {
+        assert_eq!(sparkline(&[8, 4, 0]), "█▅▁");
+        assert_eq!(sparkline(&[0, 0, 0]), "▁▁▁");
+        assert_eq!(sparkline(&[]), "");
+    }
+}

@@ -1,0 +1,436 @@
+//! A [`Sheet`] as an Excel workbook laid out as the official form: merged
+//! title, 填报单位 and 截止时间, a one- or two-row header with merged group
+//! cells, data rows, bold 乡镇小计 and 合计 rows, the notes and the
+//! sign-off. Numbers are number cells (the office sums them), codes are
+//! text cells, dates are date cells. It prints on A4, landscape or portrait
+//! by width, fitted to the page width, with the title block and headings
+//! repeated on every page and "第 1 页，共 2 页" in the footer.
+
+use anyhow::{Context, Result};
+use rust_xlsxwriter::{
+    Chart, ChartType, Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+};
+
+use super::sheet::{self as form, ColKind, Mark, RowKind, Sheet, Value, display_width};
+use crate::lang::Lang;
+use crate::output::Cell;
+
+/// Paper size code of A4 in the workbook's page setup.
+pub const A4: u8 = 9;
+
+/// Rows above the table: title, unit and date, and the verdict if any.
+fn title_rows(sheet: &Sheet) -> u32 {
+    if sheet.verdict.is_some() { 3 } else { 2 }
+}
+
+/// A workbook holding `sheet`, as bytes.
+pub fn book(sheet: &Sheet) -> Result<Vec<u8>> {
+    let mut workbook = Workbook::new();
+    let ws = workbook.add_worksheet();
+    let name = tab_name(&sheet.heading.title);
+    ws.set_name(&name).context("failed to name the worksheet")?;
+    write_form(ws, sheet, &name).context("failed to lay out the workbook")?;
+    workbook
+        .save_to_buffer()
+        .context("failed to write the workbook")
+}
+
+/// A worksheet name Excel accepts: at most 31 characters, none of
+/// `[]:*?/\`, not blank.
+pub fn tab_name(title: &str) -> String {
+    let clean: String = title
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+        .take(31)
+        .collect();
+    let clean = clean.trim().trim_matches('\'').to_string();
+    if clean.is_empty() {
+        "Sheet1".to_string()
+    } else {
+        clean
+    }
+}
+
+fn font(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "SimSun",
+        Lang::En => "Calibri",
+    }
+}
+
+/// Width of each column in Excel's units (about one Latin character): the
+/// widest of its heading (a group heading shared over its span) and its
+/// cells, counting a Chinese character as two.
+fn column_widths(sheet: &Sheet) -> Vec<f64> {
+    let mut widths: Vec<usize> = sheet
+        .columns
+        .iter()
+        .map(|c| longest_word(&c.label))
+        .collect();
+    for (first, span, group) in sheet.group_spans() {
+        if let Some(g) = group {
+            let share = display_width(g).div_ceil(span);
+            for w in &mut widths[first..first + span] {
+                *w = (*w).max(share);
+            }
+        }
+    }
+    for row in &sheet.rows {
+        for (i, v) in row.cells.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(display_width(&v.cell.display()));
+            }
+        }
+    }
+    widths
+        .into_iter()
+        .map(|w| (w as f64 + 2.0).clamp(6.0, 40.0))
+        .collect()
+}
+
+/// A heading wraps at its spaces (English) or before its unit (Chinese):
+/// its column must hold the longest piece.
+fn longest_word(label: &str) -> usize {
+    label
+        .split([' ', '（'])
+        .map(|w| display_width(w) + if label.contains('（') { 2 } else { 0 })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Landscape when the columns are wider than a portrait A4 page holds at a
+/// readable size.
+fn landscape(sheet: &Sheet, widths: &[f64]) -> bool {
+    sheet.landscape || widths.iter().sum::<f64>() > 110.0
+}
+
+struct Formats {
+    title: Format,
+    meta_left: Format,
+    meta_right: Format,
+    verdict: Format,
+    head: Format,
+    note: Format,
+    sign_off: Format,
+}
+
+impl Formats {
+    fn new(lang: Lang) -> Formats {
+        let base = Format::new().set_font_name(font(lang)).set_font_size(10.5);
+        Formats {
+            title: base
+                .clone()
+                .set_font_size(18)
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            meta_left: base.clone().set_align(FormatAlign::Left),
+            meta_right: base.clone().set_align(FormatAlign::Right),
+            verdict: base
+                .clone()
+                .set_bold()
+                .set_font_size(12)
+                .set_align(FormatAlign::Center),
+            head: base
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_border(FormatBorder::Thin)
+                .set_background_color(Color::RGB(0xEEEEEE)),
+            note: base
+                .clone()
+                .set_font_size(9)
+                .set_text_wrap()
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::Top),
+            sign_off: base.set_align(FormatAlign::Left),
+        }
+    }
+
+    /// The format of one table cell.
+    fn cell(lang: Lang, kind: ColKind, row: RowKind, v: &Value) -> Format {
+        let mut f = Format::new()
+            .set_font_name(font(lang))
+            .set_font_size(10.5)
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
+        f = match kind {
+            ColKind::Code => f.set_num_format("@"),
+            ColKind::Text | ColKind::Spark => f.set_text_wrap(),
+            ColKind::Number => f.set_num_format("#,##0").set_align(FormatAlign::Right),
+            ColKind::Percent => f.set_num_format("0.00").set_align(FormatAlign::Right),
+            ColKind::Date => f
+                .set_num_format("yyyy-mm-dd")
+                .set_align(FormatAlign::Center),
+        };
+        if matches!(v.cell, Cell::Int(_) | Cell::Num(..)) && !kind.is_numeric() {
+            f = f.set_align(FormatAlign::Right);
+        }
+        match row {
+            RowKind::Body => {}
+            RowKind::Subtotal => {
+                f = f.set_bold().set_background_color(Color::RGB(0xF2F2F2));
+            }
+            RowKind::Total => {
+                f = f.set_bold().set_border_top(FormatBorder::Double);
+            }
+        }
+        match v.mark {
+            Mark::Plain => f,
+            Mark::Bad => f.set_bold().set_font_color(Color::RGB(0xB00000)),
+            Mark::Good => f.set_font_color(Color::RGB(0x006100)),
+        }
+    }
+}
+
+/// A `YYYY-MM-DD` text as a date cell's value.
+fn date_of(text: &str) -> Option<ExcelDateTime> {
+    let d = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    use chrono::Datelike;
+    ExcelDateTime::from_ymd(
+        u16::try_from(d.year()).ok()?,
+        d.month() as u8,
+        d.day() as u8,
+    )
+    .ok()
+}
+
+fn write_value(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    kind: ColKind,
+    v: &Value,
+    format: &Format,
+) -> Result<()> {
+    match (&v.cell, kind) {
+        (Cell::Null, _) => ws.write_blank(row, col, format)?,
+        (Cell::Text(s), ColKind::Date) => match date_of(s) {
+            Some(d) => ws.write_datetime_with_format(row, col, d, format)?,
+            None => ws.write_string_with_format(row, col, s, format)?,
+        },
+        // A code is text even when it is all digits.
+        (cell, ColKind::Code) => ws.write_string_with_format(row, col, cell.display(), format)?,
+        (Cell::Int(i), _) => ws.write_number_with_format(row, col, *i as f64, format)?,
+        (Cell::Num(x, _), _) => ws.write_number_with_format(row, col, *x, format)?,
+        (Cell::Text(s), _) => ws.write_string_with_format(row, col, s, format)?,
+    };
+    Ok(())
+}
+
+/// Rows a wrapped text of `width` terminal columns takes over `room`.
+fn lines(width: usize, room: f64) -> f64 {
+    ((width as f64 / room.max(1.0)).ceil()).max(1.0)
+}
+
+/// Writes the form onto `ws`, and its chart if it has one.
+fn write_form(ws: &mut Worksheet, sheet: &Sheet, tab: &str) -> Result<()> {
+    let lang = sheet.lang;
+    let n = sheet.columns.len().max(1) as u16;
+    let last = n - 1;
+    let f = Formats::new(lang);
+    let widths = column_widths(sheet);
+    for (i, w) in widths.iter().enumerate() {
+        ws.set_column_width(i as u16, *w)?;
+    }
+    let room: f64 = widths.iter().sum();
+
+    // The title block.
+    let h = &sheet.heading;
+    merge(ws, 0, 0, 0, last, &h.title, &f.title)?;
+    ws.set_row_height(0, 32)?;
+    let half = (n / 2).max(1);
+    if n >= 2 {
+        merge(ws, 1, 0, 1, half - 1, &h.unit_line(lang), &f.meta_left)?;
+        merge(
+            ws,
+            1,
+            half,
+            1,
+            last,
+            &format!("{}    {}", h.when, h.generated_line(lang)),
+            &f.meta_right,
+        )?;
+    } else {
+        ws.write_string_with_format(1, 0, h.unit_line(lang), &f.meta_left)?;
+    }
+    if let Some((verdict, mark)) = &sheet.verdict {
+        let format = match mark {
+            Mark::Bad => f.verdict.clone().set_font_color(Color::RGB(0xB00000)),
+            Mark::Good => f.verdict.clone().set_font_color(Color::RGB(0x006100)),
+            Mark::Plain => f.verdict.clone(),
+        };
+        merge(ws, 2, 0, 2, last, verdict, &format)?;
+    }
+
+    // The header: one row, or two with the group headings merged over
+    // their columns and the other headings merged down both rows.
+    let head = title_rows(sheet);
+    let head_rows = if sheet.two_row_header() { 2 } else { 1 };
+    let mut tallest = 1.0f64;
+    for (first, span, group) in sheet.group_spans() {
+        let (c0, c1) = (first as u16, (first + span - 1) as u16);
+        match group {
+            None if head_rows == 2 => merge(
+                ws,
+                head,
+                c0,
+                head + 1,
+                c0,
+                &sheet.columns[first].label,
+                &f.head,
+            )?,
+            None => {
+                ws.write_string_with_format(head, c0, &sheet.columns[first].label, &f.head)?;
+            }
+            Some(g) => {
+                merge(ws, head, c0, head, c1, g, &f.head)?;
+                for (i, c) in sheet.columns[first..first + span].iter().enumerate() {
+                    ws.write_string_with_format(head + 1, c0 + i as u16, &c.label, &f.head)?;
+                }
+            }
+        }
+        for (i, c) in sheet.columns[first..first + span].iter().enumerate() {
+            tallest = tallest.max(lines(display_width(&c.label), widths[first + i] - 1.0));
+        }
+    }
+    let header_last = head + head_rows - 1;
+    ws.set_row_height(header_last, 15.0 * tallest.min(4.0) + 4.0)?;
+
+    // The table.
+    let first_data = header_last + 1;
+    for (i, r) in sheet.rows.iter().enumerate() {
+        let row = first_data + i as u32;
+        for (c, (v, col)) in r.cells.iter().zip(&sheet.columns).enumerate() {
+            let format = Formats::cell(lang, col.kind, r.kind, v);
+            write_value(ws, row, c as u16, col.kind, v, &format)?;
+        }
+    }
+
+    // Notes, lists and sign-off under the table, each merged over the
+    // table's width.
+    let mut row = first_data + sheet.rows.len() as u32 + 1;
+    // Charts go straight under the table, above the notes and sign-off.
+    if let Some(chart) = &sheet.chart {
+        row += charts(ws, chart, tab, first_data, row, lang)?;
+    }
+    let text_row = |ws: &mut Worksheet, row: &mut u32, text: &str, format: &Format, height: f64| {
+        let r = *row;
+        *row += 1;
+        merge(ws, r, 0, r, last, text, format)?;
+        ws.set_row_height(r, height * lines(display_width(text), room))?;
+        anyhow::Ok(())
+    };
+    for note in &sheet.notes {
+        text_row(ws, &mut row, note, &f.note, 13.0)?;
+    }
+    let bold_note = f.note.clone().set_bold();
+    for list in &sheet.lists {
+        text_row(ws, &mut row, &list.title, &bold_note, 13.0)?;
+        for item in &list.items {
+            text_row(ws, &mut row, &format!("    {item}"), &f.note, 13.0)?;
+        }
+    }
+    row += 1;
+    text_row(ws, &mut row, &sheet.sign_off(), &f.sign_off, 24.0)?;
+
+    // Print setup.
+    ws.set_paper_size(A4);
+    if landscape(sheet, &widths) {
+        ws.set_landscape();
+    } else {
+        ws.set_portrait();
+    }
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
+    ws.set_margins(0.4, 0.4, 0.5, 0.6, 0.3, 0.3);
+    ws.set_repeat_rows(0, header_last)?;
+    let (before, between, after) = sheet.page_label();
+    ws.set_footer(format!("&C{before}&P{between}&N{after}"));
+    ws.set_freeze_panes(first_data, 0)?;
+    Ok(())
+}
+
+fn merge(
+    ws: &mut Worksheet,
+    r0: u32,
+    c0: u16,
+    r1: u32,
+    c1: u16,
+    text: &str,
+    format: &Format,
+) -> Result<()> {
+    if r0 == r1 && c0 == c1 {
+        ws.write_string_with_format(r0, c0, text, format)?;
+    } else {
+        ws.merge_range(r0, c0, r1, c1, text, format)?;
+    }
+    Ok(())
+}
+
+/// Height of a worksheet row, in pixels, at the default row height.
+const ROW_PIXELS: u32 = 20;
+
+/// One native chart per series, under the table, two to a row: bars of
+/// the series' column on the left axis, its line on the right one. The
+/// series point at the table's cells, so the office can restyle them.
+/// Returns the rows the charts take.
+fn charts(
+    ws: &mut Worksheet,
+    chart: &form::Chart,
+    tab: &str,
+    first_data: u32,
+    top: u32,
+    lang: Lang,
+) -> Result<u32> {
+    let per_row = if chart.series.len() > 1 { 2 } else { 1 };
+    let (width, height) = if per_row == 1 { (720, 300) } else { (480, 260) };
+    let rows_each = height / ROW_PIXELS + 1;
+    for (i, s) in chart.series.iter().enumerate() {
+        let n = s.bars.len() as u32;
+        if n == 0 {
+            continue;
+        }
+        let r0 = first_data + s.first_row as u32;
+        let r1 = r0 + n - 1;
+        let categories = (tab, r0, s.category_col as u16, r1, s.category_col as u16);
+        let mut bars = Chart::new(ChartType::Column);
+        bars.add_series()
+            .set_name(chart.bars_label.as_str())
+            .set_categories(categories)
+            .set_values((tab, r0, s.bars_col as u16, r1, s.bars_col as u16));
+        bars.title().set_name(&s.name);
+        bars.set_width(width).set_height(height);
+        bars.y_axis().set_name(chart.bars_label.as_str());
+        let mut line = Chart::new(ChartType::Line);
+        line.add_series()
+            .set_name(chart.line_label.as_str())
+            .set_categories(categories)
+            .set_values((tab, r0, s.line_col as u16, r1, s.line_col as u16))
+            .set_secondary_axis(true);
+        line.y2_axis().set_name(chart.line_label.as_str());
+        bars.combine(&line);
+        if lang.is_zh() {
+            bars.legend()
+                .set_font(rust_xlsxwriter::ChartFont::new().set_name(font(lang)));
+        }
+        let row = top + (i / per_row) as u32 * rows_each;
+        let col = ((i % per_row) * 8) as u16;
+        ws.insert_chart(row, col, &bars)?;
+    }
+    Ok(chart.series.len().div_ceil(per_row) as u32 * rows_each + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tab_names_are_what_excel_accepts() {
+        assert_eq!(tab_name("a/b:c"), "abc");
+        assert_eq!(tab_name(""), "Sheet1");
+        assert_eq!(tab_name(&"长".repeat(40)).chars().count(), 31);
+    }
+}

@@ -1,0 +1,356 @@
+//! `report progress`: every period's figures are those of `report
+//! double-clear --as-of` on its cut-off date; boundaries, charts and
+//! sparklines.
+
+use calamine::Reader;
+use roxmltree::{Document, ParsingOptions};
+use serde_json::Value as Json;
+
+use super::xlsx::{part, workbook};
+use super::{Household, Seed, json};
+use crate::common::{TestEnv, example_dir};
+
+fn example() -> TestEnv {
+    let env = TestEnv::new();
+    env.ok(&["import", example_dir().to_str().expect("utf-8"), "--quiet"]);
+    env
+}
+
+#[test]
+fn every_year_agrees_with_the_double_clear_report() {
+    let env = example();
+    for by in ["county", "town"] {
+        let got = json(&env, &["report", "progress", "--by", by]);
+        assert_eq!(got["from"], "2014-01-01");
+        assert_eq!(got["to"], "2020-12-31");
+        let series = got["series"].as_array().expect("series");
+        for year in 2014..=2020 {
+            let end = format!("{year}-12-31");
+            let dc = json(
+                &env,
+                &["report", "double-clear", "--as-of", &end, "--by", by],
+            );
+            for (i, s) in series.iter().enumerate() {
+                let p = &s["periods"][year - 2014];
+                assert_eq!(p["end"], end.as_str());
+                let want = if by == "county" {
+                    &dc["totals"]
+                } else {
+                    &dc["groups"][i]
+                };
+                if by == "town" {
+                    assert_eq!(s["code"], want["key"]);
+                }
+                for (mine, theirs) in [
+                    ("registered_households", "households_registered"),
+                    ("registered_people", "poor_people_registered"),
+                    ("lifted_households", "households_lifted_this_year"),
+                    ("lifted_people", "people_lifted_this_year"),
+                    ("remaining_households", "poor_households_remaining"),
+                    ("remaining_people", "poor_people_remaining"),
+                    ("poor_villages_remaining", "poor_villages_remaining"),
+                    ("incidence_percent", "incidence_percent"),
+                ] {
+                    assert_eq!(p[mine], want[theirs], "{by} {year} {mine} of {}", s["name"]);
+                }
+            }
+        }
+    }
+    let county = json(&env, &["report", "progress"]);
+    let periods = &county["series"][0]["periods"];
+    assert_eq!(periods[5]["remaining_households"], 948);
+    assert_eq!(periods[5]["remaining_people"], 3394);
+    assert_eq!(periods[6]["remaining_people"], 0);
+}
+
+/// A county whose lifts sit on period boundaries: T1 with households
+/// lifted on the last day of March and the first of April, T2 with none.
+fn boundaries() -> TestEnv {
+    let env = TestEnv::new();
+    let s = Seed::new(&env);
+    s.town("T1", "钟山镇", None);
+    s.town("T2", "回龙镇", None);
+    s.village(
+        "V1",
+        "龙岩村",
+        "T1",
+        Some(100),
+        Some(("2020-01-15", Some("2020-04-01"))),
+    );
+    s.village("V2", "大田村", "T2", Some(50), None);
+    for h in [
+        Household {
+            code: "H1",
+            village: "V1",
+            members: 2,
+            registered_on: "2020-01-01",
+            lifted_on: Some("2020-03-31"),
+        },
+        Household {
+            code: "H2",
+            village: "V1",
+            members: 3,
+            registered_on: "2020-02-29",
+            lifted_on: Some("2020-04-01"),
+        },
+        Household {
+            code: "H3",
+            village: "V1",
+            members: 4,
+            registered_on: "2020-03-01",
+            lifted_on: None,
+        },
+    ] {
+        s.household(&h);
+    }
+    env
+}
+
+const ROWS: [(&str, i64, &str, Option<&str>); 3] = [
+    ("H1", 2, "2020-01-01", Some("2020-03-31")),
+    ("H2", 3, "2020-02-29", Some("2020-04-01")),
+    ("H3", 4, "2020-03-01", None),
+];
+
+#[test]
+fn lifts_on_the_last_and_first_day_of_a_period_fall_where_they_belong() {
+    let env = boundaries();
+    for (each, months) in [
+        (
+            "end",
+            ["2020-01-31", "2020-02-29", "2020-03-31", "2020-04-30"],
+        ),
+        (
+            "start",
+            ["2020-01-01", "2020-02-01", "2020-03-01", "2020-04-01"],
+        ),
+    ] {
+        let got = json(
+            &env,
+            &[
+                "report",
+                "progress",
+                "--from",
+                "2020-01-01",
+                "--to",
+                "2020-04-30",
+                "--step",
+                "month",
+                "--as-of-each",
+                each,
+                "--by",
+                "town",
+            ],
+        );
+        let t1 = &got["series"][0]["periods"];
+        let mut previous = if each == "end" {
+            "2019-12-31".to_string()
+        } else {
+            "2019-12-01".to_string()
+        };
+        for (k, day) in months.iter().enumerate() {
+            let p = &t1[k];
+            assert_eq!(p["end"], *day, "{each}");
+            let registered: Vec<_> = ROWS.iter().filter(|h| h.2 <= *day).collect();
+            let lifted_by =
+                |d: &str| ROWS.iter().filter(|h| h.3.is_some_and(|l| l <= d)).count() as i64;
+            let lifted_in: Vec<_> = ROWS
+                .iter()
+                .filter(|h| h.3.is_some_and(|l| l > previous.as_str() && l <= *day))
+                .collect();
+            assert_eq!(
+                p["registered_households"],
+                registered.len() as i64,
+                "{each} {day}"
+            );
+            assert_eq!(
+                p["registered_people"],
+                registered.iter().map(|h| h.1).sum::<i64>()
+            );
+            assert_eq!(
+                p["lifted_households"],
+                lifted_in.len() as i64,
+                "{each} {day}"
+            );
+            assert_eq!(
+                p["lifted_people"],
+                lifted_in.iter().map(|h| h.1).sum::<i64>()
+            );
+            assert_eq!(
+                p["remaining_households"],
+                registered.len() as i64 - lifted_by(day)
+            );
+            let remaining: i64 = registered
+                .iter()
+                .filter(|h| h.3.is_none_or(|l| l > *day))
+                .map(|h| h.1)
+                .sum();
+            assert_eq!(p["remaining_people"], remaining);
+            let village_poor = "2020-01-15" <= *day && *day < "2020-04-01";
+            assert_eq!(
+                p["poor_villages_remaining"],
+                i64::from(village_poor),
+                "{each} {day}"
+            );
+            let want = json(
+                &env,
+                &["report", "double-clear", "--as-of", day, "--by", "town"],
+            );
+            assert_eq!(
+                p["remaining_people"],
+                want["groups"][0]["poor_people_remaining"]
+            );
+            assert_eq!(
+                p["incidence_percent"],
+                want["groups"][0]["incidence_percent"]
+            );
+            previous = day.to_string();
+        }
+        // A town without poor households: zeros throughout.
+        let t2 = got["series"][1]["periods"].as_array().expect("periods");
+        assert!(
+            t2.iter()
+                .all(|p| p["remaining_people"] == 0 && p["registered_households"] == 0)
+        );
+    }
+
+    // Its sparkline is flat; T1's follows its people remaining.
+    let table = env.ok(&[
+        "report",
+        "progress",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2020-04-30",
+        "--step",
+        "month",
+        "--by",
+        "town",
+    ]);
+    let line = |code: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(code))
+            .unwrap_or_else(|| panic!("{table}"))
+            .to_string()
+    };
+    assert!(line("T2").contains("▁▁▁▁"), "{table}");
+    // People remaining at each month's end, as eighths of the highest.
+    let remaining: Vec<i64> = ["2020-01-31", "2020-02-29", "2020-03-31", "2020-04-30"]
+        .iter()
+        .map(|d| {
+            ROWS.iter()
+                .filter(|h| h.2 <= *d && h.3.is_none_or(|l| l > *d))
+                .map(|h| h.1)
+                .sum()
+        })
+        .collect();
+    let max = *remaining.iter().max().expect("a month") as f64;
+    let bars: String = remaining
+        .iter()
+        .map(|v| ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'][(*v as f64 / max * 7.0).round() as usize])
+        .collect();
+    assert!(line("T1").contains(&bars), "{bars}\n{table}");
+    let csv = env.ok(&["report", "progress", "--by", "town", "--format", "csv"]);
+    assert!(!csv.contains('▁'), "no sparklines in CSV");
+}
+
+fn parse(html: &str) -> Document<'_> {
+    let opts = ParsingOptions {
+        allow_dtd: true,
+        ..ParsingOptions::default()
+    };
+    Document::parse_with_options(html, opts).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_page_draws_the_chart_in_the_chosen_language() {
+    let env = boundaries();
+    for (lang, bars, line) in [
+        ("zh", "未脱贫人数（人）", "贫困发生率（%）"),
+        ("en", "People remaining", "Incidence (%)"),
+    ] {
+        for (by, panels) in [("county", 1), ("town", 2)] {
+            let html = env.ok(&[
+                "--lang",
+                lang,
+                "report",
+                "progress",
+                "--from",
+                "2020-01-01",
+                "--to",
+                "2020-06-30",
+                "--step",
+                "month",
+                "--by",
+                by,
+                "--format",
+                "html",
+            ]);
+            let doc = parse(&html);
+            let svgs: Vec<_> = doc
+                .descendants()
+                .filter(|n| n.tag_name().name() == "svg")
+                .collect();
+            assert_eq!(svgs.len(), 1, "one inline chart");
+            let svg = svgs[0];
+            let texts: String = svg.descendants().filter_map(|n| n.text()).collect();
+            assert!(
+                texts.contains(bars) && texts.contains(line),
+                "{lang}: {texts}"
+            );
+            let series: Vec<_> = svg
+                .descendants()
+                .filter(|n| n.attribute("class") == Some("series"))
+                .collect();
+            assert_eq!(series.len(), panels, "{by}: a small chart per town");
+            // One bar a month in every panel, all on one scale.
+            for s in &series {
+                assert_eq!(
+                    s.descendants().filter(|n| n.has_tag_name("rect")).count(),
+                    6
+                );
+            }
+            assert!(!html.contains("<script"), "printable, no script");
+            assert!(!html.contains("href="), "no external file");
+        }
+    }
+}
+
+#[test]
+fn the_workbook_holds_a_native_chart_of_the_table() {
+    let env = example();
+    let args = ["--lang", "zh", "report", "progress"];
+    let mut book = workbook(&env, &args, "历程.xlsx");
+    let name = book.sheet_names()[0].clone();
+    let sheet = book.worksheet_range(&name).expect("sheet");
+    let head = (0..10)
+        .find(|r| {
+            sheet
+                .get_value((*r, 0))
+                .is_some_and(|d| *d == calamine::Data::String("统计期".into()))
+        })
+        .expect("header");
+    // Data rows (1-based in Excel) after the two header rows.
+    let (first, last) = (head + 3, head + 2 + 7);
+    let chart = part(&env.path("历程.xlsx"), "xl/charts/chart1.xml");
+    let refs = |col: &str| format!("!${col}${first}:${col}${last}");
+    assert!(
+        chart.contains(&refs("A")),
+        "categories: the periods\n{chart}"
+    );
+    assert!(
+        chart.contains(&refs("H")),
+        "bars: people remaining\n{chart}"
+    );
+    assert!(chart.contains(&refs("J")), "line: incidence\n{chart}");
+    assert!(chart.contains("<c:barChart>") && chart.contains("<c:lineChart>"));
+    let remaining = sheet.get_value((head + 2 + 5, 7)).cloned();
+    assert_eq!(
+        remaining,
+        Some(calamine::Data::Float(3394.0)),
+        "end of 2019"
+    );
+    let data: Json = json(&env, &["report", "progress"]);
+    assert_eq!(data["series"][0]["periods"][5]["remaining_people"], 3394);
+}

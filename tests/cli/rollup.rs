@@ -1,0 +1,284 @@
+//! A prefecture's roll-up: reports over several county files, each
+//! county's figures its own report's, the totals their sums.
+
+use serde_json::Value as Json;
+
+use crate::common::{TestEnv, example_dir};
+
+/// The example county in `test.db`, and the fictional second county
+/// (examples/yunxi, made by `gen_county --code 451199`) in another folder.
+fn two_counties() -> (TestEnv, TestEnv) {
+    let a = TestEnv::new();
+    a.ok(&["import", example_dir().to_str().expect("utf-8"), "--quiet"]);
+    let b = TestEnv::empty();
+    b.ok(&["init", "--county", "云溪县", "--code", "451199"]);
+    let yunxi = example_dir().with_file_name("yunxi");
+    b.ok(&["import", yunxi.to_str().expect("utf-8"), "--quiet"]);
+    (a, b)
+}
+
+fn json(env: &TestEnv, args: &[&str]) -> Json {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    serde_json::from_str(&env.ok(&all)).expect("json")
+}
+
+const FIGURES: [&str; 10] = [
+    "villages",
+    "poor_villages_registered",
+    "poor_villages_remaining",
+    "households_registered",
+    "poor_people_registered",
+    "poor_households_remaining",
+    "poor_people_remaining",
+    "households_lifted_this_year",
+    "people_lifted_this_year",
+    "population",
+];
+
+#[test]
+fn a_roll_up_is_each_countys_own_report_and_their_sum() {
+    let (a, b) = two_counties();
+    let other = b.db();
+    let other = other.to_str().expect("utf-8");
+    for as_of in ["2018-12-31", "2019-12-31", "2020-12-31"] {
+        let own_a = json(
+            &a,
+            &["report", "double-clear", "--as-of", as_of, "--by", "county"],
+        );
+        let own_b = json(
+            &b,
+            &["report", "double-clear", "--as-of", as_of, "--by", "county"],
+        );
+        let rolled = json(
+            &a,
+            &[
+                "--db",
+                other,
+                "report",
+                "double-clear",
+                "--as-of",
+                as_of,
+                "--by",
+                "county",
+            ],
+        );
+        let rows = rolled["groups"].as_array().expect("groups");
+        assert_eq!(rows.len(), 2, "one row per county");
+        assert_eq!(rows[0]["key"], "451122");
+        assert_eq!(rows[1]["key"], "451199");
+        for (row, own) in rows.iter().zip([&own_a, &own_b]) {
+            for key in FIGURES {
+                assert_eq!(
+                    row[key], own["totals"][key],
+                    "{as_of} {key} of {}",
+                    row["key"]
+                );
+            }
+            assert_eq!(row["incidence_percent"], own["totals"]["incidence_percent"]);
+        }
+        for key in FIGURES {
+            let sum = own_a["totals"][key].as_i64().expect("a")
+                + own_b["totals"][key].as_i64().expect("b");
+            assert_eq!(rolled["totals"][key], sum, "{as_of} total {key}");
+        }
+
+        // By town: every county's towns, as in its own report by town.
+        let towns_a = json(
+            &a,
+            &["report", "double-clear", "--as-of", as_of, "--by", "town"],
+        );
+        let towns_b = json(
+            &b,
+            &["report", "double-clear", "--as-of", as_of, "--by", "town"],
+        );
+        let by_town = json(
+            &a,
+            &[
+                "--db",
+                other,
+                "report",
+                "double-clear",
+                "--as-of",
+                as_of,
+                "--by",
+                "town",
+            ],
+        );
+        let got: Vec<(Json, Json)> = by_town["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .map(|g| (g["key"].clone(), g["poor_people_remaining"].clone()))
+            .collect();
+        let want: Vec<(Json, Json)> = [&towns_a, &towns_b]
+            .iter()
+            .flat_map(|r| r["groups"].as_array().expect("groups").clone())
+            .map(|g| (g["key"].clone(), g["poor_people_remaining"].clone()))
+            .collect();
+        assert_eq!(got, want, "{as_of}");
+    }
+
+    // Teams and dispatch add up the same way.
+    let own: Vec<Json> = [&a, &b]
+        .iter()
+        .map(|e| {
+            json(
+                e,
+                &["report", "teams", "--as-of", "2020-06-30", "--by", "county"],
+            )
+        })
+        .collect();
+    let rolled = json(
+        &a,
+        &[
+            "--db",
+            other,
+            "report",
+            "teams",
+            "--as-of",
+            "2020-06-30",
+            "--by",
+            "county",
+        ],
+    );
+    for key in [
+        "villages",
+        "villages_with_team",
+        "first_secretaries",
+        "work_team_members",
+        "info_officers",
+        "yijiantiao",
+    ] {
+        let sum: i64 = own
+            .iter()
+            .map(|o| o["totals"][key].as_i64().expect("n"))
+            .sum();
+        assert_eq!(rolled["totals"][key], sum, "teams {key}");
+    }
+    let own: Vec<Json> = [&a, &b]
+        .iter()
+        .map(|e| json(e, &["report", "dispatch", "--period", "202003B"]))
+        .collect();
+    let rolled = json(
+        &a,
+        &["--db", other, "report", "dispatch", "--period", "202003B"],
+    );
+    for key in [
+        "listed",
+        "done",
+        "open",
+        "overdue",
+        "not_dispatched",
+        "finished_late",
+    ] {
+        let sum: i64 = own
+            .iter()
+            .map(|o| o["totals"][key].as_i64().expect("n"))
+            .sum();
+        assert_eq!(rolled["totals"][key], sum, "dispatch {key}");
+    }
+
+    // --db-dir: every .db of a folder; the title names the city.
+    let dir = a.path("counties");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::copy(a.db(), dir.join("钟山县.db")).expect("copy");
+    std::fs::copy(b.db(), dir.join("云溪县.db")).expect("copy");
+    let out = TestEnv::empty()
+        .command()
+        .args([
+            "--lang",
+            "zh",
+            "report",
+            "double-clear",
+            "--as-of",
+            "2019-12-31",
+            "--by",
+            "county",
+            "--unit",
+            "贺州市",
+            "--db-dir",
+        ])
+        .arg(&dir)
+        .output()
+        .expect("run");
+    // TestEnv adds a --db of its own that does not exist: refused by name.
+    assert!(!out.status.success());
+    let mut cmd = assert_cmd::Command::cargo_bin("fupin").expect("binary");
+    let out = cmd
+        .env_remove("LANG")
+        .env_remove("FUPIN_DB")
+        .args([
+            "--lang",
+            "zh",
+            "report",
+            "double-clear",
+            "--as-of",
+            "2019-12-31",
+            "--by",
+            "county",
+            "--unit",
+            "贺州市",
+            "--db-dir",
+        ])
+        .arg(&dir)
+        .output()
+        .expect("run");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("贺州市脱贫攻坚“双清零”情况表"), "{text}");
+    assert!(text.contains("云溪县") && text.contains("钟山县"), "{text}");
+}
+
+#[test]
+fn files_that_cannot_be_reported_together_are_refused_by_name() {
+    let (a, b) = two_counties();
+    // The same county twice.
+    let twin = a.path("twin.db");
+    std::fs::copy(a.db(), &twin).expect("copy");
+    let err = a.fails(
+        &[
+            "--db",
+            twin.to_str().expect("utf-8"),
+            "report",
+            "double-clear",
+        ],
+        1,
+    );
+    assert!(err.contains("twin.db") && err.contains("451122"), "{err}");
+    // Another schema version.
+    let old = b.path("old.db");
+    std::fs::copy(b.db(), &old).expect("copy");
+    let conn = rusqlite::Connection::open(&old).expect("open");
+    conn.pragma_update(None, "user_version", 0)
+        .expect("version");
+    drop(conn);
+    let err = a.fails(
+        &["--db", old.to_str().expect("utf-8"), "report", "teams"],
+        1,
+    );
+    assert!(err.contains("old.db") && err.contains("version 0"), "{err}");
+    // Only reports read several files.
+    let err = a.fails(
+        &["--db", b.db().to_str().expect("utf-8"), "household", "list"],
+        1,
+    );
+    assert!(err.contains("--db"), "{err}");
+    // A roll-up is by county or by town.
+    let err = a.fails(
+        &[
+            "--db",
+            b.db().to_str().expect("utf-8"),
+            "report",
+            "double-clear",
+            "--by",
+            "village",
+        ],
+        1,
+    );
+    assert!(err.contains("--by county"), "{err}");
+}
