@@ -17,6 +17,7 @@
 //! stays at a few batches (an .xlsx sheet is streamed; an .xls or .ods
 //! sheet is read whole by calamine, and those are small).
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -74,8 +75,17 @@ pub fn sniff(path: &Path) -> Result<Option<BookKind>> {
     })
 }
 
+/// An open workbook, with the merged ranges of the sheets looked at so far:
+/// calamine finds an .xlsx sheet's merges by reading the whole sheet, so
+/// they are found once per sheet, not once for its first rows and again for
+/// the rest.
+pub struct Book {
+    any: AnyBook,
+    merges: HashMap<String, Vec<Dimensions>>,
+}
+
 /// An open workbook of any kind.
-pub enum Book {
+enum AnyBook {
     Xlsx(Xlsx<BufReader<File>>),
     Xlsb(Xlsb<BufReader<File>>),
     Xls(Xls<BufReader<File>>),
@@ -99,6 +109,13 @@ fn unreadable(path: &Path, e: impl std::fmt::Display) -> anyhow::Error {
 }
 
 impl Book {
+    fn new(any: AnyBook) -> Book {
+        Book {
+            any,
+            merges: HashMap::new(),
+        }
+    }
+
     pub fn open(path: &Path, kind: BookKind) -> Result<Book> {
         let reader = || -> Result<BufReader<File>> {
             Ok(BufReader::new(
@@ -107,18 +124,18 @@ impl Book {
         };
         match kind {
             BookKind::Ole => open_workbook_from_rs::<Xls<_>, _>(reader()?)
-                .map(Book::Xls)
+                .map(|b| Book::new(AnyBook::Xls(b)))
                 .map_err(|e| unreadable(path, e)),
             BookKind::Zip => {
                 let first = match open_workbook_from_rs::<Xlsx<_>, _>(reader()?) {
-                    Ok(b) => return Ok(Book::Xlsx(b)),
+                    Ok(b) => return Ok(Book::new(AnyBook::Xlsx(b))),
                     Err(e) => e.to_string(),
                 };
                 if let Ok(b) = open_workbook_from_rs::<Ods<_>, _>(reader()?) {
-                    return Ok(Book::Ods(b));
+                    return Ok(Book::new(AnyBook::Ods(b)));
                 }
                 if let Ok(b) = open_workbook_from_rs::<Xlsb<_>, _>(reader()?) {
-                    return Ok(Book::Xlsb(b));
+                    return Ok(Book::new(AnyBook::Xlsb(b)));
                 }
                 Err(unreadable(path, first))
             }
@@ -127,11 +144,11 @@ impl Book {
 
     /// The names of the worksheets, in the workbook's order.
     pub fn sheet_names(&self) -> Vec<String> {
-        match self {
-            Book::Xlsx(b) => b.sheet_names(),
-            Book::Xlsb(b) => b.sheet_names(),
-            Book::Xls(b) => b.sheet_names(),
-            Book::Ods(b) => b.sheet_names(),
+        match &self.any {
+            AnyBook::Xlsx(b) => b.sheet_names(),
+            AnyBook::Xlsb(b) => b.sheet_names(),
+            AnyBook::Xls(b) => b.sheet_names(),
+            AnyBook::Ods(b) => b.sheet_names(),
         }
     }
 
@@ -149,13 +166,18 @@ impl Book {
     }
 
     fn merges(&mut self, sheet: &str) -> Vec<Dimensions> {
+        if let Some(known) = self.merges.get(sheet) {
+            return known.clone();
+        }
         // Merges are a help in reading the sheet, not a condition of it:
         // a workbook whose merge list cannot be read is read without.
-        match self {
-            Book::Xlsx(b) => b.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
-            Book::Xls(b) => b.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
-            Book::Xlsb(_) | Book::Ods(_) => Vec::new(),
-        }
+        let found = match &mut self.any {
+            AnyBook::Xlsx(b) => b.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
+            AnyBook::Xls(b) => b.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
+            AnyBook::Xlsb(_) | AnyBook::Ods(_) => Vec::new(),
+        };
+        self.merges.insert(sheet.to_string(), found.clone());
+        found
     }
 
     /// Sends every row of `sheet` through `emit`, with merged cells filled
@@ -166,7 +188,7 @@ impl Book {
             merges.fill(r, &mut cells);
             emit(r, cells)
         };
-        if let Book::Xlsx(b) = self {
+        if let AnyBook::Xlsx(b) = &mut self.any {
             let mut cells = b
                 .worksheet_cells_reader(sheet)
                 .map_err(|e| anyhow!("{e}"))?;
@@ -187,11 +209,11 @@ impl Book {
             }
             return Ok(());
         }
-        let range = match self {
-            Book::Xlsb(b) => b.worksheet_range(sheet).map_err(|e| anyhow!("{e}"))?,
-            Book::Xls(b) => b.worksheet_range(sheet).map_err(|e| anyhow!("{e}"))?,
-            Book::Ods(b) => b.worksheet_range(sheet).map_err(|e| anyhow!("{e}"))?,
-            Book::Xlsx(_) => return Ok(()),
+        let range = match &mut self.any {
+            AnyBook::Xlsb(b) => b.worksheet_range(sheet).map_err(|e| anyhow!("{e}"))?,
+            AnyBook::Xls(b) => b.worksheet_range(sheet).map_err(|e| anyhow!("{e}"))?,
+            AnyBook::Ods(b) => b.worksheet_range(sheet).map_err(|e| anyhow!("{e}"))?,
+            AnyBook::Xlsx(_) => return Ok(()),
         };
         let Some((top, left)) = range.start() else {
             return Ok(());
@@ -349,9 +371,11 @@ pub struct SheetRows {
     batch: std::vec::IntoIter<(u32, Vec<String>)>,
 }
 
-/// A workbook opened once (to list its sheets and look at them), kept for
-/// the first sheet read from it: opening an .xlsx parses all its shared
-/// strings, a second or two for a large sheet.
+/// A workbook opened once (to list its sheets and look at them), handed to
+/// each sheet's reader in turn and given back when the sheet is read:
+/// opening an .xlsx parses all its shared strings, a second or two for a
+/// large workbook, and a book of eleven sheets would otherwise pay it
+/// eleven times.
 #[derive(Clone, Default)]
 pub struct Opened(Arc<Mutex<Option<Book>>>);
 
@@ -362,6 +386,12 @@ impl Opened {
 
     fn take(&self) -> Option<Book> {
         self.0.lock().ok().and_then(|mut b| b.take())
+    }
+
+    fn give_back(&self, book: Book) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(book);
+        }
     }
 }
 
@@ -387,8 +417,8 @@ pub fn open_sheet(path: &Path, kind: BookKind, sheet: &str, opened: &Opened) -> 
             )
         ));
     }
-    let size = match &mut book {
-        Book::Xlsx(b) => b
+    let size = match &mut book.any {
+        AnyBook::Xlsx(b) => b
             .worksheet_cells_reader(sheet)
             .map(|r| u64::from(r.dimensions().end.0) + 1)
             .unwrap_or(0),
@@ -396,7 +426,8 @@ pub fn open_sheet(path: &Path, kind: BookKind, sheet: &str, opened: &Opened) -> 
     };
     let (tx, rx) = sync_channel(IN_FLIGHT);
     let name = sheet.to_string();
-    std::thread::spawn(move || read_sheet(book, &name, tx));
+    let opened = opened.clone();
+    std::thread::spawn(move || read_sheet(book, &name, tx, &opened));
     Ok(SheetRows {
         path: path.to_path_buf(),
         sheet: sheet.to_string(),
@@ -406,7 +437,7 @@ pub fn open_sheet(path: &Path, kind: BookKind, sheet: &str, opened: &Opened) -> 
     })
 }
 
-fn read_sheet(mut book: Book, sheet: &str, tx: SyncSender<Batch>) {
+fn read_sheet(mut book: Book, sheet: &str, tx: SyncSender<Batch>, opened: &Opened) {
     let mut batch = Vec::with_capacity(BATCH);
     let mut stopped = false;
     let read = book.rows(sheet, &mut |r, cells| {
@@ -418,6 +449,9 @@ fn read_sheet(mut book: Book, sheet: &str, tx: SyncSender<Batch>) {
         }
         !stopped
     });
+    // Given back before the last batch is sent, so that the next sheet,
+    // opened once this one has been read to its end, finds it.
+    opened.give_back(book);
     if stopped {
         return;
     }
