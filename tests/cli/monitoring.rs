@@ -714,7 +714,7 @@ fn a_ledger_that_contradicts_the_register_is_refused_whole() {
             .into_bytes(),
     )
     .expect("utf-8");
-    env.write("监测对象.csv", encoding_rs::GBK.encode(&bad).0.into_owned());
+    env.write("监测对象.csv", &*encoding_rs::GBK.encode(&bad).0);
     let err = env.fails(&["import", "监测对象.csv"], 1);
     assert!(
         err.contains("监测对象.csv:5: members: is 6 here but 5 in registered household H3"),
@@ -733,7 +733,7 @@ fn a_ledger_that_contradicts_the_register_is_refused_whole() {
             .into_bytes(),
     )
     .expect("utf-8");
-    env.write("监测对象.csv", encoding_rs::GBK.encode(&bad).0.into_owned());
+    env.write("监测对象.csv", &*encoding_rs::GBK.encode(&bad).0);
     let err = env.fails(&["import", "监测对象.csv"], 1);
     assert!(
         err.contains("says not eliminated (否) but the elimination date is 2022-06-30"),
