@@ -1399,9 +1399,56 @@ mod tests {
     }
 
     #[test]
+    fn every_monitoring_value_is_allowed_by_the_schema() {
+        let schema = crate::db::SCHEMA;
+        let table = &schema[schema.find("CREATE TABLE monitoring").unwrap_or(0)..];
+        let table = &table[..table.find(");").unwrap_or(table.len())];
+        for (column, choices) in [
+            ("category", CATEGORIES),
+            ("household_type", HOUSEHOLD_TYPES),
+            ("elimination", ELIMINATIONS),
+            ("risk1", RISKS),
+            ("risk5", RISKS),
+        ] {
+            for c in choices {
+                assert!(
+                    table.contains(&format!("{column} = '{}'", c.code)),
+                    "{column} {}",
+                    c.code
+                );
+            }
+            assert_eq!(
+                table.matches(&format!("{column} = '")).count(),
+                choices.len(),
+                "{column}"
+            );
+        }
+    }
+
+    #[test]
+    fn several_values_keep_their_order_and_drop_repeats() {
+        assert_eq!(
+            parse_choices(MEASURES, "就业帮扶、产业帮扶，就业, health"),
+            Ok(vec!["employment", "industry", "health"])
+        );
+        assert_eq!(parse_choices(MEASURES, " ; "), Ok(vec![]));
+        assert_eq!(
+            parse_choices(MEASURES, "产业帮扶/修路"),
+            Err("修路".to_string())
+        );
+        assert_eq!(parse_choice(RISKS, "因病").map(|c| c.code), Some("illness"));
+        assert_eq!(
+            parse_choice(CATEGORIES, "边缘户").map(|c| c.code),
+            Some("edge")
+        );
+    }
+
+    #[test]
     fn entities_by_file_name() {
         assert_eq!(entity_by_name("贫困户").unwrap().kind, Kind::Household);
         assert_eq!(entity_by_name("Households").unwrap().kind, Kind::Household);
         assert_eq!(entity_by_name("dispatches").unwrap().kind, Kind::Dispatch);
+        assert_eq!(entity_by_name("监测对象").unwrap().kind, Kind::Monitor);
+        assert_eq!(entity_by_name("monitoring").unwrap().kind, Kind::Monitor);
     }
 }
