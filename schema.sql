@@ -294,3 +294,57 @@ CREATE INDEX audit_reverts ON audit(reverts) WHERE reverts IS NOT NULL;
 -- `household show 钱七` and `fupin find` look households up by the head's
 -- name; without this each lookup reads every household.
 CREATE INDEX households_head_name ON households(head_name);
+
+-- @version 5: monitoring against a return to poverty (防返贫动态监测, 2021
+-- on). One row per household and identification: a household monitored
+-- again after its risks were eliminated is a new row, and the partial index
+-- monitoring_open keeps it from being monitored twice at once. `code` is
+-- the household's code 户编号: a registered household's (whose village,
+-- head, ID number and members the row repeats, kept equal on every write)
+-- or an ordinary farming household's own (一般农户), so it is no foreign
+-- key. The risks are the five columns of the national ledger, filled from
+-- the first; the measures are several codes joined by ';'. Elimination is a
+-- date and a method, both or neither, not before the identification.
+CREATE TABLE monitoring (
+    id             INTEGER PRIMARY KEY,
+    code           TEXT NOT NULL CHECK (length(code) > 0),
+    identified_on  TEXT NOT NULL CHECK (identified_on IS date(identified_on)),
+    village        TEXT NOT NULL REFERENCES villages(code),
+    head_name      TEXT NOT NULL CHECK (length(head_name) > 0),
+    id_number      TEXT NOT NULL CHECK (length(id_number) = 18),
+    members        INTEGER NOT NULL CHECK (members >= 1),
+    household_type TEXT NOT NULL CHECK (household_type = 'lifted' OR household_type = 'ordinary'),
+    category       TEXT NOT NULL
+                   CHECK (category = 'unstable_lifted' OR category = 'edge' OR category = 'sudden_hardship'),
+    risk1          TEXT NOT NULL CHECK (risk1 = 'illness' OR risk1 = 'disability' OR risk1 = 'schooling'
+                   OR risk1 = 'disaster' OR risk1 = 'accident' OR risk1 = 'unstable_work'
+                   OR risk1 = 'failed_business' OR risk1 = 'unsafe_housing'
+                   OR risk1 = 'unsafe_drinking_water' OR risk1 = 'lack_of_labour' OR risk1 = 'other'),
+    risk2          TEXT CHECK (risk2 IS NULL OR risk2 = 'illness' OR risk2 = 'disability' OR risk2 = 'schooling'
+                   OR risk2 = 'disaster' OR risk2 = 'accident' OR risk2 = 'unstable_work'
+                   OR risk2 = 'failed_business' OR risk2 = 'unsafe_housing'
+                   OR risk2 = 'unsafe_drinking_water' OR risk2 = 'lack_of_labour' OR risk2 = 'other'),
+    risk3          TEXT CHECK (risk3 IS NULL OR (risk2 IS NOT NULL AND (risk3 = 'illness' OR risk3 = 'disability'
+                   OR risk3 = 'schooling' OR risk3 = 'disaster' OR risk3 = 'accident' OR risk3 = 'unstable_work'
+                   OR risk3 = 'failed_business' OR risk3 = 'unsafe_housing'
+                   OR risk3 = 'unsafe_drinking_water' OR risk3 = 'lack_of_labour' OR risk3 = 'other'))),
+    risk4          TEXT CHECK (risk4 IS NULL OR (risk3 IS NOT NULL AND (risk4 = 'illness' OR risk4 = 'disability'
+                   OR risk4 = 'schooling' OR risk4 = 'disaster' OR risk4 = 'accident' OR risk4 = 'unstable_work'
+                   OR risk4 = 'failed_business' OR risk4 = 'unsafe_housing'
+                   OR risk4 = 'unsafe_drinking_water' OR risk4 = 'lack_of_labour' OR risk4 = 'other'))),
+    risk5          TEXT CHECK (risk5 IS NULL OR (risk4 IS NOT NULL AND (risk5 = 'illness' OR risk5 = 'disability'
+                   OR risk5 = 'schooling' OR risk5 = 'disaster' OR risk5 = 'accident' OR risk5 = 'unstable_work'
+                   OR risk5 = 'failed_business' OR risk5 = 'unsafe_housing'
+                   OR risk5 = 'unsafe_drinking_water' OR risk5 = 'lack_of_labour' OR risk5 = 'other'))),
+    elimination    TEXT CHECK (elimination IS NULL OR elimination = 'assisted' OR elimination = 'natural'),
+    eliminated_on  TEXT CHECK (eliminated_on IS date(eliminated_on) AND eliminated_on >= identified_on),
+    measures       TEXT CHECK (measures IS NULL OR length(measures) > 0),
+    helper         TEXT REFERENCES cadres(code),
+    note           TEXT,
+    CHECK ((elimination IS NULL) = (eliminated_on IS NULL)),
+    CHECK (risk2 IS NULL OR risk2 <> risk1)
+);
+CREATE UNIQUE INDEX monitoring_key ON monitoring(code, identified_on);
+CREATE UNIQUE INDEX monitoring_open ON monitoring(code) WHERE eliminated_on IS NULL;
+CREATE INDEX monitoring_village ON monitoring(village, identified_on);
+CREATE INDEX monitoring_helper ON monitoring(helper);

@@ -404,6 +404,7 @@ enum Stream {
     HouseholdRows = 6,
     Helpers = 7,
     People = 8,
+    Monitoring = 9,
 }
 
 impl Rng {
@@ -2019,6 +2020,7 @@ fn write_households(c: &County, dir: &Path, seed: u64) -> Result<u64> {
     ];
     let mut csv = CsvFile::create(dir, "households.csv", &header)?;
     let mut people = People::create(dir, seed)?;
+    let mut monitoring = Monitoring::new(seed);
     let mut rng = Rng::new(seed, Stream::HouseholdRows);
     let (mut planned_lifted, mut planned_remaining) = match &c.members {
         Members::Planned { lifted, remaining } => (Some(lifted.iter()), Some(remaining.iter())),
@@ -2105,8 +2107,10 @@ fn write_households(c: &County, dir: &Path, seed: u64) -> Result<u64> {
                 note,
             ])?;
             people.household(&c.lex, &code, &name, &id, gender, u32::from(members))?;
+            monitoring.lifted(&code, &v.code, &name, &id, members, &helper);
             written += 1;
         }
+        monitoring.ordinary(c, v);
     }
     let left_over = planned_lifted.is_some_and(|mut it| it.next().is_some())
         || planned_remaining.is_some_and(|mut it| it.next().is_some());
@@ -2115,7 +2119,216 @@ fn write_households(c: &County, dir: &Path, seed: u64) -> Result<u64> {
     }
     csv.finish()?;
     people.csv.finish()?;
+    monitoring.write(dir)?;
     Ok(written)
+}
+
+// ---------------------------------------------------------------------------
+// Monitoring against a return to poverty (防返贫动态监测), 2021–2023
+
+/// The months monitoring runs over in the example: January 2021 to
+/// December 2023.
+const MONITORING_FIRST: (i32, u32) = (2021, 1);
+const MONITORING_MONTHS: u32 = 36;
+/// Per mille of lifted households identified for monitoring.
+const MONITORED_LIFTED: u64 = 17;
+/// Per mille of villages with an ordinary household (一般农户) monitored.
+const MONITORED_ORDINARY: u64 = 400;
+
+const RISKS: [(&str, u32); 11] = [
+    ("illness", 40),
+    ("disability", 12),
+    ("schooling", 6),
+    ("disaster", 6),
+    ("accident", 8),
+    ("unstable_work", 12),
+    ("failed_business", 4),
+    ("unsafe_housing", 3),
+    ("unsafe_drinking_water", 2),
+    ("lack_of_labour", 5),
+    ("other", 2),
+];
+const MEASURES: [(&str, u32); 10] = [
+    ("industry", 25),
+    ("employment", 25),
+    ("health", 20),
+    ("education", 6),
+    ("housing", 4),
+    ("drinking_water", 2),
+    ("social_security", 10),
+    ("public_job", 8),
+    ("microcredit", 5),
+    ("other", 1),
+];
+
+/// The last day of the `n`th month of the monitoring period (0 = January 2021).
+fn month_end(n: u32) -> Date {
+    let months = MONITORING_FIRST.1 - 1 + n + 1;
+    let (y, m) = (MONITORING_FIRST.0 + (months / 12) as i32, months % 12 + 1);
+    Date::ymd(y, m, 1).plus(-1)
+}
+
+/// The monitoring ledger (`monitoring.csv`), from a stream of its own so
+/// that every other file is what it was: mostly lifted households (脱贫不稳定户
+/// or 突发严重困难户), some ordinary households of the villages (边缘易致贫户
+/// or 突发严重困难户) with codes of their own (the village's code and 9001 …),
+/// identified over 2021–2023, most eliminated some months later, a few
+/// monitored again after that.
+struct Monitoring {
+    rng: Rng,
+    rows: Vec<[String; 18]>,
+    ordinary: u64,
+}
+
+impl Monitoring {
+    fn new(seed: u64) -> Monitoring {
+        Monitoring {
+            rng: Rng::new(seed, Stream::Monitoring),
+            rows: Vec::new(),
+            ordinary: 0,
+        }
+    }
+
+    fn lifted(
+        &mut self,
+        code: &str,
+        village: &str,
+        name: &str,
+        id: &str,
+        members: u8,
+        helper: &str,
+    ) {
+        if !self.rng.per_mille(MONITORED_LIFTED) {
+            return;
+        }
+        let category = if self.rng.per_mille(850) {
+            "unstable_lifted"
+        } else {
+            "sudden_hardship"
+        };
+        let who = [code, village, name, id, &members.to_string(), "lifted"].map(str::to_string);
+        self.spans(who, category, helper);
+    }
+
+    fn ordinary(&mut self, c: &County, v: &Village) {
+        if !self.rng.per_mille(MONITORED_ORDINARY) {
+            return;
+        }
+        let gender = if self.rng.per_mille(780) {
+            Gender::Male
+        } else {
+            Gender::Female
+        };
+        let name = c.lex.person(&mut self.rng, gender);
+        // ID numbers from the far end of the county's space: never a
+        // registered household's.
+        let mut id = String::new();
+        self.ordinary += 1;
+        c.ids
+            .push(c.ids.capacity() - self.ordinary, gender, &mut id);
+        let members = self.rng.range(1, 6);
+        let code = format!("{}{:04}", v.code, 9000 + self.rng.range(1, 999));
+        let category = if self.rng.per_mille(800) {
+            "edge"
+        } else {
+            "sudden_hardship"
+        };
+        let helper = c.cadre_code(v.first_helper);
+        let who =
+            [&code, &v.code, &name, &id, &members.to_string(), "ordinary"].map(|s| s.to_string());
+        self.spans(who, category, &helper);
+    }
+
+    /// One household's monitoring: a first span, and after an elimination
+    /// sometimes a second.
+    fn spans(&mut self, who: [String; 6], category: &str, helper: &str) {
+        let mut from = self.rng.below(u64::from(MONITORING_MONTHS)) as u32;
+        loop {
+            let left = MONITORING_MONTHS - 1 - from;
+            let eliminated = left >= 3 && self.rng.per_mille(if left >= 18 { 800 } else { 450 });
+            let until = eliminated.then(|| from + self.rng.range(3, left.min(18)));
+            let mut risks: Vec<&str> = Vec::new();
+            for _ in 0..1 + self.rng.weighted([70u32, 22, 8].into_iter()) {
+                let r = RISKS[self.rng.weighted(RISKS.iter().map(|r| r.1))].0;
+                if !risks.contains(&r) {
+                    risks.push(r);
+                }
+            }
+            let mut measures: Vec<&str> = Vec::new();
+            for _ in 0..1 + self.rng.weighted([40u32, 40, 20].into_iter()) {
+                let m = MEASURES[self.rng.weighted(MEASURES.iter().map(|m| m.1))].0;
+                if !measures.contains(&m) {
+                    measures.push(m);
+                }
+            }
+            let method = match until {
+                Some(_) if self.rng.per_mille(780) => "assisted",
+                Some(_) => "natural",
+                None => "",
+            };
+            let risk = |i: usize| risks.get(i).copied().unwrap_or_default().to_string();
+            let [code, village, name, id, members, kind] = who.clone();
+            self.rows.push([
+                code,
+                village,
+                name,
+                id,
+                members,
+                kind,
+                category.to_string(),
+                risk(0),
+                risk(1),
+                risk(2),
+                risk(3),
+                risk(4),
+                month_end(from).to_string(),
+                method.to_string(),
+                until.map(|u| month_end(u).to_string()).unwrap_or_default(),
+                measures.join(";"),
+                helper.to_string(),
+                String::new(),
+            ]);
+            match until {
+                Some(u) if u + 3 < MONITORING_MONTHS && self.rng.per_mille(80) => {
+                    from = u + self.rng.range(2, MONITORING_MONTHS - 1 - u);
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Writes the ledger in the order fupin exports it: by household code,
+    /// then identification.
+    fn write(mut self, dir: &Path) -> Result<()> {
+        self.rows
+            .sort_by(|a, b| (&a[0], &a[12]).cmp(&(&b[0], &b[12])));
+        self.rows.dedup_by(|a, b| a[0] == b[0] && a[12] == b[12]);
+        let header = [
+            "code",
+            "village",
+            "head_name",
+            "id_number",
+            "members",
+            "household_type",
+            "category",
+            "risk1",
+            "risk2",
+            "risk3",
+            "risk4",
+            "risk5",
+            "identified_on",
+            "elimination",
+            "eliminated_on",
+            "measures",
+            "helper",
+            "note",
+        ];
+        let mut csv = CsvFile::create(dir, "monitoring.csv", &header)?;
+        for row in &self.rows {
+            csv.row(row)?;
+        }
+        csv.finish()
+    }
 }
 
 // ---------------------------------------------------------------------------

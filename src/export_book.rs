@@ -87,6 +87,7 @@ fn width(field: &Field) -> f64 {
         Ty::Date => 12.0,
         Ty::Int { .. } | Ty::Flag => 8.0,
         Ty::Enum(_) => 14.0,
+        Ty::Enums(_) => 24.0,
         Ty::Text => 20.0,
     }
 }

@@ -20,6 +20,7 @@ pub enum Kind {
     Dispatch,
     Visit,
     Promotion,
+    Monitor,
 }
 
 /// One allowed value of an enumeration: the stored code, its Chinese label,
@@ -48,6 +49,9 @@ pub enum Ty {
     },
     Flag,
     Enum(&'static [Choice]),
+    /// Several values of an enumeration, in the order given; stored as
+    /// their codes joined by `;`.
+    Enums(&'static [Choice]),
     /// A reference to another record, typed by code or unique name.
     Ref(Kind),
     IdNumber,
@@ -299,6 +303,72 @@ pub const RELATIONS: &[Choice] = &[
             "妹妹",
         ],
     ),
+    choice("other", "其他", &["其它"]),
+];
+
+/// 监测对象类别, the three categories of households under monitoring
+/// against a return to poverty (防返贫动态监测, 2021 on).
+pub const CATEGORIES: &[Choice] = &[
+    choice(
+        "unstable_lifted",
+        "脱贫不稳定户",
+        &["脱贫不稳定", "不稳定户"],
+    ),
+    choice("edge", "边缘易致贫户", &["边缘户", "边缘易致贫"]),
+    choice(
+        "sudden_hardship",
+        "突发严重困难户",
+        &["突发困难户", "突发严重困难"],
+    ),
+];
+
+/// 户类型 of a monitored household: a lifted household of the register or
+/// an ordinary farming household.
+pub const HOUSEHOLD_TYPES: &[Choice] = &[
+    choice("lifted", "脱贫户", &["已脱贫户", "建档立卡脱贫户"]),
+    choice("ordinary", "一般农户", &["一般户", "农户"]),
+];
+
+/// 致贫/返贫风险, the risks of the national monitoring ledger.
+pub const RISKS: &[Choice] = &[
+    choice("illness", "因病", &["因病返贫"]),
+    choice("disability", "因残", &["因残返贫"]),
+    choice("schooling", "因学", &["因学返贫"]),
+    choice("disaster", "因灾", &["因自然灾害", "因灾返贫"]),
+    choice("accident", "因意外事故", &["意外事故"]),
+    choice(
+        "unstable_work",
+        "因务工就业不稳",
+        &["务工就业不稳", "就业不稳"],
+    ),
+    choice("failed_business", "因产业项目失败", &["产业项目失败"]),
+    choice("unsafe_housing", "因安全住房", &["安全住房", "住房安全"]),
+    choice(
+        "unsafe_drinking_water",
+        "因安全饮水",
+        &["安全饮水", "饮水安全"],
+    ),
+    choice("lack_of_labour", "缺劳力", &["lack_of_labor", "缺劳动力"]),
+    choice("other", "其他", &["其它"]),
+];
+
+/// 风险消除方式.
+pub const ELIMINATIONS: &[Choice] = &[
+    choice("assisted", "帮扶消除", &["帮扶"]),
+    choice("natural", "自然消除", &["自然"]),
+];
+
+/// 帮扶措施, the measures taken for a monitored household.
+pub const MEASURES: &[Choice] = &[
+    choice("industry", "产业帮扶", &["产业"]),
+    choice("employment", "就业帮扶", &["就业"]),
+    choice("health", "健康帮扶", &["健康", "医疗保障"]),
+    choice("education", "教育帮扶", &["教育"]),
+    choice("housing", "住房安全保障", &["住房保障", "危房改造"]),
+    choice("drinking_water", "饮水安全保障", &["饮水保障"]),
+    choice("social_security", "综合保障", &["兜底保障", "低保"]),
+    choice("public_job", "公益性岗位", &["公益岗位"]),
+    choice("microcredit", "小额信贷", &["扶贫小额信贷"]),
     choice("other", "其他", &["其它"]),
 ];
 
@@ -964,11 +1034,168 @@ pub const PROMOTION: Entity = Entity {
     ],
 };
 
+/// A household under monitoring against a return to poverty (监测对象),
+/// from its identification to the elimination of its risks. A household
+/// is monitored again after an elimination as a new record, never twice at
+/// once. When its code is a registered household, the village, head, ID
+/// number and members are that household's (see `record::check`).
+pub const MONITOR: Entity = Entity {
+    kind: Kind::Monitor,
+    table: "monitoring",
+    name: "monitor",
+    plural: "monitoring",
+    zh: &["监测对象", "防返贫监测对象", "监测户"],
+    key: &["code", "identified_on"],
+    fields: &[
+        field!(
+            "code",
+            ["户编号"],
+            Ty::Code,
+            required,
+            "Household code 户编号 (a registered household's, or the ordinary household's own)"
+        ),
+        field!(
+            "village",
+            ["行政村", "村", "村名", "行政村名称", "村(社区)"],
+            Ty::Ref(Kind::Village),
+            optional,
+            "Village (code, or name with --town); a registered household's own by default"
+        ),
+        field!(
+            "town",
+            ["乡镇", "乡(镇)", "镇(乡)", "乡镇(街道)", "乡镇名称"],
+            Ty::Ref(Kind::Town),
+            hint,
+            "Town, to tell same-named villages apart (not stored)"
+        ),
+        field!(
+            "head_name",
+            ["户主姓名", "户主", "姓名"],
+            Ty::Text,
+            optional,
+            "Head of household 户主姓名; a registered household's own by default"
+        ),
+        field!(
+            "id_number",
+            [
+                "证件号码",
+                "身份证号",
+                "身份证号码",
+                "户主证件号码",
+                "户主身份证号",
+                "户主身份证号码"
+            ],
+            Ty::IdNumber,
+            optional,
+            "Head's ID number 证件号码; a registered household's own by default"
+        ),
+        field!(
+            "members",
+            ["人数", "家庭人口数", "人口数", "家庭人口"],
+            Ty::Int { min: 1, max: 99 },
+            optional,
+            "Number of members 人数; a registered household's own by default"
+        ),
+        field!(
+            "household_type",
+            ["户类型"],
+            Ty::Enum(HOUSEHOLD_TYPES),
+            optional,
+            "lifted/脱贫户 or ordinary/一般农户 (default: lifted for a registered household, else ordinary)"
+        ),
+        field!(
+            "category",
+            ["监测对象类别", "监测类别"],
+            Ty::Enum(CATEGORIES),
+            required,
+            "unstable_lifted/脱贫不稳定户, edge/边缘易致贫户 or sudden_hardship/突发严重困难户"
+        ),
+        field!(
+            "risk1",
+            ["致贫/返贫风险1", "致贫返贫风险1", "风险类型1", "主要风险"],
+            Ty::Enum(RISKS),
+            required,
+            "First risk 致贫/返贫风险1, e.g. illness/因病, accident/因意外事故, failed_business/因产业项目失败"
+        ),
+        field!(
+            "risk2",
+            ["致贫/返贫风险2", "致贫返贫风险2", "风险类型2"],
+            Ty::Enum(RISKS),
+            optional,
+            "Second risk 致贫/返贫风险2"
+        ),
+        field!(
+            "risk3",
+            ["致贫/返贫风险3", "致贫返贫风险3", "风险类型3"],
+            Ty::Enum(RISKS),
+            optional,
+            "Third risk 致贫/返贫风险3"
+        ),
+        field!(
+            "risk4",
+            ["致贫/返贫风险4", "致贫返贫风险4", "风险类型4"],
+            Ty::Enum(RISKS),
+            optional,
+            "Fourth risk 致贫/返贫风险4"
+        ),
+        field!(
+            "risk5",
+            ["致贫/返贫风险5", "致贫返贫风险5", "风险类型5"],
+            Ty::Enum(RISKS),
+            optional,
+            "Fifth risk 致贫/返贫风险5"
+        ),
+        field!(
+            "identified_on",
+            ["识别监测时间", "纳入监测时间", "识别时间"],
+            Ty::Date,
+            required,
+            "Month or date identified for monitoring 识别监测时间 (202203 or 2022-03 means the month's last day)"
+        ),
+        field!(
+            "eliminated",
+            ["风险是否已消除", "是否消除"],
+            Ty::Flag,
+            file_only,
+            "Status word (是/否), held against the elimination date"
+        ),
+        field!(
+            "elimination",
+            ["风险消除方式", "消除方式"],
+            Ty::Enum(ELIMINATIONS),
+            optional,
+            "How the risk was eliminated: assisted/帮扶消除 or natural/自然消除 (with --eliminated-on)"
+        ),
+        field!(
+            "eliminated_on",
+            ["消除监测时间", "风险消除时间", "消除时间"],
+            Ty::Date,
+            optional,
+            "Month or date the risk was eliminated 消除监测时间 (with --elimination)"
+        ),
+        field!(
+            "measures",
+            ["帮扶措施"],
+            Ty::Enums(MEASURES),
+            optional,
+            "Measures 帮扶措施, several separated by commas or 、: industry/产业帮扶, employment/就业帮扶, health/健康帮扶, education/教育帮扶, housing/住房安全保障, drinking_water/饮水安全保障, social_security/综合保障, public_job/公益性岗位, microcredit/小额信贷, other/其他"
+        ),
+        field!(
+            "helper",
+            ["帮扶责任人", "帮扶人"],
+            Ty::Ref(Kind::Cadre),
+            optional,
+            "Helper cadre 帮扶责任人 (code or unique name)"
+        ),
+        field!("note", ["备注"], Ty::Text, optional, "Note"),
+    ],
+};
+
 /// All record kinds in dependency order: a kind only refers to kinds before
 /// it. Posts come after tasks because commando posts are placed on tasks.
-pub const ALL: [&Entity; 11] = [
+pub const ALL: [&Entity; 12] = [
     &CADRE, &ZONE, &TOWN, &VILLAGE, &HOUSEHOLD, &PERSON, &TASK, &POST, &DISPATCH, &VISIT,
-    &PROMOTION,
+    &PROMOTION, &MONITOR,
 ];
 
 pub fn entity(kind: Kind) -> &'static Entity {
@@ -984,6 +1211,7 @@ pub fn entity(kind: Kind) -> &'static Entity {
         Kind::Dispatch => &DISPATCH,
         Kind::Visit => &VISIT,
         Kind::Promotion => &PROMOTION,
+        Kind::Monitor => &MONITOR,
     }
 }
 
@@ -1022,6 +1250,41 @@ pub fn choice_label(choices: &'static [Choice], code: &str) -> String {
         Some(c) if crate::lang::zh() => c.zh.to_string(),
         _ => code.to_string(),
     }
+}
+
+/// Several values of an enumeration as written in a cell: separated by
+/// commas, 、, semicolons or slashes (either width), each by its code,
+/// label or alias, in the order given, a repeat dropped. `Err` holds the
+/// first word that is no value.
+pub fn parse_choices(choices: &'static [Choice], raw: &str) -> Result<Vec<&'static str>, String> {
+    let mut codes: Vec<&'static str> = Vec::new();
+    for word in raw.split([',', '，', '、', ';', '；', '/', '／']) {
+        let word = word.trim();
+        if word.is_empty() {
+            continue;
+        }
+        let c = parse_choice(choices, word).ok_or_else(|| word.to_string())?;
+        if !codes.contains(&c.code) {
+            codes.push(c.code);
+        }
+    }
+    Ok(codes)
+}
+
+/// The separator of several stored codes.
+pub const CODES_SEPARATOR: &str = ";";
+
+/// The display text of several stored codes in the current language:
+/// labels joined by 、 in Chinese, the codes as stored in English.
+pub fn choices_label(choices: &'static [Choice], stored: &str) -> String {
+    if !crate::lang::zh() {
+        return stored.to_string();
+    }
+    stored
+        .split(CODES_SEPARATOR)
+        .map(|code| choice_label(choices, code))
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// Every (entity, field) that refers to records of `kind`.
@@ -1136,9 +1399,56 @@ mod tests {
     }
 
     #[test]
+    fn every_monitoring_value_is_allowed_by_the_schema() {
+        let schema = crate::db::SCHEMA;
+        let table = &schema[schema.find("CREATE TABLE monitoring").unwrap_or(0)..];
+        let table = &table[..table.find(");").unwrap_or(table.len())];
+        for (column, choices) in [
+            ("category", CATEGORIES),
+            ("household_type", HOUSEHOLD_TYPES),
+            ("elimination", ELIMINATIONS),
+            ("risk1", RISKS),
+            ("risk5", RISKS),
+        ] {
+            for c in choices {
+                assert!(
+                    table.contains(&format!("{column} = '{}'", c.code)),
+                    "{column} {}",
+                    c.code
+                );
+            }
+            assert_eq!(
+                table.matches(&format!("{column} = '")).count(),
+                choices.len(),
+                "{column}"
+            );
+        }
+    }
+
+    #[test]
+    fn several_values_keep_their_order_and_drop_repeats() {
+        assert_eq!(
+            parse_choices(MEASURES, "就业帮扶、产业帮扶，就业, health"),
+            Ok(vec!["employment", "industry", "health"])
+        );
+        assert_eq!(parse_choices(MEASURES, " ; "), Ok(vec![]));
+        assert_eq!(
+            parse_choices(MEASURES, "产业帮扶/修路"),
+            Err("修路".to_string())
+        );
+        assert_eq!(parse_choice(RISKS, "因病").map(|c| c.code), Some("illness"));
+        assert_eq!(
+            parse_choice(CATEGORIES, "边缘户").map(|c| c.code),
+            Some("edge")
+        );
+    }
+
+    #[test]
     fn entities_by_file_name() {
         assert_eq!(entity_by_name("贫困户").unwrap().kind, Kind::Household);
         assert_eq!(entity_by_name("Households").unwrap().kind, Kind::Household);
         assert_eq!(entity_by_name("dispatches").unwrap().kind, Kind::Dispatch);
+        assert_eq!(entity_by_name("监测对象").unwrap().kind, Kind::Monitor);
+        assert_eq!(entity_by_name("monitoring").unwrap().kind, Kind::Monitor);
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::db::store::Value;
 use crate::lang::t;
-use crate::model::{Field, Ty, choice_label};
+use crate::model::{Field, Ty, choice_label, choices_label};
 use crate::output::Cell;
 use crate::values::{mask_id, mask_phone};
 
@@ -34,6 +34,7 @@ pub fn text(field: &Field, value: &Value) -> String {
     match (&field.ty, value) {
         (_, Value::Null) => String::new(),
         (Ty::Enum(choices), Value::Text(code)) => choice_label(choices, code),
+        (Ty::Enums(choices), Value::Text(codes)) => choices_label(choices, codes),
         (Ty::Flag, Value::Int(i)) => flag_text(*i != 0),
         _ => value.to_text(),
     }

@@ -1,12 +1,12 @@
 //! Turning raw text — a CSV row or the flags of `add`/`update` — into the
 //! values of one record, with every problem named by its field.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::db::resolve::{DbRefs, Refs, Resolver};
 use crate::db::store::{Value, position};
 use crate::lang::t;
-use crate::model::{Entity, Field, Kind, Ty, parse_choice};
+use crate::model::{CODES_SEPARATOR, Entity, Field, Kind, Ty, parse_choice, parse_choices};
 use crate::values::{self, Problem, format_date, normalize};
 
 /// One problem with one field of one record.
@@ -146,6 +146,29 @@ fn parse_field(
                     ))
                 })
         }
+        Ty::Enums(choices) => {
+            let s = normalize(raw);
+            match parse_choices(choices, &s) {
+                Ok(codes) if codes.is_empty() => Ok(Value::Null),
+                Ok(codes) => Ok(Value::Text(codes.join(CODES_SEPARATOR))),
+                Err(word) => {
+                    let en = choices
+                        .iter()
+                        .map(|c| c.code)
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let zh = choices.iter().map(|c| c.zh).collect::<Vec<_>>().join("、");
+                    Err(Problem::new(t(
+                        &format!("{word} is not one of the allowed values"),
+                        &format!("{word} 不是允许的取值"),
+                    ))
+                    .with_hint(t(
+                        &format!("use some of {en} (or {zh}), separated by commas"),
+                        &format!("可填（多项用、分隔）：{zh}（或 {en}）"),
+                    )))
+                }
+            }
+        }
         Ty::Ref(kind) => {
             let s = normalize(raw);
             refs.resolve(*kind, &s, town).map(Value::Text)
@@ -213,6 +236,7 @@ pub fn parse_with(
         }
     }
     errors.extend(lift_status(entity, &given));
+    errors.extend(elimination_status(entity, &given));
     errors.extend(future_dates(entity, &given));
     if errors.is_empty() {
         return Ok(given);
@@ -316,6 +340,37 @@ fn lift_status(entity: &Entity, given: &Given) -> Vec<FieldError> {
         _ => return Vec::new(),
     };
     vec![FieldError::new("lifted", status.clone(), problem)]
+}
+
+/// A monitoring ledger's 风险是否已消除 (yes/no) held against the
+/// elimination date of the same row, as [`lift_status`] holds 已脱贫.
+fn elimination_status(entity: &Entity, given: &Given) -> Vec<FieldError> {
+    let at = |name| entity.fields.iter().position(|f| f.name == name);
+    let (Some(status_at), Some(date_at)) = (at("eliminated"), at("eliminated_on")) else {
+        return Vec::new();
+    };
+    let Some(Some(Value::Int(status))) = given.get(status_at) else {
+        return Vec::new();
+    };
+    let date = given.get(date_at).cloned().flatten();
+    let problem = match (*status != 0, &date) {
+        (true, None | Some(Value::Null)) => Problem::new(t(
+            "says eliminated (是) but no elimination date is given",
+            "标为已消除，但没有消除监测时间",
+        ))
+        .with_hint(t(
+            "give the month in the 消除监测时间 (eliminated_on) column",
+            "请在“消除监测时间”列填写年月",
+        )),
+        (false, Some(Value::Text(day))) => Problem::new(t(
+            &format!("says not eliminated (否) but the elimination date is {day}"),
+            &format!("标为未消除，但消除监测时间为 {day}"),
+        ))
+        .with_hint(t("correct one of the two", "请更正二者之一")),
+        _ => return Vec::new(),
+    };
+    let shown = crate::present::flag_text(*status != 0);
+    vec![FieldError::new("eliminated", shown, problem)]
 }
 
 /// The value a field takes when a new record leaves it out.
@@ -494,13 +549,215 @@ pub fn check(conn: &Connection, entity: &Entity, values: &mut [Value]) -> Vec<Fi
     {
         errors.extend(town_code(&county, get(entity, values, "code")));
     }
+    if entity.kind == Kind::Monitor {
+        let mut linked = monitor_link(conn, entity, values);
+        let household_errors = !linked.is_empty();
+        errors.append(&mut linked);
+        if !household_errors {
+            errors.extend(monitor_own_fields(entity, values));
+        }
+    }
     errors
+}
+
+/// A monitored household whose code is a registered household's takes
+/// that household's village, head, ID number and members; values of its
+/// own that differ are refused, naming both. Its type defaults to 脱贫户
+/// (lifted), an unregistered one's to 一般农户 (ordinary).
+fn monitor_link(conn: &Connection, entity: &Entity, values: &mut [Value]) -> Vec<FieldError> {
+    let Some(code) = get(entity, values, "code").as_str().map(str::to_string) else {
+        return Vec::new();
+    };
+    let registered: Option<[Value; 4]> = conn
+        .prepare_cached(
+            "SELECT village, head_name, id_number, members FROM households WHERE code = ?1",
+        )
+        .and_then(|mut s| {
+            s.query_row([&code], |r| {
+                Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+            })
+        })
+        .ok();
+    let Some(registered) = registered else {
+        if get(entity, values, "household_type").is_null() {
+            set(
+                entity,
+                values,
+                "household_type",
+                Value::Text("ordinary".into()),
+            );
+        }
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    for (name, theirs) in ["village", "head_name", "id_number", "members"]
+        .into_iter()
+        .zip(registered)
+    {
+        let mine = get(entity, values, name).clone();
+        if mine.is_null() {
+            set(entity, values, name, theirs);
+        } else if mine != theirs {
+            let (shown_mine, shown_theirs) = if name == "id_number" {
+                (
+                    values::mask_id(&mine.to_text()),
+                    values::mask_id(&theirs.to_text()),
+                )
+            } else {
+                (mine.to_text(), theirs.to_text())
+            };
+            errors.push(FieldError::new(
+                field_name(entity, name),
+                shown_mine.clone(),
+                Problem::new(t(
+                    &format!("is {shown_mine} here but {shown_theirs} in registered household {code}"),
+                    &format!("此处为 {shown_mine}，登记的贫困户 {code} 为 {shown_theirs}"),
+                ))
+                .with_hint(t(
+                    "leave the column empty to take the household's, or correct the household first",
+                    "留空即取登记户的值，或先更正该户",
+                )),
+            ));
+        }
+    }
+    if get(entity, values, "household_type").is_null() {
+        set(
+            entity,
+            values,
+            "household_type",
+            Value::Text("lifted".into()),
+        );
+    }
+    errors
+}
+
+/// Another monitoring record of the same household whose span (from its
+/// identification to its elimination, or still open) meets this one's: a
+/// household is never monitored twice at once. `own` is the record being
+/// corrected (by rowid), left out.
+pub fn monitor_overlap(
+    conn: &Connection,
+    entity: &Entity,
+    values: &[Value],
+    own: Option<i64>,
+) -> rusqlite::Result<Option<FieldError>> {
+    let (Some(code), Some(from)) = (
+        get(entity, values, "code").as_str(),
+        get(entity, values, "identified_on").as_str(),
+    ) else {
+        return Ok(None);
+    };
+    let until = get(entity, values, "eliminated_on").as_str();
+    let other: Option<(String, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT identified_on, eliminated_on FROM monitoring
+              WHERE code = ?1 AND identified_on <> ?2 AND id IS NOT ?4
+                AND (eliminated_on IS NULL OR eliminated_on > ?2)
+                AND (?3 IS NULL OR identified_on < ?3)
+              ORDER BY identified_on LIMIT 1",
+        )?
+        .query_row(rusqlite::params![code, from, until, own], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    Ok(other.map(|(since, until)| {
+        let period = match &until {
+            Some(u) => format!("{since} – {u}"),
+            None => t(&format!("since {since}, not eliminated"), &format!("自 {since} 起，尚未消除")),
+        };
+        FieldError::new(
+            "identified_on",
+            from,
+            Problem::new(t(
+                &format!("household {code} is already monitored then ({period})"),
+                &format!("户 {code} 此时已在监测中（{period}）"),
+            ))
+            .with_hint(t(
+                "a household is monitored again only after its risks are eliminated: `fupin monitor eliminate` first, or check the month",
+                "风险消除后才能再次纳入监测：请先用 `fupin monitor eliminate`，或核对年月",
+            )),
+        )
+    }))
+}
+
+/// An unregistered monitored household (一般农户) carries its own village,
+/// head, ID number and members.
+fn monitor_own_fields(entity: &Entity, values: &[Value]) -> Vec<FieldError> {
+    ["village", "head_name", "id_number", "members"]
+        .into_iter()
+        .filter(|name| get(entity, values, name).is_null())
+        .map(|name| {
+            FieldError::new(
+                field_name(entity, name),
+                "",
+                Problem::new(t(
+                    "is required for a household that is not registered (一般农户)",
+                    "非建档立卡户（一般农户）须填写此项",
+                )),
+            )
+        })
+        .collect()
+}
+
+/// The rules of a monitored household among its own fields: the risks
+/// filled from the first and each named once, an elimination given with
+/// its date, and not before the identification.
+fn monitor_rules(entity: &Entity, values: &[Value], errors: &mut Vec<FieldError>) {
+    let risks: Vec<&Value> = ["risk1", "risk2", "risk3", "risk4", "risk5"]
+        .iter()
+        .map(|r| get(entity, values, r))
+        .collect();
+    for (i, risk) in risks.iter().enumerate().skip(1) {
+        let name = field_name(entity, ["risk1", "risk2", "risk3", "risk4", "risk5"][i]);
+        if !risk.is_null() && risks[i - 1].is_null() {
+            errors.push(FieldError::new(
+                name,
+                risk.to_text(),
+                Problem::new(t(
+                    &format!("is given but risk{i} is empty; the risks are filled in order"),
+                    &format!("前一项风险{i}为空；风险须按顺序填写"),
+                )),
+            ));
+        } else if !risk.is_null() && risks[..i].contains(risk) {
+            errors.push(FieldError::new(
+                name,
+                risk.to_text(),
+                Problem::new(t("names a risk already given", "与前面的风险重复")),
+            ));
+        }
+    }
+    let method = get(entity, values, "elimination");
+    let date = get(entity, values, "eliminated_on");
+    match (method.is_null(), date.is_null()) {
+        (true, false) => errors.push(FieldError::new(
+            "elimination",
+            "",
+            Problem::new(t(
+                "an elimination date needs its method (风险消除方式)",
+                "有消除监测时间，须填写风险消除方式",
+            ))
+            .with_hint(t(
+                "assisted/帮扶消除 or natural/自然消除",
+                "帮扶消除或自然消除",
+            )),
+        )),
+        (false, true) => errors.push(FieldError::new(
+            "eliminated_on",
+            "",
+            Problem::new(t(
+                "an elimination method needs its date (消除监测时间)",
+                "有风险消除方式，须填写消除监测时间",
+            )),
+        )),
+        _ => {}
+    }
+    date_order(entity, values, "identified_on", "eliminated_on", errors);
 }
 
 /// True when [`check`] looks something up for records of this kind: tasks
 /// and posts ask which town a village is in, towns the county's code.
 pub fn check_needs_db(kind: Kind) -> bool {
-    matches!(kind, Kind::Task | Kind::Post | Kind::Town)
+    matches!(kind, Kind::Task | Kind::Post | Kind::Town | Kind::Monitor)
 }
 
 fn county_code(conn: &Connection) -> Option<String> {
@@ -620,6 +877,7 @@ pub fn check_with(
             ));
         }
         Kind::Household => date_order(entity, values, "registered_on", "lifted_on", &mut errors),
+        Kind::Monitor => monitor_rules(entity, values, &mut errors),
         Kind::Person => person_from_id(entity, values, &mut errors),
         Kind::Task => {
             date_order(entity, values, "listed_on", "due_on", &mut errors);

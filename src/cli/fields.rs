@@ -41,6 +41,7 @@ kinds! {
     DispatchKind => model::DISPATCH,
     VisitKind => model::VISIT,
     PromotionKind => model::PROMOTION,
+    MonitorKind => model::MONITOR,
 }
 
 /// The field flags of a record. With `UPDATE` no flag is required and the

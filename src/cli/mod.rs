@@ -9,8 +9,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::lang::Lang;
 use crate::output::Format;
 use fields::{
-    CadreKind, DispatchKind, Fields, HouseholdKind, PersonKind, PostKind, PromotionKind, TaskKind,
-    TownKind, VillageKind, VisitKind, ZoneKind,
+    CadreKind, DispatchKind, Fields, HouseholdKind, MonitorKind, PersonKind, PostKind,
+    PromotionKind, TaskKind, TownKind, VillageKind, VisitKind, ZoneKind,
 };
 
 /// Records of a county's poverty-alleviation campaign: towns, battle zones,
@@ -79,6 +79,9 @@ pub enum Command {
     /// Promotions of cadres 提拔 (recorded with `cadre promote`)
     #[command(subcommand)]
     Promotion(PromotionCmd),
+    /// Households monitored against a return to poverty 防返贫监测对象
+    #[command(subcommand)]
+    Monitor(MonitorCmd),
     /// Find records of every kind by name, code or the last four digits of
     /// an ID number
     Find(FindArgs),
@@ -629,6 +632,74 @@ pub struct PromotionList {
     pub cadre: Option<String>,
     #[command(flatten)]
     pub range: DateRange,
+    #[command(flatten)]
+    pub opts: ListOpts,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MonitorCmd {
+    /// Record a household identified for monitoring (识别监测)
+    Add(Fields<MonitorKind, false>),
+    /// List monitored households
+    List(MonitorList),
+    /// Show a household's monitoring: its latest record and every earlier one
+    Show(MonitorShow),
+    /// Correct a monitoring record, by household code (its open or latest
+    /// record) or by the ID `monitor list` shows
+    Update(Fields<MonitorKind, true>),
+    /// Remove a monitoring record entered by mistake, by household code
+    /// (its open or latest record) or by ID
+    Remove(IdArgs),
+    /// Record that a household's risks were eliminated (风险消除)
+    Eliminate(MonitorEliminate),
+}
+
+#[derive(Debug, Args)]
+pub struct MonitorShow {
+    /// The household code 户编号
+    pub code: String,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Show ID numbers in full
+    #[arg(long)]
+    pub show_id: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MonitorEliminate {
+    /// The household code 户编号 of a household under monitoring
+    pub code: String,
+    /// The month or date the risks were eliminated, e.g. 2022-06 or 202206
+    #[arg(long, value_name = "MONTH")]
+    pub on: String,
+    /// How: assisted/帮扶消除 or natural/自然消除
+    #[arg(long, value_name = "HOW")]
+    pub by: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MonitorList {
+    /// Only households of this village (code, or name with --town)
+    #[arg(long)]
+    pub village: Option<String>,
+    /// Only households of this town (code or name)
+    #[arg(long)]
+    pub town: Option<String>,
+    /// Only this household's records (household code)
+    #[arg(long)]
+    pub household: Option<String>,
+    /// Only this category (unstable_lifted, edge, sudden_hardship or their Chinese names)
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Only households under monitoring on --as-of
+    #[arg(long)]
+    pub open: bool,
+    /// Only records whose risks were eliminated by --as-of
+    #[arg(long, conflicts_with = "open")]
+    pub eliminated: bool,
+    /// Date for --open/--eliminated (default today)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
     #[command(flatten)]
     pub opts: ListOpts,
 }

@@ -11,6 +11,7 @@ pub mod import;
 mod listing;
 mod log;
 mod milestone;
+mod monitor;
 mod names;
 mod people;
 mod people_checks;
@@ -131,6 +132,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Dispatch(cmd) => tasks::dispatch(&ctx, cmd),
         Command::Visit(cmd) => visits::run(&ctx, cmd),
         Command::Promotion(cmd) => cadres::promotion(&ctx, cmd),
+        Command::Monitor(cmd) => monitor::run(&ctx, cmd),
         Command::Find(args) => find::run(&ctx, args),
         Command::Undo => revert::undo(&ctx),
         Command::Revert(args) => revert::revert(&ctx, args.change),

@@ -23,6 +23,11 @@ pub fn record(
     raw: &str,
     within: Option<&Within>,
 ) -> Result<(i64, Vec<Value>)> {
+    if entity.kind == Kind::Monitor
+        && let Some(found) = monitored(conn, entity, &values::normalize(raw))?
+    {
+        return Ok(found);
+    }
     if !entity.has_code() {
         return by_id(conn, entity, raw);
     }
@@ -102,6 +107,31 @@ fn narrow(
 }
 
 /// A record without a code, by the ID its list shows.
+/// A household's monitoring record named by the household code: the open
+/// one, else the latest.
+pub fn monitored(
+    conn: &Connection,
+    entity: &Entity,
+    code: &str,
+) -> Result<Option<(i64, Vec<Value>)>> {
+    let sql = format!(
+        "SELECT id, {} FROM {} WHERE code = ?1
+          ORDER BY eliminated_on IS NULL DESC, identified_on DESC LIMIT 1",
+        store::columns(entity),
+        entity.table
+    );
+    let n = entity.stored().count();
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([code])?;
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
+    let values = (1..=n)
+        .map(|i| r.get(i))
+        .collect::<rusqlite::Result<Vec<Value>>>()?;
+    Ok(Some((r.get(0)?, values)))
+}
+
 pub fn by_id(conn: &Connection, entity: &Entity, raw: &str) -> Result<(i64, Vec<Value>)> {
     let typed = values::normalize(raw);
     let id: i64 = typed.parse().map_err(|_| {

@@ -32,6 +32,22 @@ pub enum ReportCmd {
     /// The road to the double clear: registered, lifted and remaining per
     /// year, quarter or month, with charts
     Progress(ProgressArgs),
+    /// Monitoring against a return to poverty (防返贫动态监测): households
+    /// under monitoring, identified and eliminated in the month
+    Monitoring(MonitoringArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MonitoringArgs {
+    /// Cut-off date or month (2022-12 means its last day; default: the end
+    /// of the last full month)
+    #[arg(long, value_name = "DATE|YYYY-MM")]
+    pub as_of: Option<String>,
+    /// One row per county, town or village
+    #[arg(long, value_enum, default_value_t = By::Town)]
+    pub by: By,
+    #[command(flatten)]
+    pub out: OutputOpts,
 }
 
 #[derive(Debug, Args)]
@@ -215,6 +231,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
         ReportCmd::Teams(a) => &a.out,
         ReportCmd::Tasks(a) => &a.out,
         ReportCmd::Progress(a) => &a.out,
+        ReportCmd::Monitoring(a) => &a.out,
     };
     out.settle()?;
     // Flags are checked before the file is opened, so a typo in a date is
@@ -265,6 +282,15 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
                 .transpose()?;
             let conn = ctx.open_read()?;
             let r = report::tasks::build(&conn, day, level)?;
+            emit(&r, &a.out)
+        }
+        ReportCmd::Monitoring(a) => {
+            let day = match &a.as_of {
+                Some(raw) => date(&date_arg("as-of", raw)?)?,
+                None => report::monitoring::default_as_of(date(&super::records::today())?),
+            };
+            let conn = ctx.open_read()?;
+            let r = report::monitoring::build(&conn, day, a.by)?;
             emit(&r, &a.out)
         }
         ReportCmd::Progress(a) => {

@@ -56,6 +56,9 @@ pub fn unique_checks(
     if entity.kind == Kind::Post {
         errors.extend(overlapping_post(conn, entity, values, own)?);
     }
+    if entity.kind == Kind::Monitor {
+        errors.extend(crate::record::monitor_overlap(conn, entity, values, own)?);
+    }
     if entity.kind == Kind::Dispatch && !force {
         errors.extend(dispatch_outside_task(conn, entity, values)?);
     }

@@ -429,3 +429,85 @@ fn every_cause_of_the_model_is_accepted() -> Result<()> {
     }
     Ok(())
 }
+
+fn monitored(values: &str) -> String {
+    format!(
+        "INSERT INTO monitoring (code, identified_on, village, head_name, id_number, members,
+                                 household_type, category, risk1, risk2, risk3,
+                                 elimination, eliminated_on)
+         VALUES ({values})"
+    )
+}
+
+#[test]
+fn monitoring_keeps_its_rules_in_the_file() -> Result<()> {
+    let conn = db()?;
+    let id = "'11010519491231002X'";
+    conn.execute_batch(&monitored(&format!(
+        "'H1', '2022-03-31', 'V1', '黄秀英', {id}, 3, 'lifted', 'edge', 'illness', 'accident', NULL,
+         'assisted', '2022-06-30'"
+    )))?;
+    // Monitored again after the elimination: a new row.
+    conn.execute_batch(&monitored(&format!(
+        "'H1', '2022-08-31', 'V1', '黄秀英', {id}, 3, 'lifted', 'edge', 'illness', NULL, NULL, NULL, NULL"
+    )))?;
+    // Never twice at once (two open rows of one household).
+    refused(
+        &conn,
+        &monitored(&format!(
+            "'H1', '2022-09-30', 'V1', '黄秀英', {id}, 3, 'lifted', 'edge', 'illness', NULL, NULL, NULL, NULL"
+        )),
+    )?;
+    for bad in [
+        // The elimination's date and method together or not at all.
+        "'G1', '2022-03-31', 'V1', '陈七', {id}, 4, 'ordinary', 'edge', 'illness', NULL, NULL, 'assisted', NULL",
+        "'G1', '2022-03-31', 'V1', '陈七', {id}, 4, 'ordinary', 'edge', 'illness', NULL, NULL, NULL, '2022-06-30'",
+        // Not before the identification.
+        "'G1', '2022-03-31', 'V1', '陈七', {id}, 4, 'ordinary', 'edge', 'illness', NULL, NULL, 'natural', '2022-02-28'",
+        // Categories, types, risks, methods from their lists.
+        "'G1', '2022-03-31', 'V1', '陈七', {id}, 4, 'ordinary', 'poor', 'illness', NULL, NULL, NULL, NULL",
+        "'G1', '2022-03-31', 'V1', '陈七', {id}, 4, 'farmer', 'edge', 'illness', NULL, NULL, NULL, NULL",
+        "'G1', '2022-03-31', 'V1', '陈七', {id}, 4, 'ordinary', 'edge', 'lack_of_land', NULL, NULL, NULL, NULL",
+        "'G1', '2022-03-31', 'V1', '陈七', {id}, 4, 'ordinary', 'edge', 'illness', NULL, NULL, 'forgotten', '2022-06-30'",
+        // Risks filled in order, the second not the first again.
+        "'G1', '2022-03-31', 'V1', '陈七', {id}, 4, 'ordinary', 'edge', 'illness', NULL, 'accident', NULL, NULL",
+        "'G1', '2022-03-31', 'V1', '陈七', {id}, 4, 'ordinary', 'edge', 'illness', 'illness', NULL, NULL, NULL",
+        // Dates, members, the village.
+        "'G1', '202203', 'V1', '陈七', {id}, 4, 'ordinary', 'edge', 'illness', NULL, NULL, NULL, NULL",
+        "'G1', '2022-03-31', 'V1', '陈七', {id}, 0, 'ordinary', 'edge', 'illness', NULL, NULL, NULL, NULL",
+        "'G1', '2022-03-31', 'V9', '陈七', {id}, 4, 'ordinary', 'edge', 'illness', NULL, NULL, NULL, NULL",
+    ] {
+        refused(&conn, &monitored(&bad.replace("{id}", id)))?;
+    }
+    Ok(())
+}
+
+#[test]
+fn a_version_4_file_takes_monitoring() -> Result<()> {
+    let mut conn = Connection::open_in_memory()?;
+    configure(&conn)?;
+    migrate_to(&mut conn, 4)?;
+    let tables: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'monitoring'",
+        [],
+        |r| r.get(0),
+    )?;
+    assert_eq!(tables, 0);
+    migrate(&mut conn)?;
+    let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    assert_eq!(v, 5);
+    let indexes: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'monitoring' AND type = 'index' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    assert_eq!(
+        indexes,
+        [
+            "monitoring_helper",
+            "monitoring_key",
+            "monitoring_open",
+            "monitoring_village"
+        ]
+    );
+    Ok(())
+}

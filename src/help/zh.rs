@@ -98,6 +98,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "更正一条调度记录（按 `dispatch list` 显示的 ID）",
     ),
     (
+        "Correct a monitoring record, by household code (its open or latest record) or by the ID `monitor list` shows",
+        "更正监测记录：按户编号（其监测中或最近一条记录）或 `monitor list` 的 ID",
+    ),
+    (
         "Correct a post, by the ID `post list` shows",
         "更正一条任职记录（按 `post list` 显示的 ID）",
     ),
@@ -123,6 +127,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "截止日期（默认今天）；只写年份表示该年最后一天",
     ),
     (
+        "Cut-off date or month (2022-12 means its last day; default: the end of the last full month)",
+        "截止日期或年月（2022-12 指该月最后一天；默认上一个完整月的月末）",
+    ),
+    (
         "Database file (default: $FUPIN_DB, else fupin.db in this folder)",
         "数据库文件（默认 $FUPIN_DB，否则为当前文件夹的 fupin.db）",
     ),
@@ -134,6 +142,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "Date for --active (default today)",
         "--active 所用日期（默认今天）",
+    ),
+    (
+        "Date for --open/--eliminated (default today)",
+        "--open/--eliminated 所依据的日期（默认今天）",
     ),
     (
         "Date for --poor/--lifted and the status column (default today)",
@@ -189,6 +201,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Export records as CSV in the import contract",
         "按导入格式导出 CSV",
     ),
+    ("Fifth risk 致贫/返贫风险5", "致贫/返贫风险5"),
     (
         "Figures as of each period's last day (end) or first day (start)",
         "按每期最后一天（end）或第一天（start）统计",
@@ -205,8 +218,21 @@ pub const TEXTS: &[(&str, &str)] = &[
         "First period: the one holding DATE (default: the first registration)",
         "第一期：含该日期的一期（默认：最早的识别时间）",
     ),
+    (
+        "First risk 致贫/返贫风险1, e.g. illness/因病, accident/因意外事故, failed_business/因产业项目失败",
+        "致贫/返贫风险1，如因病、因意外事故、因产业项目失败",
+    ),
+    ("Fourth risk 致贫/返贫风险4", "致贫/返贫风险4"),
     ("Full name", "姓名"),
     ("Head of household 户主", "户主姓名"),
+    (
+        "Head of household 户主姓名; a registered household's own by default",
+        "户主姓名；建档立卡户默认取登记值",
+    ),
+    (
+        "Head's ID number 证件号码; a registered household's own by default",
+        "户主证件号码；建档立卡户默认取登记值",
+    ),
     (
         "Head's resident ID number, 18 characters (a 15-digit one is converted)",
         "户主身份证号，18 位（15 位的自动转换）",
@@ -220,7 +246,23 @@ pub const TEXTS: &[(&str, &str)] = &[
         "帮扶责任人（干部编号或唯一姓名）",
     ),
     ("Household code 户编号", "户编号"),
+    (
+        "Household code 户编号 (a registered household's, or the ordinary household's own)",
+        "户编号（建档立卡户的户编号，或一般农户自己的编号）",
+    ),
     ("Household visited (code)", "走访的贫困户（户编号）"),
+    (
+        "Households monitored against a return to poverty 防返贫监测对象",
+        "防返贫动态监测对象",
+    ),
+    (
+        "How the risk was eliminated: assisted/帮扶消除 or natural/自然消除 (with --eliminated-on)",
+        "风险消除方式：帮扶消除或自然消除（与 --eliminated-on 同填）",
+    ),
+    (
+        "How: assisted/帮扶消除 or natural/自然消除",
+        "消除方式：帮扶消除或自然消除",
+    ),
     (
         "Ignore columns that are not part of the record instead of refusing the file (the summary names each one)",
         "忽略不属于该记录的列，而不拒收文件（汇总中逐一列出）",
@@ -251,6 +293,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("List cadres", "列出干部"),
     ("List dispatches", "列出调度记录"),
     ("List households", "列出贫困户"),
+    ("List monitored households", "列出监测对象"),
     ("List people", "列出家庭成员"),
     ("List posts", "列出任职记录"),
     ("List promotions", "列出提拔记录"),
@@ -284,6 +327,22 @@ pub const TEXTS: &[(&str, &str)] = &[
         "指定该户的某名成员为户主（人编号或姓名）；贫困户的户主姓名和身份证号随之更改，原户主的关系改为“其他”",
     ),
     (
+        "Measures 帮扶措施, several separated by commas or 、: industry/产业帮扶, employment/就业帮扶, health/健康帮扶, education/教育帮扶, housing/住房安全保障, drinking_water/饮水安全保障, social_security/综合保障, public_job/公益性岗位, microcredit/小额信贷, other/其他",
+        "帮扶措施，多项用逗号或、分隔：产业帮扶、就业帮扶、健康帮扶、教育帮扶、住房安全保障、饮水安全保障、综合保障、公益性岗位、小额信贷、其他",
+    ),
+    (
+        "Monitoring against a return to poverty (防返贫动态监测): households under monitoring, identified and eliminated in the month",
+        "防返贫动态监测：监测对象，本月识别与消除情况",
+    ),
+    (
+        "Month or date identified for monitoring 识别监测时间 (202203 or 2022-03 means the month's last day)",
+        "识别监测时间，年月或日期（202203 或 2022-03 指该月最后一天）",
+    ),
+    (
+        "Month or date the risk was eliminated 消除监测时间 (with --elimination)",
+        "消除监测时间，年月或日期（与 --elimination 同填）",
+    ),
+    (
         "Months of work away in the year, 0–12",
         "全年外出务工月数，0–12",
     ),
@@ -295,12 +354,20 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("Note", "备注"),
     ("Number of members (at least 1)", "家庭人口数（至少 1）"),
     (
+        "Number of members 人数; a registered household's own by default",
+        "家庭人数；建档立卡户默认取登记值",
+    ),
+    (
         "One row per county, battle zone (its towns together), town or village",
         "按县、作战区（合并其乡镇）、乡镇或村分行",
     ),
     (
         "One row per county, battle zone, town or village",
         "按县、作战区、乡镇或村分行",
+    ),
+    (
+        "One row per county, town or village",
+        "按县、乡镇或行政村各列一行",
     ),
     (
         "One series for the county, or one per town",
@@ -341,6 +408,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "只列该村的贫困户（代码，或名称加 --town）",
     ),
     (
+        "Only households under monitoring on --as-of",
+        "只列 --as-of 当日仍在监测中的户",
+    ),
+    (
         "Only households with this main cause (e.g. illness, 因病)",
         "只列该主要致贫原因的贫困户（如 因病）",
     ),
@@ -375,6 +446,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "Only records whose name contains TEXT (as typed, or with full-width letters and digits folded)",
         "只列名称含 TEXT 的记录（按原样，或全角字母数字折成半角后）",
+    ),
+    (
+        "Only records whose risks were eliminated by --as-of",
+        "只列 --as-of 前已消除风险的记录",
     ),
     ("Only registered poor villages (贫困村)", "只列贫困村"),
     (
@@ -434,6 +509,14 @@ pub const TEXTS: &[(&str, &str)] = &[
         "只列该变更的记录（变更号列中的数字）",
     ),
     (
+        "Only this category (unstable_lifted, edge, sudden_hardship or their Chinese names)",
+        "只列该类别（脱贫不稳定户、边缘易致贫户、突发严重困难户）",
+    ),
+    (
+        "Only this household's records (household code)",
+        "只列该户的记录（户编号）",
+    ),
+    (
         "Only those lifted out of poverty by --as-of",
         "只列 --as-of 之前已脱贫（出列）的",
     ),
@@ -485,6 +568,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Record a dispatch meeting on a listed task",
         "登记一次挂牌任务调度",
     ),
+    (
+        "Record a household identified for monitoring (识别监测)",
+        "登记识别纳入监测的户（识别监测）",
+    ),
     ("Record a promotion (提拔)", "登记一次提拔"),
     (
         "Record a visit to a village or a household",
@@ -502,6 +589,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "Record that a household was lifted out of poverty (脱贫)",
         "登记贫困户脱贫",
+    ),
+    (
+        "Record that a household's risks were eliminated (风险消除)",
+        "登记某户风险已消除（风险消除）",
     ),
     (
         "Record that a poor village was lifted out of poverty (出列)",
@@ -539,6 +630,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "Remove a household that no record refers to",
         "删除无记录引用的贫困户",
+    ),
+    (
+        "Remove a monitoring record entered by mistake, by household code (its open or latest record) or by ID",
+        "删除误录的监测记录：按户编号（其监测中或最近一条记录）或 ID",
     ),
     (
         "Remove a person (a household's head only when it is the last one)",
@@ -588,6 +683,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "School attendance, e.g. 八年级, 非在校生, 辍学",
         "在校生状况，如 八年级、非在校生、辍学",
     ),
+    ("Second risk 致贫/返贫风险2", "致贫/返贫风险2"),
     (
         "Show ID numbers and household phones in full",
         "完整显示身份证号和贫困户电话",
@@ -595,6 +691,11 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "Show ID numbers and household phones in full instead of masked",
         "完整显示身份证号和贫困户电话（默认打码）",
+    ),
+    ("Show ID numbers in full", "显示完整证件号码"),
+    (
+        "Show a household's monitoring: its latest record and every earlier one",
+        "查看某户的监测情况：最近一条记录及以往各条",
     ),
     (
         "Show at most N records of each kind",
@@ -663,9 +764,18 @@ pub const TEXTS: &[(&str, &str)] = &[
         "The file or folder, when ENTITY is given",
         "给出记录类型时，此处为文件或文件夹",
     ),
+    ("The household code 户编号", "户编号"),
+    (
+        "The household code 户编号 of a household under monitoring",
+        "监测中的户的户编号",
+    ),
     (
         "The lift date (脱贫时间) of households whose status word says lifted (已脱贫) and whose rows give no date",
         "标为已脱贫但行中没有日期的贫困户的脱贫时间",
+    ),
+    (
+        "The month or date the risks were eliminated, e.g. 2022-06 or 202206",
+        "风险消除的年月或日期，如 2022-06 或 202206",
     ),
     (
         "The new post, e.g. 任回龙镇党委副书记",
@@ -703,6 +813,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("The town of the post", "任职所在乡镇"),
     ("The village of the post", "任职所在村"),
+    ("Third risk 致贫/返贫风险3", "致贫/返贫风险3"),
     ("Title of the listed task", "挂牌任务名称"),
     ("Town (code or unique name)", "乡镇（代码或唯一名称）"),
     (
@@ -735,6 +846,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "Village (code, or name with --town)",
         "行政村（代码，或名称加 --town）",
+    ),
+    (
+        "Village (code, or name with --town); a registered household's own by default",
+        "行政村（代码，或名称加 --town）；建档立卡户默认取登记值",
     ),
     (
         "Village code, e.g. 451122100201",
@@ -810,6 +925,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "general/一般贫困户, low_income/低保贫困户 or extreme_poverty/特困供养贫困户 (default general)",
         "一般贫困户、低保贫困户或特困供养贫困户（默认一般贫困户）",
     ),
+    (
+        "lifted/脱贫户 or ordinary/一般农户 (default: lifted for a registered household, else ordinary)",
+        "脱贫户或一般农户（默认：建档立卡户为脱贫户，否则为一般农户）",
+    ),
     ("male/男 or female/女", "男或女"),
     (
         "male/男 or female/女 (default: from the ID number, which it must match)",
@@ -818,6 +937,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "team_leader/工作队长, first_secretary/第一书记, team_member/工作队员, info_officer/信息员, party_secretary/村党组织书记, committee_director/村委会主任, commando/突击队员",
         "岗位：工作队长、第一书记、工作队员、信息员、村党组织书记、村委会主任、突击队员",
+    ),
+    (
+        "unstable_lifted/脱贫不稳定户, edge/边缘易致贫户 or sudden_hardship/突发严重困难户",
+        "脱贫不稳定户、边缘易致贫户或突发严重困难户",
     ),
     (
         "village/村 or community/社区 (default village)",

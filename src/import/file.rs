@@ -495,6 +495,17 @@ impl<'c> Load<'c> {
                 return self.reject(report, line, record, &errors);
             }
         }
+        // A household is never monitored twice at once; the row replaces
+        // the stored record with its own key, left out.
+        if self.entity.kind == Kind::Monitor {
+            let own = match &write {
+                Write::Update(id, _) | Write::Unchanged(id) => Some(*id),
+                _ => None,
+            };
+            if let Some(e) = crate::record::monitor_overlap(self.conn, self.entity, &values, own)? {
+                return self.reject(report, line, record, &[e]);
+            }
+        }
         self.notes.row(self.entity, self.columns, record, raw, line);
         if let Some(covered) = &mut self.covered {
             covered.note(&values);

@@ -18,7 +18,12 @@ use crate::values::{self, Problem};
 
 pub(super) fn write_error(entity: &Entity, e: rusqlite::Error) -> FieldError {
     let text = e.to_string();
-    let problem = if text.contains("UNIQUE") && text.contains("people.household") {
+    let problem = if text.contains("UNIQUE") && text.contains("monitoring.code") {
+        Problem::new(t(
+            "the household is already under monitoring; a household is monitored once at a time",
+            "该户已在监测中；同一户不能同时重复监测",
+        ))
+    } else if text.contains("UNIQUE") && text.contains("people.household") {
         Problem::new(t(
             "the household already has a head (户主); a household has one",
             "该户已有户主；一户只能有一个户主",

@@ -7,6 +7,7 @@
 pub mod dispatch;
 pub mod double_clear;
 pub mod html;
+pub mod monitoring;
 pub mod period;
 pub mod plain;
 pub mod progress;

@@ -11,7 +11,7 @@ fn imported() -> TestEnv {
     let out = env.ok(&["import", &dir, "--format", "json", "--quiet"]);
     let summary: Value = serde_json::from_str(&out).expect("json summary");
     assert_eq!(summary["rejected"], 0, "{summary}");
-    assert_eq!(summary["files"].as_array().map(Vec::len), Some(11));
+    assert_eq!(summary["files"].as_array().map(Vec::len), Some(12));
     env
 }
 
@@ -110,6 +110,34 @@ fn the_example_county_reports_the_published_figures() {
     assert!(levels[..4].iter().all(|l| *l == "county"), "{levels:?}");
     assert_eq!(dispatch["totals"]["listed"], 26);
     assert_eq!(dispatch["totals"]["done"], 26);
+
+    // The monitoring ledger of 2021–2023: the figures README prints.
+    let m = json(
+        &env,
+        &[
+            "report",
+            "monitoring",
+            "--as-of",
+            "2022-12",
+            "--by",
+            "county",
+            "--format",
+            "json",
+        ],
+    );
+    let t = &m["totals"];
+    assert_eq!(
+        (&t["monitored_households"], &t["monitored_people"]),
+        (&Value::from(106), &Value::from(398))
+    );
+    assert_eq!(t["by_category"]["unstable_lifted"]["households"], 82);
+    assert_eq!(t["by_category"]["edge"]["households"], 10);
+    assert_eq!(t["by_category"]["sudden_hardship"]["households"], 14);
+    assert_eq!(t["new_this_month"], 7);
+    assert_eq!(t["eliminated_this_month"]["assisted"], 2);
+    assert_eq!(t["eliminated_this_year"], 70);
+    assert_eq!(t["over_six_months"], 56);
+    assert_eq!(t["elimination_rate_percent"], 44.79);
 }
 
 #[test]
@@ -123,7 +151,7 @@ fn reimporting_the_example_changes_nothing_and_exports_the_same_bytes() {
         (&again["inserted"], &again["updated"], &again["rejected"]),
         (&Value::from(0), &Value::from(0), &Value::from(0))
     );
-    assert_eq!(again["unchanged"], 19_370 + 59_123);
+    assert_eq!(again["unchanged"], 19_370 + 59_123 + 314);
 
     env.ok(&["export", "--all", "out"]);
     for entry in std::fs::read_dir(example_dir()).expect("example dir") {

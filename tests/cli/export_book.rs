@@ -67,6 +67,7 @@ fn a_workbook_export_imports_back_into_the_same_records() {
                 "调度",
                 "走访",
                 "提拔",
+                "监测对象",
             ]
         } else {
             vec![
@@ -81,6 +82,7 @@ fn a_workbook_export_imports_back_into_the_same_records() {
                 "dispatches",
                 "visits",
                 "promotions",
+                "monitoring",
             ]
         };
         assert_eq!(names, want, "one sheet per kind, in dependency order");
@@ -91,7 +93,7 @@ fn a_workbook_export_imports_back_into_the_same_records() {
         copy.ok(&["import", book.to_str().expect("utf-8"), "--quiet"]);
         let original = csv_export(&env, lang, &format!("orig-{lang}"));
         let again = csv_export(&copy, lang, &format!("again-{lang}"));
-        assert_eq!(original.len(), 11, "one CSV file per kind");
+        assert_eq!(original.len(), 12, "one CSV file per kind");
         for ((name, a), (_, b)) in original.iter().zip(&again) {
             assert!(
                 a == b,
@@ -178,7 +180,8 @@ fn a_town_gets_its_own_workbook() {
             "挂牌督战任务",
             "任职",
             "调度",
-            "走访"
+            "走访",
+            "监测对象"
         ]
     );
     let households = wb.worksheet_range("贫困户").expect("sheet");

@@ -13,6 +13,7 @@ mod fixtures;
 mod households;
 mod import;
 mod migrate;
+mod monitoring;
 mod output;
 mod people;
 mod places;

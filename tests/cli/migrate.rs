@@ -77,3 +77,41 @@ fn a_version_1_file_is_migrated_on_open_and_takes_the_later_causes() {
     let listed = env.json(&["household", "list"]);
     assert_eq!(listed[0]["phone"], "077****1234");
 }
+
+#[test]
+fn a_version_1_file_takes_monitored_households_after_its_migration() {
+    let env = TestEnv::empty();
+    {
+        let conn = rusqlite::Connection::open(env.db()).expect("create");
+        conn.execute_batch(version_1()).expect("version 1");
+        conn.execute_batch(&format!(
+            "PRAGMA application_id = {};
+             PRAGMA user_version = 1;
+             INSERT INTO county (id, code, name) VALUES (1, '451122', '钟山县');
+             INSERT INTO towns (code, name) VALUES ('451122100', '钟山镇');
+             INSERT INTO villages (code, name, town) VALUES ('451122100201', '龙岩村', '451122100');
+             INSERT INTO households (code, village, head_name, id_number, members, registered_on, lifted_on)
+                  VALUES ('H1', '451122100201', '黄秀英', '{}', 3, '2014-10-01', '2019-12-31');",
+            0x4655_5049,
+            id(1),
+        ))
+        .expect("records");
+    }
+    env.ok(&[
+        "monitor",
+        "add",
+        "--code",
+        "H1",
+        "--identified-on",
+        "202203",
+        "--category",
+        "edge",
+        "--risk1",
+        "因病",
+    ]);
+    assert_eq!(env.count("PRAGMA user_version"), 5);
+    assert_eq!(
+        env.sql("SELECT code, village, head_name, members FROM monitoring"),
+        [["H1", "451122100201", "黄秀英", "3"]]
+    );
+}
