@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::audit::Actor;
 use super::store::{self, Value};
 use crate::lang::t;
-use crate::model::{Entity, Kind, PERSON};
+use crate::model::{Entity, Kind, MONITOR, PERSON};
 use crate::record::FieldError;
 use crate::values::{self, Problem};
 
@@ -201,7 +201,8 @@ fn renamed(person: &[Value], name: &str, id: &str) -> Vec<Value> {
 }
 
 /// After a household was written: its head person follows a changed head
-/// name or ID number (audited as a change of its own).
+/// name or ID number, and its monitoring records a changed village, head,
+/// ID number or members (each audited as a change of its own).
 pub fn follow_household(
     conn: &Connection,
     actor: &Actor,
@@ -211,6 +212,9 @@ pub fn follow_household(
 ) -> Result<()> {
     if entity.kind != Kind::Household {
         return Ok(());
+    }
+    if old.is_some() {
+        monitoring_follows(conn, actor, entity, new)?;
     }
     let (Some(old), Some(code), Some(name), Some(id)) = (
         old,
@@ -230,9 +234,51 @@ pub fn follow_household(
     Ok(())
 }
 
-/// Refuses to remove a household's head while others of it remain: the
-/// household would be left without the person its head name stands for.
+/// The household's values a monitoring record repeats.
+const MONITOR_COPIES: [&str; 4] = ["village", "head_name", "id_number", "members"];
+
+/// A monitoring record of a registered household repeats the household's
+/// village, head, ID number and members (the national ledger's columns);
+/// they are kept equal when the household is corrected, so that the record
+/// and a later ledger of the household agree with it.
+fn monitoring_follows(
+    conn: &Connection,
+    actor: &Actor,
+    entity: &Entity,
+    household: &[Value],
+) -> Result<()> {
+    let Some(code) = text(entity, household, "code") else {
+        return Ok(());
+    };
+    let ids: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM monitoring WHERE code = ?1")?
+        .query_map([code], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in ids {
+        let Some(record) = store::find_id(conn, &MONITOR, id)? else {
+            continue;
+        };
+        let mut next = record.clone();
+        for name in MONITOR_COPIES {
+            if let (Some(from), Some(to)) = (
+                store::position(entity, name).and_then(|i| household.get(i)),
+                store::position(&MONITOR, name).and_then(|i| next.get_mut(i)),
+            ) {
+                *to = from.clone();
+            }
+        }
+        store::replace(conn, actor, &MONITOR, id, &record, &next)?;
+    }
+    Ok(())
+}
+
+/// Refuses to remove a household's head while others of it remain (the
+/// household would be left without the person its head name stands for),
+/// and a household that has monitoring records.
 pub fn check_remove(conn: &Connection, entity: &Entity, code: &str) -> Result<()> {
+    if entity.kind == Kind::Household {
+        return check_remove_monitored(conn, code);
+    }
     if entity.kind != Kind::Person {
         return Ok(());
     }
@@ -256,6 +302,29 @@ pub fn check_remove(conn: &Connection, entity: &Entity, code: &str) -> Result<()
                 &format!(
                     "{code} 是贫困户 {household} 的户主，该户还有 {} 人；请先指定新户主（fupin household update {household} --head 人员）",
                     n - 1
+                ),
+            )
+        );
+    }
+    Ok(())
+}
+
+/// Refuses to remove a household that has monitoring records: they would
+/// be left repeating a household that no longer exists, taken for an
+/// ordinary farming household's.
+fn check_remove_monitored(conn: &Connection, code: &str) -> Result<()> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM monitoring WHERE code = ?1")?
+        .query_row([code], |r| r.get(0))?;
+    if n > 0 {
+        bail!(
+            "{}",
+            t(
+                &format!(
+                    "household {code} has {n} monitoring record(s); remove them first (fupin monitor list --household {code})"
+                ),
+                &format!(
+                    "贫困户 {code} 有 {n} 条监测记录；请先删除这些记录（fupin monitor list --household {code}）"
                 ),
             )
         );

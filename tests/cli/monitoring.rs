@@ -423,6 +423,35 @@ fn changes_are_audited_and_undone() {
 }
 
 #[test]
+fn a_corrected_household_is_corrected_in_its_monitoring_records() {
+    let env = monitored();
+    let members = |env: &TestEnv| {
+        env.sql(
+            "SELECT members, head_name FROM monitoring WHERE code = 'H1' ORDER BY identified_on",
+        )
+    };
+    env.ok(&["household", "update", "H1", "--members", "4"]);
+    assert_eq!(members(&env), [["4", "欧阳娜娜"], ["4", "欧阳娜娜"]]);
+    // The report counts the people the household has now.
+    let r = report(&env, "2022-08", "county");
+    assert_eq!(r["totals"]["monitored_people"], 9, "{r}");
+    // The correction and what followed from it are one change: undone together.
+    env.ok(&["undo"]);
+    assert_eq!(members(&env), [["3", "欧阳娜娜"], ["3", "欧阳娜娜"]]);
+    assert_eq!(
+        env.sql("SELECT members FROM households WHERE code = 'H1'"),
+        [["3"]]
+    );
+    // A monitored household is not removed from under its records.
+    let before = env.sql("SELECT count(*) FROM households");
+    let err = env.fails(&["household", "remove", "H3"], 1);
+    assert!(err.contains("monitoring record"), "{err}");
+    let err = env.fails(&["--lang", "zh", "household", "remove", "H3"], 1);
+    assert!(err.contains("监测记录"), "{err}");
+    assert_eq!(env.sql("SELECT count(*) FROM households"), before);
+}
+
+#[test]
 fn the_report_by_county_either_side_of_identification_and_elimination() {
     let env = monitored();
     // Feb: H3 (5, unstable) and G1 (4, sudden) monitored; nothing this month.
