@@ -613,7 +613,14 @@ pub const HOUSEHOLD: Entity = Entity {
         ),
         field!(
             "members",
-            ["人口数", "家庭人口", "家庭人口数", "人数", "家庭人数"],
+            [
+                "人口数",
+                "家庭人口",
+                "家庭人口数",
+                "人数",
+                "家庭人数",
+                "家庭成员数"
+            ],
             Ty::Int { min: 1, max: 99 },
             required,
             "Number of members (at least 1)"
@@ -1091,7 +1098,7 @@ pub const MONITOR: Entity = Entity {
         ),
         field!(
             "members",
-            ["人数", "家庭人口数", "人口数", "家庭人口"],
+            ["人数", "家庭人口数", "人口数", "家庭人口", "家庭成员数"],
             Ty::Int { min: 1, max: 99 },
             optional,
             "Number of members 人数; a registered household's own by default"

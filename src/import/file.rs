@@ -109,7 +109,8 @@ pub(super) fn import_file(
     if let Some(bar) = &progress {
         bar.set_position(size);
     }
-    let summary = target.end(resolver, spec, &layout, report, progress.as_ref())?;
+    let mut summary = target.end(resolver, spec, &layout, report, progress.as_ref())?;
+    summary.ignored.extend(columns.unnamed_ignored_names());
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -532,7 +533,10 @@ impl<'c> Load<'c> {
         let Some((id, enc)) = self.scan.peek(self.conn, self.width)? else {
             return Ok(false);
         };
-        if self.touched.has(*id) || !same_as_stored(self.entity, self.columns, record, enc) {
+        if self.touched.has(*id)
+            || super::row::has_stray_values(self.columns, record)
+            || !same_as_stored(self.entity, self.columns, record, enc)
+        {
             return Ok(false);
         }
         if let Some(covered) = &mut self.covered {

@@ -214,7 +214,8 @@ pub(super) fn import_person_level(
         }
         house.load.summary.skipped.extend(rows.take_skipped());
     }
-    let houses_done = house.end(resolver, spec, layout, report, progress.as_ref())?;
+    let mut houses_done = house.end(resolver, spec, layout, report, progress.as_ref())?;
+    houses_done.ignored.extend(houses.unnamed_ignored_names());
     let people_done = person.end(resolver, spec, layout, report, progress.as_ref())?;
     if let Some(bar) = progress {
         bar.finish_and_clear();

@@ -319,55 +319,98 @@ pub(super) fn raw_row(
             }
         }
     }
-    if !ignore_unknown
-        && let Some(col) = columns.unnamed.iter().find(|&&c| {
-            record
-                .get(c)
-                .is_some_and(|f| !f.iter().all(u8::is_ascii_whitespace))
-        })
-    {
+    let has_value = |f: &[u8]| !f.iter().all(u8::is_ascii_whitespace);
+    let unnamed_label = || {
+        if crate::lang::zh() {
+            "无列名的列"
+        } else {
+            "unnamed column"
+        }
+    };
+    for &col in &columns.unnamed {
+        let Some(cell) = record.get(col).filter(|f| has_value(f)) else {
+            continue;
+        };
+        if ignore_unknown {
+            columns.note_unnamed_ignored(col);
+            continue;
+        }
         errors.push(FieldError::new(
-            entity.key[0],
-            "",
+            unnamed_label(),
+            shown(cell),
             Problem::new(t(
                 &format!("a value in column {}, which has no header", col + 1),
                 &format!("第 {} 列有值，但该列没有列名", col + 1),
             ))
             .with_hint(t(
-                "name the column, delete it, or pass --ignore-unknown-columns",
-                "请给该列加列名或删除该列，或加 --ignore-unknown-columns",
+                "name the column, delete it, or pass --ignore-unknown-columns (the summary then lists it as ignored)",
+                "请给该列加列名或删除该列，或加 --ignore-unknown-columns（汇总中会列为已忽略）",
             )),
         ));
+        break;
     }
-    if !ignore_unknown && record.len() > columns.width {
+    if record.len() > columns.width {
         let extra = record
             .iter()
+            .enumerate()
             .skip(columns.width)
-            .any(|f| !f.iter().all(u8::is_ascii_whitespace));
-        if extra {
-            errors.push(FieldError::new(
-                entity.key[0],
-                "",
-                Problem::new(t(
-                    &format!(
-                        "the row has {} cells, the header only {}",
-                        record.len(),
-                        columns.width
-                    ),
-                    &format!(
-                        "这一行有 {} 格，表头只有 {} 列",
-                        record.len(),
-                        columns.width
-                    ),
-                ))
-                .with_hint(t(
-                    "a comma inside a value needs the value in double quotes",
-                    "值中有逗号时须用双引号括起来",
-                )),
-            ));
+            .find(|(_, f)| has_value(f));
+        if let Some((col, cell)) = extra {
+            if ignore_unknown {
+                for (c, f) in record.iter().enumerate().skip(columns.width) {
+                    if has_value(f) {
+                        columns.note_unnamed_ignored(c);
+                    }
+                }
+            } else {
+                errors.push(FieldError::new(
+                    unnamed_label(),
+                    shown(cell),
+                    Problem::new(t(
+                        &format!(
+                            "the row has {} cells, the header only {} (a value in column {})",
+                            record.len(),
+                            columns.width,
+                            col + 1
+                        ),
+                        &format!(
+                            "这一行有 {} 格，表头只有 {} 列（第 {} 列有值）",
+                            record.len(),
+                            columns.width,
+                            col + 1
+                        ),
+                    ))
+                    .with_hint(t(
+                        "a comma inside a value needs the value in double quotes",
+                        "值中有逗号时须用双引号括起来",
+                    )),
+                ));
+            }
         }
     }
     errors
+}
+
+/// Whether a row holds a value in a column without a header or past the
+/// header's width: such a row is never taken as unchanged unread, so the
+/// value is refused or named as ignored like any other.
+pub(super) fn has_stray_values(columns: &Columns, record: &ByteRecord) -> bool {
+    let has_value = |f: &[u8]| !f.iter().all(u8::is_ascii_whitespace);
+    columns
+        .unnamed
+        .iter()
+        .any(|&c| record.get(c).is_some_and(has_value))
+        || record.iter().skip(columns.width).any(has_value)
+}
+
+/// A cell's text as a message quotes it: at most 40 characters.
+fn shown(cell: &[u8]) -> String {
+    let text = String::from_utf8_lossy(cell);
+    let text = text.trim();
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
 }
 
 /// A cell without Excel's leading text marker `'`; only the first one goes,

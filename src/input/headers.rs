@@ -90,6 +90,21 @@ pub const NOT_KEPT: &[&str] = &[
     "是否双女户",
     "帮扶单位",
     "帮扶措施",
+    // The 信息表 export's places, health cover and water.
+    "市区旗",
+    "市(区、旗)",
+    "市(州)",
+    "社、组",
+    "社组",
+    "参加大病医疗",
+    "饮水安全",
+    "饮水困难",
+    // The 2022 已脱贫人口名单's monitoring columns.
+    "易返贫致贫户(监测对象)类型",
+    "监测对象类型",
+    "风险是否消除",
+    "风险识别时间",
+    "风险消除时间",
 ];
 
 /// Headers of a row-number column: never data.
@@ -191,9 +206,39 @@ pub struct Columns {
     pub not_kept: Vec<String>,
     /// Unknown headers passed over with `--ignore-unknown-columns`.
     pub ignored: Vec<String>,
+    /// Columns without a header (or past the header's width) in which a
+    /// row held a value that `--ignore-unknown-columns` passed over: found
+    /// while rows are read, shared by the clones the readers hold, and named
+    /// in the summary so that no value is dropped unseen.
+    pub unnamed_ignored: std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<usize>>>,
 }
 
 impl Columns {
+    /// Notes that column `col` (0-based) held a value passed over.
+    pub fn note_unnamed_ignored(&self, col: usize) {
+        if let Ok(mut seen) = self.unnamed_ignored.lock() {
+            seen.insert(col);
+        }
+    }
+
+    /// The columns without a header whose values were passed over, as the
+    /// summary names them: `column 8 (no header)`.
+    pub fn unnamed_ignored_names(&self) -> Vec<String> {
+        self.unnamed_ignored
+            .lock()
+            .map(|seen| {
+                seen.iter()
+                    .map(|c| {
+                        t(
+                            &format!("column {} (no header)", c + 1),
+                            &format!("第 {} 列（无列名）", c + 1),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The header of a field's column as the file writes it, if it has one.
     pub fn header_of(&self, field: usize) -> Option<&str> {
         self.of_field

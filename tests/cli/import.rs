@@ -278,6 +278,73 @@ fn unknown_columns_may_be_ignored() {
     assert_eq!(env.count("SELECT count(*) FROM households"), 1);
 }
 
+/// A value under a column without a header is refused without the flag,
+/// blaming no field, and with the flag named in the summary as ignored,
+/// never dropped unseen; also on a re-import that would otherwise be
+/// unchanged, and past the header's width.
+#[test]
+fn a_value_without_a_header_is_refused_or_named_as_ignored() {
+    let env = ready();
+    let row = format!("H1,451122100201,张三,{},2,2016", id("45112219800101123"));
+    env.write(
+        "households.csv",
+        format!("{HEADER},lifted_on,\n{row},,2019\n"),
+    );
+    let before = env.snapshot();
+    let err = env.fails(&["import", "households.csv"], 1);
+    assert!(
+        err.contains(
+            "households.csv:2: unnamed column: a value in column 8, which has no header (2019)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("code:"), "{err}");
+    assert_eq!(env.snapshot(), before);
+    let out: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "import",
+        "households.csv",
+        "--ignore-unknown-columns",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(
+        out["ignored"],
+        serde_json::json!(["column 8 (no header)"]),
+        "{out}"
+    );
+    assert_eq!(out["inserted"], 1, "{out}");
+    // The same row again: unchanged, but not passed over unread.
+    let err = env.fails(&["import", "households.csv"], 1);
+    assert!(err.contains("column 8, which has no header"), "{err}");
+    // A cell past the header's width, on a row that is otherwise unchanged.
+    env.write(
+        "households.csv",
+        format!("{HEADER},lifted_on\n{row},,2019\n"),
+    );
+    let err = env.fails(&["import", "households.csv"], 1);
+    assert!(
+        err.contains("households.csv:2: unnamed column: the row has 8 cells, the header only 7 (a value in column 8) (2019)"),
+        "{err}"
+    );
+    let out: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "import",
+        "households.csv",
+        "--ignore-unknown-columns",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(
+        out["ignored"],
+        serde_json::json!(["column 8 (no header)"]),
+        "{out}"
+    );
+    assert_eq!(out["unchanged"], 1, "{out}");
+    let err = env.fails(&["--lang", "zh", "import", "households.csv"], 1);
+    assert!(err.contains("无列名的列"), "{err}");
+}
+
 #[test]
 fn duplicate_key_in_a_file_names_both_lines() {
     // Into an empty table (loaded in bulk) and into one that has rows.
