@@ -270,7 +270,16 @@ pub fn is_past_event(kind: Kind, field: &str) -> bool {
             | (Kind::Dispatch, "held_on")
             | (Kind::Visit, "visited_on")
             | (Kind::Post, "started_on" | "ended_on")
+            | (Kind::Monitor, "identified_on" | "eliminated_on")
     )
+}
+
+/// The first day of `date`'s month (`2022-06-30` → `2022-06-01`).
+fn month_start(date: &str) -> String {
+    match date.get(..8) {
+        Some(month) => format!("{month}01"),
+        None => date.to_string(),
+    }
 }
 
 /// The refusal of `date`, after today, for a past event.
@@ -302,7 +311,14 @@ fn future_dates(entity: &Entity, given: &Given) -> Vec<FieldError> {
         .filter(|(f, _)| is_past_event(entity.kind, f.name))
         .filter_map(|(f, g)| {
             let date = g.as_ref()?.as_str()?;
-            future_problem(date).map(|p| FieldError::new(f.name, date, p))
+            // A monitoring month is stored as its last day: this month's
+            // is not yet to come.
+            let judged = if entity.kind == Kind::Monitor {
+                month_start(date)
+            } else {
+                date.to_string()
+            };
+            future_problem(&judged).map(|p| FieldError::new(f.name, date, p))
         })
         .collect()
 }

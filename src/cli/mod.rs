@@ -675,6 +675,9 @@ pub struct MonitorEliminate {
     /// How: assisted/帮扶消除 or natural/自然消除
     #[arg(long, value_name = "HOW")]
     pub by: String,
+    /// Accept a month after this one
+    #[arg(long)]
+    pub allow_future: bool,
 }
 
 #[derive(Debug, Args)]

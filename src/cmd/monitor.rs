@@ -100,7 +100,18 @@ fn eliminate(ctx: &Ctx, a: &MonitorEliminate) -> Result<u8> {
     };
     // Checked here so that the flag, not a column, is named.
     choice_arg("by", ELIMINATIONS, &a.by)?;
-    records::date_arg("on", &a.on)?;
+    let on = records::date_arg("on", &a.on)?;
+    if let Some(p) = on
+        .get(..8)
+        .and_then(|month| crate::record::future_problem(&format!("{month}01")))
+    {
+        anyhow::bail!(
+            "--on: {} ({}); {}",
+            p.message,
+            a.on,
+            p.hint.unwrap_or_default()
+        );
+    }
     let mut raw = vec![None; MONITOR.fields.len()];
     for (name, v) in [("elimination", &a.by), ("eliminated_on", &a.on)] {
         if let Some(i) = MONITOR.fields.iter().position(|f| f.name == name) {

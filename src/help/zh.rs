@@ -19,6 +19,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "名称或其一部分、代码或其一部分，或身份证号后四位",
     ),
     ("Accept a date after today", "允许晚于今天的日期"),
+    ("Accept a month after this one", "允许晚于本月的月份"),
     (
         "Accept dates after today in the file (registrations, lifts, dispatches, visits, posts); noted in the audit trail",
         "允许文件中晚于今天的日期（识别、脱贫、调度、走访、任职），记入变更记录",

@@ -793,3 +793,73 @@ fn export_import_export_gives_the_same_bytes() {
         "{zh}"
     );
 }
+
+/// Monitoring months after this one are refused like other dates to come,
+/// on the command line and in a file, unless `--allow-future`; this month
+/// (stored as its last day, after today) is not yet to come.
+#[test]
+fn months_to_come_are_refused_without_allow_future() {
+    let env = monitored();
+    let before = env.snapshot();
+    let add = |on: &str| {
+        vec![
+            "monitor",
+            "add",
+            "--code",
+            "H2",
+            "--identified-on",
+            on,
+            "--category",
+            "edge",
+            "--risk1",
+            "因病",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>()
+    };
+    let args = add("209901");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let err = env.fails(&args, 1);
+    assert!(
+        err.contains("--identified-on: is after today") && err.contains("--allow-future"),
+        "{err}"
+    );
+    let err = env.fails(
+        &[
+            "monitor",
+            "eliminate",
+            "H3",
+            "--on",
+            "2099-06",
+            "--by",
+            "assisted",
+        ],
+        1,
+    );
+    assert!(err.contains("--on: is after today"), "{err}");
+    env.write(
+        "monitoring.csv",
+        "code,category,risk1,identified_on\nH2,边缘易致贫户,因病,209901\n",
+    );
+    let err = env.fails(&["import", "monitoring", "monitoring.csv"], 1);
+    assert!(
+        err.contains("monitoring.csv:2: identified_on: is after today"),
+        "{err}"
+    );
+    assert_eq!(env.snapshot(), before);
+    let this_month = chrono::Local::now().format("%Y%m").to_string();
+    let args = add(&this_month);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    env.ok(&args);
+    env.ok(&[
+        "monitor",
+        "eliminate",
+        "H3",
+        "--on",
+        "2099-06",
+        "--by",
+        "assisted",
+        "--allow-future",
+    ]);
+}
