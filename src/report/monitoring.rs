@@ -285,7 +285,9 @@ impl Report for Monitoring {
             .groups
             .iter()
             .map(|g| {
-                let mut obj = json!({ "code": g.key, "name": g.name });
+                // `key` names a group in every report; `code`, this
+                // report's first name for it, stays for this release.
+                let mut obj = json!({ "key": g.key, "code": g.key, "name": g.name });
                 if let (Json::Object(map), Json::Object(figures)) = (&mut obj, g.figures.to_json())
                 {
                     map.extend(figures);

@@ -470,7 +470,11 @@ fn the_report_by_county_either_side_of_identification_and_elimination() {
     );
     assert_eq!(mar["totals"]["elimination_rate_percent"], 33.33);
     assert_eq!(figures(&mar["groups"][0]), figures(&mar["totals"]));
-    assert_eq!(mar["groups"][0]["code"], "451122");
+    assert_eq!(mar["groups"][0]["key"], "451122");
+    assert_eq!(
+        mar["groups"][0]["code"], "451122",
+        "the old name, kept for a release"
+    );
     // Jun: H1 eliminated (assisted).
     let jun = report(&env, "2022-06", "county");
     assert_eq!(
@@ -530,7 +534,7 @@ fn the_report_by_town_and_by_village() {
     let towns = report(&env, "2022-03", "town");
     let groups = towns["groups"].as_array().expect("groups");
     assert_eq!(groups.len(), 2);
-    assert_eq!(groups[0]["code"], "451122100");
+    assert_eq!(groups[0]["key"], "451122100");
     assert_eq!(groups[0]["name"], "钟山镇");
     assert_eq!(figures(&groups[0]), [1, 3, 0, 0, 1, 3, 0, 0, 1, 0, 1, 1, 0]);
     assert_eq!(groups[0]["elimination_rate_percent"], 50.0);
@@ -538,7 +542,7 @@ fn the_report_by_town_and_by_village() {
     assert_eq!(groups[1]["elimination_rate_percent"], 0.0);
     let villages = report(&env, "2022-03", "village");
     let groups = villages["groups"].as_array().expect("groups");
-    let codes: Vec<&str> = groups.iter().filter_map(|g| g["code"].as_str()).collect();
+    let codes: Vec<&str> = groups.iter().filter_map(|g| g["key"].as_str()).collect();
     assert_eq!(codes, ["451122100201", "451122100202", "451122101201"]);
     assert_eq!(figures(&groups[0]), [1, 3, 0, 0, 1, 3, 0, 0, 1, 0, 0, 0, 0]);
     assert_eq!(figures(&groups[1]), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0]);
