@@ -234,6 +234,29 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
         ReportCmd::Monitoring(a) => &a.out,
     };
     out.settle()?;
+    let one_file_only = match &cmd {
+        ReportCmd::Tasks(_) => Some("tasks"),
+        ReportCmd::Progress(_) => Some("progress"),
+        ReportCmd::Monitoring(_) => Some("monitoring"),
+        _ => None,
+    };
+    if let Some(name) = one_file_only
+        && ctx.dbs.len() > 1
+    {
+        anyhow::bail!(
+            "{}",
+            crate::lang::t(
+                &format!(
+                    "--db is given {} times; `report {name}` reads one county file (only double-clear, dispatch and teams roll several up): run it once per --db",
+                    ctx.dbs.len()
+                ),
+                &format!(
+                    "--db 给了 {} 次；`report {name}` 只读一个县的文件（只有 double-clear、dispatch、teams 能合并多个文件）：请对每个 --db 分别运行",
+                    ctx.dbs.len()
+                ),
+            )
+        );
+    }
     // Flags are checked before the file is opened, so a typo in a date is
     // reported as such even without a database.
     match cmd {

@@ -268,6 +268,19 @@ fn files_that_cannot_be_reported_together_are_refused_by_name() {
         1,
     );
     assert!(err.contains("--db"), "{err}");
+    // Reports that read one file refuse a second rather than pass it over.
+    for report in ["tasks", "progress", "monitoring"] {
+        let err = a.fails(
+            &["--db", b.db().to_str().expect("utf-8"), "report", report],
+            1,
+        );
+        assert!(
+            err.contains(&format!(
+                "--db is given 2 times; `report {report}` reads one county file"
+            )),
+            "{err}"
+        );
+    }
     // A roll-up is by county or by town.
     let err = a.fails(
         &[
