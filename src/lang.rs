@@ -82,3 +82,9 @@ pub fn with<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
     before.set();
     out
 }
+
+/// `1 row`, `2 rows`: an English count with its noun in the right number.
+pub fn count(n: impl Into<i64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}

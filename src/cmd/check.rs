@@ -53,11 +53,11 @@ pub fn check(ctx: &Ctx, args: crate::cli::CheckArgs) -> Result<u8> {
         "{}",
         t(
             &format!(
-                "{} problems found; restore from a backup or fix the records named above",
-                problems.len()
+                "{} found; correct the records named above (their commands are `update`, `lift`, `person update` …), then run `fupin check` again",
+                crate::lang::count(problems.len() as i64, "problem", "problems")
             ),
             &format!(
-                "发现 {} 个问题；请从备份恢复或修正上面列出的记录",
+                "发现 {} 个问题；请修正上面列出的记录（用 `update`、`lift`、`person update` 等命令），再运行 `fupin check`",
                 problems.len()
             ),
         )

@@ -114,7 +114,11 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
             say!(
                 "{}",
                 t(
-                    &format!("wrote {n} rows to {}", dir.join(&name).display()),
+                    &format!(
+                        "wrote {} to {}",
+                        crate::lang::count(n as i64, "row", "rows"),
+                        dir.join(&name).display()
+                    ),
                     &format!("已写出 {n} 行到 {}", dir.join(&name).display()),
                 )
             );
@@ -198,7 +202,11 @@ fn workbook(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
         say!(
             "{}",
             t(
-                &format!("wrote {n} rows to {}[{sheet}]", path.display()),
+                &format!(
+                    "wrote {} to {}[{sheet}]",
+                    crate::lang::count(n as i64, "row", "rows"),
+                    path.display()
+                ),
                 &format!("已写出 {n} 行到 {}[{sheet}]", path.display()),
             )
         );

@@ -191,18 +191,17 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<u8> {
     let refused = report.fatal || (report.problem_count > 0 && !opts.skip_invalid);
     if refused {
         let n = report.problem_count;
+        let problems = crate::lang::count(n as i64, "problem", "problems");
         // Rows can be set aside, a file's layout cannot.
         let (en, zh) = if report.fatal || opts.skip_invalid {
             (
-                format!(
-                    "{n} problem(s); nothing was written — correct the file(s) and import again"
-                ),
+                format!("{problems}; nothing was written — correct the file(s) and import again"),
                 format!("共 {n} 处问题；未写入任何数据——请修正文件后重新导入"),
             )
         } else {
             (
                 format!(
-                    "{n} problem(s); nothing was written — correct the file(s) and import again, or pass --skip-invalid to import the good rows"
+                    "{problems}; nothing was written — correct the file(s) and import again, or pass --skip-invalid to import the good rows"
                 ),
                 format!(
                     "共 {n} 处问题；未写入任何数据——请修正文件后重新导入，或加 --skip-invalid 只导入无误的行"

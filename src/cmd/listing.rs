@@ -226,13 +226,18 @@ pub fn count_line(entity: &Entity, tally: &Tally) -> String {
     let cut = (tally.shown as i64) < tally.total;
     match (tally.people, cut) {
         (Some(people), false) => t(
-            &format!("{total} {what}, {} people", thousands(people)),
+            &format!(
+                "{total} {what}, {} {}",
+                thousands(people),
+                people_word(people)
+            ),
             &format!("共 {total} 户 {} 人", thousands(people)),
         ),
         (Some(people), true) => t(
             &format!(
-                "showing {shown} of {total} {what} ({} people) (--limit)",
-                thousands(people)
+                "showing {shown} of {total} {what} ({} {}) (--limit)",
+                thousands(people),
+                people_word(people)
             ),
             &format!(
                 "显示 {shown} 户，共 {total} 户 {} 人（--limit）",
@@ -304,4 +309,8 @@ mod tests {
         assert_eq!(thousands(1234), "1,234");
         assert_eq!(thousands(1_234_567), "1,234,567");
     }
+}
+
+fn people_word(n: i64) -> &'static str {
+    if n == 1 { "person" } else { "people" }
 }

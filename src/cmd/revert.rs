@@ -206,7 +206,8 @@ fn take_back(tx: rusqlite::Transaction, actor: Actor, change: i64) -> Result<u8>
         "{}",
         t(
             &format!(
-                "reverted change {change} ({command}, {n} audit rows) as change {undone}; `fupin revert {undone}` puts it back"
+                "reverted change {change} ({command}, {}) as change {undone}; `fupin revert {undone}` puts it back",
+                crate::lang::count(n as i64, "audit row", "audit rows")
             ),
             &format!(
                 "已撤销变更 {change}（{command}，{n} 条变更记录），记为变更 {undone}；如需恢复请用 `fupin revert {undone}`"

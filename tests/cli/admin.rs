@@ -368,7 +368,10 @@ fn check_passes_a_sound_file_and_names_what_is_wrong() {
         stdout.contains("cadre GB1: two first_secretary posts at 451122100201 overlap (from 2018-01-01 and from 2019-01-01)"),
         "{stdout}"
     );
-    assert!(stderr.contains("4 problems found"), "{stderr}");
+    assert!(
+        stderr.contains("4 problems found; correct the records named above"),
+        "{stderr}"
+    );
     let zh = env.run(&["--lang", "zh", "check"]);
     let stdout = String::from_utf8_lossy(&zh.stdout);
     assert!(

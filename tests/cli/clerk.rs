@@ -504,6 +504,12 @@ fn lists_end_with_a_count_and_say_when_cut() {
             .ends_with("showing 2 of 3 households (9 people) (--limit)"),
         "{cut}"
     );
+    // One of a thing is said in the singular.
+    let single = county();
+    single.household("H1", V_LONGYAN, 1, "2016");
+    single.ok(&["household", "update", "H1", "--members", "1"]);
+    let one = single.ok(&["household", "list"]);
+    assert!(one.trim_end().ends_with("1 household, 1 person"), "{one}");
     let zh = env.ok(&["--lang", "zh", "household", "list", "--limit", "2"]);
     assert!(
         zh.trim_end()
