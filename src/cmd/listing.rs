@@ -298,6 +298,10 @@ pub fn list(
     print(&grid, opts.format, entity, tally.as_ref())
 }
 
+fn people_word(n: i64) -> &'static str {
+    if n == 1 { "person" } else { "people" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,8 +313,4 @@ mod tests {
         assert_eq!(thousands(1234), "1,234");
         assert_eq!(thousands(1_234_567), "1,234,567");
     }
-}
-
-fn people_word(n: i64) -> &'static str {
-    if n == 1 { "person" } else { "people" }
 }
