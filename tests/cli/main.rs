@@ -17,6 +17,7 @@ mod monitoring;
 mod output;
 mod people;
 mod places;
+mod readme;
 mod records;
 mod report;
 mod rollup;
