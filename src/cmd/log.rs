@@ -100,6 +100,30 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8> {
             std::io::Write::write_all(&mut out, b"\n")?;
         }
         Format::Csv => machine_grid(&changes).render(Format::Csv, &mut out)?,
+        Format::Table => {
+            readable_grid(&changes, Format::Table).render(Format::Table, &mut out)?;
+            let shown = changes.len() as i64;
+            let total = if args.opts.limit.is_some_and(|n| changes.len() >= n) {
+                conn.query_row(
+                    &format!("SELECT count(*) FROM audit{}", filter.sql()),
+                    rusqlite::params_from_iter(filter.params()),
+                    |r| r.get(0),
+                )
+                .context("failed to count the audit trail")?
+            } else {
+                shown
+            };
+            let rows = crate::lang::count(total, "audit row", "audit rows");
+            let line = if total > shown {
+                t(
+                    &format!("showing {shown} of {rows} (--limit)"),
+                    &format!("显示 {shown} 条，共 {total} 条变更记录（--limit）"),
+                )
+            } else {
+                t(rows.as_str(), &format!("共 {total} 条变更记录"))
+            };
+            std::io::Write::write_all(&mut out, format!("{line}\n").as_bytes())?;
+        }
         format => readable_grid(&changes, format).render(format, &mut out)?,
     }
     Ok(0)

@@ -536,3 +536,28 @@ fn odd_input_never_panics_nor_changes_the_file_when_refused() {
     assert_eq!(env.sql("SELECT length(note) FROM households"), [["5000"]]);
     env.ok(&["check"]);
 }
+
+/// The audit trail's table ends with its count, and says what `--limit`
+/// left out.
+#[test]
+fn log_ends_with_a_count_line() {
+    let env = TestEnv::new();
+    for code in ["GB00001", "GB00002"] {
+        env.ok(&[
+            "cadre", "add", "--code", code, "--name", code, "--level", "县级",
+        ]);
+    }
+    let all = env.ok(&["log"]);
+    assert!(all.trim_end().ends_with("\n2 audit rows"), "{all}");
+    let cut = env.ok(&["log", "--limit", "1"]);
+    assert!(
+        cut.trim_end()
+            .ends_with("showing 1 of 2 audit rows (--limit)"),
+        "{cut}"
+    );
+    let one = env.ok(&["--lang", "zh", "log", "--key", "GB00001"]);
+    assert!(one.trim_end().ends_with("共 1 条变更记录"), "{one}");
+    // CSV and JSON hold the rows only.
+    let csv = env.ok(&["log", "--format", "csv"]);
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+}
