@@ -152,14 +152,25 @@ pub fn to_file(conn: &Connection, entity: &Entity, path: &Path, opts: &Options) 
     Ok(n)
 }
 
-/// Writes one file per record kind into `dir` (`households.csv`, …), the
-/// folder `fupin import DIR` reads; with a place, the kinds that belong to
-/// it. Returns (file name, rows) per file.
-pub fn all(conn: &Connection, dir: &Path, opts: &Options) -> Result<Vec<(String, u64)>> {
+/// The file a kind is written to by `export --all`: `households.csv`, or
+/// in Chinese `贫困户.csv`; `fupin import DIR` knows either name.
+pub fn file_name(entity: &Entity, lang: crate::lang::Lang) -> String {
+    format!("{}.csv", lang.pick(entity.plural, entity.zh_name()))
+}
+
+/// Writes one file per record kind into `dir` (`households.csv`, …, named
+/// in `lang`), the folder `fupin import DIR` reads; with a place, the kinds
+/// that belong to it. Returns (file name, rows) per file.
+pub fn all(
+    conn: &Connection,
+    dir: &Path,
+    opts: &Options,
+    lang: crate::lang::Lang,
+) -> Result<Vec<(String, u64)>> {
     files::create_private_dir(dir)?;
     let mut written = Vec::new();
     for entity in kinds(opts.place.as_ref()) {
-        let name = format!("{}.csv", entity.plural);
+        let name = file_name(entity, lang);
         let n = to_file(conn, entity, &dir.join(&name), opts)?;
         written.push((name, n));
     }

@@ -87,12 +87,13 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
     if let Some(dir) = &args.all {
         let conn = ctx.open_read()?;
         opts.place = place(&conn, &args)?;
-        let written = export::all(&conn, dir, &opts)?;
+        let written = export::all(&conn, dir, &opts, crate::lang::Lang::current())?;
         if let Some(place) = &opts.place {
+            let lang = crate::lang::Lang::current();
             let left_out: Vec<&str> = crate::model::ALL
                 .iter()
                 .filter(|e| place.condition(e.kind).is_none())
-                .map(|e| e.plural)
+                .map(|e| lang.pick(e.plural, e.zh_name()))
                 .collect();
             say!(
                 "{}",
