@@ -86,7 +86,7 @@ fn configure(conn: &Connection) -> Result<()> {
 /// Write-ahead logging: readers (a report, a list) answer from the last
 /// commit while an import writes, instead of waiting for it, and a killed
 /// writer still leaves nothing half-done. The mode is stored in the file, so
-/// a file made by an older fupin switches on its first writable open.
+/// a file made by an older fupin switches on its first write.
 fn use_wal(conn: &Connection) -> Result<()> {
     let mode: String = conn
         .pragma_query_value(None, "journal_mode", |r| r.get(0))
@@ -193,12 +193,10 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
             use_wal(&conn)?;
             access::probe_write(&conn, path)?;
         }
-        Access::Read => {
-            // A reader may find the folder read-only; it reads all the same.
-            if !read_only {
-                let _ = use_wal(&conn);
-            }
-        }
+        // A reader leaves the file as it found it: a backup checked, or
+        // another office's file listed, keeps its journal mode and gets no
+        // -wal/-shm files beside it; the first writer switches it.
+        Access::Read => {}
     }
     migrate_or_refuse(&mut conn, read_only)
         .with_context(|| format!("failed to open {}", path.display()))?;

@@ -73,9 +73,13 @@ pub fn open_all(paths: &[PathBuf]) -> Result<Vec<Source>> {
                 )
             );
         }
+        // Opened read-write where the file allows it, though nothing is
+        // written: only then does SQLite remove the -wal and -shm files it
+        // makes beside a county's file when the connection closes. A file
+        // that cannot be written is read all the same.
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .with_context(|| format!("failed to open {}", path.display()))?;
         let (app, version): (i64, i64) = conn

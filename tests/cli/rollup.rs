@@ -295,3 +295,30 @@ fn files_that_cannot_be_reported_together_are_refused_by_name() {
     );
     assert!(err.contains("--by county"), "{err}");
 }
+
+/// A roll-up reads the county files and leaves nothing beside them.
+#[test]
+fn a_roll_up_leaves_no_files_beside_the_county_files() {
+    let (a, b) = two_counties();
+    let beside = |env: &TestEnv| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(env.dir.path())
+            .expect("folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with("-wal") || n.ends_with("-shm"))
+            .collect();
+        names.sort();
+        names
+    };
+    let before = (beside(&a), beside(&b));
+    json(
+        &a,
+        &[
+            "--db",
+            b.db().to_str().expect("utf-8"),
+            "report",
+            "double-clear",
+        ],
+    );
+    assert_eq!((beside(&a), beside(&b)), before);
+    assert!(before.1.is_empty(), "{before:?}");
+}
