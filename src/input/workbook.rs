@@ -708,6 +708,20 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_while_reading_is_an_error_naming_the_file() {
+        let path = Path::new("ledger.xls");
+        let err = guarded::<()>(path, Some("贫困户"), || panic!("index out of bounds"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ledger.xls"), "{err}");
+        assert!(err.contains("贫困户"), "{err}");
+        assert!(err.contains("index out of bounds"), "{err}");
+        // Outside the guard, a panic is reported as before.
+        assert!(!GUARDED.with(Cell::get));
+        assert_eq!(guarded(path, None, || Ok(7)).unwrap(), 7);
+    }
+
+    #[test]
     fn merged_cells_take_their_value_everywhere() {
         let d = |r0, c0, r1, c1| Dimensions {
             start: (r0, c0),

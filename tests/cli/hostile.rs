@@ -131,3 +131,71 @@ fn an_xls_header_claiming_more_than_the_file_is_refused() {
     let err = env.fails(&["import", "claims.xls"], 1);
     assert!(err.contains("claims.xls: the workbook is damaged"), "{err}");
 }
+
+/// `good` with each member's text changed by `edit`, stored unpacked.
+fn rewrite(good: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
+    use std::io::Read;
+    let mut old = zip::ZipArchive::new(std::io::Cursor::new(good)).expect("a zip");
+    let mut new = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..old.len() {
+        let mut member = old.by_index(i).expect("member");
+        let name = member.name().map(|n| n.to_string()).expect("name");
+        let mut text = String::new();
+        member.read_to_string(&mut text).expect("xml text");
+        new.start_file(name.as_str(), stored).expect("start");
+        new.write_all(edit(&name, text).as_bytes()).expect("write");
+    }
+    new.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn a_sheet_beyond_excel_or_a_huge_cell_is_refused_with_the_limit() {
+    let env = TestEnv::new();
+    let good = small_xlsx(&env);
+    let sheet = "xl/worksheets/sheet1.xml";
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        (
+            "wide.xlsx",
+            rewrite(&good, |name, xml| {
+                if name == sheet {
+                    xml.replace(r#"r="F3""#, r#"r="XFE3""#)
+                } else {
+                    xml
+                }
+            }),
+            "it has more than 16384 columns",
+        ),
+        (
+            "long.xlsx",
+            rewrite(&good, |name, xml| {
+                if name == sheet {
+                    xml.replace(r#"r="A3""#, r#"r="A1048577""#)
+                } else {
+                    xml
+                }
+            }),
+            "it has more than 1048576 rows",
+        ),
+        (
+            "huge.xlsx",
+            rewrite(&good, |name, xml| {
+                if name.ends_with("sharedStrings.xml") {
+                    xml.replace("张三", &"x".repeat((1 << 20) + 1))
+                } else {
+                    xml
+                }
+            }),
+            "a cell is longer than 1 MiB",
+        ),
+    ];
+    for (name, bytes, limit) in cases {
+        std::fs::write(env.path(name), bytes).unwrap();
+        let err = env.fails(&["import", name], 1);
+        assert!(
+            err.contains(&format!("{name}, sheet 贫困户: {limit}")),
+            "{err}"
+        );
+    }
+}
