@@ -254,7 +254,161 @@ fn check_ole(path: &Path) -> Result<()> {
     if fat.saturating_mul(1 << shift) > len {
         return Err(damaged(path, None, "more sectors than the file holds"));
     }
+    // An .xls file is small (Excel's were at most 65,536 rows by 256
+    // columns), so it is read whole for this check.
+    let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
+    if !xls_columns_fit(&bytes) {
+        return Err(damaged(
+            path,
+            None,
+            "a cell or sheet beyond 65,536 rows or 256 columns",
+        ));
+    }
     Ok(())
+}
+
+/// Whether the .xls file's cell records stay within an .xls sheet's 256
+/// columns. calamine makes each sheet one block of rows × columns from the
+/// cells' positions, so a damaged position (column 65,535 of row 65,535)
+/// would ask for more memory than there is, which cannot be caught. Any
+/// doubt about the file's structure is left for calamine to report.
+fn xls_columns_fit(bytes: &[u8]) -> bool {
+    cfb_stream(bytes, &["Workbook", "Book"]).is_none_or(|stream| biff_columns_fit(&stream))
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// The chain of sectors from `start` in `fat`, joined; `None` on a loop or
+/// a sector outside the file.
+fn cfb_chain<'a>(
+    fat: &[u32],
+    start: u32,
+    sector: &dyn Fn(u32) -> Option<&'a [u8]>,
+) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut at = start;
+    let mut steps = 0;
+    while at < 0xFFFF_FFFA {
+        out.extend_from_slice(sector(at)?);
+        at = *fat.get(at as usize)?;
+        steps += 1;
+        if steps > fat.len() {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// The named stream of a compound file, if its structure can be followed.
+fn cfb_stream(b: &[u8], names: &[&str]) -> Option<Vec<u8>> {
+    let shift = u16_at(b, 30)?;
+    let size = 1usize
+        .checked_shl(u32::from(shift))
+        .filter(|_| shift == 9 || shift == 12)?;
+    let sector = |n: u32| -> Option<&[u8]> {
+        let at = (n as usize).checked_add(1)?.checked_mul(size)?;
+        b.get(at..at.checked_add(size)?)
+    };
+    // The FAT's sectors: 109 in the header, the rest in DIFAT sectors.
+    let mut fat_sectors: Vec<u32> = (0..109).filter_map(|i| u32_at(b, 76 + 4 * i)).collect();
+    let mut difat = u32_at(b, 68)?;
+    let mut hops = 0;
+    while difat < 0xFFFF_FFFA {
+        let s = sector(difat)?;
+        let per = size / 4 - 1;
+        fat_sectors.extend((0..per).filter_map(|i| u32_at(s, 4 * i)));
+        difat = u32_at(s, 4 * per)?;
+        hops += 1;
+        if hops > b.len() / size {
+            return None;
+        }
+    }
+    let count = u32_at(b, 44)? as usize;
+    let mut fat = Vec::new();
+    for &n in fat_sectors.iter().take(count) {
+        let s = sector(n)?;
+        fat.extend((0..size / 4).filter_map(|i| u32_at(s, 4 * i)));
+    }
+    let dir = cfb_chain(&fat, u32_at(b, 48)?, &sector)?;
+    let entry = |i: usize| dir.get(i * 128..i * 128 + 128);
+    let root = entry(0)?;
+    let cutoff = u64::from(u32_at(b, 56)?);
+    for i in 0..dir.len() / 128 {
+        let e = entry(i)?;
+        let len = usize::from(u16_at(e, 64)?).min(64);
+        let name: Vec<u16> = (0..len / 2).filter_map(|k| u16_at(e, 2 * k)).collect();
+        let name = String::from_utf16_lossy(&name);
+        if e[66] != 2 || !names.contains(&name.trim_end_matches('\0')) {
+            continue;
+        }
+        let start = u32_at(e, 116)?;
+        let len = u64::from(u32_at(e, 120)?);
+        let mut data = if len < cutoff {
+            let mini = cfb_chain(&fat, u32_at(root, 116)?, &sector)?;
+            let minifat_bytes = cfb_chain(&fat, u32_at(b, 60)?, &sector)?;
+            let minifat: Vec<u32> = (0..minifat_bytes.len() / 4)
+                .filter_map(|k| u32_at(&minifat_bytes, 4 * k))
+                .collect();
+            let msize = 1usize
+                .checked_shl(u32::from(u16_at(b, 32)?))
+                .filter(|&m| m == 64)?;
+            let mini_sector = |n: u32| -> Option<&[u8]> {
+                let at = (n as usize).checked_mul(msize)?;
+                mini.get(at..at.checked_add(msize)?)
+            };
+            cfb_chain(&minifat, start, &mini_sector)?
+        } else {
+            cfb_chain(&fat, start, &sector)?
+        };
+        data.truncate(usize::try_from(len).ok()?);
+        return Some(data);
+    }
+    None
+}
+
+/// Whether every cell record of a BIFF stream is within 256 columns.
+fn biff_columns_fit(stream: &[u8]) -> bool {
+    let mut at = 0;
+    while let (Some(typ), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
+        let data =
+            &stream[(at + 4).min(stream.len())..(at + 4 + usize::from(len)).min(stream.len())];
+        // An encrypted workbook's records cannot be read: calamine says so.
+        if typ == 0x002F {
+            return true;
+        }
+        let col = match typ {
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => u16_at(data, 2),
+            // MulRk: its first column, and its last, which ends the record.
+            0x00BD => {
+                let last = data.len().checked_sub(2).and_then(|k| u16_at(data, k));
+                u16_at(data, 2).max(last)
+            }
+            _ => None,
+        };
+        if col.is_some_and(|c| c >= 256) {
+            return false;
+        }
+        // The sheet's declared dimensions, for which calamine sets memory
+        // aside: at most 65,536 rows and 256 columns (the last of each + 1).
+        if typ == 0x0200 {
+            let (rows, cols) = match data.len() {
+                10 => (u16_at(data, 2).map(u32::from), u16_at(data, 6)),
+                14 | 16 => (u32_at(data, 4), u16_at(data, 10)),
+                _ => (None, None),
+            };
+            if rows.is_some_and(|r| r > 65_536) || cols.is_some_and(|c| c > 256) {
+                return false;
+            }
+        }
+        at += 4 + usize::from(len);
+    }
+    true
 }
 
 impl Book {
@@ -477,7 +631,9 @@ impl Merges {
             if value.is_empty() {
                 continue;
             }
-            for c in d.start.1..=d.end.1 {
+            // A damaged merge reaching past Excel's last column stops there.
+            let last = d.end.1.min(MAX_COLUMNS as u32 - 1);
+            for c in d.start.1..=last {
                 let blank = cells.get(c as usize).is_none_or(|s| s.is_empty());
                 if blank {
                     put(cells, c, value.clone());
@@ -719,6 +875,27 @@ mod tests {
         // Outside the guard, a panic is reported as before.
         assert!(!GUARDED.with(Cell::get));
         assert_eq!(guarded(path, None, || Ok(7)).unwrap(), 7);
+    }
+
+    #[test]
+    fn the_cell_records_of_an_xls_file_are_found() {
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/ledger.xls"
+        ));
+        let bytes = std::fs::read(path).unwrap();
+        let stream = cfb_stream(&bytes, &["Workbook", "Book"]).expect("the Workbook stream");
+        // It begins with a BOF record.
+        assert_eq!(u16_at(&stream, 0), Some(0x0809));
+        assert!(biff_columns_fit(&stream));
+        // A label at column 65,535 does not.
+        let mut wide = stream.clone();
+        let at = wide
+            .windows(4)
+            .position(|w| w == [0xFD, 0x00, 0x0A, 0x00])
+            .expect("a label");
+        wide[at + 6..at + 8].copy_from_slice(&[0xFF, 0xFF]);
+        assert!(!biff_columns_fit(&wide));
     }
 
     #[test]

@@ -199,3 +199,34 @@ fn a_sheet_beyond_excel_or_a_huge_cell_is_refused_with_the_limit() {
         );
     }
 }
+
+/// Two changed bytes used to make calamine ask for hundreds of gigabytes,
+/// which ends a process without a word: a sheet declared 2 billion rows
+/// high, and a cell at row and column 65,280.
+#[test]
+fn an_xls_sheet_beyond_its_rows_or_columns_is_refused_before_reading() {
+    let env = TestEnv::new();
+    let good = fixture("ledger.xls");
+    let dims = good
+        .windows(4)
+        .position(|w| w == [0x00, 0x02, 0x0E, 0x00])
+        .expect("a DIMENSIONS record");
+    let mut tall = good.clone();
+    tall[dims + 4 + 7] = 0x7F;
+    let label = good
+        .windows(4)
+        .position(|w| w == [0xFD, 0x00, 0x0A, 0x00])
+        .expect("a LABELSST record");
+    let mut far = good.clone();
+    far[label + 5] = 0xFF;
+    far[label + 7] = 0xFF;
+    for (name, bytes) in [("tall.xls", tall), ("far.xls", far)] {
+        std::fs::write(env.path(name), bytes).unwrap();
+        let err = env.fails(&["import", name], 1);
+        assert!(
+            err.contains(&format!("{name}: the workbook is damaged")),
+            "{err}"
+        );
+        assert!(err.contains("256 columns"), "{err}");
+    }
+}
