@@ -505,39 +505,45 @@ impl Book {
             merges.fill(r, &mut cells);
             emit(r, cells)
         };
-        let fail = |e| sheet_error(&path, sheet, e);
-        if let AnyBook::Xlsx(b) = &mut self.any {
-            let mut cells = b.worksheet_cells_reader(sheet).map_err(fail)?;
-            let mut row: Option<(u32, Vec<String>)> = None;
-            while let Some(cell) = cells.next_cell().map_err(fail)? {
-                let (r, c) = cell.get_position();
-                let text = text_of_ref(cell.get_value());
-                check(r.into(), c.into(), &text)?;
-                if row.as_ref().is_some_and(|(at, _)| *at != r)
-                    && let Some((at, done)) = row.take()
-                    && !send(at, done)
-                {
-                    return Ok(());
+        // An .xlsx or .xlsb sheet is streamed cell by cell: only the cells
+        // there are take memory, wherever they claim to be.
+        macro_rules! stream {
+            ($reader:expr) => {{
+                let fail = |e| sheet_error(&path, sheet, e);
+                let mut cells = $reader.map_err(fail)?;
+                let mut row: Option<(u32, Vec<String>)> = None;
+                while let Some(cell) = cells.next_cell().map_err(fail)? {
+                    let (r, c) = cell.get_position();
+                    let text = text_of_ref(cell.get_value());
+                    check(r.into(), c.into(), &text)?;
+                    if row.as_ref().is_some_and(|(at, _)| *at != r)
+                        && let Some((at, done)) = row.take()
+                        && !send(at, done)
+                    {
+                        return Ok(());
+                    }
+                    let (_, cells) = row.get_or_insert_with(|| (r, Vec::new()));
+                    put(cells, c, text);
                 }
-                let (_, cells) = row.get_or_insert_with(|| (r, Vec::new()));
-                put(cells, c, text);
-            }
-            if let Some((at, done)) = row.take() {
-                send(at, done);
-            }
-            return Ok(());
+                if let Some((at, done)) = row.take() {
+                    send(at, done);
+                }
+                return Ok(());
+            }};
+        }
+        match &mut self.any {
+            AnyBook::Xlsx(b) => stream!(b.worksheet_cells_reader(sheet)),
+            AnyBook::Xlsb(b) => stream!(b.worksheet_cells_reader(sheet)),
+            AnyBook::Xls(_) | AnyBook::Ods(_) => {}
         }
         let range = match &mut self.any {
-            AnyBook::Xlsb(b) => b
-                .worksheet_range(sheet)
-                .map_err(|e| sheet_error(&path, sheet, e))?,
             AnyBook::Xls(b) => b
                 .worksheet_range(sheet)
                 .map_err(|e| sheet_error(&path, sheet, e))?,
             AnyBook::Ods(b) => b
                 .worksheet_range(sheet)
                 .map_err(|e| sheet_error(&path, sheet, e))?,
-            AnyBook::Xlsx(_) => return Ok(()),
+            AnyBook::Xlsx(_) | AnyBook::Xlsb(_) => return Ok(()),
         };
         let (Some((top, left)), Some((bottom, right))) = (range.start(), range.end()) else {
             return Ok(());
