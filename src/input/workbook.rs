@@ -17,12 +17,13 @@
 //! stays at a few batches (an .xlsx sheet is streamed; an .xls or .ods
 //! sheet is read whole by calamine, and those are small).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 
 use anyhow::{Result, anyhow};
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsb, Xlsx, open_workbook_from_rs};
@@ -80,6 +81,7 @@ pub fn sniff(path: &Path) -> Result<Option<BookKind>> {
 /// they are found once per sheet, not once for its first rows and again for
 /// the rest.
 pub struct Book {
+    path: PathBuf,
     any: AnyBook,
     merges: HashMap<String, Vec<Dimensions>>,
 }
@@ -108,15 +110,325 @@ fn unreadable(path: &Path, e: impl std::fmt::Display) -> anyhow::Error {
     )
 }
 
+/// What a workbook may hold: no more unpacked than this in all…
+pub const MAX_UNPACKED: u64 = 256 * 1024 * 1024;
+/// …no member of more than [`RATIO_FROM`] unpacked that is more than
+/// this many times its packed size (a zip bomb)…
+pub const MAX_RATIO: u64 = 100;
+pub const RATIO_FROM: u64 = 1024 * 1024;
+/// …no more rows or columns than Excel has…
+pub const MAX_ROWS: u64 = 1_048_576;
+pub const MAX_COLUMNS: u64 = 16_384;
+/// …and no cell longer than this.
+pub const MAX_CELL: usize = 1024 * 1024;
+
+thread_local! {
+    /// Set while calamine reads a workbook: a panic there is a damaged
+    /// file, told as such, not a crash with a backtrace hint.
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, which reads the workbook at `path` (and `sheet`, when known),
+/// turning a panic in it into an error naming the file.
+fn guarded<T>(path: &Path, sheet: Option<&str>, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = GUARDED.with(|g| g.replace(true));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(was));
+    out.unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unreadable".to_string());
+        Err(damaged(path, sheet, &why))
+    })
+}
+
+/// A workbook that cannot be read at all.
+fn damaged(path: &Path, sheet: Option<&str>, why: &str) -> anyhow::Error {
+    let file = path.display();
+    let (en, zh) = match sheet {
+        Some(s) => (format!("{file}, sheet {s}"), format!("{file} 的工作表 {s}")),
+        None => (file.to_string(), file.to_string()),
+    };
+    anyhow!(
+        "{}",
+        t(
+            &format!(
+                "{en}: the workbook is damaged and cannot be read ({why}); save it again from Excel or WPS"
+            ),
+            &format!("{zh}：工作簿已损坏，无法读取（{why}）；请用 Excel 或 WPS 重新保存"),
+        )
+    )
+}
+
+/// A workbook refused for holding more than fupin reads.
+fn too_big(path: &Path, sheet: Option<&str>, en: &str, zh: &str) -> anyhow::Error {
+    let file = path.display();
+    let (at_en, at_zh) = match sheet {
+        Some(s) => (format!("{file}, sheet {s}"), format!("{file} 的工作表 {s}")),
+        None => (file.to_string(), file.to_string()),
+    };
+    anyhow!(
+        "{}",
+        t(
+            &format!("{at_en}: {en}; the workbook is refused"),
+            &format!("{at_zh}：{zh}；拒绝读取此工作簿"),
+        )
+    )
+}
+
+/// A sheet's calamine error, naming the sheet and the file.
+fn sheet_error(path: &Path, sheet: &str, e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow!(
+        "{}",
+        t(
+            &format!("cannot read sheet {sheet} of {}: {e}", path.display()),
+            &format!("无法读取 {} 的工作表 {sheet}：{e}", path.display()),
+        )
+    )
+}
+
+/// Checks a zip workbook's directory before anything is unpacked: its
+/// declared sizes, against [`MAX_UNPACKED`] and [`MAX_RATIO`].
+fn check_zip(path: &Path) -> Result<()> {
+    let file = File::open(path).map_err(|e| unreadable(path, e))?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file))
+        .map_err(|e| damaged(path, None, &e.to_string()))?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let member = zip
+            .by_index_raw(i)
+            .map_err(|e| damaged(path, None, &e.to_string()))?;
+        let (size, packed) = (member.size(), member.compressed_size());
+        let name = member.name().map(|n| n.to_string()).unwrap_or_default();
+        total = total.saturating_add(size);
+        if total > MAX_UNPACKED {
+            return Err(too_big(
+                path,
+                None,
+                &format!("it unpacks to more than {} MiB", MAX_UNPACKED >> 20),
+                &format!("解压后超过 {} MiB", MAX_UNPACKED >> 20),
+            ));
+        }
+        if size > RATIO_FROM && size / packed.max(1) > MAX_RATIO {
+            return Err(too_big(
+                path,
+                None,
+                &format!(
+                    "{} unpacks to more than {MAX_RATIO} times its packed size",
+                    name
+                ),
+                &format!("{} 解压后超过压缩大小的 {MAX_RATIO} 倍", name),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A cheap check of an .xls file's compound-file header against the
+/// file's length, before calamine trusts it.
+fn check_ole(path: &Path) -> Result<()> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| unreadable(path, e))?
+        .len();
+    let mut head = [0u8; 512];
+    let read = File::open(path).and_then(|mut f| f.read_exact(&mut head));
+    if len < 512 || read.is_err() {
+        return Err(damaged(path, None, "shorter than its header"));
+    }
+    let shift = u16::from_le_bytes([head[30], head[31]]);
+    if shift != 9 && shift != 12 {
+        return Err(damaged(path, None, "bad sector size"));
+    }
+    let fat = u64::from(u32::from_le_bytes([head[44], head[45], head[46], head[47]]));
+    if fat.saturating_mul(1 << shift) > len {
+        return Err(damaged(path, None, "more sectors than the file holds"));
+    }
+    // An .xls file is small (Excel's were at most 65,536 rows by 256
+    // columns), so it is read whole for this check.
+    let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
+    if !xls_columns_fit(&bytes) {
+        return Err(damaged(
+            path,
+            None,
+            "a cell or sheet beyond 65,536 rows or 256 columns",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the .xls file's cell records stay within an .xls sheet's 256
+/// columns. calamine makes each sheet one block of rows × columns from the
+/// cells' positions, so a damaged position (column 65,535 of row 65,535)
+/// would ask for more memory than there is, which cannot be caught. Any
+/// doubt about the file's structure is left for calamine to report.
+fn xls_columns_fit(bytes: &[u8]) -> bool {
+    cfb_stream(bytes, &["Workbook", "Book"]).is_none_or(|stream| biff_columns_fit(&stream))
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// The chain of sectors from `start` in `fat`, joined; `None` on a loop or
+/// a sector outside the file.
+fn cfb_chain<'a>(
+    fat: &[u32],
+    start: u32,
+    sector: &dyn Fn(u32) -> Option<&'a [u8]>,
+) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut at = start;
+    let mut steps = 0;
+    while at < 0xFFFF_FFFA {
+        out.extend_from_slice(sector(at)?);
+        at = *fat.get(at as usize)?;
+        steps += 1;
+        if steps > fat.len() {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// The named stream of a compound file, if its structure can be followed.
+fn cfb_stream(b: &[u8], names: &[&str]) -> Option<Vec<u8>> {
+    let shift = u16_at(b, 30)?;
+    let size = 1usize
+        .checked_shl(u32::from(shift))
+        .filter(|_| shift == 9 || shift == 12)?;
+    let sector = |n: u32| -> Option<&[u8]> {
+        let at = (n as usize).checked_add(1)?.checked_mul(size)?;
+        b.get(at..at.checked_add(size)?)
+    };
+    // The FAT's sectors: 109 in the header, the rest in DIFAT sectors.
+    let mut fat_sectors: Vec<u32> = (0..109).filter_map(|i| u32_at(b, 76 + 4 * i)).collect();
+    let mut difat = u32_at(b, 68)?;
+    let mut hops = 0;
+    while difat < 0xFFFF_FFFA {
+        let s = sector(difat)?;
+        let per = size / 4 - 1;
+        fat_sectors.extend((0..per).filter_map(|i| u32_at(s, 4 * i)));
+        difat = u32_at(s, 4 * per)?;
+        hops += 1;
+        if hops > b.len() / size {
+            return None;
+        }
+    }
+    let count = u32_at(b, 44)? as usize;
+    let mut fat = Vec::new();
+    for &n in fat_sectors.iter().take(count) {
+        let s = sector(n)?;
+        fat.extend((0..size / 4).filter_map(|i| u32_at(s, 4 * i)));
+    }
+    let dir = cfb_chain(&fat, u32_at(b, 48)?, &sector)?;
+    let entry = |i: usize| dir.get(i * 128..i * 128 + 128);
+    let root = entry(0)?;
+    let cutoff = u64::from(u32_at(b, 56)?);
+    for i in 0..dir.len() / 128 {
+        let e = entry(i)?;
+        let len = usize::from(u16_at(e, 64)?).min(64);
+        let name: Vec<u16> = (0..len / 2).filter_map(|k| u16_at(e, 2 * k)).collect();
+        let name = String::from_utf16_lossy(&name);
+        if e[66] != 2 || !names.contains(&name.trim_end_matches('\0')) {
+            continue;
+        }
+        let start = u32_at(e, 116)?;
+        let len = u64::from(u32_at(e, 120)?);
+        let mut data = if len < cutoff {
+            let mini = cfb_chain(&fat, u32_at(root, 116)?, &sector)?;
+            let minifat_bytes = cfb_chain(&fat, u32_at(b, 60)?, &sector)?;
+            let minifat: Vec<u32> = (0..minifat_bytes.len() / 4)
+                .filter_map(|k| u32_at(&minifat_bytes, 4 * k))
+                .collect();
+            let msize = 1usize
+                .checked_shl(u32::from(u16_at(b, 32)?))
+                .filter(|&m| m == 64)?;
+            let mini_sector = |n: u32| -> Option<&[u8]> {
+                let at = (n as usize).checked_mul(msize)?;
+                mini.get(at..at.checked_add(msize)?)
+            };
+            cfb_chain(&minifat, start, &mini_sector)?
+        } else {
+            cfb_chain(&fat, start, &sector)?
+        };
+        data.truncate(usize::try_from(len).ok()?);
+        return Some(data);
+    }
+    None
+}
+
+/// Whether every cell record of a BIFF stream is within 256 columns.
+fn biff_columns_fit(stream: &[u8]) -> bool {
+    let mut at = 0;
+    while let (Some(typ), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
+        let data =
+            &stream[(at + 4).min(stream.len())..(at + 4 + usize::from(len)).min(stream.len())];
+        // An encrypted workbook's records cannot be read: calamine says so.
+        if typ == 0x002F {
+            return true;
+        }
+        let col = match typ {
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => u16_at(data, 2),
+            // MulRk: its first column, and its last, which ends the record.
+            0x00BD => {
+                let last = data.len().checked_sub(2).and_then(|k| u16_at(data, k));
+                u16_at(data, 2).max(last)
+            }
+            _ => None,
+        };
+        if col.is_some_and(|c| c >= 256) {
+            return false;
+        }
+        // The sheet's declared dimensions, for which calamine sets memory
+        // aside: at most 65,536 rows and 256 columns (the last of each + 1).
+        if typ == 0x0200 {
+            let (rows, cols) = match data.len() {
+                10 => (u16_at(data, 2).map(u32::from), u16_at(data, 6)),
+                14 | 16 => (u32_at(data, 4), u16_at(data, 10)),
+                _ => (None, None),
+            };
+            if rows.is_some_and(|r| r > 65_536) || cols.is_some_and(|c| c > 256) {
+                return false;
+            }
+        }
+        at += 4 + usize::from(len);
+    }
+    true
+}
+
 impl Book {
-    fn new(any: AnyBook) -> Book {
+    fn new(path: &Path, any: AnyBook) -> Book {
         Book {
+            path: path.to_path_buf(),
             any,
             merges: HashMap::new(),
         }
     }
 
     pub fn open(path: &Path, kind: BookKind) -> Result<Book> {
+        match kind {
+            BookKind::Ole => check_ole(path)?,
+            BookKind::Zip => check_zip(path)?,
+        }
+        guarded(path, None, || Book::open_unguarded(path, kind))
+    }
+
+    fn open_unguarded(path: &Path, kind: BookKind) -> Result<Book> {
         let reader = || -> Result<BufReader<File>> {
             Ok(BufReader::new(
                 File::open(path).map_err(|e| unreadable(path, e))?,
@@ -124,18 +436,18 @@ impl Book {
         };
         match kind {
             BookKind::Ole => open_workbook_from_rs::<Xls<_>, _>(reader()?)
-                .map(|b| Book::new(AnyBook::Xls(b)))
+                .map(|b| Book::new(path, AnyBook::Xls(b)))
                 .map_err(|e| unreadable(path, e)),
             BookKind::Zip => {
                 let first = match open_workbook_from_rs::<Xlsx<_>, _>(reader()?) {
-                    Ok(b) => return Ok(Book::new(AnyBook::Xlsx(b))),
+                    Ok(b) => return Ok(Book::new(path, AnyBook::Xlsx(b))),
                     Err(e) => e.to_string(),
                 };
                 if let Ok(b) = open_workbook_from_rs::<Ods<_>, _>(reader()?) {
-                    return Ok(Book::new(AnyBook::Ods(b)));
+                    return Ok(Book::new(path, AnyBook::Ods(b)));
                 }
                 if let Ok(b) = open_workbook_from_rs::<Xlsb<_>, _>(reader()?) {
-                    return Ok(Book::new(AnyBook::Xlsb(b)));
+                    return Ok(Book::new(path, AnyBook::Xlsb(b)));
                 }
                 Err(unreadable(path, first))
             }
@@ -156,11 +468,14 @@ impl Book {
     /// cells), to find its header and tell what it holds.
     pub fn first_rows(&mut self, sheet: &str, max: usize) -> Result<Vec<(u64, Vec<String>)>> {
         let mut out = Vec::new();
-        self.rows(sheet, &mut |r, cells| {
-            if cells.iter().any(|c| !c.trim().is_empty()) {
-                out.push((u64::from(r) + 1, cells));
-            }
-            out.len() < max
+        let path = self.path.clone();
+        guarded(&path, Some(sheet), || {
+            self.rows(sheet, &mut |r, cells| {
+                if cells.iter().any(|c| !c.trim().is_empty()) {
+                    out.push((u64::from(r) + 1, cells));
+                }
+                out.len() < max
+            })
         })?;
         Ok(out)
     }
@@ -183,51 +498,100 @@ impl Book {
     /// Sends every row of `sheet` through `emit`, with merged cells filled
     /// in; stops early when `emit` returns false.
     fn rows(&mut self, sheet: &str, emit: &mut dyn FnMut(u32, Vec<String>) -> bool) -> Result<()> {
+        let path = self.path.clone();
+        let check = |r: u64, c: u64, text: &str| check_cell(&path, sheet, r, c, text);
         let mut merges = Merges::new(self.merges(sheet));
         let mut send = |r: u32, mut cells: Vec<String>| {
             merges.fill(r, &mut cells);
             emit(r, cells)
         };
-        if let AnyBook::Xlsx(b) = &mut self.any {
-            let mut cells = b
-                .worksheet_cells_reader(sheet)
-                .map_err(|e| anyhow!("{e}"))?;
-            let mut row: Option<(u32, Vec<String>)> = None;
-            while let Some(cell) = cells.next_cell().map_err(|e| anyhow!("{e}"))? {
-                let (r, c) = cell.get_position();
-                if row.as_ref().is_some_and(|(at, _)| *at != r)
-                    && let Some((at, done)) = row.take()
-                    && !send(at, done)
-                {
-                    return Ok(());
+        // An .xlsx or .xlsb sheet is streamed cell by cell: only the cells
+        // there are take memory, wherever they claim to be.
+        macro_rules! stream {
+            ($reader:expr) => {{
+                let fail = |e| sheet_error(&path, sheet, e);
+                let mut cells = $reader.map_err(fail)?;
+                let mut row: Option<(u32, Vec<String>)> = None;
+                while let Some(cell) = cells.next_cell().map_err(fail)? {
+                    let (r, c) = cell.get_position();
+                    let text = text_of_ref(cell.get_value());
+                    check(r.into(), c.into(), &text)?;
+                    if row.as_ref().is_some_and(|(at, _)| *at != r)
+                        && let Some((at, done)) = row.take()
+                        && !send(at, done)
+                    {
+                        return Ok(());
+                    }
+                    let (_, cells) = row.get_or_insert_with(|| (r, Vec::new()));
+                    put(cells, c, text);
                 }
-                let (_, cells) = row.get_or_insert_with(|| (r, Vec::new()));
-                put(cells, c, text_of_ref(cell.get_value()));
-            }
-            if let Some((at, done)) = row.take() {
-                send(at, done);
-            }
-            return Ok(());
+                if let Some((at, done)) = row.take() {
+                    send(at, done);
+                }
+                return Ok(());
+            }};
+        }
+        match &mut self.any {
+            AnyBook::Xlsx(b) => stream!(b.worksheet_cells_reader(sheet)),
+            AnyBook::Xlsb(b) => stream!(b.worksheet_cells_reader(sheet)),
+            AnyBook::Xls(_) | AnyBook::Ods(_) => {}
         }
         let range = match &mut self.any {
-            AnyBook::Xlsb(b) => b.worksheet_range(sheet).map_err(|e| anyhow!("{e}"))?,
-            AnyBook::Xls(b) => b.worksheet_range(sheet).map_err(|e| anyhow!("{e}"))?,
-            AnyBook::Ods(b) => b.worksheet_range(sheet).map_err(|e| anyhow!("{e}"))?,
-            AnyBook::Xlsx(_) => return Ok(()),
+            AnyBook::Xls(b) => b
+                .worksheet_range(sheet)
+                .map_err(|e| sheet_error(&path, sheet, e))?,
+            AnyBook::Ods(b) => b
+                .worksheet_range(sheet)
+                .map_err(|e| sheet_error(&path, sheet, e))?,
+            AnyBook::Xlsx(_) | AnyBook::Xlsb(_) => return Ok(()),
         };
-        let Some((top, left)) = range.start() else {
+        let (Some((top, left)), Some((bottom, right))) = (range.start(), range.end()) else {
             return Ok(());
         };
+        check(bottom.into(), right.into(), "")?;
         for (i, cells) in range.rows().enumerate() {
             let mut out = Vec::with_capacity(left as usize + cells.len());
             out.resize(left as usize, String::new());
-            out.extend(cells.iter().map(text_of));
+            for cell in cells {
+                let text = text_of(cell);
+                check(0, 0, &text)?;
+                out.push(text);
+            }
             if !send(top + i as u32, out) {
                 break;
             }
         }
         Ok(())
     }
+}
+
+/// Refuses a cell beyond Excel's rows and columns, or too long.
+fn check_cell(path: &Path, sheet: &str, r: u64, c: u64, text: &str) -> Result<()> {
+    if r >= MAX_ROWS {
+        return Err(too_big(
+            path,
+            Some(sheet),
+            &format!("it has more than {MAX_ROWS} rows"),
+            &format!("超过 {MAX_ROWS} 行"),
+        ));
+    }
+    if c >= MAX_COLUMNS {
+        return Err(too_big(
+            path,
+            Some(sheet),
+            &format!("it has more than {MAX_COLUMNS} columns"),
+            &format!("超过 {MAX_COLUMNS} 列"),
+        ));
+    }
+    if text.len() > MAX_CELL {
+        return Err(too_big(
+            path,
+            Some(sheet),
+            &format!("a cell is longer than {} MiB", MAX_CELL >> 20),
+            &format!("有单元格超过 {} MiB", MAX_CELL >> 20),
+        ));
+    }
+    Ok(())
 }
 
 /// Places a cell's text at column `c`, leaving blanks before it.
@@ -273,7 +637,9 @@ impl Merges {
             if value.is_empty() {
                 continue;
             }
-            for c in d.start.1..=d.end.1 {
+            // A damaged merge reaching past Excel's last column stops there.
+            let last = d.end.1.min(MAX_COLUMNS as u32 - 1);
+            for c in d.start.1..=last {
                 let blank = cells.get(c as usize).is_none_or(|s| s.is_empty());
                 if blank {
                     put(cells, c, value.clone());
@@ -417,13 +783,15 @@ pub fn open_sheet(path: &Path, kind: BookKind, sheet: &str, opened: &Opened) -> 
             )
         ));
     }
-    let size = match &mut book.any {
-        AnyBook::Xlsx(b) => b
-            .worksheet_cells_reader(sheet)
-            .map(|r| u64::from(r.dimensions().end.0) + 1)
-            .unwrap_or(0),
-        _ => 0,
-    };
+    let size = guarded(path, Some(sheet), || {
+        Ok(match &mut book.any {
+            AnyBook::Xlsx(b) => b
+                .worksheet_cells_reader(sheet)
+                .map(|r| u64::from(r.dimensions().end.0) + 1)
+                .unwrap_or(0),
+            _ => 0,
+        })
+    })?;
     let (tx, rx) = sync_channel(IN_FLIGHT);
     let name = sheet.to_string();
     let opened = opened.clone();
@@ -440,14 +808,17 @@ pub fn open_sheet(path: &Path, kind: BookKind, sheet: &str, opened: &Opened) -> 
 fn read_sheet(mut book: Book, sheet: &str, tx: SyncSender<Batch>, opened: &Opened) {
     let mut batch = Vec::with_capacity(BATCH);
     let mut stopped = false;
-    let read = book.rows(sheet, &mut |r, cells| {
-        batch.push((r, cells));
-        if batch.len() == BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            // The reading side dropped its end: stop.
-            stopped = tx.send(Ok(full)).is_err();
-        }
-        !stopped
+    let path = book.path.clone();
+    let read = guarded(&path, Some(sheet), || {
+        book.rows(sheet, &mut |r, cells| {
+            batch.push((r, cells));
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                // The reading side dropped its end: stop.
+                stopped = tx.send(Ok(full)).is_err();
+            }
+            !stopped
+        })
     });
     // Given back before the last batch is sent, so that the next sheet,
     // opened once this one has been read to its end, finds it.
@@ -476,23 +847,8 @@ impl SheetRows {
             }
             match self.rx.recv() {
                 Ok(Ok(rows)) => self.batch = rows.into_iter(),
-                Ok(Err(e)) => {
-                    return Err(anyhow!(
-                        "{}",
-                        t(
-                            &format!(
-                                "cannot read sheet {} of {}: {e}",
-                                self.sheet,
-                                self.path.display()
-                            ),
-                            &format!(
-                                "无法读取 {} 的工作表 {}：{e}",
-                                self.path.display(),
-                                self.sheet
-                            ),
-                        )
-                    ));
-                }
+                // Already naming the sheet and the file.
+                Ok(Err(e)) => return Err(anyhow!("{e}")),
                 Err(_) => return Ok(None),
             }
         }
@@ -511,6 +867,41 @@ mod tests {
         assert_eq!(number_text(451122198001011234.0), "4.51122E+17");
         assert_eq!(number_text(4511221002010001.0), "4.51122E+15");
         assert_eq!(number_text(-7.0), "-7");
+    }
+
+    #[test]
+    fn a_panic_while_reading_is_an_error_naming_the_file() {
+        let path = Path::new("ledger.xls");
+        let err = guarded::<()>(path, Some("贫困户"), || panic!("index out of bounds"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ledger.xls"), "{err}");
+        assert!(err.contains("贫困户"), "{err}");
+        assert!(err.contains("index out of bounds"), "{err}");
+        // Outside the guard, a panic is reported as before.
+        assert!(!GUARDED.with(Cell::get));
+        assert_eq!(guarded(path, None, || Ok(7)).unwrap(), 7);
+    }
+
+    #[test]
+    fn the_cell_records_of_an_xls_file_are_found() {
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/ledger.xls"
+        ));
+        let bytes = std::fs::read(path).unwrap();
+        let stream = cfb_stream(&bytes, &["Workbook", "Book"]).expect("the Workbook stream");
+        // It begins with a BOF record.
+        assert_eq!(u16_at(&stream, 0), Some(0x0809));
+        assert!(biff_columns_fit(&stream));
+        // A label at column 65,535 does not.
+        let mut wide = stream.clone();
+        let at = wide
+            .windows(4)
+            .position(|w| w == [0xFD, 0x00, 0x0A, 0x00])
+            .expect("a label");
+        wide[at + 6..at + 8].copy_from_slice(&[0xFF, 0xFF]);
+        assert!(!biff_columns_fit(&wide));
     }
 
     #[test]

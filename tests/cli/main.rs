@@ -10,6 +10,7 @@ mod clerk;
 mod export;
 mod export_book;
 mod fixtures;
+mod hostile;
 mod households;
 mod import;
 mod migrate;
