@@ -422,8 +422,7 @@ pub fn print_record(
     personal: Personal,
     extra: &[Section],
 ) -> Result<u8> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::console::stdout();
     if format == Format::Json {
         let mut obj = record_json(entity, values, names, personal);
         if let serde_json::Value::Object(map) = &mut obj {

@@ -962,6 +962,83 @@ fn a_closed_stdout_or_stderr_ends_quietly_with_the_work_done() {
     assert!(fresh.db().exists());
 }
 
+/// Data written to a standard output that is not there is lost: exit 1 and
+/// say so, whether the descriptor was closed before fupin started (the
+/// standard library puts `/dev/null` there) or the disk is full.
+#[test]
+fn output_that_cannot_be_written_is_exit_1() {
+    let env = county_with(2);
+    let runs: &[&[&str]] = &[
+        &["export", "households"],
+        &["export", "households", "-o", "-"],
+        &["household", "list", "--format", "csv"],
+        &["report", "double-clear", "--by", "village", "-o", "-"],
+        &["log"],
+    ];
+    for args in runs {
+        let (_, err) = expect(shell(&env, "umask 022; exec >&-;", args), 1);
+        assert!(
+            err.contains("could not write to standard output: it was closed"),
+            "{args:?}: {err}"
+        );
+        let (_, err) = expect(shell(&env, "umask 022; exec >/dev/full;", args), 1);
+        assert!(
+            err.contains("could not write to standard output: No space left"),
+            "{args:?}: {err}"
+        );
+    }
+    // Nothing to write, nothing lost.
+    expect(shell(&env, "umask 022; exec >&-;", &["--help"]), 0);
+    expect(
+        shell(
+            &env,
+            "umask 022; exec >&-;",
+            &["export", "households", "-o", "h.csv"],
+        ),
+        0,
+    );
+    assert!(env.path("h.csv").exists());
+    // `/dev/null` asked for is not closed.
+    expect(
+        shell(
+            &env,
+            "umask 022; exec >/dev/null;",
+            &["export", "households"],
+        ),
+        0,
+    );
+}
+
+#[test]
+fn dash_as_output_file_is_standard_output() {
+    let env = county_with(2);
+    let to_stdout = env.ok(&["export", "households"]);
+    assert_eq!(env.ok(&["export", "households", "-o", "-"]), to_stdout);
+    assert_eq!(env.ok(&["export", "households", "--output=-"]), to_stdout);
+    let report = env.ok(&[
+        "report",
+        "double-clear",
+        "--by",
+        "village",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        env.ok(&[
+            "report",
+            "double-clear",
+            "--by",
+            "village",
+            "--format",
+            "csv",
+            "-o",
+            "-"
+        ]),
+        report
+    );
+    assert!(!env.path("-").exists());
+}
+
 // --- Formula cells -------------------------------------------------------------
 
 /// Values a spreadsheet would run as formulas, stored as text.
