@@ -226,9 +226,11 @@ pub fn parse_with(
                 given[i] = Some(v);
             }
             Err(problem) => {
-                // An ID number is personal: only the characters at fault show.
+                // ID numbers and phones are personal: only the characters
+                // at fault show.
                 let shown = match field.ty {
                     Ty::IdNumber => values::id_for_message(raw_value),
+                    Ty::Phone => values::phone_for_message(raw_value),
                     _ => raw_value.trim().to_string(),
                 };
                 errors.push(FieldError::new(field.name, shown, problem))

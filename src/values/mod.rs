@@ -17,7 +17,7 @@ pub use id::{
     id_birth_and_gender, id_check_digit, id_for_message, is_first_generation_id, mask_id,
     parse_id_number,
 };
-pub use phone::{mask_phone, parse_phone};
+pub use phone::{mask_phone, parse_phone, phone_for_message};
 pub use today::{allow_future, future_allowed, today, today_text};
 
 use crate::lang::t;
