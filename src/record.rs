@@ -88,6 +88,11 @@ fn parse_field(
     raw: &str,
     town: Option<&str>,
 ) -> Result<Value, Problem> {
+    // A note may run over several lines; nothing may hold what a terminal
+    // or a viewer would act on instead of showing.
+    if let Some(c) = values::refused_char(raw, field.name == "note") {
+        return Err(values::control_problem(c));
+    }
     if let Some(err) = values::excel_error(raw.trim()) {
         return Err(Problem::new(t(
             &format!("spreadsheet error value {err}, not data"),
@@ -233,6 +238,7 @@ pub fn parse_with(
                     Ty::Phone => values::phone_for_message(raw_value),
                     _ => raw_value.trim().to_string(),
                 };
+                let shown = values::escape_controls(&shown);
                 errors.push(FieldError::new(field.name, shown, problem))
             }
         }

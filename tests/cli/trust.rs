@@ -1039,6 +1039,106 @@ fn dash_as_output_file_is_standard_output() {
     assert!(!env.path("-").exists());
 }
 
+// --- Control characters ----------------------------------------------------------
+
+/// Printed raw by a list or a report, this town name would retitle the
+/// clerk's window and clear the screen.
+const HOSTILE_TOWN: &str = "镇\u{1b}]0;PWNED\u{7}\u{1b}[2J";
+
+#[test]
+fn a_control_character_in_an_imported_cell_is_refused_with_its_place() {
+    let env = county();
+    let before = env.snapshot();
+    env.write(
+        "towns.csv",
+        format!("code,name\n451122190,九镇\n451122191,{HOSTILE_TOWN}\n"),
+    );
+    let (_, err) = expect(fupin(&env, &["import", "towns.csv"]), 1);
+    assert!(
+        err.contains(
+            "towns.csv:3: name: holds a control character (U+001B) that would be printed raw \
+             (镇\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J); remove it"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(before == env.snapshot(), "nothing was written");
+    // Set aside, the rest goes in.
+    let (_, err) = expect(fupin(&env, &["import", "towns.csv", "--skip-invalid"]), 3);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert_eq!(
+        env.sql("SELECT name FROM towns WHERE code IN ('451122190', '451122191')"),
+        [["九镇"]]
+    );
+}
+
+#[test]
+fn a_control_character_in_a_flag_is_refused_by_its_flag() {
+    let env = county_with(1);
+    let before = env.snapshot();
+    for (args, flag, code) in [
+        (
+            vec!["town", "add", "--code", "T9", "--name", "九镇\u{202e}8765"],
+            "--name: holds a bidirectional control (U+202E)",
+            "U+202E",
+        ),
+        (
+            vec!["town", "add", "--code", "T9", "--name", HOSTILE_TOWN],
+            "--name: holds a control character (U+001B)",
+            "U+001B",
+        ),
+        (
+            vec!["household", "update", "H1", "--head-name", "张\u{1}三"],
+            "--head-name: holds a control character (U+0001)",
+            "U+0001",
+        ),
+        (
+            vec!["household", "update", "H1", "--head-name", "张\t三"],
+            "--head-name: holds a control character (U+0009)",
+            "U+0009",
+        ),
+        (
+            vec!["household", "update", "H1", "--note", "a\u{9b}2J"],
+            "--note: holds a control character (U+009B)",
+            "U+009B",
+        ),
+        (
+            vec!["household", "update", "H1", "--village", "龙岩\u{1b}[2J"],
+            "--village: holds a control character (U+001B)",
+            "U+001B",
+        ),
+    ] {
+        let (_, err) = expect(fupin(&env, &args), 1);
+        assert!(err.contains(flag) && err.contains(code), "{args:?}: {err}");
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+            "{err:?}"
+        );
+    }
+    assert!(before == env.snapshot(), "nothing was written");
+}
+
+#[test]
+fn a_note_keeps_its_tabs_and_line_breaks() {
+    let env = county_with(1);
+    let note = "第一行\n\t第二行\r\n第三行";
+    expect(
+        fupin(&env, &["household", "update", "H1", "--note", note]),
+        0,
+    );
+    assert_eq!(
+        env.sql("SELECT note FROM households WHERE code = 'H1'"),
+        [[note]]
+    );
+    let (exported, _) = expect(fupin(&env, &["export", "households"]), 0);
+    env.write("again.csv", &exported);
+    expect(fupin(&env, &["import", "households", "again.csv"]), 0);
+    assert_eq!(
+        env.sql("SELECT note FROM households WHERE code = 'H1'"),
+        [[note]]
+    );
+}
+
 // --- Formula cells -------------------------------------------------------------
 
 /// Values a spreadsheet would run as formulas, stored as text.
