@@ -446,7 +446,10 @@ pub fn print_record(
     for section in extra {
         writeln!(out)?;
         match format {
-            Format::Markdown => writeln!(out, "### {}\n", section.title)?,
+            // A title may name a record by its code.
+            Format::Markdown => {
+                writeln!(out, "### {}\n", crate::output::md_escape(&section.title))?
+            }
             _ => writeln!(out, "{}", section.title)?,
         }
         section.grid.render(format, &mut out)?;

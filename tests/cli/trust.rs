@@ -1139,6 +1139,27 @@ fn a_note_keeps_its_tabs_and_line_breaks() {
     );
 }
 
+#[test]
+fn markdown_lists_escape_markup_as_reports_do() {
+    let env = county_with(1);
+    let name = "户<script>alert(1)</script>";
+    expect(
+        fupin(&env, &["household", "update", "H1", "--head-name", name]),
+        0,
+    );
+    let (md, _) = expect(
+        fupin(&env, &["household", "list", "--format", "markdown"]),
+        0,
+    );
+    assert!(md.contains("户\\<script\\>alert(1)\\</script\\>"), "{md}");
+    assert!(!md.contains("<script>"), "{md}");
+    let (md, _) = expect(
+        fupin(&env, &["household", "show", "H1", "--format", "markdown"]),
+        0,
+    );
+    assert!(!md.contains("<script>"), "{md}");
+}
+
 // --- Formula cells -------------------------------------------------------------
 
 /// Values a spreadsheet would run as formulas, stored as text.
