@@ -4,7 +4,8 @@
 //! head -c 10`), which would turn finished work into exit code 101. Here:
 //!
 //! - [`say!`] writes a message line to stderr and ignores a closed stream:
-//!   a message nobody can read must not undo the work it reports.
+//!   a message nobody can read must not undo the work it reports; control
+//!   characters quoted in it are escaped (`\u{1b}`).
 //! - [`put!`] writes a line to stdout and returns `io::Result<()>`; a reader
 //!   that went away (broken pipe) counts as success, other errors are
 //!   returned. Data written with `write!` to a locked stdout and passed up
@@ -36,8 +37,12 @@ macro_rules! put {
     };
 }
 
+/// Whatever a message quotes from a file or a flag (a header, a sheet's
+/// name, a value) reaches the terminal with its control characters
+/// escaped, never acted on.
 pub fn say_line(args: Arguments) {
-    let _ = writeln!(io::stderr().lock(), "{args}");
+    let text = crate::values::escape_controls_in_message(&args.to_string());
+    let _ = writeln!(io::stderr().lock(), "{text}");
 }
 
 pub fn put_line(args: Arguments) -> io::Result<()> {

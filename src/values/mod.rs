@@ -130,12 +130,24 @@ pub fn control_problem(c: char) -> Problem {
 /// `\u{1b}`, so that a message can show a refused value without acting on
 /// it.
 pub fn escape_controls(s: &str) -> String {
-    if !s.chars().any(is_control) {
+    escape_controls_but(s, &[])
+}
+
+/// A message's text with its controls escaped as by [`escape_controls`],
+/// but for its own line breaks and tabs: whatever a file or a flag put in
+/// it (a header, a sheet's name, a value) is shown, never acted on.
+pub fn escape_controls_in_message(s: &str) -> String {
+    escape_controls_but(s, &['\n', '\t'])
+}
+
+fn escape_controls_but(s: &str, kept: &[char]) -> String {
+    let escaped = |c: char| is_control(c) && !kept.contains(&c);
+    if !s.chars().any(escaped) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if is_control(c) {
+        if escaped(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);
@@ -347,5 +359,9 @@ mod tests {
             "镇\\u{1b}]0;PWNED\\u{7}\\u{202e}"
         );
         assert_eq!(escape_controls("龙岩"), "龙岩");
+        assert_eq!(
+            escape_controls_in_message("x.csv:2: no column \u{1b}[2J\n\tnext"),
+            "x.csv:2: no column \\u{1b}[2J\n\tnext"
+        );
     }
 }

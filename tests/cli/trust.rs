@@ -1073,6 +1073,21 @@ fn a_control_character_in_an_imported_cell_is_refused_with_its_place() {
 }
 
 #[test]
+fn a_message_quoting_a_file_shows_its_controls_escaped() {
+    let env = county();
+    env.write("towns.csv", "code,name,x\u{202e}yz\u{9b}2J\nT1,a,b\n");
+    let (_, err) = expect(fupin(&env, &["import", "towns.csv"]), 1);
+    assert!(
+        err.contains("towns.csv:1: x\\u{202e}yz\\u{9b}2J: unknown column for towns"),
+        "{err}"
+    );
+    assert!(
+        !err.contains('\u{202e}') && !err.contains('\u{9b}'),
+        "{err:?}"
+    );
+}
+
+#[test]
 fn a_control_character_in_a_flag_is_refused_by_its_flag() {
     let env = county_with(1);
     let before = env.snapshot();
