@@ -105,6 +105,14 @@ impl OutputOpts {
     /// The flags checked and turned into what the renderers need, before
     /// any file is opened.
     fn settle(&self) -> Result<Output> {
+        // The unit is printed in the title block of every format.
+        if let Some(c) = self
+            .unit
+            .as_deref()
+            .and_then(|u| crate::values::refused_char(u, false))
+        {
+            bail!("--unit: {}", crate::values::control_problem(c));
+        }
         let csv_flag = self.bom || self.no_bom || self.encoding != Encoding::Utf8;
         if csv_flag && self.format != ReportFormat::Csv {
             bail!(

@@ -1131,6 +1131,17 @@ fn a_control_character_in_a_flag_is_refused_by_its_flag() {
         );
     }
     assert!(before == env.snapshot(), "nothing was written");
+    let (_, err) = expect(
+        fupin(
+            &env,
+            &["report", "double-clear", "--unit", "办公室\u{1b}[2J"],
+        ),
+        1,
+    );
+    assert!(
+        err.contains("--unit: holds a control character (U+001B)"),
+        "{err}"
+    );
 }
 
 #[test]
