@@ -4,7 +4,8 @@
 //! head -c 10`), which would turn finished work into exit code 101. Here:
 //!
 //! - [`say!`] writes a message line to stderr and ignores a closed stream:
-//!   a message nobody can read must not undo the work it reports.
+//!   a message nobody can read must not undo the work it reports; control
+//!   characters quoted in it are escaped (`\u{1b}`).
 //! - [`put!`] writes a line to stdout and returns `io::Result<()>`; a reader
 //!   that went away (broken pipe) counts as success, other errors are
 //!   returned. Data written with `write!` to a locked stdout and passed up
@@ -15,6 +16,9 @@
 
 use std::fmt::Arguments;
 use std::io::{self, ErrorKind, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::lang::t;
 
 /// A line on stderr, like `eprintln!`, that never panics.
 #[macro_export]
@@ -33,13 +37,84 @@ macro_rules! put {
     };
 }
 
+/// Whatever a message quotes from a file or a flag (a header, a sheet's
+/// name, a value) reaches the terminal with its control characters
+/// escaped, never acted on.
 pub fn say_line(args: Arguments) {
-    let _ = writeln!(io::stderr().lock(), "{args}");
+    let text = crate::values::escape_controls_in_message(&args.to_string());
+    let _ = writeln!(io::stderr().lock(), "{text}");
 }
 
 pub fn put_line(args: Arguments) -> io::Result<()> {
-    let mut out = io::stdout().lock();
+    let mut out = stdout();
     quiet_pipe(writeln!(out, "{args}").and_then(|()| out.flush()))
+}
+
+/// Set when file descriptor 1 was closed as the process started
+/// (`fupin export households >&-`). The standard library then puts
+/// `/dev/null` there, so every write would seem to succeed and the data
+/// would be lost with exit 0.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Tells [`stdout`] that standard output was closed before fupin started;
+/// `main` asks the operating system before the standard library starts.
+pub fn stdout_was_closed() {
+    STDOUT_CLOSED.store(true, Ordering::Relaxed);
+}
+
+/// Standard output for data, locked. A write that cannot reach it fails
+/// with "could not write to standard output: …" (a closed descriptor, a
+/// full disk); a reader that went away (broken pipe) is passed on as it
+/// is, for [`quiet_pipe`] and [`is_broken_pipe`] to let through.
+pub fn stdout() -> Stdout {
+    Stdout {
+        lock: io::stdout().lock(),
+    }
+}
+
+pub struct Stdout {
+    lock: io::StdoutLock<'static>,
+}
+
+impl Stdout {
+    fn check(&self) -> io::Result<()> {
+        if STDOUT_CLOSED.load(Ordering::Relaxed) {
+            return Err(lost(io::Error::other(t(
+                "it was closed before fupin started",
+                "fupin 启动前它已被关闭",
+            ))));
+        }
+        Ok(())
+    }
+}
+
+/// The error of a write to stdout, saying where it went wrong.
+fn lost(e: io::Error) -> io::Error {
+    if e.kind() == ErrorKind::BrokenPipe {
+        return e;
+    }
+    let text = t(
+        &format!("could not write to standard output: {e}"),
+        &format!("无法写入标准输出：{e}"),
+    );
+    io::Error::new(e.kind(), text)
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.check()?;
+        self.lock.write(buf).map_err(lost)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.check()?;
+        self.lock.write_all(buf).map_err(lost)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.check()?;
+        self.lock.flush().map_err(lost)
+    }
 }
 
 /// A write to a reader that has gone away (`fupin … | head`) is not a

@@ -20,6 +20,12 @@ use crate::lang::t;
 /// The mode of every file fupin creates.
 pub const PRIVATE: u32 = 0o600;
 
+/// The file an `-o FILE` names, or `None` for standard output: no `-o`,
+/// or `-o -` as other tools take it.
+pub fn output_file(path: Option<&Path>) -> Option<&Path> {
+    path.filter(|p| p.as_os_str() != "-")
+}
+
 /// The folder a path is in; `.` for a bare file name.
 pub fn folder_of(path: &Path) -> &Path {
     match path.parent() {

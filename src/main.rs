@@ -7,6 +7,9 @@ use fupin::lang::Lang;
 use fupin::say;
 
 fn main() -> ExitCode {
+    if stdout_at_start::closed() {
+        fupin::console::stdout_was_closed();
+    }
     // The language is known before parsing, so help and usage errors are
     // in it: the locale, else `--lang` found among the arguments.
     Lang::from_env().set();
@@ -51,4 +54,38 @@ fn usage(err: &clap::Error) -> ExitCode {
         let _ = fupin::console::put_line(format_args!("{}", text.trim_end()));
     }
     ExitCode::from(code)
+}
+
+/// Whether file descriptor 1 was closed when the process started
+/// (`fupin export households >&-`). By the time `main` runs the standard
+/// library has opened `/dev/null` in its place, so the question is asked by
+/// a function the loader runs before it.
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "macos"))]
+mod stdout_at_start {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+
+    extern "C" fn look() {
+        // SAFETY: F_GETFD only reads the flags of a descriptor number; it
+        // fails (EBADF) when nothing is open there.
+        let closed = unsafe { libc::fcntl(1, libc::F_GETFD) } == -1;
+        CLOSED.store(closed, Ordering::Relaxed);
+    }
+
+    #[used]
+    #[cfg_attr(target_os = "macos", unsafe(link_section = "__DATA,__mod_init_func"))]
+    #[cfg_attr(not(target_os = "macos"), unsafe(link_section = ".init_array"))]
+    static LOOK: extern "C" fn() = look;
+
+    pub fn closed() -> bool {
+        CLOSED.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_os = "macos")))]
+mod stdout_at_start {
+    pub fn closed() -> bool {
+        false
+    }
 }

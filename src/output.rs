@@ -149,8 +149,10 @@ impl Grid {
         Json::Object(map)
     }
 
+    /// Names and notes are data: Markdown's markup in them, HTML
+    /// included, is escaped as in reports (see [`md_escape`]).
     pub fn to_markdown(&self) -> String {
-        let esc = |s: String| s.replace('|', "\\|").replace('\n', " ");
+        let esc = |s: String| md_cell(&s);
         let mut out = String::new();
         out.push_str("| ");
         out.push_str(
@@ -214,6 +216,29 @@ impl Grid {
     }
 }
 
+/// Markdown treats `*`, `_`, `#`, `<` and friends as markup, and a viewer
+/// runs the HTML among it (`<script>`); names are data, so each such
+/// character is escaped with a backslash. Lists and reports share this.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// [`md_escape`] for a table cell, which is one line: a note's line breaks
+/// become spaces.
+pub fn md_cell(s: &str) -> String {
+    md_escape(s).replace(['\r', '\n'], " ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,6 +276,24 @@ mod tests {
         let md = grid().to_markdown();
         assert!(md.contains("| --- | ---: |"), "{md}");
         assert!(md.contains("O'Brien \\| x"), "{md}");
+    }
+
+    #[test]
+    fn markdown_escapes_markup_in_names() {
+        assert_eq!(md_escape("a*b_c <x>"), "a\\*b\\_c \\<x\\>");
+        let mut g = Grid::new(vec![Column::new("name", "户主")]);
+        g.push(vec![Cell::text("户<script>alert(1)</script>")]);
+        g.push(vec![Cell::text("**粗**_斜_ [链接](http://x) `码`\n第二行")]);
+        let md = g.to_markdown();
+        assert!(
+            md.contains("| 户\\<script\\>alert(1)\\</script\\> |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| \\*\\*粗\\*\\*\\_斜\\_ \\[链接\\](http://x) \\`码\\` 第二行 |"),
+            "{md}"
+        );
+        assert!(!md.contains("<script>"), "{md}");
     }
 
     #[test]

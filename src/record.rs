@@ -88,6 +88,11 @@ fn parse_field(
     raw: &str,
     town: Option<&str>,
 ) -> Result<Value, Problem> {
+    // A note may run over several lines; nothing may hold what a terminal
+    // or a viewer would act on instead of showing.
+    if let Some(c) = values::refused_char(raw, field.name == "note") {
+        return Err(values::control_problem(c));
+    }
     if let Some(err) = values::excel_error(raw.trim()) {
         return Err(Problem::new(t(
             &format!("spreadsheet error value {err}, not data"),
@@ -226,11 +231,14 @@ pub fn parse_with(
                 given[i] = Some(v);
             }
             Err(problem) => {
-                // An ID number is personal: only the characters at fault show.
+                // ID numbers and phones are personal: only the characters
+                // at fault show.
                 let shown = match field.ty {
                     Ty::IdNumber => values::id_for_message(raw_value),
+                    Ty::Phone => values::phone_for_message(raw_value),
                     _ => raw_value.trim().to_string(),
                 };
+                let shown = values::escape_controls(&shown);
                 errors.push(FieldError::new(field.name, shown, problem))
             }
         }

@@ -89,7 +89,7 @@ pub fn completions(args: CompletionsArgs) -> Result<u8> {
     // inside the generator.
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "fupin", &mut script);
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::console::stdout();
     out.write_all(&script)?;
     out.flush()?;
     Ok(0)

@@ -35,7 +35,7 @@ pub struct ExportArgs {
     /// Record kind to export: households, villages, … (or 贫困户, 行政村, …)
     #[arg(required_unless_present = "all", conflicts_with = "all")]
     pub entity: Option<String>,
-    /// Write to FILE instead of standard output
+    /// Write to FILE instead of standard output (`-o -` is standard output)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Write every record kind into DIR, one file each, as `fupin import DIR`
@@ -60,7 +60,9 @@ pub struct ExportArgs {
     pub village: Option<String>,
 }
 
-pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
+pub fn run(ctx: &Ctx, mut args: ExportArgs) -> Result<u8> {
+    // `-o -` is standard output, as no `-o` is.
+    args.output = crate::files::output_file(args.output.as_deref()).map(Path::to_path_buf);
     if args.encoding == Encoding::Utf16 {
         say!(
             "{}",
@@ -149,8 +151,8 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<u8> {
             );
         }
         None => {
-            let stdout = std::io::stdout();
-            export::write_entity(&conn, entity, BufWriter::new(stdout.lock()), &opts)?;
+            let out = BufWriter::new(crate::console::stdout());
+            export::write_entity(&conn, entity, out, &opts)?;
         }
     }
     Ok(0)

@@ -252,8 +252,7 @@ fn print_problems(report: &Report) {
 }
 
 fn print_summary(report: &Report, format: SummaryFormat) -> Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::console::stdout();
     match format {
         SummaryFormat::Json => {
             let json = if report.many {

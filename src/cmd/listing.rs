@@ -257,8 +257,7 @@ pub fn count_line(entity: &Entity, tally: &Tally) -> String {
 /// line; CSV, JSON and Markdown (pasted into documents) hold the rows only.
 pub fn print(grid: &Grid, format: Format, what: &Entity, tally: Option<&Tally>) -> Result<u8> {
     use std::io::Write;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::console::stdout();
     if grid.rows.is_empty() && format == Format::Table {
         say!(
             "{}",

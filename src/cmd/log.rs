@@ -88,8 +88,7 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()
         .context("failed to read the audit trail")?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::console::stdout();
     match args.opts.format {
         _ if changes.is_empty() && args.opts.format == Format::Table => {
             say!("{}", t("no changes match", "没有符合条件的变更记录"));

@@ -422,8 +422,7 @@ pub fn print_record(
     personal: Personal,
     extra: &[Section],
 ) -> Result<u8> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::console::stdout();
     if format == Format::Json {
         let mut obj = record_json(entity, values, names, personal);
         if let serde_json::Value::Object(map) = &mut obj {
@@ -447,7 +446,10 @@ pub fn print_record(
     for section in extra {
         writeln!(out)?;
         match format {
-            Format::Markdown => writeln!(out, "### {}\n", section.title)?,
+            // A title may name a record by its code.
+            Format::Markdown => {
+                writeln!(out, "### {}\n", crate::output::md_escape(&section.title))?
+            }
             _ => writeln!(out, "{}", section.title)?,
         }
         section.grid.render(format, &mut out)?;

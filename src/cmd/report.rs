@@ -2,7 +2,7 @@
 //! it to stdout or `-o FILE`. The reports themselves live in `crate::report`.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -77,7 +77,7 @@ pub struct OutputOpts {
     /// Output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
-    /// Write to FILE instead of the terminal
+    /// Write to FILE instead of the terminal (`-o -` is standard output)
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Reporting unit 填报单位 in the title block (default: the county's
@@ -97,9 +97,22 @@ pub struct OutputOpts {
 }
 
 impl OutputOpts {
+    /// The file to write, or `None` for standard output (no `-o`, or `-o -`).
+    fn file(&self) -> Option<&Path> {
+        files::output_file(self.output.as_deref())
+    }
+
     /// The flags checked and turned into what the renderers need, before
     /// any file is opened.
     fn settle(&self) -> Result<Output> {
+        // The unit is printed in the title block of every format.
+        if let Some(c) = self
+            .unit
+            .as_deref()
+            .and_then(|u| crate::values::refused_char(u, false))
+        {
+            bail!("--unit: {}", crate::values::control_problem(c));
+        }
         let csv_flag = self.bom || self.no_bom || self.encoding != Encoding::Utf8;
         if csv_flag && self.format != ReportFormat::Csv {
             bail!(
@@ -120,7 +133,7 @@ impl OutputOpts {
             );
         }
         if self.format == ReportFormat::Xlsx
-            && self.output.is_none()
+            && self.file().is_none()
             && std::io::stdout().is_terminal()
         {
             bail!(
@@ -133,8 +146,8 @@ impl OutputOpts {
         }
         // Excel opens a UTF-8 file without a BOM as the local code page:
         // a Chinese CSV saved for a clerk gets one unless told otherwise.
-        let bom = self.bom || (!self.no_bom && Lang::current().is_zh() && self.output.is_some());
-        let width = if self.output.is_some() {
+        let bom = self.bom || (!self.no_bom && Lang::current().is_zh() && self.file().is_some());
+        let width = if self.file().is_some() {
             TextWidth::Unlimited
         } else if let Some(w) = std::env::var("COLUMNS")
             .ok()
@@ -364,11 +377,10 @@ fn emit(report: &dyn Report, out: &OutputOpts) -> Result<u8> {
     let how = out.settle()?;
     let mut buf = Vec::new();
     report::render(report, &how, &opts, &mut buf)?;
-    match &out.output {
+    match out.file() {
         Some(path) => files::write(path, &buf)?,
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
+            let mut lock = crate::console::stdout();
             lock.write_all(&buf)?;
             lock.flush()?;
         }

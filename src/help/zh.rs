@@ -902,12 +902,12 @@ pub const TEXTS: &[(&str, &str)] = &[
         "写入正确的行，错误的行另存到拒收文件（退出码 3）",
     ),
     (
-        "Write to FILE instead of standard output",
-        "写入 FILE 而非标准输出",
+        "Write to FILE instead of standard output (`-o -` is standard output)",
+        "写入 FILE 而非标准输出（`-o -` 即标准输出）",
     ),
     (
-        "Write to FILE instead of the terminal",
-        "写入 FILE 而非终端",
+        "Write to FILE instead of the terminal (`-o -` is standard output)",
+        "写入 FILE 而非终端（`-o -` 即标准输出）",
     ),
     ("Zone name", "作战区名称"),
     (

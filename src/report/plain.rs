@@ -11,6 +11,7 @@ use comfy_table::{
 use super::sheet::{ColKind, RowKind, Sheet, char_width, display_width};
 use crate::csv_io::Encoding;
 use crate::csv_io::write::CsvOut;
+use crate::output::{md_cell, md_escape};
 
 /// How wide terminal text may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,7 +280,7 @@ pub fn to_markdown(sheet: &Sheet) -> String {
     if let Some((verdict, _)) = &sheet.verdict {
         out.push_str(&format!("**{}**\n\n", md_escape(verdict)));
     }
-    let cell = |s: String| md_escape(&s).replace('\n', " ");
+    let cell = |s: String| md_cell(&s);
     out.push_str("| ");
     out.push_str(
         &sheet
@@ -351,29 +352,9 @@ pub fn write_csv(sheet: &Sheet, out: &mut dyn Write, encoding: Encoding, bom: bo
     Ok(())
 }
 
-/// Markdown treats `*`, `_`, `#` and friends as markup; names are data.
-fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn markdown_escapes_markup_in_names() {
-        assert_eq!(md_escape("a*b_c <x>"), "a\\*b\\_c \\<x\\>");
-    }
 
     #[test]
     fn headings_break_between_words_only() {

@@ -17,7 +17,7 @@ pub use id::{
     id_birth_and_gender, id_check_digit, id_for_message, is_first_generation_id, mask_id,
     parse_id_number,
 };
-pub use phone::{mask_phone, parse_phone};
+pub use phone::{mask_phone, parse_phone, phone_for_message};
 pub use today::{allow_future, future_allowed, today, today_text};
 
 use crate::lang::t;
@@ -80,6 +80,80 @@ pub fn normalize(raw: &str) -> String {
         })
         .collect();
     trim(&folded)
+}
+
+/// A character that a terminal, a Markdown viewer or a spreadsheet would
+/// act on instead of showing: the C0 controls, DEL, the C1 controls and
+/// the bidirectional overrides and isolates. Printed raw in a list or a
+/// report, `\x1b]0;…\x07` retitles the clerk's window, `\x1b[2J` clears
+/// it, and U+202E shows a number backwards. A tab and a line break are
+/// controls too; where they may be, see [`refused_char`].
+pub fn is_control(c: char) -> bool {
+    matches!(c, '\0'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The first character of a value (within the white space around it, which
+/// is trimmed away) that fupin refuses to store, by [`is_control`]. Free
+/// text over several lines (`multiline`, a note) may hold tabs and line
+/// breaks, a line break being `\n` or `\r\n`.
+pub fn refused_char(raw: &str, multiline: bool) -> Option<char> {
+    let inner = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        let allowed =
+            multiline && (c == '\t' || c == '\n' || (c == '\r' && chars.peek() == Some(&'\n')));
+        if is_control(c) && !allowed {
+            return Some(c);
+        }
+    }
+    None
+}
+
+/// The problem with a value holding `c` (see [`refused_char`]).
+pub fn control_problem(c: char) -> Problem {
+    let code = format!("U+{:04X}", c as u32);
+    let message = if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+        t(
+            &format!("holds a bidirectional control ({code}) that would reorder the text shown"),
+            &format!("含有双向文本控制符（{code}），会打乱显示的文字顺序"),
+        )
+    } else {
+        t(
+            &format!("holds a control character ({code}) that would be printed raw"),
+            &format!("含有控制字符（{code}），会被原样输出"),
+        )
+    };
+    Problem::new(message).with_hint(t("remove it", "请删除该字符"))
+}
+
+/// `s` with every control character (see [`is_control`]) written as
+/// `\u{1b}`, so that a message can show a refused value without acting on
+/// it.
+pub fn escape_controls(s: &str) -> String {
+    escape_controls_but(s, &[])
+}
+
+/// A message's text with its controls escaped as by [`escape_controls`],
+/// but for its own line breaks and tabs: whatever a file or a flag put in
+/// it (a header, a sheet's name, a value) is shown, never acted on.
+pub fn escape_controls_in_message(s: &str) -> String {
+    escape_controls_but(s, &['\n', '\t'])
+}
+
+fn escape_controls_but(s: &str, kept: &[char]) -> String {
+    let escaped = |c: char| is_control(c) && !kept.contains(&c);
+    if !s.chars().any(escaped) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if escaped(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Excel writes its error values into CSV cells; they are never data.
@@ -233,6 +307,61 @@ mod tests {
         assert_eq!(
             Problem::new("bad").with_hint("fix it").to_string(),
             "bad; fix it"
+        );
+    }
+
+    #[test]
+    fn controls_are_refused_but_a_note_keeps_its_lines() {
+        for raw in [
+            "镇\u{1b}]0;PWNED\u{7}\u{1b}[2J",
+            "a\0b",
+            "a\u{7f}b",
+            "a\u{85}b",
+            "a\u{9b}2J",
+            "户\u{202e}8765",
+            "a\u{2066}b",
+            "a\u{2069}",
+            "a\tb",
+            "a\nb",
+            "a\rb",
+        ] {
+            assert!(refused_char(raw, false).is_some(), "{raw:?}");
+        }
+        for raw in ["a\u{1b}b", "a\0b", "a\rb", "a\u{202d}b", "a\u{9f}"] {
+            assert!(refused_char(raw, true).is_some(), "{raw:?}");
+        }
+        for raw in ["第一行\n第二行", "a\r\nb", "a\tb", "a\n\n\tb"] {
+            assert_eq!(refused_char(raw, true), None, "{raw:?}");
+        }
+        // White space around a value is trimmed away, never stored.
+        for raw in [
+            "张三\r",
+            "\t张三\n",
+            "\u{85}张三",
+            "龙岩 村",
+            "\u{200e}",
+            "😀",
+        ] {
+            assert_eq!(refused_char(raw, false), None, "{raw:?}");
+        }
+        assert_eq!(refused_char("a\u{1b}[2J\u{7}", false), Some('\u{1b}'));
+    }
+
+    #[test]
+    fn a_control_is_named_and_shown_escaped() {
+        assert_eq!(
+            control_problem('\u{1b}').to_string(),
+            "holds a control character (U+001B) that would be printed raw; remove it"
+        );
+        assert!(control_problem('\u{202e}').message.contains("(U+202E)"));
+        assert_eq!(
+            escape_controls("镇\u{1b}]0;PWNED\u{7}\u{202e}"),
+            "镇\\u{1b}]0;PWNED\\u{7}\\u{202e}"
+        );
+        assert_eq!(escape_controls("龙岩"), "龙岩");
+        assert_eq!(
+            escape_controls_in_message("x.csv:2: no column \u{1b}[2J\n\tnext"),
+            "x.csv:2: no column \\u{1b}[2J\n\tnext"
         );
     }
 }

@@ -86,7 +86,68 @@ fn mask_middle(s: &str, head: usize) -> String {
         .collect()
 }
 
+/// A phone value as it may appear in a message: each number's digits
+/// masked as in lists (the first three of a mobile-length number and the
+/// last four shown, the rest starred), while every other character — a
+/// letter, a stray sign, the characters at fault — shows as written:
+/// `13812345678x` → `138****5678x`. A number of fewer than 8 digits shows
+/// no digit at all; Excel's scientific notation (`1.38E+10`) shows as
+/// written, having kept no more than the first digits.
+pub fn phone_for_message(raw: &str) -> String {
+    let s = normalize(raw);
+    if s.contains(['e', 'E']) && looks_like_scientific(&s.to_uppercase().replace(' ', "")) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len());
+    for (i, part) in s.split(['/', '、', ';', ',']).enumerate() {
+        if i > 0 {
+            // The separator that ended the previous part.
+            let at = out.chars().count();
+            out.push(s.chars().nth(at).unwrap_or('/'));
+        }
+        out.push_str(&mask_digits(part));
+    }
+    out
+}
+
+/// Stars for the digits of one number but its first three (11 digits or
+/// more) and its last four (8 or more); a landline's area code, set apart
+/// by `-`, `)` or a space, shows whole as in lists and the last four of
+/// the rest when it has 7 digits or more.
+fn mask_digits(part: &str) -> String {
+    let area_end = part
+        .trim_start()
+        .starts_with(['0', '('])
+        .then(|| part.find(['-', ')', ' ']))
+        .flatten()
+        .filter(|&at| at <= 6)
+        .map(|at| at + 1);
+    let (area, rest) = part.split_at(area_end.unwrap_or(0));
+    let n = rest.chars().filter(char::is_ascii_digit).count();
+    let (head, tail) = match area_end {
+        Some(_) => (0, if n >= 7 { 4 } else { 0 }),
+        None => (if n >= 11 { 3 } else { 0 }, if n >= 8 { 4 } else { 0 }),
+    };
+    let mut seen = 0;
+    let masked: String = rest
+        .chars()
+        .map(|c| {
+            if !c.is_ascii_digit() {
+                return c;
+            }
+            seen += 1;
+            if seen <= head || seen > n - tail {
+                c
+            } else {
+                '*'
+            }
+        })
+        .collect();
+    format!("{area}{masked}")
+}
+
 fn not_a_phone(part: &str, several: bool) -> Problem {
+    let part = phone_for_message(part);
     let message = if several {
         t(
             &format!("{part} is not a phone number"),
@@ -257,13 +318,38 @@ mod tests {
             );
         }
         let p = parse_phone("13812345678/138123").unwrap_err();
-        assert!(p.message.starts_with("138123 is not"), "{p}");
+        assert!(p.message.starts_with("****** is not"), "{p}");
+        let p = parse_phone("13812345678/1381234567x").unwrap_err();
+        assert!(p.message.starts_with("******4567x is not"), "{p}");
         for raw in ["138123", "none", "tel 13812345678", "1.38E+10x"] {
             let p = parse_phone(raw).unwrap_err();
             assert_eq!(p.message, "not a phone number", "{raw}");
         }
         let p = parse_phone("1.38E+10").unwrap_err();
         assert!(p.message.contains("scientific notation"), "{p}");
+    }
+
+    #[test]
+    fn messages_show_the_characters_at_fault_and_few_digits() {
+        let cases = [
+            ("13812345678x", "138****5678x"),
+            ("1381234567x", "******4567x"),
+            ("138123", "******"),
+            ("tel 13812345678", "tel 138****5678"),
+            ("0774-89812a4", "0774-*****a*"),
+            ("0774-898123456", "0774-*****3456"),
+            ("(0774)898123", "(0774)******"),
+            ("0774 8981234 801", "0774 ******4 801"),
+            ("13812345678/138123", "138****5678/******"),
+            ("13812345678、x", "138****5678、x"),
+            ("１３８１２３４５６７８ｘ", "138****5678x"),
+            ("1.38E+10", "1.38E+10"),
+            ("电话", "电话"),
+            ("", ""),
+        ];
+        for (raw, shown) in cases {
+            assert_eq!(phone_for_message(raw), shown, "{raw}");
+        }
     }
 
     #[test]

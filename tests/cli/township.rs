@@ -523,6 +523,26 @@ fn one_household<'a>(name: &'a str, id_cell: C<'a>) -> Sheet<'a> {
 }
 
 #[test]
+fn a_bidirectional_override_in_a_workbook_cell_is_refused_with_its_place() {
+    let env = ready();
+    let before = env.snapshot();
+    let id1 = id("45112219800101123");
+    let mut sheet = one_household("贫困户", C::S(&id1));
+    sheet.rows[1][2] = C::S("张三\u{202e}8765");
+    workbook(&env.path("households.xlsx"), &[sheet]);
+    let err = env.fails(&["import", "households.xlsx"], 1);
+    assert!(
+        err.contains(
+            "households.xlsx[贫困户]:2: head_name: holds a bidirectional control (U+202E) \
+             that would reorder the text shown (张三\\u{202e}8765); remove it"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains('\u{202e}'), "{err:?}");
+    assert!(before == env.snapshot());
+}
+
+#[test]
 fn an_id_number_in_a_number_cell_is_refused_with_the_text_hint() {
     let env = ready();
     let before = env.snapshot();

@@ -964,6 +964,230 @@ fn a_closed_stdout_or_stderr_ends_quietly_with_the_work_done() {
     assert!(fresh.db().exists());
 }
 
+/// Data written to a standard output that is not there is lost: exit 1 and
+/// say so, whether the descriptor was closed before fupin started (the
+/// standard library puts `/dev/null` there) or the disk is full.
+#[test]
+fn output_that_cannot_be_written_is_exit_1() {
+    let env = county_with(2);
+    let runs: &[&[&str]] = &[
+        &["export", "households"],
+        &["export", "households", "-o", "-"],
+        &["household", "list", "--format", "csv"],
+        &["report", "double-clear", "--by", "village", "-o", "-"],
+        &["log"],
+    ];
+    for args in runs {
+        let (_, err) = expect(shell(&env, "umask 022; exec >&-;", args), 1);
+        assert!(
+            err.contains("could not write to standard output: it was closed"),
+            "{args:?}: {err}"
+        );
+        let (_, err) = expect(shell(&env, "umask 022; exec >/dev/full;", args), 1);
+        assert!(
+            err.contains("could not write to standard output: No space left"),
+            "{args:?}: {err}"
+        );
+    }
+    // Nothing to write, nothing lost.
+    expect(shell(&env, "umask 022; exec >&-;", &["--help"]), 0);
+    expect(
+        shell(
+            &env,
+            "umask 022; exec >&-;",
+            &["export", "households", "-o", "h.csv"],
+        ),
+        0,
+    );
+    assert!(env.path("h.csv").exists());
+    // `/dev/null` asked for is not closed.
+    expect(
+        shell(
+            &env,
+            "umask 022; exec >/dev/null;",
+            &["export", "households"],
+        ),
+        0,
+    );
+}
+
+#[test]
+fn dash_as_output_file_is_standard_output() {
+    let env = county_with(2);
+    let to_stdout = env.ok(&["export", "households"]);
+    assert_eq!(env.ok(&["export", "households", "-o", "-"]), to_stdout);
+    assert_eq!(env.ok(&["export", "households", "--output=-"]), to_stdout);
+    let report = env.ok(&[
+        "report",
+        "double-clear",
+        "--by",
+        "village",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        env.ok(&[
+            "report",
+            "double-clear",
+            "--by",
+            "village",
+            "--format",
+            "csv",
+            "-o",
+            "-"
+        ]),
+        report
+    );
+    assert!(!env.path("-").exists());
+}
+
+// --- Control characters ----------------------------------------------------------
+
+/// Printed raw by a list or a report, this town name would retitle the
+/// clerk's window and clear the screen.
+const HOSTILE_TOWN: &str = "镇\u{1b}]0;PWNED\u{7}\u{1b}[2J";
+
+#[test]
+fn a_control_character_in_an_imported_cell_is_refused_with_its_place() {
+    let env = county();
+    let before = env.snapshot();
+    env.write(
+        "towns.csv",
+        format!("code,name\n451122190,九镇\n451122191,{HOSTILE_TOWN}\n"),
+    );
+    let (_, err) = expect(fupin(&env, &["import", "towns.csv"]), 1);
+    assert!(
+        err.contains(
+            "towns.csv:3: name: holds a control character (U+001B) that would be printed raw \
+             (镇\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J); remove it"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(before == env.snapshot(), "nothing was written");
+    // Set aside, the rest goes in.
+    let (_, err) = expect(fupin(&env, &["import", "towns.csv", "--skip-invalid"]), 3);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert_eq!(
+        env.sql("SELECT name FROM towns WHERE code IN ('451122190', '451122191')"),
+        [["九镇"]]
+    );
+}
+
+#[test]
+fn a_message_quoting_a_file_shows_its_controls_escaped() {
+    let env = county();
+    env.write("towns.csv", "code,name,x\u{202e}yz\u{9b}2J\nT1,a,b\n");
+    let (_, err) = expect(fupin(&env, &["import", "towns.csv"]), 1);
+    assert!(
+        err.contains("towns.csv:1: x\\u{202e}yz\\u{9b}2J: unknown column for towns"),
+        "{err}"
+    );
+    assert!(
+        !err.contains('\u{202e}') && !err.contains('\u{9b}'),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_control_character_in_a_flag_is_refused_by_its_flag() {
+    let env = county_with(1);
+    let before = env.snapshot();
+    for (args, flag, code) in [
+        (
+            vec!["town", "add", "--code", "T9", "--name", "九镇\u{202e}8765"],
+            "--name: holds a bidirectional control (U+202E)",
+            "U+202E",
+        ),
+        (
+            vec!["town", "add", "--code", "T9", "--name", HOSTILE_TOWN],
+            "--name: holds a control character (U+001B)",
+            "U+001B",
+        ),
+        (
+            vec!["household", "update", "H1", "--head-name", "张\u{1}三"],
+            "--head-name: holds a control character (U+0001)",
+            "U+0001",
+        ),
+        (
+            vec!["household", "update", "H1", "--head-name", "张\t三"],
+            "--head-name: holds a control character (U+0009)",
+            "U+0009",
+        ),
+        (
+            vec!["household", "update", "H1", "--note", "a\u{9b}2J"],
+            "--note: holds a control character (U+009B)",
+            "U+009B",
+        ),
+        (
+            vec!["household", "update", "H1", "--village", "龙岩\u{1b}[2J"],
+            "--village: holds a control character (U+001B)",
+            "U+001B",
+        ),
+    ] {
+        let (_, err) = expect(fupin(&env, &args), 1);
+        assert!(err.contains(flag) && err.contains(code), "{args:?}: {err}");
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+            "{err:?}"
+        );
+    }
+    assert!(before == env.snapshot(), "nothing was written");
+    let (_, err) = expect(
+        fupin(
+            &env,
+            &["report", "double-clear", "--unit", "办公室\u{1b}[2J"],
+        ),
+        1,
+    );
+    assert!(
+        err.contains("--unit: holds a control character (U+001B)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_note_keeps_its_tabs_and_line_breaks() {
+    let env = county_with(1);
+    let note = "第一行\n\t第二行\r\n第三行";
+    expect(
+        fupin(&env, &["household", "update", "H1", "--note", note]),
+        0,
+    );
+    assert_eq!(
+        env.sql("SELECT note FROM households WHERE code = 'H1'"),
+        [[note]]
+    );
+    let (exported, _) = expect(fupin(&env, &["export", "households"]), 0);
+    env.write("again.csv", &exported);
+    expect(fupin(&env, &["import", "households", "again.csv"]), 0);
+    assert_eq!(
+        env.sql("SELECT note FROM households WHERE code = 'H1'"),
+        [[note]]
+    );
+}
+
+#[test]
+fn markdown_lists_escape_markup_as_reports_do() {
+    let env = county_with(1);
+    let name = "户<script>alert(1)</script>";
+    expect(
+        fupin(&env, &["household", "update", "H1", "--head-name", name]),
+        0,
+    );
+    let (md, _) = expect(
+        fupin(&env, &["household", "list", "--format", "markdown"]),
+        0,
+    );
+    assert!(md.contains("户\\<script\\>alert(1)\\</script\\>"), "{md}");
+    assert!(!md.contains("<script>"), "{md}");
+    let (md, _) = expect(
+        fupin(&env, &["household", "show", "H1", "--format", "markdown"]),
+        0,
+    );
+    assert!(!md.contains("<script>"), "{md}");
+}
+
 // --- Formula cells -------------------------------------------------------------
 
 /// Values a spreadsheet would run as formulas, stored as text.

@@ -188,6 +188,43 @@ fn an_imported_id_error_is_masked_on_screen_and_in_the_rejects_file() {
 }
 
 #[test]
+fn a_phone_error_is_masked_typed_imported_and_in_the_rejects_file() {
+    let env = county();
+    let bad = "13812345678x";
+    let out = add(&env, &["--phone", bad]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("not a phone number (138****5678x)"), "{err}");
+    // (The hint's example mobile is 13812345678 too.)
+    assert!(!err.contains(bad), "{err}");
+    env.write(
+        "households.csv",
+        format!(
+            "code,village,head_name,id_number,members,registered_on,phone\nH1,{V_LONGYAN},张三,{},2,2016,{bad}\nH2,{V_LONGYAN},李四,{},2,2016,13812345678/0774-89812\n",
+            id(1),
+            id(2)
+        ),
+    );
+    let out = env.run(&["import", "households.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("households.csv:2: phone: not a phone number (138****5678x)")
+            && err.contains(
+                "households.csv:3: phone: 0774-***** is not a phone number (138****5678/0774-*****)"
+            ),
+        "{err}"
+    );
+    assert!(!err.contains(bad) && !err.contains("89812)"), "{err}");
+    let out = env.run(&["import", "households.csv", "--skip-invalid"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let rejects = std::fs::read_to_string(env.path("households.rejects.csv")).expect("rejects");
+    // The rows keep their numbers, to be corrected; the error column masks them.
+    assert_eq!(rejects.matches(bad).count(), 1, "{rejects}");
+    assert!(rejects.contains("(138****5678x)"), "{rejects}");
+}
+
+#[test]
 fn phones_as_offices_write_them_are_stored_one_way_and_masked() {
     for (typed, kept, masked) in [
         ("138 1234 5678", "13812345678", "138****5678"),
