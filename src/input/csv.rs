@@ -28,6 +28,11 @@ const SNIFF: usize = 64 * 1024;
 /// longer one is a runaway quote or not a spreadsheet at all.
 pub const MAX_RECORD: u64 = 1 << 20;
 
+/// The most columns a row may have: Excel's 16,384 (XFD). A wider row is
+/// no sheet of records, and refusing it at once keeps the header's
+/// matching quick however wide the row.
+pub const MAX_COLUMNS: usize = 16_384;
+
 /// A CSV file being read: records come out as UTF-8 bytes.
 pub struct Source {
     pub path: PathBuf,
@@ -47,8 +52,10 @@ pub struct Source {
 /// What the guard has seen of the text so far.
 struct Track {
     delimiter: u8,
-    /// Offsets of the line breaks read but not yet counted.
-    ahead: VecDeque<u64>,
+    /// Offsets of the line breaks read but not yet counted, as runs of
+    /// evenly spaced ones: a million blank lines between two records are
+    /// one run, so memory does not follow them.
+    ahead: VecDeque<Breaks>,
     /// Line breaks counted for records returned so far.
     counted: u64,
     /// Line breaks seen by the guard.
@@ -68,7 +75,42 @@ struct Track {
     record_line: u64,
 }
 
+/// Line breaks at `start`, `start + step`, … (`count` of them).
+#[derive(Debug, Clone, Copy)]
+struct Breaks {
+    start: u64,
+    step: u64,
+    count: u64,
+}
+
+impl Breaks {
+    fn last(&self) -> u64 {
+        self.start + (self.count - 1) * self.step
+    }
+}
+
 impl Track {
+    /// Notes a line break at `at`, after every one noted so far.
+    fn push_break(&mut self, at: u64) {
+        self.seen += 1;
+        if let Some(run) = self.ahead.back_mut() {
+            if run.count == 1 {
+                run.step = at - run.start;
+                run.count = 2;
+                return;
+            }
+            if at - run.last() == run.step {
+                run.count += 1;
+                return;
+            }
+        }
+        self.ahead.push_back(Breaks {
+            start: at,
+            step: 0,
+            count: 1,
+        });
+    }
+
     fn new(delimiter: u8) -> Track {
         Track {
             delimiter,
@@ -104,8 +146,7 @@ impl Track {
                     Some(k) => {
                         let j = i + k;
                         if buf[j] == b'\n' {
-                            self.ahead.push_back(offset + j as u64);
-                            self.seen += 1;
+                            self.push_break(offset + j as u64);
                         } else {
                             self.quote_pending = true;
                         }
@@ -127,8 +168,7 @@ impl Track {
                             }
                         }
                         b'\n' => {
-                            self.ahead.push_back(offset + j as u64);
-                            self.seen += 1;
+                            self.push_break(offset + j as u64);
                             self.record_start = offset + j as u64 + 1;
                             self.record_line = self.seen + 1;
                         }
@@ -152,13 +192,26 @@ impl Track {
     /// one.
     fn upto(&mut self, offset: u64) -> (u64, bool) {
         let mut last_is_break = false;
-        while let Some(&at) = self.ahead.front() {
-            if at >= offset {
+        while let Some(run) = self.ahead.front_mut() {
+            if run.start >= offset {
                 break;
             }
-            last_is_break = at + 1 == offset;
-            self.counted += 1;
-            self.ahead.pop_front();
+            let last = run.last();
+            if last < offset {
+                last_is_break = last + 1 == offset;
+                self.counted += run.count;
+                self.ahead.pop_front();
+                continue;
+            }
+            // Part of the run lies before `offset` (so it holds two or
+            // more, evenly spaced by a step above zero).
+            let before = (offset - run.start).div_ceil(run.step);
+            let last = run.start + (before - 1) * run.step;
+            last_is_break = last + 1 == offset;
+            self.counted += before;
+            run.start += before * run.step;
+            run.count -= before;
+            break;
         }
         (self.counted, last_is_break)
     }
@@ -390,6 +443,24 @@ impl Source {
         if !more {
             return Ok(None);
         }
+        if record.len() > MAX_COLUMNS {
+            let line = record.position().map_or(1, |p| p.line());
+            return Err(anyhow!(
+                "{}",
+                t(
+                    &format!(
+                        "{}: line {line}: {} columns, more than a spreadsheet holds ({MAX_COLUMNS}); this is not a table of records",
+                        self.path.display(),
+                        record.len()
+                    ),
+                    &format!(
+                        "{}：第 {line} 行有 {} 列，超过电子表格的上限（{MAX_COLUMNS} 列）；这不是记录表格",
+                        self.path.display(),
+                        record.len()
+                    ),
+                )
+            ));
+        }
         // Count the line breaks up to the end of the record, then back over
         // its own: the ones inside quoted cells and the one ending it.
         let byte = self.reader.position().byte();
@@ -505,6 +576,34 @@ mod tests {
         let (_, rows) = read_all(b"a,b\r\n1,2\r\n\r\n3,4\r\n5,6", Some(Encoding::Utf8));
         let lines: Vec<u64> = rows.iter().map(|r| r.0).collect();
         assert_eq!(lines, [1, 2, 4, 5]);
+    }
+
+    #[test]
+    fn blank_lines_cost_no_memory_and_keep_their_line_numbers() {
+        let mut track = Track::new(b',');
+        let mut text = b"a,b\n".to_vec();
+        text.extend(std::iter::repeat_n(b'\n', 100_000));
+        text.extend_from_slice(b"1,2\r\n");
+        text.extend(std::iter::repeat_n(b"\r\n", 50_000).flatten());
+        text.extend_from_slice(b"3,4\n");
+        track.follow(&text, 0);
+        assert!(track.ahead.len() <= 4, "{} runs", track.ahead.len());
+        let (_, rows) = read_all(&text, Some(Encoding::Utf8));
+        let lines: Vec<u64> = rows.iter().map(|r| r.0).collect();
+        assert_eq!(lines, [1, 100_002, 150_003]);
+    }
+
+    #[test]
+    fn a_row_wider_than_a_spreadsheet_is_refused_at_once() {
+        let mut text = vec![b'x'; 1];
+        text.extend(std::iter::repeat_n(b",x", MAX_COLUMNS).flatten());
+        text.push(b'\n');
+        let (_, rows) = try_read_all(&text, Some(Encoding::Utf8));
+        let err = rows.unwrap_err().to_string();
+        assert!(
+            err.contains("line 1: 16385 columns, more than a spreadsheet holds (16384)"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -667,8 +667,8 @@ fn a_town_is_sent_its_own_records_and_its_corrections_come_back() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(!files.contains(&"cadres.csv".to_string()), "{files:?}");
-    let path = back.join("households.csv");
+    assert!(!files.contains(&"干部.csv".to_string()), "{files:?}");
+    let path = back.join("贫困户.csv");
     let bytes = std::fs::read(&path).unwrap();
     let (text, _, _) = encoding_rs::GB18030.decode(&bytes);
     std::fs::write(
