@@ -439,17 +439,32 @@ impl Book {
                 .map(|b| Book::new(path, AnyBook::Xls(b)))
                 .map_err(|e| unreadable(path, e)),
             BookKind::Zip => {
-                let first = match open_workbook_from_rs::<Xlsx<_>, _>(reader()?) {
+                // Each kind is tried in turn; the error reported is that of
+                // the kind the file's name claims, so a damaged .ods is not
+                // answered with what an .xlsx lacks.
+                let ext = path
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                    .unwrap_or_default();
+                let mut errors: Vec<(&str, String)> = Vec::new();
+                match open_workbook_from_rs::<Xlsx<_>, _>(reader()?) {
                     Ok(b) => return Ok(Book::new(path, AnyBook::Xlsx(b))),
-                    Err(e) => e.to_string(),
-                };
-                if let Ok(b) = open_workbook_from_rs::<Ods<_>, _>(reader()?) {
-                    return Ok(Book::new(path, AnyBook::Ods(b)));
+                    Err(e) => errors.push(("xlsx", e.to_string())),
                 }
-                if let Ok(b) = open_workbook_from_rs::<Xlsb<_>, _>(reader()?) {
-                    return Ok(Book::new(path, AnyBook::Xlsb(b)));
+                match open_workbook_from_rs::<Ods<_>, _>(reader()?) {
+                    Ok(b) => return Ok(Book::new(path, AnyBook::Ods(b))),
+                    Err(e) => errors.push(("ods", e.to_string())),
                 }
-                Err(unreadable(path, first))
+                match open_workbook_from_rs::<Xlsb<_>, _>(reader()?) {
+                    Ok(b) => return Ok(Book::new(path, AnyBook::Xlsb(b))),
+                    Err(e) => errors.push(("xlsb", e.to_string())),
+                }
+                let claimed = errors
+                    .iter()
+                    .position(|(kind, _)| *kind == ext)
+                    .unwrap_or(0);
+                let (kind, e) = &errors[claimed];
+                Err(unreadable(path, format!("as .{kind}: {e}")))
             }
         }
     }

@@ -230,3 +230,24 @@ fn an_xls_sheet_beyond_its_rows_or_columns_is_refused_before_reading() {
         assert!(err.contains("256 columns"), "{err}");
     }
 }
+
+/// A damaged workbook is answered for the kind its name claims: an .ods
+/// is not told what an .xlsx lacks.
+#[test]
+fn a_damaged_ods_is_named_as_an_ods() {
+    let env = TestEnv::new();
+    let file = std::fs::File::create(env.path("bad.ods")).expect("create");
+    let mut zip = zip::ZipWriter::new(file);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).expect("member");
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .expect("write");
+    zip.finish().expect("finish");
+    let err = env.fails(&["import", "bad.ods"], 1);
+    assert!(
+        err.contains("cannot read bad.ods as a workbook (as .ods:"),
+        "{err}"
+    );
+    assert!(!err.contains("_rels"), "{err}");
+}
