@@ -27,6 +27,16 @@ fn companion(path: &Path, suffix: &str) -> PathBuf {
 
 /// Writes a consistent copy of the open database to `copy`.
 fn snapshot(conn: &Connection, copy: &Path) -> Result<()> {
+    // Made empty and private first (VACUUM INTO fills an empty file), so a
+    // copy left by a killed backup is never readable by others.
+    let mut new = std::fs::OpenOptions::new();
+    new.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        new.mode(0o600);
+    }
+    drop(new.open(copy)?);
     conn.execute("VACUUM INTO ?1", [copy.to_string_lossy()])?;
     files::seal(copy)?;
     Ok(())
@@ -71,6 +81,13 @@ pub struct Restored {
 /// checking the backup; the replaced file is kept beside it as
 /// `NAME.before-restore-<time>`, with its journal or log if it had one.
 pub fn restore(target: &Path, source: &Path) -> Result<Restored> {
+    // Through a symlink, the file it points to is restored (and kept under
+    // its second name), not the link replaced by a file.
+    let resolved = match target.symlink_metadata() {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(target).ok(),
+        _ => None,
+    };
+    let target = resolved.as_deref().unwrap_or(target);
     let unusable = |why: String| {
         anyhow!(
             "{}",
@@ -191,10 +208,21 @@ fn hold(target: &Path) -> Result<Option<Connection>> {
         return Ok(None);
     };
     conn.busy_timeout(busy_wait())?;
-    let taken = conn
-        .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0))
-        .and_then(|_| conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;"))
-        .and_then(|()| conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())));
+    let take = || {
+        conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0))
+            .and_then(|_| conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;"))
+            .and_then(|()| conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())))
+    };
+    // Leaving write-ahead logging needs every reader gone, and SQLite does
+    // not wait for them there: short reads (a report, a list) come and go,
+    // so it is tried again for as long as a writer would wait.
+    let until = std::time::Instant::now() + busy_wait();
+    let mut taken = take();
+    while matches!(&taken, Err(e) if access::is_busy(e)) && std::time::Instant::now() < until {
+        let _ = conn.execute_batch("ROLLBACK");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        taken = take();
+    }
     match taken {
         Ok(()) => Ok(Some(conn)),
         Err(e) if access::is_busy(&e) => bail!(

@@ -661,6 +661,35 @@ fn restore_without_a_database_puts_the_backup_in_place() {
     assert_eq!(names(fresh.dir.path()), ["b.db", "test.db"]);
 }
 
+#[test]
+fn restore_through_a_symlink_restores_the_file_it_points_to() {
+    let env = county_with(2);
+    expect(fupin(&env, &["backup", "b.db"]), 0);
+    expect(fupin(&env, &["household", "remove", "H2"]), 0);
+    std::fs::rename(env.db(), env.path("real.db")).unwrap();
+    std::os::unix::fs::symlink("real.db", env.db()).unwrap();
+    let (_, msg) = expect(fupin(&env, &["restore", "b.db"]), 0);
+    assert!(msg.contains("real.db.before-restore-"), "{msg}");
+    assert_eq!(codes(&env), ["H1", "H2"]);
+    assert!(
+        env.db()
+            .symlink_metadata()
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let kept: Vec<String> = names(env.dir.path())
+        .into_iter()
+        .filter(|n| n.contains("before-restore"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let kept = env.path(&kept[0]).symlink_metadata().unwrap();
+    assert!(
+        kept.file_type().is_file(),
+        "the copy kept is a file, not a link"
+    );
+}
+
 // --- Concurrent use ----------------------------------------------------------
 
 #[test]
