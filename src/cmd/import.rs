@@ -339,6 +339,14 @@ fn details(report: &Report) -> Vec<String> {
     }
     for f in &report.files {
         let name = file_name(f);
+        if f.inserted + f.updated + f.unchanged + f.rejected == 0 {
+            out.push(t(
+                &format!(
+                    "{name}: no records below the header, so nothing was imported from it; check that this is the file meant"
+                ),
+                &format!("{name}：表头下没有记录，未从中导入任何数据；请确认文件是否正确"),
+            ));
+        }
         if !f.skipped.is_empty() {
             let rows: Vec<String> = f
                 .skipped

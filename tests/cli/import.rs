@@ -1016,3 +1016,20 @@ fn a_leading_apostrophe_is_excels_text_mark_not_data() {
     assert_eq!(rows[0][4], "2");
     assert_eq!(rows[0][11], "'quoted");
 }
+
+/// A file with a header and no records imports nothing, exit 0, and says so.
+#[test]
+fn a_file_with_only_a_header_says_so() {
+    let env = ready();
+    env.write("households.csv", format!("{HEADER}\n"));
+    let out = env.run(&["import", "households.csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    // Said under the summary, with the other notes on the file.
+    let err = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        err.contains(
+            "households.csv: no records below the header, so nothing was imported from it"
+        ),
+        "{err}"
+    );
+}
