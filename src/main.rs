@@ -34,9 +34,14 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            let prefix = if fupin::lang::zh() { "错误" } else { "error" };
+            // Chinese punctuation in Chinese, as the usage errors write it.
+            let prefix = if fupin::lang::zh() {
+                "错误："
+            } else {
+                "error: "
+            };
             // A closed stderr loses the message, never the exit code.
-            say!("{prefix}: {err:#}");
+            say!("{prefix}{err:#}");
             ExitCode::from(1)
         }
     }

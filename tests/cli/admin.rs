@@ -448,7 +448,7 @@ fn language_comes_from_the_locale_unless_lang_is_given() {
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
     let args = ["village", "remove", V_SHILONG.trim_end_matches('2')];
-    assert!(run(&[("LANG", "zh_CN.UTF-8")], &args).starts_with("错误: 没有代码或名称为"));
+    assert!(run(&[("LANG", "zh_CN.UTF-8")], &args).starts_with("错误：没有代码或名称为"));
     assert!(run(&[("LC_ALL", "zh_CN.UTF-8"), ("LANG", "C")], &args).starts_with("错误"));
     assert!(run(&[("LC_ALL", "C"), ("LANG", "zh_CN.UTF-8")], &args).starts_with("error"));
     assert!(

@@ -262,7 +262,7 @@ fn village_lift_once_and_only_a_poor_village() {
         &["--lang", "zh", "village", "lift", V_SHILONG, "--on", "2020"],
         1,
     );
-    assert!(err.starts_with("错误: 村 451122100202 不是贫困村"), "{err}");
+    assert!(err.starts_with("错误：村 451122100202 不是贫困村"), "{err}");
     let rows = env.audit("village", V_LONGYAN);
     assert_eq!(rows.last().expect("audit row")[1], "village lift");
 }
