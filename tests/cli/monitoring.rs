@@ -829,18 +829,16 @@ fn months_to_come_are_refused_without_allow_future() {
         err.contains("--identified-on: is after today") && err.contains("--allow-future"),
         "{err}"
     );
-    let err = env.fails(
-        &[
-            "monitor",
-            "eliminate",
-            "H3",
-            "--on",
-            "2099-06",
-            "--by",
-            "assisted",
-        ],
-        1,
-    );
+    let eliminate = [
+        "monitor",
+        "eliminate",
+        "H3",
+        "--on",
+        "2099-06",
+        "--by",
+        "assisted",
+    ];
+    let err = env.fails(&eliminate, 1);
     assert!(err.contains("--on: is after today"), "{err}");
     env.write(
         "monitoring.csv",
@@ -856,14 +854,5 @@ fn months_to_come_are_refused_without_allow_future() {
     let args = add(&this_month);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     env.ok(&args);
-    env.ok(&[
-        "monitor",
-        "eliminate",
-        "H3",
-        "--on",
-        "2099-06",
-        "--by",
-        "assisted",
-        "--allow-future",
-    ]);
+    env.ok(&[&eliminate[..], &["--allow-future"]].concat());
 }
