@@ -283,7 +283,7 @@ pub fn is_past_event(kind: Kind, field: &str) -> bool {
 }
 
 /// The first day of `date`'s month (`2022-06-30` → `2022-06-01`).
-fn month_start(date: &str) -> String {
+pub fn month_start(date: &str) -> String {
     match date.get(..8) {
         Some(month) => format!("{month}01"),
         None => date.to_string(),

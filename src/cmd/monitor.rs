@@ -101,10 +101,7 @@ fn eliminate(ctx: &Ctx, a: &MonitorEliminate) -> Result<u8> {
     // Checked here so that the flag, not a column, is named.
     choice_arg("by", ELIMINATIONS, &a.by)?;
     let on = records::date_arg("on", &a.on)?;
-    if let Some(p) = on
-        .get(..8)
-        .and_then(|month| crate::record::future_problem(&format!("{month}01")))
-    {
+    if let Some(p) = crate::record::future_problem(&crate::record::month_start(&on)) {
         anyhow::bail!(
             "--on: {} ({}); {}",
             p.message,
