@@ -69,8 +69,9 @@ pub(super) fn import_file(
             report,
         );
     }
-    let (columns, header_problems) =
+    let (mut columns, header_problems) =
         headers::match_header(entity, &layout.header, opts.ignore_unknown_columns);
+    columns.in_sheet = spec.sheet.is_some();
     let header_problems = super::defaults_cover(opts, header_problems);
     summary.skipped.clone_from(&layout.skipped);
     summary.not_kept.clone_from(&columns.not_kept);

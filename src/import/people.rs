@@ -125,7 +125,10 @@ pub(super) fn import_person_level(
     report: &mut Report,
 ) -> Result<Vec<FileSummary>> {
     let file = spec.display();
-    let (houses, mut people, problems) = pair_columns(&layout.header, opts.ignore_unknown_columns);
+    let (mut houses, mut people, problems) =
+        pair_columns(&layout.header, opts.ignore_unknown_columns);
+    houses.in_sheet = spec.sheet.is_some();
+    people.in_sheet = houses.in_sheet;
     let problems = super::defaults_cover(opts, problems);
     let mut house_summary = FileSummary::new(spec, &HOUSEHOLD);
     let mut people_summary = FileSummary::new(spec, &PERSON);

@@ -380,10 +380,17 @@ pub(super) fn raw_row(
                             col + 1
                         ),
                     ))
-                    .with_hint(t(
-                        "a comma inside a value needs the value in double quotes",
-                        "值中有逗号时须用双引号括起来",
-                    )),
+                    .with_hint(if columns.in_sheet {
+                        t(
+                            "a cell to the right of the table holds a value: delete it, give its column a header, or pass --ignore-unknown-columns",
+                            "表格右侧的单元格有值：请删除它、给该列加列名，或加 --ignore-unknown-columns",
+                        )
+                    } else {
+                        t(
+                            "a comma inside a value needs the value in double quotes",
+                            "值中有逗号时须用双引号括起来",
+                        )
+                    }),
                 ));
             }
         }

@@ -211,6 +211,9 @@ pub struct Columns {
     /// while rows are read, shared by the clones the readers hold, and named
     /// in the summary so that no value is dropped unseen.
     pub unnamed_ignored: std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<usize>>>,
+    /// Whether the rows come from a workbook's sheet, where a row wider
+    /// than its header is a stray cell, not a comma without quotes.
+    pub in_sheet: bool,
 }
 
 impl Columns {

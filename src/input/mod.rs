@@ -7,6 +7,7 @@
 pub mod csv;
 pub mod headers;
 pub mod layout;
+mod ods_spread;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};

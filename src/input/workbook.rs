@@ -29,6 +29,7 @@ use anyhow::{Result, anyhow};
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsb, Xlsx, open_workbook_from_rs};
 use csv::ByteRecord;
 
+use super::ods_spread;
 use crate::lang::t;
 
 /// The kinds of workbook, told by their first bytes.
@@ -235,6 +236,44 @@ fn check_zip(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// An .ods file's sheets measured as calamine will expand them, since it
+/// reads them all when the workbook is opened.
+fn check_ods(path: &Path) -> Result<()> {
+    let file = File::open(path).map_err(|e| unreadable(path, e))?;
+    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(file)) else {
+        return Ok(());
+    };
+    let is_ods = zip
+        .by_name("mimetype")
+        .is_ok_and(|m| ods_spread::is_ods_mimetype(BufReader::new(m)));
+    if !is_ods {
+        return Ok(());
+    }
+    let Ok(content) = zip.by_name("content.xml") else {
+        return Ok(());
+    };
+    // XML that cannot be read is left for calamine to report.
+    if let Ok(Some(wide)) = ods_spread::too_wide(content) {
+        return Err(too_big(
+            path,
+            Some(&wide.sheet),
+            &format!(
+                "its repeated rows and cells spread to {} cells from {} written (at most {} cells, or {MAX_RATIO} times those written)",
+                wide.area,
+                wide.written,
+                ods_spread::MAX_AREA
+            ),
+            &format!(
+                "重复的行和单元格展开后达 {} 个单元格，而文件只写了 {} 个（上限 {} 个，或所写的 {MAX_RATIO} 倍）",
+                wide.area,
+                wide.written,
+                ods_spread::MAX_AREA
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A cheap check of an .xls file's compound-file header against the
 /// file's length, before calamine trusts it.
 fn check_ole(path: &Path) -> Result<()> {
@@ -423,7 +462,10 @@ impl Book {
     pub fn open(path: &Path, kind: BookKind) -> Result<Book> {
         match kind {
             BookKind::Ole => check_ole(path)?,
-            BookKind::Zip => check_zip(path)?,
+            BookKind::Zip => {
+                check_zip(path)?;
+                check_ods(path)?;
+            }
         }
         guarded(path, None, || Book::open_unguarded(path, kind))
     }

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::process::Output;
 
 use crate::common::TestEnv;
 
@@ -31,11 +32,50 @@ fn small_xlsx(env: &TestEnv) -> Vec<u8> {
     std::fs::read(path).expect("read xlsx")
 }
 
-/// Runs `fupin import` on `bytes` saved as `name`; returns the exit code
-/// after checking it is not a crash and that a refusal names the file.
+/// The address space a hostile file may cost: a file that makes fupin
+/// allocate without bound ends the process (an abort, exit 134) instead of
+/// passing unseen.
+const MEMORY_MIB: u64 = 1024;
+
+/// `fupin ARGS` as [`TestEnv::run`] runs it, within [`MEMORY_MIB`].
+fn run_within_memory(env: &TestEnv, args: &[&str]) -> Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_fupin"));
+    cmd.current_dir(env.dir.path())
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("FUPIN_DB")
+        .env_remove("COLUMNS")
+        // One malloc arena per thread would reserve address space that is
+        // never used, and count against the limit.
+        .env("MALLOC_ARENA_MAX", "2")
+        .arg("--db")
+        .arg(env.db())
+        .args(args);
+    let bytes = MEMORY_MIB << 20;
+    // SAFETY: setrlimit is async-signal-safe and touches nothing the
+    // parent shares.
+    unsafe {
+        cmd.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.output().expect("run fupin")
+}
+
+/// Runs `fupin import` on `bytes` saved as `name` within [`MEMORY_MIB`];
+/// returns the exit code after checking it is not a crash and that a
+/// refusal names the file.
 fn import(env: &TestEnv, name: &str, bytes: &[u8], what: &str) -> i32 {
     std::fs::write(env.path(name), bytes).expect("write");
-    let out = env.run(&["import", name, "--dry-run"]);
+    let out = run_within_memory(env, &["import", name, "--dry-run"]);
     let code = out.status.code().unwrap_or(-1);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -229,6 +269,55 @@ fn an_xls_sheet_beyond_its_rows_or_columns_is_refused_before_reading() {
         );
         assert!(err.contains("256 columns"), "{err}");
     }
+}
+
+/// An .ods file writes a run of equal rows once with a repeat count;
+/// calamine expands every repeat when it opens the file, so 4 KB repeating
+/// one row a million times took 1.9 GB. It is measured first.
+#[test]
+fn an_ods_repeating_a_row_a_million_times_is_refused_before_expanding() {
+    let env = TestEnv::new();
+    crate::county::places(&env);
+    let good = fixture("ledger.ods");
+    let bomb = rewrite(&good, |name, xml| {
+        if name != "content.xml" {
+            return xml;
+        }
+        xml.split("<table:table-row>")
+            .enumerate()
+            .map(|(i, part)| match i {
+                0 => part.to_string(),
+                3 => format!(r#"<table:table-row table:number-rows-repeated="1000000">{part}"#),
+                _ => format!("<table:table-row>{part}"),
+            })
+            .collect()
+    });
+    let code = import(&env, "repeats.ods", &bomb, "repeated a million times");
+    assert_eq!(code, 1);
+    let out = run_within_memory(&env, &["import", "repeats.ods"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("repeats.ods, sheet 贫困户: its repeated rows and cells spread to"),
+        "{err}"
+    );
+    assert_eq!(env.count("SELECT count(*) FROM households"), 0);
+
+    // The file as LibreOffice saved it, a repeat of a few rows included,
+    // is read.
+    let few = rewrite(&good, |name, xml| {
+        if name == "content.xml" {
+            xml.replacen(
+                "<table:table-row>",
+                r#"<table:table-row table:number-rows-repeated="3">"#,
+                1,
+            )
+        } else {
+            xml
+        }
+    });
+    assert_eq!(import(&env, "few.ods", &few, "a title repeated"), 0);
+    env.ok(&["import", "few.ods"]);
+    assert_eq!(env.count("SELECT count(*) FROM households"), 2);
 }
 
 /// A damaged workbook is answered for the kind its name claims: an .ods

@@ -542,6 +542,41 @@ fn a_bidirectional_override_in_a_workbook_cell_is_refused_with_its_place() {
     assert!(before == env.snapshot());
 }
 
+/// A value beside a sheet's table is a stray cell, not a CSV comma: the
+/// advice says so.
+#[test]
+fn a_cell_right_of_a_sheet_is_not_told_about_quotes() {
+    let env = ready();
+    let before = env.snapshot();
+    let id1 = id("45112219800101123");
+    let mut sheet = one_household("贫困户", C::S(&id1));
+    sheet.rows[1].extend([C::E, C::S("备用")]);
+    workbook(&env.path("households.xlsx"), &[sheet]);
+    let err = env.fails(&["import", "households.xlsx"], 1);
+    assert!(
+        err.contains("the row has 8 cells, the header only 6 (a value in column 8)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("a cell to the right of the table holds a value"),
+        "{err}"
+    );
+    assert!(!err.contains("double quotes"), "{err}");
+    assert!(before == env.snapshot());
+    let err = env.fails(&["--lang", "zh", "import", "households.xlsx"], 1);
+    assert!(err.contains("表格右侧的单元格有值"), "{err}");
+
+    // The same row in CSV is most likely a comma without quotes.
+    env.write(
+        "households.csv",
+        format!(
+            "户编号,村,户主,身份证号,人口数,识别时间\nH1,451122100201,张三,{id1},2,2014,,备用\n"
+        ),
+    );
+    let err = env.fails(&["import", "households.csv"], 1);
+    assert!(err.contains("double quotes"), "{err}");
+}
+
 #[test]
 fn an_id_number_in_a_number_cell_is_refused_with_the_text_hint() {
     let env = ready();
