@@ -76,10 +76,8 @@ pub fn too_wide(content: impl Read) -> Result<Option<TooWide>, quick_xml::Error>
                     }
                 }
                 "table:table" => {
-                    if let Some(s) = sheet.take() {
-                        if let Some(wide) = s.too_wide() {
-                            return Ok(Some(wide));
-                        }
+                    if let Some(wide) = sheet.take().and_then(|s| s.too_wide()) {
+                        return Ok(Some(wide));
                     }
                 }
                 _ => {}
