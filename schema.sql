@@ -348,3 +348,36 @@ CREATE UNIQUE INDEX monitoring_key ON monitoring(code, identified_on);
 CREATE UNIQUE INDEX monitoring_open ON monitoring(code) WHERE eliminated_on IS NULL;
 CREATE INDEX monitoring_village ON monitoring(village, identified_on);
 CREATE INDEX monitoring_helper ON monitoring(helper);
+
+-- @version 6: the register as it changes (动态调整). A household's
+-- registered_on and lifted_on stay its first registration and first lift;
+-- what happened after is a row here, dated: a return to poverty (返贫, with
+-- its cause), a lift after a return, a removal (剔除: wrongly identified,
+-- or 清退) or a natural decrease (自然减少: the last member died, the
+-- household moved out of the county or merged into another). A household's
+-- status on a date is its last step on or before that date, its first two
+-- dates included; fupin checks each new row against the steps before and
+-- after it. Households without rows here, nearly all of them, are counted
+-- from their two dates alone, as before.
+CREATE TABLE household_events (
+    id        INTEGER PRIMARY KEY,
+    household TEXT NOT NULL REFERENCES households(code),
+    event     TEXT NOT NULL
+              CHECK (event = 'returned' OR event = 'lifted' OR event = 'removed' OR event = 'left'),
+    date      TEXT NOT NULL CHECK (date IS date(date)),
+    cause     TEXT CHECK (cause IS NULL OR (event = 'returned' AND (cause = 'illness' OR cause = 'disability'
+              OR cause = 'schooling' OR cause = 'disaster' OR cause = 'lack_of_land' OR cause = 'lack_of_water'
+              OR cause = 'lack_of_skills' OR cause = 'lack_of_labour' OR cause = 'lack_of_funds'
+              OR cause = 'poor_transport' OR cause = 'lack_of_motivation' OR cause = 'other'
+              OR cause = 'marriage' OR cause = 'funeral' OR cause = 'accident'
+              OR cause = 'unstable_work' OR cause = 'unsafe_housing' OR cause = 'unsafe_drinking_water'))),
+    reason    TEXT CHECK (CASE event
+                  WHEN 'removed' THEN reason IS NOT NULL
+                       AND (reason = 'wrong_identification' OR reason = 'cleared' OR reason = 'other')
+                  WHEN 'left' THEN reason IS NOT NULL
+                       AND (reason = 'died' OR reason = 'moved_out' OR reason = 'merged' OR reason = 'other')
+                  ELSE reason IS NULL END),
+    note      TEXT
+);
+CREATE UNIQUE INDEX household_events_key ON household_events(household, date, event);
+CREATE INDEX household_events_date ON household_events(date);

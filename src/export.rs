@@ -57,12 +57,18 @@ impl Place {
                         JOIN villages v ON v.code = h.village WHERE v.town = ?1)"
                 }
                 Kind::Monitor => "village IN (SELECT code FROM villages WHERE town = ?1)",
+                Kind::Event => {
+                    "household IN (SELECT h.code FROM households h
+                        JOIN villages v ON v.code = h.village WHERE v.town = ?1)"
+                }
                 Kind::Cadre | Kind::Zone | Kind::Promotion => return None,
             }),
             Place::Village(_) => Some(match kind {
                 Kind::Village => "code = ?1",
                 Kind::Household | Kind::Task | Kind::Monitor => "village = ?1",
-                Kind::Person => "household IN (SELECT code FROM households WHERE village = ?1)",
+                Kind::Person | Kind::Event => {
+                    "household IN (SELECT code FROM households WHERE village = ?1)"
+                }
                 Kind::Post => "village = ?1 OR task IN (SELECT code FROM tasks WHERE village = ?1)",
                 Kind::Dispatch => "task IN (SELECT code FROM tasks WHERE village = ?1)",
                 Kind::Visit => {

@@ -16,5 +16,6 @@ pub mod model;
 pub mod output;
 pub mod present;
 pub mod record;
+pub mod register;
 pub mod report;
 pub mod values;

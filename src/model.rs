@@ -21,6 +21,7 @@ pub enum Kind {
     Visit,
     Promotion,
     Monitor,
+    Event,
 }
 
 /// One allowed value of an enumeration: the stored code, its Chinese label,
@@ -1041,6 +1042,91 @@ pub const PROMOTION: Entity = Entity {
     ],
 };
 
+/// What happened to a registered household after its first lift: see
+/// `crate::register` for how these steps make its status on a date.
+pub const EVENTS: &[Choice] = &[
+    choice("returned", "返贫", &["返贫户", "return"]),
+    choice("lifted", "脱贫", &["再次脱贫", "已脱贫", "lift"]),
+    choice("removed", "剔除", &["清退", "注销", "remove"]),
+    choice("left", "自然减少", &["leave"]),
+];
+
+/// Why a household left the register: a removal (剔除) for the first
+/// three, a natural decrease (自然减少) for the next three.
+pub const DEREGISTRATIONS: &[Choice] = &[
+    choice(
+        "wrong_identification",
+        "识别不精准",
+        &["错评", "识别错误", "不符合识别标准", "wrongly_identified"],
+    ),
+    choice("cleared", "清退", &["不符合条件清退", "违规清退"]),
+    choice(
+        "died",
+        "死亡",
+        &["户内人员全部死亡", "全户死亡", "死亡销户"],
+    ),
+    choice("moved_out", "迁出", &["迁出本县", "户籍迁出", "整户迁出"]),
+    choice("merged", "合户", &["并户", "并入他户"]),
+    choice("other", "其他", &["其它"]),
+];
+
+/// The event a reason for leaving the register belongs to.
+pub fn deregistration_event(reason: &str) -> &'static str {
+    match reason {
+        "died" | "moved_out" | "merged" => "left",
+        _ => "removed",
+    }
+}
+
+/// A step in a registered household's history after its first lift: a
+/// return to poverty, a lift after it, a removal or a natural decrease.
+pub const EVENT: Entity = Entity {
+    kind: Kind::Event,
+    table: "household_events",
+    name: "event",
+    plural: "household_events",
+    zh: &["贫困户变动", "户变动"],
+    key: &["household", "date", "event"],
+    fields: &[
+        field!(
+            "household",
+            ["户编号"],
+            Ty::Ref(Kind::Household),
+            required,
+            "Household code 户编号"
+        ),
+        field!(
+            "event",
+            ["变动类型", "变动"],
+            Ty::Enum(EVENTS),
+            required,
+            "returned/返贫, lifted/脱贫 (again, after a return), removed/剔除 or left/自然减少"
+        ),
+        field!(
+            "date",
+            ["变动时间", "时间"],
+            Ty::Date,
+            required,
+            "Date it happened (a month or a year means its last day)"
+        ),
+        field!(
+            "cause",
+            ["返贫原因", "致贫原因"],
+            Ty::Enum(CAUSES),
+            optional,
+            "Cause of a return to poverty, e.g. illness/因病"
+        ),
+        field!(
+            "reason",
+            ["减少原因", "剔除原因", "变更原因"],
+            Ty::Enum(DEREGISTRATIONS),
+            optional,
+            "Why it left the register: wrong_identification/识别不精准 or cleared/清退 (removed); died/死亡, moved_out/迁出 or merged/合户 (left); other/其他"
+        ),
+        field!("note", ["备注"], Ty::Text, optional, "Note"),
+    ],
+};
+
 /// A household under monitoring against a return to poverty (监测对象),
 /// from its identification to the elimination of its risks. A household
 /// is monitored again after an elimination as a new record, never twice at
@@ -1200,9 +1286,9 @@ pub const MONITOR: Entity = Entity {
 
 /// All record kinds in dependency order: a kind only refers to kinds before
 /// it. Posts come after tasks because commando posts are placed on tasks.
-pub const ALL: [&Entity; 12] = [
+pub const ALL: [&Entity; 13] = [
     &CADRE, &ZONE, &TOWN, &VILLAGE, &HOUSEHOLD, &PERSON, &TASK, &POST, &DISPATCH, &VISIT,
-    &PROMOTION, &MONITOR,
+    &PROMOTION, &MONITOR, &EVENT,
 ];
 
 pub fn entity(kind: Kind) -> &'static Entity {
@@ -1219,6 +1305,7 @@ pub fn entity(kind: Kind) -> &'static Entity {
         Kind::Visit => &VISIT,
         Kind::Promotion => &PROMOTION,
         Kind::Monitor => &MONITOR,
+        Kind::Event => &EVENT,
     }
 }
 

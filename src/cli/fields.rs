@@ -42,6 +42,7 @@ kinds! {
     VisitKind => model::VISIT,
     PromotionKind => model::PROMOTION,
     MonitorKind => model::MONITOR,
+    EventKind => model::EVENT,
 }
 
 /// The field flags of a record. With `UPDATE` no flag is required and the

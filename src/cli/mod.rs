@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::lang::Lang;
 use crate::output::Format;
 use fields::{
-    CadreKind, DispatchKind, Fields, HouseholdKind, MonitorKind, PersonKind, PostKind,
+    CadreKind, DispatchKind, EventKind, Fields, HouseholdKind, MonitorKind, PersonKind, PostKind,
     PromotionKind, TaskKind, TownKind, VillageKind, VisitKind, ZoneKind,
 };
 
@@ -82,6 +82,11 @@ pub enum Command {
     /// Households monitored against a return to poverty 防返贫监测对象
     #[command(subcommand)]
     Monitor(MonitorCmd),
+    /// Changes on the register after a household's first lift 贫困户变动
+    /// (recorded with `household return`, `household lift`, `household
+    /// deregister`)
+    #[command(subcommand)]
+    Event(EventCmd),
     /// Find records of every kind by name, code or the last four digits of
     /// an ID number
     Find(FindArgs),
@@ -352,8 +357,46 @@ pub enum HouseholdCmd {
     Update(HouseholdUpdate),
     /// Remove a household that no record refers to
     Remove(HouseholdRemove),
-    /// Record that a household was lifted out of poverty (脱贫)
+    /// Record that a household was lifted out of poverty (脱贫), or lifted
+    /// again after a return to poverty
     Lift(HouseholdLift),
+    /// Record that a lifted household returned to poverty (返贫)
+    Return(HouseholdReturn),
+    /// Record that a household left the register: removed (剔除: wrongly
+    /// identified, or cleared) or a natural decrease (自然减少: the last
+    /// member died, moved out, merged into another household)
+    #[command(alias = "remove-from-register")]
+    Deregister(HouseholdDeregister),
+}
+
+#[derive(Debug, Args)]
+pub struct HouseholdReturn {
+    #[command(flatten)]
+    pub dated: DatedArgs,
+    /// The cause of the return, e.g. illness/因病, accident/因意外事故
+    #[arg(long)]
+    pub cause: Option<String>,
+    /// A note on the return
+    #[arg(long)]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub within: Within,
+}
+
+#[derive(Debug, Args)]
+pub struct HouseholdDeregister {
+    #[command(flatten)]
+    pub dated: DatedArgs,
+    /// Why: wrong_identification/识别不精准 or cleared/清退 (a removal, 剔除);
+    /// died/死亡, moved_out/迁出 or merged/合户 (a natural decrease, 自然减少);
+    /// other/其他
+    #[arg(long)]
+    pub reason: String,
+    /// A note, e.g. the household it merged into
+    #[arg(long)]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub within: Within,
 }
 
 #[derive(Debug, Args)]
@@ -630,6 +673,36 @@ pub struct PromotionList {
     /// Only promotions of this cadre (code or name)
     #[arg(long)]
     pub cadre: Option<String>,
+    #[command(flatten)]
+    pub range: DateRange,
+    #[command(flatten)]
+    pub opts: ListOpts,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCmd {
+    /// List changes on the register
+    List(EventList),
+    /// Correct a change, by the ID `event list` shows
+    Update(Fields<EventKind, true>),
+    /// Remove a change entered by mistake, by its ID
+    Remove(IdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EventList {
+    /// Only this household's changes (household code)
+    #[arg(long)]
+    pub household: Option<String>,
+    /// Only this kind: returned/返贫, lifted/脱贫, removed/剔除 or left/自然减少
+    #[arg(long)]
+    pub event: Option<String>,
+    /// Only households of this village (code, or name with --town)
+    #[arg(long)]
+    pub village: Option<String>,
+    /// Only households of this town (code or name)
+    #[arg(long)]
+    pub town: Option<String>,
     #[command(flatten)]
     pub range: DateRange,
     #[command(flatten)]

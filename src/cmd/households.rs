@@ -5,7 +5,7 @@ use anyhow::Result;
 use super::Ctx;
 use super::listing;
 use super::milestone::{Milestone, set_milestone};
-use super::records::{self, Filter, choice_arg, field, ref_arg, status_label};
+use super::records::{self, Filter, choice_arg, field, ref_arg};
 use crate::cli::HouseholdCmd;
 use crate::db::heads;
 use crate::db::store::Value;
@@ -41,20 +41,36 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
                 personal,
                 |conn, values| {
                     let code = field(entity, values, "code").to_text();
-                    Ok(vec![super::people::of_household(conn, &code, personal)?])
+                    let mut sections = vec![super::people::of_household(conn, &code, personal)?];
+                    sections.extend(super::events::history_section(
+                        conn,
+                        &code,
+                        values,
+                        a.show.format,
+                    )?);
+                    Ok(sections)
                 },
             )
         }
         HouseholdCmd::Remove(a) => records::remove(ctx, entity, &a.remove.code, Some(&a.within)),
-        HouseholdCmd::Lift(a) => set_milestone(
-            ctx,
-            entity,
-            &a.dated.code,
-            Some(&a.within),
-            &LIFT,
-            &a.dated.on,
-            |_, _| Ok(()),
-        ),
+        HouseholdCmd::Lift(a) => {
+            if let Some(code) =
+                super::events::lift_again(ctx, &a.dated.code, &a.dated.on, &a.within)?
+            {
+                return Ok(code);
+            }
+            set_milestone(
+                ctx,
+                entity,
+                &a.dated.code,
+                Some(&a.within),
+                &LIFT,
+                &a.dated.on,
+                |_, _| Ok(()),
+            )
+        }
+        HouseholdCmd::Return(a) => super::events::record_return(ctx, &a),
+        HouseholdCmd::Deregister(a) => super::events::deregister(ctx, &a),
         HouseholdCmd::List(a) => {
             let conn = ctx.open_read()?;
             let mut filter = Filter::default();
@@ -67,7 +83,7 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
                     ref_arg(&conn, "town", Kind::Town, town)?,
                 );
             }
-            let date = filter.status(&a.status)?;
+            let date = filter.household_status(&a.status)?;
             if let Some(helper) = &a.helper {
                 filter.text("helper = ?", ref_arg(&conn, "helper", Kind::Cadre, helper)?);
             }
@@ -78,12 +94,17 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
                 filter.text("cause = ?", choice_arg("cause", CAUSES, cause)?);
             }
             let status = |row: &[Value]| {
-                Cell::text(status_label(
-                    field(entity, row, "registered_on").as_str(),
+                let code = field(entity, row, "code").to_text();
+                let Some(registered) = field(entity, row, "registered_on").as_str() else {
+                    return Cell::text(String::new());
+                };
+                let events = crate::register::events_of(&conn, &code).unwrap_or_default();
+                let history = crate::register::History::new(
+                    registered,
                     field(entity, row, "lifted_on").as_str(),
-                    &date,
-                    "已脱贫",
-                ))
+                    &events,
+                );
+                Cell::text(history.status_on(&date).label())
             };
             listing::list(
                 &conn,

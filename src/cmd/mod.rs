@@ -4,6 +4,7 @@
 mod admin;
 mod cadres;
 mod check;
+mod events;
 pub mod export;
 mod find;
 mod households;
@@ -133,6 +134,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Visit(cmd) => visits::run(&ctx, cmd),
         Command::Promotion(cmd) => cadres::promotion(&ctx, cmd),
         Command::Monitor(cmd) => monitor::run(&ctx, cmd),
+        Command::Event(cmd) => events::run(&ctx, cmd),
         Command::Find(args) => find::run(&ctx, args),
         Command::Undo => revert::undo(&ctx),
         Command::Revert(args) => revert::revert(&ctx, args.change),

@@ -144,7 +144,7 @@ fn already_exists(entity: &Entity, key: &str) -> anyhow::Error {
 }
 
 /// Which record a save writes.
-enum Target<'a> {
+pub(super) enum Target<'a> {
     /// A new record.
     New,
     /// The record named as `update` names it: code, unique name or ID.
@@ -153,7 +153,7 @@ enum Target<'a> {
 
 /// Validates and writes one record typed on the command line. `force`
 /// lets a dispatch outside its task's span through.
-fn save(
+pub(super) fn save(
     ctx: &Ctx,
     entity: &Entity,
     raw: &RawRow,
@@ -211,6 +211,9 @@ fn save(
         None => store::write(&tx, &actor, entity, &values, Mode::InsertOnly)?,
     };
     heads::follow_household(&tx, &actor, entity, old.as_deref(), &values)?;
+    for household in register_households(entity, old.as_deref(), &values) {
+        crate::register::check_household(&tx, &household)?;
+    }
     tx.commit().context("failed to commit")?;
     Ok((key, outcome))
 }
@@ -281,6 +284,22 @@ fn example_flag(entity: &Entity) -> String {
         .unwrap_or_else(|| "note".to_string())
 }
 
+/// The households whose register history a write of `entity` may change:
+/// a household's own dates, or an event's household (before and after).
+fn register_households(entity: &Entity, old: Option<&[Value]>, new: &[Value]) -> Vec<String> {
+    let name = match entity.kind {
+        crate::model::Kind::Household => "code",
+        crate::model::Kind::Event => "household",
+        _ => return Vec::new(),
+    };
+    let mut out: Vec<String> = std::iter::once(new)
+        .chain(old)
+        .filter_map(|v| field(entity, v, name).as_str().map(str::to_string))
+        .collect();
+    out.dedup();
+    out
+}
+
 /// Removes the record named by code, unique name or ID.
 pub fn remove(ctx: &Ctx, entity: &Entity, named: &str, within: Option<&Within>) -> Result<u8> {
     let mut conn = ctx.open()?;
@@ -293,6 +312,9 @@ pub fn remove(ctx: &Ctx, entity: &Entity, named: &str, within: Option<&Within>) 
     } else {
         // Nothing refers to a record without a code.
         store::delete(&tx, &ctx.actor(), entity, id, &old)?;
+    }
+    for household in register_households(entity, None, &old) {
+        crate::register::check_household(&tx, &household)?;
     }
     tx.commit().context("failed to commit")?;
     let code = if entity.has_code() {
@@ -495,6 +517,21 @@ impl Filter {
         if status.lifted {
             self.text("lifted_on <= ?", date.clone());
         }
+        Ok(date)
+    }
+
+    /// [`Filter::status`] for households, whose status on the date follows
+    /// their later steps too (a return, a removal): see `crate::register`.
+    pub fn household_status(&mut self, status: &crate::cli::StatusFilter) -> Result<String> {
+        let date = as_of(status.as_of.as_deref())?;
+        let wanted = match (status.poor, status.lifted) {
+            (true, _) => "poor",
+            (_, true) => "lifted",
+            _ => return Ok(date),
+        };
+        let mut params: Vec<Value> = vec![Value::from(date.clone()); 3];
+        params.push(Value::from(wanted.to_string()));
+        self.add(&format!("{} = ?", crate::register::status_sql()), params);
         Ok(date)
     }
 

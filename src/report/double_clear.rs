@@ -19,6 +19,7 @@ use super::{
     By, Layout, PageOpts, Report, Subtotals, county_title, group_name, group_rows, heading, percent,
 };
 use crate::lang::Lang;
+use crate::register::{self, History, Status, Step};
 
 /// The figures of one group on the as-of date.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,6 +33,16 @@ pub struct Figures {
     pub poor_people_remaining: i64,
     pub households_lifted_this_year: i64,
     pub people_lifted_this_year: i64,
+    /// Households that returned to poverty (返贫) from 1 January to the
+    /// date, and their members.
+    pub households_returned_this_year: i64,
+    pub people_returned_this_year: i64,
+    /// Households removed from the register (剔除) in the year.
+    pub households_removed_this_year: i64,
+    pub people_removed_this_year: i64,
+    /// Households that left it by natural decrease (自然减少) in the year.
+    pub households_left_this_year: i64,
+    pub people_left_this_year: i64,
     /// Registered population of the villages whose population is known.
     pub population_known: i64,
     /// Villages without a registered population: the group's population and
@@ -41,17 +52,54 @@ pub struct Figures {
 
 impl Figures {
     pub fn add(&mut self, o: &Figures) {
-        self.villages += o.villages;
-        self.poor_villages_registered += o.poor_villages_registered;
-        self.poor_villages_remaining += o.poor_villages_remaining;
-        self.households_registered += o.households_registered;
-        self.people_registered += o.people_registered;
-        self.poor_households_remaining += o.poor_households_remaining;
-        self.poor_people_remaining += o.poor_people_remaining;
-        self.households_lifted_this_year += o.households_lifted_this_year;
-        self.people_lifted_this_year += o.people_lifted_this_year;
-        self.population_known += o.population_known;
-        self.villages_missing_population += o.villages_missing_population;
+        self.add_times(o, 1);
+    }
+
+    /// Adds `o` `times` times (-1 takes it away).
+    fn add_times(&mut self, o: &Figures, times: i64) {
+        self.villages += times * o.villages;
+        self.poor_villages_registered += times * o.poor_villages_registered;
+        self.poor_villages_remaining += times * o.poor_villages_remaining;
+        self.households_registered += times * o.households_registered;
+        self.people_registered += times * o.people_registered;
+        self.poor_households_remaining += times * o.poor_households_remaining;
+        self.poor_people_remaining += times * o.poor_people_remaining;
+        self.households_lifted_this_year += times * o.households_lifted_this_year;
+        self.people_lifted_this_year += times * o.people_lifted_this_year;
+        self.households_returned_this_year += times * o.households_returned_this_year;
+        self.people_returned_this_year += times * o.people_returned_this_year;
+        self.households_removed_this_year += times * o.households_removed_this_year;
+        self.people_removed_this_year += times * o.people_removed_this_year;
+        self.households_left_this_year += times * o.households_left_this_year;
+        self.people_left_this_year += times * o.people_left_this_year;
+        self.population_known += times * o.population_known;
+        self.villages_missing_population += times * o.villages_missing_population;
+    }
+
+    /// One household's share of the figures on `as_of`, counted from the
+    /// status its history gives (see `crate::register`).
+    pub fn of_household(history: &History, members: i64, as_of: &str, year_start: &str) -> Figures {
+        let status = history.status_on(as_of);
+        let step = |s: Step| i64::from(history.has_step(s, year_start, as_of));
+        let registered = i64::from(status.registered());
+        let poor = i64::from(status == Status::Poor);
+        let (lifted, returned) = (step(Step::Lifted), step(Step::Returned));
+        let (removed, left) = (step(Step::Removed), step(Step::Left));
+        Figures {
+            households_registered: registered,
+            people_registered: registered * members,
+            poor_households_remaining: poor,
+            poor_people_remaining: poor * members,
+            households_lifted_this_year: lifted,
+            people_lifted_this_year: lifted * members,
+            households_returned_this_year: returned,
+            people_returned_this_year: returned * members,
+            households_removed_this_year: removed,
+            people_removed_this_year: removed * members,
+            households_left_this_year: left,
+            people_left_this_year: left * members,
+            ..Figures::default()
+        }
     }
 
     /// The registered population, if known for every village of the group.
@@ -81,6 +129,12 @@ impl Figures {
             poor_people_remaining: self.poor_people_remaining,
             households_lifted_this_year: self.households_lifted_this_year,
             people_lifted_this_year: self.people_lifted_this_year,
+            households_returned_this_year: self.households_returned_this_year,
+            people_returned_this_year: self.people_returned_this_year,
+            households_removed_this_year: self.households_removed_this_year,
+            people_removed_this_year: self.people_removed_this_year,
+            households_left_this_year: self.households_left_this_year,
+            people_left_this_year: self.people_left_this_year,
             population: self.population(),
             incidence_percent: self.incidence_percent(),
         }
@@ -99,6 +153,12 @@ pub struct FiguresJson {
     poor_people_remaining: i64,
     households_lifted_this_year: i64,
     people_lifted_this_year: i64,
+    households_returned_this_year: i64,
+    people_returned_this_year: i64,
+    households_removed_this_year: i64,
+    people_removed_this_year: i64,
+    households_left_this_year: i64,
+    people_left_this_year: i64,
     population: Option<i64>,
     incidence_percent: Option<f64>,
 }
@@ -238,9 +298,49 @@ fn households_by_village(
     })
 }
 
+/// What the households with later steps (a return, a removal…) change in
+/// the figures the covering index gives from their two dates alone: each
+/// such household's share by its whole history, less its share by its two
+/// dates. Costs one read of `household_events`, however many households.
+fn corrections(
+    conn: &Connection,
+    as_of: &str,
+    year_start: &str,
+) -> Result<HashMap<String, Figures>> {
+    let events = register::events_by_household(conn)?;
+    let mut out: HashMap<String, Figures> = HashMap::new();
+    if events.is_empty() {
+        return Ok(out);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, village, registered_on, lifted_on, members FROM households
+          WHERE code IN (SELECT household FROM household_events)",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let registered_on: String = r.get(2)?;
+        let lifted_on: Option<String> = r.get(3)?;
+        let members: i64 = r.get(4)?;
+        let steps = events.get(&id).map(Vec::as_slice).unwrap_or_default();
+        let whole = History::new(&registered_on, lifted_on.as_deref(), steps);
+        let dates = History::new(&registered_on, lifted_on.as_deref(), &[]);
+        let f = out.entry(r.get(1)?).or_default();
+        f.add(&Figures::of_household(&whole, members, as_of, year_start));
+        f.add_times(
+            &Figures::of_household(&dates, members, as_of, year_start),
+            -1,
+        );
+    }
+    Ok(out)
+}
+
 /// Counts per village on `as_of`, every village included.
 fn villages(conn: &Connection, as_of: &str, year_start: &str) -> Result<Vec<Village>> {
     let mut by_village = households_by_village(conn, as_of, year_start)?;
+    for (village, change) in corrections(conn, as_of, year_start)? {
+        by_village.entry(village).or_default().add(&change);
+    }
     let mut stmt = conn.prepare(
         "SELECT code, name, town, population,
                 poor_village = 1 AND registered_on <= ?1,
@@ -485,6 +585,11 @@ pub fn figure_columns(lang: Lang, by: By, year: i32) -> Vec<Col> {
     let registered = lang.t("Registered poor", "建档立卡贫困户");
     let remaining = lang.t("Remaining poor", "未脱贫");
     let lifted = lang.t(&format!("Lifted in {year}"), &format!("{year}年脱贫"));
+    let returned = lang.t(&format!("Returned in {year}"), &format!("{year}年返贫"));
+    let off = lang.t(
+        &format!("Off the register in {year}"),
+        &format!("{year}年剔除及自然减少"),
+    );
     let mut columns = Vec::new();
     if by != By::Village {
         columns.push(Col::number("villages", lang.t("Villages", "行政村（个）")));
@@ -504,8 +609,12 @@ pub fn figure_columns(lang: Lang, by: By, year: i32) -> Vec<Col> {
         Col::number("people_registered", people.clone()).under(&registered),
         Col::number("poor_households_remaining", hh.clone()).under(&remaining),
         Col::number("poor_people_remaining", people.clone()).under(&remaining),
-        Col::number("households_lifted_this_year", hh).under(&lifted),
-        Col::number("people_lifted_this_year", people).under(&lifted),
+        Col::number("households_lifted_this_year", hh.clone()).under(&lifted),
+        Col::number("people_lifted_this_year", people.clone()).under(&lifted),
+        Col::number("households_returned_this_year", hh.clone()).under(&returned),
+        Col::number("people_returned_this_year", people.clone()).under(&returned),
+        Col::number("households_off_register_this_year", hh).under(&off),
+        Col::number("people_off_register_this_year", people).under(&off),
         Col::number(
             "population",
             lang.t("Population (people)", "户籍人口（人）"),
@@ -534,6 +643,10 @@ pub fn figure_cells(lang: Lang, by: By, f: &Figures) -> Vec<Value> {
         Value::int(f.poor_people_remaining),
         Value::int(f.households_lifted_this_year),
         Value::int(f.people_lifted_this_year),
+        Value::int(f.households_returned_this_year),
+        Value::int(f.people_returned_this_year),
+        Value::int(f.households_removed_this_year + f.households_left_this_year),
+        Value::int(f.people_removed_this_year + f.people_left_this_year),
         Value::opt_int(f.population()),
         Value::num(f.incidence_percent(), 2),
         verdict_cell(lang, f.double_clear()),
