@@ -239,8 +239,10 @@ pub const ROLES: &[Choice] = &[
 ];
 
 /// A household's status word in the national system's files (是否脱贫,
-/// 脱贫属性): never stored, since status comes from dates, but held against
-/// the lift date so a file's 已脱贫 is not lost when its date is.
+/// 脱贫属性, 户类型, 标识): never stored, since status comes from dates, but
+/// held against them so a file's 已脱贫 or 返贫 is not lost when its date
+/// is. 返贫, 剔除, 清退 and 自然减少 are steps of the household's history,
+/// dated by the columns of their own (返贫时间, 减少时间).
 pub const LIFT_STATUS: &[Choice] = &[
     choice(
         "lifted",
@@ -254,6 +256,13 @@ pub const LIFT_STATUS: &[Choice] = &[
             "稳定脱贫",
             "已脱贫户",
             "脱贫户",
+            "已脱贫(享受政策)",
+            "已脱贫（享受政策）",
+            "已脱贫(不享受政策)",
+            "已脱贫（不享受政策）",
+            "脱贫享受政策",
+            "脱贫不享受政策",
+            "脱贫不稳定",
         ],
     ),
     choice(
@@ -261,6 +270,10 @@ pub const LIFT_STATUS: &[Choice] = &[
         "未脱贫",
         &["否", "no", "n", "0", "贫困", "未脱贫户", "贫困户"],
     ),
+    choice("returned", "返贫", &["返贫户", "已返贫"]),
+    choice("removed", "剔除", &["注销", "已剔除", "已注销"]),
+    choice("cleared", "清退", &["已清退"]),
+    choice("left", "自然减少", &["自然减少户"]),
 ];
 
 /// 与户主关系, the national register's relations to the head of household.
@@ -656,10 +669,38 @@ pub const HOUSEHOLD: Entity = Entity {
         ),
         field!(
             "lifted",
-            ["是否脱贫", "脱贫属性", "脱贫标志", "户类型"],
+            ["是否脱贫", "脱贫属性", "脱贫标志", "户类型", "标识"],
             Ty::Enum(LIFT_STATUS),
             file_only,
-            "Status word (已脱贫/未脱贫), held against the lift date"
+            "Status word (已脱贫/未脱贫/返贫/剔除/清退/自然减少), held against the dates"
+        ),
+        field!(
+            "returned_on",
+            ["返贫时间", "返贫年度", "返贫年份"],
+            Ty::Date,
+            file_only,
+            "Date the household returned to poverty 返贫时间 (a step of its history)"
+        ),
+        field!(
+            "return_cause",
+            ["返贫原因"],
+            Ty::Enum(CAUSES),
+            file_only,
+            "Cause of the return to poverty 返贫原因"
+        ),
+        field!(
+            "left_on",
+            ["减少时间", "剔除时间", "清退时间", "注销时间", "退出时间"],
+            Ty::Date,
+            file_only,
+            "Date the household left the register 减少时间 / 剔除时间 (a step of its history)"
+        ),
+        field!(
+            "left_reason",
+            ["减少原因", "剔除原因", "清退原因", "变更原因"],
+            Ty::Enum(DEREGISTRATIONS),
+            file_only,
+            "Why it left the register 减少原因 / 剔除原因"
         ),
         field!(
             "helper",

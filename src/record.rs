@@ -244,6 +244,7 @@ pub fn parse_with(
         }
     }
     errors.extend(lift_status(entity, &given));
+    errors.extend(left_reason(entity, &given));
     errors.extend(elimination_status(entity, &given));
     errors.extend(future_dates(entity, &given));
     if errors.is_empty() {
@@ -331,10 +332,10 @@ fn future_dates(entity: &Entity, given: &Given) -> Vec<FieldError> {
         .collect()
 }
 
-/// A status word (已脱贫, 未脱贫) held against the lift date of the same
-/// row. Status is not stored — it follows from the dates — so a file whose
-/// status says lifted but gives no date would otherwise count the household
-/// as poor without a word.
+/// A status word (已脱贫, 未脱贫, 返贫, 剔除…) held against the dates of the
+/// same row. Status is not stored — it follows from the dates — so a file
+/// whose status says lifted (or returned) but gives no date would otherwise
+/// count the household as poor (or lifted) without a word.
 fn lift_status(entity: &Entity, given: &Given) -> Vec<FieldError> {
     let at = |name| entity.fields.iter().position(|f| f.name == name);
     let (Some(status_at), Some(date_at)) = (at("lifted"), at("lifted_on")) else {
@@ -343,7 +344,25 @@ fn lift_status(entity: &Entity, given: &Given) -> Vec<FieldError> {
     let Some(Some(Value::Text(status))) = given.get(status_at) else {
         return Vec::new();
     };
+    let has = |name| {
+        at(name)
+            .and_then(|i| given.get(i).cloned().flatten())
+            .is_some_and(|v| !v.is_null())
+    };
     let date = given.get(date_at).cloned().flatten();
+    // The date a status word needs, as (column, its Chinese, the flag).
+    let lacks = |field: &str, zh: &str, flag: &str, what_en: &str, what_zh: &str| {
+        Problem::new(t(
+            &format!("says {what_en} but no {field} is given"),
+            &format!("标为{what_zh}，但没有{zh}"),
+        ))
+        .with_hint(t(
+            &format!(
+                "give the date or year in a {zh} ({field}) column, or for the whole file with --{flag} DATE"
+            ),
+            &format!("请在“{zh}”列填写日期或年份，或用 --{flag} 日期 为整个文件指定"),
+        ))
+    };
     let problem = match (status.as_str(), &date) {
         ("lifted", None | Some(Value::Null)) => Problem::new(t(
             "says lifted (已脱贫) but no lift date is given",
@@ -361,9 +380,65 @@ fn lift_status(entity: &Entity, given: &Given) -> Vec<FieldError> {
             "correct one of the two",
             "请更正二者之一",
         )),
+        ("returned", None | Some(Value::Null)) => lacks(
+            "lifted_on",
+            "脱贫时间",
+            "lifted-on",
+            "returned to poverty (返贫), which follows a lift,",
+            "返贫（返贫须在脱贫之后）",
+        ),
+        ("returned", _) if !has("returned_on") => lacks(
+            "returned_on",
+            "返贫时间",
+            "returned-on",
+            "returned to poverty (返贫)",
+            "返贫",
+        ),
+        ("removed" | "cleared" | "left", _) if !has("left_on") => lacks(
+            "left_on",
+            "减少时间",
+            "left-on",
+            "off the register (剔除, 清退, 自然减少)",
+            "剔除、清退或自然减少",
+        ),
         _ => return Vec::new(),
     };
     vec![FieldError::new("lifted", status.clone(), problem)]
+}
+
+/// A date the household left the register (减少时间) needs to say how: a
+/// reason (减少原因) or a status word (剔除, 清退, 自然减少).
+fn left_reason(entity: &Entity, given: &Given) -> Vec<FieldError> {
+    let get = |name| {
+        entity
+            .fields
+            .iter()
+            .position(|f| f.name == name)
+            .and_then(|i| given.get(i).cloned().flatten())
+            .filter(|v| !v.is_null())
+    };
+    let Some(day) = get("left_on") else {
+        return Vec::new();
+    };
+    let says = get("lifted").is_some_and(|v| {
+        v.as_str()
+            .is_some_and(|w| matches!(w, "removed" | "cleared" | "left"))
+    });
+    if says || get("left_reason").is_some() {
+        return Vec::new();
+    }
+    vec![FieldError::new(
+        "left_on",
+        day.to_text(),
+        Problem::new(t(
+            "the household left the register, but neither a reason (减少原因) nor a status word (剔除, 清退, 自然减少) says how",
+            "该户已退出，但既没有减少原因，也没有剔除、清退或自然减少的标识",
+        ))
+        .with_hint(t(
+            "give the reason in a 减少原因 (left_reason) column, e.g. 死亡, 迁出, 识别不精准",
+            "请在“减少原因”列填写原因，例如 死亡、迁出、识别不精准",
+        )),
+    )]
 }
 
 /// A monitoring ledger's 风险是否已消除 (yes/no) held against the

@@ -89,6 +89,14 @@ pub struct ImportArgs {
     /// (已脱贫) and whose rows give no date
     #[arg(long, value_name = "DATE")]
     pub lifted_on: Option<String>,
+    /// The return date (返贫时间) of households whose status word says
+    /// returned (返贫) and whose rows give no date
+    #[arg(long, value_name = "DATE")]
+    pub returned_on: Option<String>,
+    /// The date households whose status word says removed, cleared or left
+    /// (剔除, 清退, 自然减少) left the register, when their rows give none
+    #[arg(long, value_name = "DATE")]
+    pub left_on: Option<String>,
     /// Summary format
     #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
     pub format: SummaryFormat,
@@ -172,6 +180,16 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<u8> {
                 .lifted_on
                 .as_deref()
                 .map(|d| super::records::date_arg("lifted-on", d))
+                .transpose()?,
+            returned_on: args
+                .returned_on
+                .as_deref()
+                .map(|d| super::records::date_arg("returned-on", d))
+                .transpose()?,
+            left_on: args
+                .left_on
+                .as_deref()
+                .map(|d| super::records::date_arg("left-on", d))
                 .transpose()?,
         },
         progress: !args.quiet,

@@ -200,6 +200,9 @@ fn take_back(tx: rusqlite::Transaction, actor: Actor, change: i64) -> Result<u8>
         );
     }
     let undone = actor.change(&tx)?;
+    // Undoing a step, or a household's date, must leave histories whose
+    // steps still follow each other.
+    crate::register::check_all(&tx)?;
     tx.commit().context("failed to commit")?;
     let n = rows.len();
     say!(

@@ -493,7 +493,7 @@ fn a_version_4_file_takes_monitoring() -> Result<()> {
         |r| r.get(0),
     )?;
     assert_eq!(tables, 0);
-    migrate(&mut conn)?;
+    migrate_to(&mut conn, 5)?;
     let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     assert_eq!(v, 5);
     let indexes: Vec<String> = conn
@@ -509,5 +509,53 @@ fn a_version_4_file_takes_monitoring() -> Result<()> {
             "monitoring_village"
         ]
     );
+    Ok(())
+}
+
+/// A version 5 file with households keeps them, and their figures, on its
+/// way to the register's history; its households have no later steps.
+#[test]
+fn a_version_5_file_with_households_takes_the_history() -> Result<()> {
+    let mut conn = Connection::open_in_memory()?;
+    configure(&conn)?;
+    migrate_to(&mut conn, 5)?;
+    conn.execute_batch(
+        "INSERT INTO towns (code, name) VALUES ('T1', '镇');
+         INSERT INTO villages (code, name, town) VALUES ('V1', '村', 'T1');
+         INSERT INTO households (code, village, head_name, id_number, members, registered_on, lifted_on)
+              VALUES ('H1', 'V1', '张三', '11010519491231002X', 4, '2014-10-01', '2016-12-31'),
+                     ('H2', 'V1', '李四', '110105194912310037', 2, '2015-10-01', NULL);",
+    )?;
+    migrate(&mut conn)?;
+    let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    assert_eq!(v, 6);
+    let kept: Vec<(String, Option<String>)> = conn
+        .prepare("SELECT code, lifted_on FROM households ORDER BY code")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    assert_eq!(
+        kept,
+        [
+            ("H1".to_string(), Some("2016-12-31".to_string())),
+            ("H2".to_string(), None)
+        ]
+    );
+    let events: i64 = conn.query_row("SELECT count(*) FROM household_events", [], |r| r.get(0))?;
+    assert_eq!(events, 0);
+    // A step now refers to its household, and a removal needs its reason.
+    conn.execute(
+        "INSERT INTO household_events (household, event, date, cause) VALUES ('H1', 'returned', '2017-06-30', 'illness')",
+        [],
+    )?;
+    assert!(conn
+        .execute("INSERT INTO household_events (household, event, date) VALUES ('H2', 'removed', '2016-01-01')", [])
+        .is_err());
+    assert!(conn
+        .execute("INSERT INTO household_events (household, event, date, reason) VALUES ('H2', 'removed', '2016-01-01', 'died')", [])
+        .is_err());
+    conn.execute(
+        "INSERT INTO household_events (household, event, date, reason) VALUES ('H2', 'removed', '2016-01-01', 'wrong_identification')",
+        [],
+    )?;
     Ok(())
 }

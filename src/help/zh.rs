@@ -18,6 +18,11 @@ pub const TEXTS: &[(&str, &str)] = &[
         "A name or part of one, a code or part of one, or the last four characters of an ID number",
         "名称或其一部分、代码或其一部分，或身份证号后四位",
     ),
+    ("A note on the return", "关于返贫的备注"),
+    (
+        "A note, e.g. the household it merged into",
+        "备注，例如并入的户",
+    ),
     ("Accept a date after today", "允许晚于今天的日期"),
     ("Accept a month after this one", "允许晚于本月的月份"),
     (
@@ -67,6 +72,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "劳动能力，如 普通劳动力",
     ),
     (
+        "Cause of a return to poverty, e.g. illness/因病",
+        "返贫原因，例如 illness/因病",
+    ),
+    (
         "Chairing cadre (code or unique name)",
         "主持人（干部编号或唯一姓名）",
     ),
@@ -82,6 +91,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("Change fields of a town", "修改乡镇"),
     ("Change fields of a village", "修改行政村"),
     (
+        "Changes on the register after a household's first lift 贫困户变动 (recorded with `household return`, `household lift`, `household deregister`)",
+        "贫困户首次脱贫之后的变动（用 `household return`、`household lift`、`household deregister` 登记）",
+    ),
+    (
         "Check and count everything, write nothing",
         "只检查和计数，不写入",
     ),
@@ -94,6 +107,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "指挥长（干部编号或唯一姓名）",
     ),
     ("Commando team 突击队", "突击队"),
+    (
+        "Correct a change, by the ID `event list` shows",
+        "按 `event list` 显示的 ID 更正一条变动",
+    ),
     (
         "Correct a dispatch, by the ID `dispatch list` shows",
         "更正一条调度记录（按 `dispatch list` 显示的 ID）",
@@ -155,6 +172,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "Date for the status (default today)",
         "状态所用日期（默认今天）",
+    ),
+    (
+        "Date it happened (a month or a year means its last day)",
+        "发生日期（只写年月或年份时取其最后一天）",
     ),
     ("Date lifted out of poverty 出列", "出列时间"),
     ("Date lifted out of poverty 脱贫时间", "脱贫时间"),
@@ -292,6 +313,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("List a task for supervision (挂牌)", "挂牌一项督战任务"),
     ("List battle zones", "列出作战区"),
     ("List cadres", "列出干部"),
+    ("List changes on the register", "列出贫困户变动"),
     ("List dispatches", "列出调度记录"),
     ("List households", "列出贫困户"),
     ("List monitored households", "列出监测对象"),
@@ -514,8 +536,16 @@ pub const TEXTS: &[(&str, &str)] = &[
         "只列该类别（脱贫不稳定户、边缘易致贫户、突发严重困难户）",
     ),
     (
+        "Only this household's changes (household code)",
+        "只列此户的变动（户编号）",
+    ),
+    (
         "Only this household's records (household code)",
         "只列该户的记录（户编号）",
+    ),
+    (
+        "Only this kind: returned/返贫, lifted/脱贫, removed/剔除 or left/自然减少",
+        "只列此类变动：returned/返贫、lifted/脱贫、removed/剔除 或 left/自然减少",
     ),
     (
         "Only those lifted out of poverty by --as-of",
@@ -588,12 +618,20 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("Record that a cadre took up a post", "登记干部任职"),
     (
-        "Record that a household was lifted out of poverty (脱贫)",
-        "登记贫困户脱贫",
+        "Record that a household left the register: removed (剔除: wrongly identified, or cleared) or a natural decrease (自然减少: the last member died, moved out, merged into another household)",
+        "登记贫困户退出建档立卡：剔除（识别不精准或清退）或自然减少（全户死亡、迁出、并入他户）",
+    ),
+    (
+        "Record that a household was lifted out of poverty (脱贫), or lifted again after a return to poverty",
+        "登记贫困户脱贫，或返贫后再次脱贫",
     ),
     (
         "Record that a household's risks were eliminated (风险消除)",
         "登记某户风险已消除（风险消除）",
+    ),
+    (
+        "Record that a lifted household returned to poverty (返贫)",
+        "登记已脱贫户返贫",
     ),
     (
         "Record that a poor village was lifted out of poverty (出列)",
@@ -623,6 +661,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "Remove a cadre that no record refers to",
         "删除无记录引用的干部",
+    ),
+    (
+        "Remove a change entered by mistake, by its ID",
+        "按 ID 删除误登的变动",
     ),
     (
         "Remove a dispatch entered by mistake, by its ID",
@@ -747,6 +789,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "The cadre's code (or unique name)",
         "干部编号（或唯一姓名）",
+    ),
+    (
+        "The cause of the return, e.g. illness/因病, accident/因意外事故",
+        "返贫原因，例如 illness/因病、accident/因意外事故",
     ),
     (
         "The change, as the change column of `fupin log` shows it",
@@ -878,6 +924,14 @@ pub const TEXTS: &[(&str, &str)] = &[
         "变更人，记入变更记录（默认 $USER）",
     ),
     (
+        "Why it left the register: wrong_identification/识别不精准 or cleared/清退 (removed); died/死亡, moved_out/迁出 or merged/合户 (left); other/其他",
+        "退出原因：wrong_identification/识别不精准 或 cleared/清退（剔除）；died/死亡、moved_out/迁出 或 merged/合户（自然减少）；other/其他",
+    ),
+    (
+        "Why: wrong_identification/识别不精准 or cleared/清退 (a removal, 剔除); died/死亡, moved_out/迁出 or merged/合户 (a natural decrease, 自然减少); other/其他",
+        "原因：wrong_identification/识别不精准 或 cleared/清退（剔除）；died/死亡、moved_out/迁出 或 merged/合户（自然减少）；other/其他",
+    ),
+    (
         "Work teams, first secretaries, information officers and 一肩挑",
         "驻村工作队、第一书记、信息员和一肩挑",
     ),
@@ -934,6 +988,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "male/男 or female/女 (default: from the ID number, which it must match)",
         "男或女（默认取自身份证号，且须与之一致）",
+    ),
+    (
+        "returned/返贫, lifted/脱贫 (again, after a return), removed/剔除 or left/自然减少",
+        "returned/返贫、lifted/脱贫（返贫后再次脱贫）、removed/剔除 或 left/自然减少",
     ),
     (
         "team_leader/工作队长, first_secretary/第一书记, team_member/工作队员, info_officer/信息员, party_secretary/村党组织书记, committee_director/村委会主任, commando/突击队员",

@@ -112,6 +112,9 @@ pub(super) fn import_file(
     }
     let mut summary = target.end(resolver, spec, &layout, report, progress.as_ref())?;
     summary.ignored.extend(columns.unnamed_ignored_names());
+    if entity.kind == Kind::Household && !report.fatal {
+        summary.events = super::steps::load(conn, actor, opts, spec, &layout, &columns)?;
+    }
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }

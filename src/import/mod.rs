@@ -43,6 +43,7 @@ mod props;
 mod rejects;
 mod row;
 mod scan;
+mod steps;
 
 use std::path::{Path, PathBuf};
 
@@ -97,6 +98,11 @@ pub struct Defaults {
     pub registered_on: Option<String>,
     /// Only for rows whose status word says lifted (已脱贫).
     pub lifted_on: Option<String>,
+    /// Only for rows whose status word says returned (返贫).
+    pub returned_on: Option<String>,
+    /// Only for rows whose status word says removed, cleared or left
+    /// (剔除, 清退, 自然减少).
+    pub left_on: Option<String>,
 }
 
 impl Defaults {
@@ -123,6 +129,32 @@ impl Defaults {
         {
             raw[i] = Some(day.clone());
             filled.1 = true;
+        }
+        let says = |raw: &crate::record::RawRow, words: &[&str]| {
+            at("lifted")
+                .and_then(|s| raw[s].as_deref())
+                .is_some_and(|w| {
+                    crate::model::parse_choice(
+                        crate::model::LIFT_STATUS,
+                        &crate::values::normalize(w),
+                    )
+                    .is_some_and(|c| words.contains(&c.code))
+                })
+        };
+        for (day, field, words) in [
+            (&self.returned_on, "returned_on", &["returned"][..]),
+            (
+                &self.left_on,
+                "left_on",
+                &["removed", "cleared", "left"][..],
+            ),
+        ] {
+            if let (Some(day), Some(i)) = (day, at(field))
+                && blank(&raw[i])
+                && says(raw, words)
+            {
+                raw[i] = Some(day.clone());
+            }
         }
         filled
     }
@@ -189,6 +221,10 @@ pub struct FileSummary {
     /// With `--missing`: records of the covered places the file lacks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub missing: Option<Vec<Missing>>,
+    /// Steps of the households' histories the file gave (返贫, 剔除,
+    /// 自然减少), for a file with such columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<steps::StepCounts>,
 }
 
 impl FileSummary {
@@ -301,6 +337,11 @@ fn run_plan(conn: &mut Connection, actor: &Actor, opts: &Options, plan: Plan) ->
         .problems
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     let refuse = report.fatal || (report.problem_count > 0 && !opts.skip_invalid);
+    // Each household's steps, from whichever files, must follow each other.
+    if !refuse && let Err(e) = crate::register::check_all(&tx) {
+        tx.rollback().context("failed to roll back")?;
+        return Err(e);
+    }
     if refuse || opts.dry_run {
         tx.rollback().context("failed to roll back")?;
     } else {

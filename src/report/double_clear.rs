@@ -135,6 +135,10 @@ impl Figures {
             people_removed_this_year: self.people_removed_this_year,
             households_left_this_year: self.households_left_this_year,
             people_left_this_year: self.people_left_this_year,
+            households_off_register_this_year: self.households_removed_this_year
+                + self.households_left_this_year,
+            people_off_register_this_year: self.people_removed_this_year
+                + self.people_left_this_year,
             population: self.population(),
             incidence_percent: self.incidence_percent(),
         }
@@ -159,6 +163,9 @@ pub struct FiguresJson {
     people_removed_this_year: i64,
     households_left_this_year: i64,
     people_left_this_year: i64,
+    /// Removed and left together, as the printed form has them.
+    households_off_register_this_year: i64,
+    people_off_register_this_year: i64,
     population: Option<i64>,
     incidence_percent: Option<f64>,
 }

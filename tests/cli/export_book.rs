@@ -68,6 +68,7 @@ fn a_workbook_export_imports_back_into_the_same_records() {
                 "走访",
                 "提拔",
                 "监测对象",
+                "贫困户变动",
             ]
         } else {
             vec![
@@ -83,6 +84,7 @@ fn a_workbook_export_imports_back_into_the_same_records() {
                 "visits",
                 "promotions",
                 "monitoring",
+                "household_events",
             ]
         };
         assert_eq!(names, want, "one sheet per kind, in dependency order");
@@ -93,7 +95,7 @@ fn a_workbook_export_imports_back_into_the_same_records() {
         copy.ok(&["import", book.to_str().expect("utf-8"), "--quiet"]);
         let original = csv_export(&env, lang, &format!("orig-{lang}"));
         let again = csv_export(&copy, lang, &format!("again-{lang}"));
-        assert_eq!(original.len(), 12, "one CSV file per kind");
+        assert_eq!(original.len(), 13, "one CSV file per kind");
         for ((name, a), (_, b)) in original.iter().zip(&again) {
             assert!(
                 a == b,
@@ -181,7 +183,8 @@ fn a_town_gets_its_own_workbook() {
             "任职",
             "调度",
             "走访",
-            "监测对象"
+            "监测对象",
+            "贫困户变动"
         ]
     );
     let households = wb.worksheet_range("贫困户").expect("sheet");

@@ -20,6 +20,7 @@ mod people;
 mod places;
 mod readme;
 mod records;
+mod register;
 mod report;
 mod rollup;
 mod tasks;

@@ -109,7 +109,7 @@ fn a_version_1_file_takes_monitored_households_after_its_migration() {
         "--risk1",
         "因病",
     ]);
-    assert_eq!(env.count("PRAGMA user_version"), 5);
+    assert_eq!(env.count("PRAGMA user_version"), 6);
     assert_eq!(
         env.sql("SELECT code, village, head_name, members FROM monitoring"),
         [["H1", "451122100201", "黄秀英", "3"]]

@@ -391,7 +391,7 @@ fn csv_has_a_header_the_rows_and_the_total_only() {
     assert_eq!(lines.len(), 1 + 3 + 1, "{out}");
     assert!(lines[0].starts_with("代码,乡镇,行政村（个）,"), "{out}");
     assert!(
-        lines[1].starts_with("T1,钟山镇,2,1,1,2,7,1,3,1,4,4600,"),
+        lines[1].starts_with("T1,钟山镇,2,1,1,2,7,1,3,1,4,0,0,0,0,4600,"),
         "{out}"
     );
     assert!(lines[4].starts_with(",合计,3,"), "{out}");

@@ -167,6 +167,10 @@ fn the_page_is_well_formed_self_contained_and_holds_the_data() {
         "poor_people_remaining",
         "households_lifted_this_year",
         "people_lifted_this_year",
+        "households_returned_this_year",
+        "people_returned_this_year",
+        "households_off_register_this_year",
+        "people_off_register_this_year",
     ];
     let check = |row: &[String], g: &Json| {
         assert_eq!(row[0], g["key"].as_str().unwrap_or(""));
@@ -174,15 +178,15 @@ fn the_page_is_well_formed_self_contained_and_holds_the_data() {
             assert_eq!(row[3 + i], g[key].to_string(), "{key} of {}", row[0]);
         }
         let population = g["population"].as_i64().map(|p| p.to_string());
-        assert_eq!(row[11], population.unwrap_or_default());
+        assert_eq!(row[3 + keys.len()], population.unwrap_or_default());
         let incidence = g["incidence_percent"].as_f64().map(|p| format!("{p:.2}"));
-        assert_eq!(row[12], incidence.unwrap_or_default());
+        assert_eq!(row[4 + keys.len()], incidence.unwrap_or_default());
         let verdict = if g["double_clear"] == true {
             "已实现"
         } else {
             "未实现"
         };
-        assert_eq!(row[13], verdict);
+        assert_eq!(row[5 + keys.len()], verdict);
     };
     for (row, g) in rows.iter().zip(groups) {
         assert_eq!(row[2], g["name"].as_str().unwrap_or(""));

@@ -67,7 +67,7 @@ fn text(d: Option<&Data>) -> String {
 
 /// The figures of a double-clear row, in the order of its columns by
 /// village (no 行政村 count), as JSON keys.
-const FIGURES: [&str; 10] = [
+const FIGURES: [&str; 14] = [
     "poor_villages_registered",
     "poor_villages_remaining",
     "households_registered",
@@ -76,6 +76,10 @@ const FIGURES: [&str; 10] = [
     "poor_people_remaining",
     "households_lifted_this_year",
     "people_lifted_this_year",
+    "households_returned_this_year",
+    "people_returned_this_year",
+    "households_off_register_this_year",
+    "people_off_register_this_year",
     "population",
     "incidence_percent",
 ];

@@ -1,0 +1,190 @@
+//! The register's changes a household file carries: a status word (返贫,
+//! 剔除, 清退, 自然减少) with its date (返贫时间, 减少时间) and cause or
+//! reason becomes a step of the household's history (`household_events`).
+//!
+//! The rows were checked, and the households written, by the one pass
+//! every file gets; a file that has these columns is read once more for
+//! them alone, so the register's usual file, with only its two dates,
+//! costs nothing more.
+
+use anyhow::Result;
+use csv::ByteRecord;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::Options;
+use crate::db::audit::Actor;
+use crate::db::resolve::Resolver;
+use crate::db::store::{self, Mode, Outcome, Value};
+use crate::input::Spec;
+use crate::input::headers::Columns;
+use crate::input::layout::{Layout, Rows};
+use crate::model::{EVENT, HOUSEHOLD, deregistration_event};
+use crate::record::{self, RawRow};
+
+/// How many steps a file recorded.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct StepCounts {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// The household fields a step is read from (the lift date too, which a
+/// return is checked against).
+const FIELDS: [&str; 7] = [
+    "code",
+    "lifted",
+    "lifted_on",
+    "returned_on",
+    "return_cause",
+    "left_on",
+    "left_reason",
+];
+
+/// Whether the file's columns (or the file-wide dates) can give steps.
+pub fn applies(columns: &Columns, opts: &Options) -> bool {
+    let mapped = |name: &str| {
+        HOUSEHOLD
+            .fields
+            .iter()
+            .position(|f| f.name == name)
+            .and_then(|i| columns.of_field.get(i).copied().flatten())
+            .is_some()
+    };
+    mapped("returned_on")
+        || mapped("left_on")
+        || (mapped("lifted")
+            && (opts.defaults.returned_on.is_some() || opts.defaults.left_on.is_some()))
+}
+
+/// Reads the file again for its steps and writes them; `None` when the
+/// file has no columns that give any.
+pub fn load(
+    conn: &Connection,
+    actor: &Actor,
+    opts: &Options,
+    spec: &Spec,
+    layout: &Layout,
+    columns: &Columns,
+) -> Result<Option<StepCounts>> {
+    if !applies(columns, opts) {
+        return Ok(None);
+    }
+    let at = |name: &str| HOUSEHOLD.fields.iter().position(|f| f.name == name);
+    let keep: Vec<usize> = FIELDS.iter().filter_map(|f| at(f)).collect();
+    let mut rows = Rows::reopen(spec, layout)?;
+    let mut record = ByteRecord::new();
+    let mut raw = RawRow::new();
+    let mut resolver = Resolver::new();
+    let mut counts = StepCounts::default();
+    while rows.next(&mut record)?.is_some() {
+        let _ = super::row::raw_row(&HOUSEHOLD, columns, &record, true, &mut raw);
+        for (i, slot) in raw.iter_mut().enumerate() {
+            if !keep.contains(&i) {
+                *slot = None;
+            }
+        }
+        opts.defaults.fill(&HOUSEHOLD, &mut raw);
+        // The rows were checked by the first reading: one refused there is
+        // not read for its steps either.
+        let Ok(given) = record::parse(conn, &mut resolver, &HOUSEHOLD, &raw) else {
+            continue;
+        };
+        let text = |name: &str| {
+            at(name)
+                .and_then(|i| given.get(i).cloned().flatten())
+                .and_then(|v| v.as_str().map(str::to_string))
+        };
+        let Some(code) = text("code") else {
+            continue;
+        };
+        if store::find(conn, &HOUSEHOLD, &[&Value::Text(code.clone())])?.is_none() {
+            continue;
+        }
+        let status = text("lifted").unwrap_or_default();
+        if let Some(date) = text("returned_on") {
+            let cause = text("return_cause");
+            write(
+                conn,
+                actor,
+                &code,
+                "returned",
+                &date,
+                cause,
+                None,
+                &mut counts,
+            )?;
+        }
+        if let Some(date) = text("left_on") {
+            let reason = text("left_reason").unwrap_or_else(|| {
+                match status.as_str() {
+                    "removed" => "wrong_identification",
+                    "cleared" => "cleared",
+                    _ => "other",
+                }
+                .to_string()
+            });
+            let event = match status.as_str() {
+                "left" => "left",
+                "removed" | "cleared" => "removed",
+                _ => deregistration_event(&reason),
+            };
+            // A reason of the other kind is the file's: 自然减少 for 识别不精准
+            // would be refused by the schema, so the reason decides.
+            let event = if deregistration_event(&reason) != event && reason != "other" {
+                deregistration_event(&reason)
+            } else {
+                event
+            };
+            write(
+                conn,
+                actor,
+                &code,
+                event,
+                &date,
+                None,
+                Some(reason),
+                &mut counts,
+            )?;
+        }
+    }
+    Ok(Some(counts))
+}
+
+/// Writes one step, keeping a note a clerk gave it.
+#[allow(clippy::too_many_arguments)]
+fn write(
+    conn: &Connection,
+    actor: &Actor,
+    household: &str,
+    event: &str,
+    date: &str,
+    cause: Option<String>,
+    reason: Option<String>,
+    counts: &mut StepCounts,
+) -> Result<()> {
+    let key = [
+        Value::Text(household.to_string()),
+        Value::Text(date.to_string()),
+        Value::Text(event.to_string()),
+    ];
+    let note = store::find(conn, &EVENT, &key.iter().collect::<Vec<_>>())?
+        .and_then(|(_, old)| old.last().cloned())
+        .unwrap_or(Value::Null);
+    let text = |v: Option<String>| v.map_or(Value::Null, Value::Text);
+    let values = vec![
+        Value::Text(household.to_string()),
+        Value::Text(event.to_string()),
+        Value::Text(date.to_string()),
+        text(cause),
+        text(reason),
+        note,
+    ];
+    match store::write(conn, actor, &EVENT, &values, Mode::Upsert)? {
+        Outcome::Inserted => counts.inserted += 1,
+        Outcome::Updated => counts.updated += 1,
+        Outcome::Unchanged => counts.unchanged += 1,
+    }
+    Ok(())
+}
