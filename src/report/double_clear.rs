@@ -734,4 +734,82 @@ mod tests {
         }
         Ok(())
     }
+
+    /// The covering index's count corrected by the households with steps
+    /// is what the status function gives for every household one by one.
+    #[test]
+    fn the_corrected_count_is_the_status_of_every_household() -> Result<()> {
+        let (_dir, conn) = county_file(40)?;
+        // Lifted on 2018-12-31 (h % 4 == 3): every third returns in 2019,
+        // and of those every second is lifted again in 2020. Never lifted
+        // (h % 4 == 0): every fifth is removed in 2016, every seventh left
+        // in 2020.
+        let rows: Vec<(i64, String, Option<String>)> = conn
+            .prepare("SELECT id, code, lifted_on FROM households ORDER BY id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, code, lifted) in &rows {
+            let add = |event: &str, date: &str, reason: Option<&str>| {
+                conn.execute(
+                    "INSERT INTO household_events (household, event, date, reason) VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![code, event, date, reason],
+                )
+            };
+            match lifted.as_deref() {
+                Some("2018-12-31") if id % 3 == 0 => {
+                    add("returned", "2019-05-01", None)?;
+                    if id % 2 == 0 {
+                        add("lifted", "2020-04-30", None)?;
+                    }
+                }
+                None if id % 5 == 0 => {
+                    add("removed", "2016-05-01", Some("wrong_identification"))?;
+                }
+                None if id % 7 == 0 => {
+                    add("left", "2020-02-29", Some("died"))?;
+                }
+                _ => {}
+            }
+        }
+        let events = register::events_by_household(&conn)?;
+        assert!(events.len() > 5, "{} households with steps", events.len());
+        let all: Vec<(i64, String, String, Option<String>, i64)> = conn
+            .prepare("SELECT id, village, registered_on, lifted_on, members FROM households")?
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (as_of, year_start) in [
+            ("2016-04-30", "2016-01-01"),
+            ("2016-05-01", "2016-01-01"),
+            ("2019-04-30", "2019-01-01"),
+            ("2019-05-01", "2019-01-01"),
+            ("2020-02-29", "2020-01-01"),
+            ("2020-04-30", "2020-01-01"),
+            ("2020-12-31", "2020-01-01"),
+        ] {
+            let mut want: HashMap<String, Figures> = HashMap::new();
+            for (id, village, registered, lifted, members) in &all {
+                let steps = events.get(id).map(Vec::as_slice).unwrap_or_default();
+                let history = History::new(registered, lifted.as_deref(), steps);
+                want.entry(village.clone())
+                    .or_default()
+                    .add(&Figures::of_household(
+                        &history, *members, as_of, year_start,
+                    ));
+            }
+            for v in villages(&conn, as_of, year_start)? {
+                let mut got = v.figures.clone();
+                // The village's own figures are not the households'.
+                got.villages = 0;
+                got.poor_villages_registered = 0;
+                got.poor_villages_remaining = 0;
+                got.population_known = 0;
+                got.villages_missing_population = 0;
+                let want = want.get(&v.code).cloned().unwrap_or_default();
+                assert_eq!(got, want, "village {} as of {as_of}", v.code);
+            }
+        }
+        Ok(())
+    }
 }
