@@ -405,6 +405,7 @@ enum Stream {
     Helpers = 7,
     People = 8,
     Monitoring = 9,
+    Events = 10,
 }
 
 impl Rng {
@@ -2021,6 +2022,7 @@ fn write_households(c: &County, dir: &Path, seed: u64) -> Result<u64> {
     let mut csv = CsvFile::create(dir, "households.csv", &header)?;
     let mut people = People::create(dir, seed)?;
     let mut monitoring = Monitoring::new(seed);
+    let mut events = Events::new(seed);
     let mut rng = Rng::new(seed, Stream::HouseholdRows);
     let (mut planned_lifted, mut planned_remaining) = match &c.members {
         Members::Planned { lifted, remaining } => (Some(lifted.iter()), Some(remaining.iter())),
@@ -2107,7 +2109,11 @@ fn write_households(c: &County, dir: &Path, seed: u64) -> Result<u64> {
                 note,
             ])?;
             people.household(&c.lex, &code, &name, &id, gender, u32::from(members))?;
+            let monitored = monitoring.rows.len();
             monitoring.lifted(&code, &v.code, &name, &id, members, &helper);
+            if monitoring.rows.len() == monitored {
+                events.household(&code, lifted);
+            }
             written += 1;
         }
         monitoring.ordinary(c, v);
@@ -2120,7 +2126,78 @@ fn write_households(c: &County, dir: &Path, seed: u64) -> Result<u64> {
     csv.finish()?;
     people.csv.finish()?;
     monitoring.write(dir)?;
+    events.write(dir)?;
     Ok(written)
+}
+
+// ---------------------------------------------------------------------------
+// The register's changes after a first lift (动态调整)
+
+/// A few households' later steps (`household_events.csv`), from a stream
+/// of their own so that every other file is what it was, and only among
+/// households that are never monitored: some lifted in 2016 returned to
+/// poverty in 2017 and were lifted again in 2019; some lifted by 2018 were
+/// removed in 2019 as wrongly identified (回头看) or left the register when
+/// the last member died. None is poor at the end of 2019 or 2020 because of
+/// it, so the published figures stand.
+struct Events {
+    rng: Rng,
+    rows: Vec<[String; 6]>,
+}
+
+impl Events {
+    fn new(seed: u64) -> Events {
+        Events {
+            rng: Rng::new(seed, Stream::Events),
+            rows: Vec::new(),
+        }
+    }
+
+    fn household(&mut self, code: &str, lifted: Date) {
+        let row = |event: &str, date: Date, cause: &str, reason: &str| {
+            [
+                code.to_string(),
+                event.to_string(),
+                date.to_string(),
+                cause.to_string(),
+                reason.to_string(),
+                String::new(),
+            ]
+        };
+        let draw = self.rng.below(1000);
+        let year = lifted.civil().0;
+        if year == 2016 && draw < 3 {
+            let cause = ["illness", "accident", "disaster"][self.rng.below(3) as usize];
+            let back = self.rng.date(Date::ymd(2017, 3, 1), Date::ymd(2017, 9, 30));
+            let again = self
+                .rng
+                .date(Date::ymd(2019, 10, 1), Date::ymd(2019, 11, 30));
+            self.rows.push(row("returned", back, cause, ""));
+            self.rows.push(row("lifted", again, "", ""));
+        } else if year <= 2018 && draw < 1 {
+            let day = self.rng.date(Date::ymd(2019, 3, 1), Date::ymd(2019, 6, 30));
+            self.rows
+                .push(row("removed", day, "", "wrong_identification"));
+        } else if year <= 2018 && (1..2).contains(&draw) {
+            let day = self
+                .rng
+                .date(Date::ymd(2019, 1, 1), Date::ymd(2019, 12, 31));
+            self.rows.push(row("left", day, "", "died"));
+        }
+    }
+
+    /// Writes the changes in the order fupin exports them: by household,
+    /// then date.
+    fn write(mut self, dir: &Path) -> Result<()> {
+        self.rows
+            .sort_by(|a, b| (&a[0], &a[2], &a[1]).cmp(&(&b[0], &b[2], &b[1])));
+        let header = ["household", "event", "date", "cause", "reason", "note"];
+        let mut csv = CsvFile::create(dir, "household_events.csv", &header)?;
+        for row in &self.rows {
+            csv.row(row)?;
+        }
+        csv.finish()
+    }
 }
 
 // ---------------------------------------------------------------------------

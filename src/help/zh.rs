@@ -798,6 +798,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "The change, as the change column of `fupin log` shows it",
         "变更号，即 `fupin log` 变更号列中的数字",
     ),
+    (
+        "The date households whose status word says removed, cleared or left (剔除, 清退, 自然减少) left the register, when their rows give none",
+        "状态标识为剔除、清退或自然减少、但行中没有日期的户的退出日期",
+    ),
     ("The date the post ended", "任职结束日期"),
     (
         "The date the post started (needed only when the cadre held it twice)",
@@ -840,6 +844,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "The registration date (识别时间) of households whose rows give none, for files that have no such column (a bare year is its last day)",
         "行中没有识别时间的贫困户的识别时间，用于没有该列的文件（年份表示该年最后一天）",
+    ),
+    (
+        "The return date (返贫时间) of households whose status word says returned (返贫) and whose rows give no date",
+        "状态标识为返贫、但行中没有日期的户的返贫时间",
     ),
     (
         "The road to the double clear: registered, lifted and remaining per year, quarter or month, with charts",

@@ -11,7 +11,7 @@ fn imported() -> TestEnv {
     let out = env.ok(&["import", &dir, "--format", "json", "--quiet"]);
     let summary: Value = serde_json::from_str(&out).expect("json summary");
     assert_eq!(summary["rejected"], 0, "{summary}");
-    assert_eq!(summary["files"].as_array().map(Vec::len), Some(12));
+    assert_eq!(summary["files"].as_array().map(Vec::len), Some(13));
     env
 }
 
@@ -38,6 +38,17 @@ fn the_example_county_reports_the_published_figures() {
         env.count("SELECT count(*) FROM promotions WHERE promoted_on LIKE '2020-%'"),
         10
     );
+    // A few histories of the register's changes, none of which leaves a
+    // household poor at the end of 2019 or 2020.
+    assert_eq!(
+        env.sql("SELECT event, count(*) FROM household_events GROUP BY event ORDER BY event"),
+        [
+            ["left", "7"],
+            ["lifted", "9"],
+            ["removed", "10"],
+            ["returned", "9"]
+        ]
+    );
 
     let end_2019 = json(
         &env,
@@ -60,6 +71,9 @@ fn the_example_county_reports_the_published_figures() {
     assert_eq!(totals["poor_people_remaining"], 3394);
     assert_eq!(totals["incidence_percent"], 0.86);
     assert_eq!(end_2019["double_clear"], false);
+    // 2019's removals (回头看) and deaths.
+    assert_eq!(totals["households_removed_this_year"], 10);
+    assert_eq!(totals["households_left_this_year"], 7);
 
     // The same report with the date written as a clerk writes it.
     let end_2020 = json(
@@ -151,7 +165,7 @@ fn reimporting_the_example_changes_nothing_and_exports_the_same_bytes() {
         (&again["inserted"], &again["updated"], &again["rejected"]),
         (&Value::from(0), &Value::from(0), &Value::from(0))
     );
-    assert_eq!(again["unchanged"], 19_370 + 59_123 + 314);
+    assert_eq!(again["unchanged"], 19_370 + 59_123 + 314 + 35);
 
     env.ok(&["export", "--all", "out"]);
     for entry in std::fs::read_dir(example_dir()).expect("example dir") {
