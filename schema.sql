@@ -381,3 +381,14 @@ CREATE TABLE household_events (
 );
 CREATE UNIQUE INDEX household_events_key ON household_events(household, date, event);
 CREATE INDEX household_events_date ON household_events(date);
+-- People join a household (born, married in, moved in) and leave it (died,
+-- married out, moved out); a person who left is kept, with the date and the
+-- reason, both or neither.
+ALTER TABLE people ADD COLUMN joined_on TEXT CHECK (joined_on IS date(joined_on));
+ALTER TABLE people ADD COLUMN joined_reason TEXT
+    CHECK (joined_reason IS NULL OR joined_reason = 'born' OR joined_reason = 'married_in'
+           OR joined_reason = 'moved_in' OR joined_reason = 'other');
+ALTER TABLE people ADD COLUMN left_on TEXT CHECK (left_on IS date(left_on));
+ALTER TABLE people ADD COLUMN left_reason TEXT
+    CHECK (left_reason IS NULL OR left_reason = 'died' OR left_reason = 'married_out'
+           OR left_reason = 'moved_out' OR left_reason = 'other');

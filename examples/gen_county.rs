@@ -2108,12 +2108,14 @@ fn write_households(c: &County, dir: &Path, seed: u64) -> Result<u64> {
                 &phone,
                 note,
             ])?;
-            people.household(&c.lex, &code, &name, &id, gender, u32::from(members))?;
             let monitored = monitoring.rows.len();
             monitoring.lifted(&code, &v.code, &name, &id, members, &helper);
+            people.registered = registered;
+            people.died = None;
             if monitoring.rows.len() == monitored {
-                events.household(&code, lifted);
+                people.died = events.household(&code, lifted);
             }
+            people.household(&c.lex, &code, &name, &id, gender, u32::from(members))?;
             written += 1;
         }
         monitoring.ordinary(c, v);
@@ -2153,7 +2155,9 @@ impl Events {
         }
     }
 
-    fn household(&mut self, code: &str, lifted: Date) {
+    /// Draws the household's changes; the day its last member died, when
+    /// that is how it left.
+    fn household(&mut self, code: &str, lifted: Date) -> Option<Date> {
         let row = |event: &str, date: Date, cause: &str, reason: &str| {
             [
                 code.to_string(),
@@ -2183,7 +2187,9 @@ impl Events {
                 .rng
                 .date(Date::ymd(2019, 1, 1), Date::ymd(2019, 12, 31));
             self.rows.push(row("left", day, "", "died"));
+            return Some(day);
         }
+        None
     }
 
     /// Writes the changes in the order fupin exports them: by household,
@@ -2455,6 +2461,11 @@ struct People {
     rng: Rng,
     /// Per member region and birth date, the next free sequence pair.
     used: std::collections::BTreeMap<(usize, i32), u32>,
+    /// The household's registration: a member born after it joined by birth.
+    registered: Date,
+    /// The day the household's last member died, for a household that left
+    /// the register so.
+    died: Option<Date>,
 }
 
 impl People {
@@ -2474,12 +2485,18 @@ impl People {
             "labour",
             "work",
             "work_months",
+            "joined_on",
+            "joined_reason",
+            "left_on",
+            "left_reason",
             "note",
         ];
         Ok(People {
             csv: CsvFile::create(dir, "people.csv", &header)?,
             rng: Rng::new(seed, Stream::People),
             used: std::collections::BTreeMap::new(),
+            registered: Date::ymd(2014, 1, 1),
+            died: None,
         })
     }
 
@@ -2678,6 +2695,15 @@ impl People {
         } else {
             "female"
         };
+        let (joined, joined_reason) = if birth > self.registered {
+            (birth.to_string(), "born")
+        } else {
+            (String::new(), "")
+        };
+        let (died, died_reason) = match self.died {
+            Some(d) => (d.to_string(), "died"),
+            None => (String::new(), ""),
+        };
         self.csv.row([
             format!("{household}{n:02}").as_str(),
             household,
@@ -2693,6 +2719,10 @@ impl People {
             labour,
             work,
             &months,
+            &joined,
+            joined_reason,
+            &died,
+            died_reason,
             "",
         ])
     }

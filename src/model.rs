@@ -690,7 +690,7 @@ pub const HOUSEHOLD: Entity = Entity {
         ),
         field!(
             "left_on",
-            ["减少时间", "剔除时间", "清退时间", "注销时间", "退出时间"],
+            ["减少时间", "剔除时间", "清退时间", "注销时间"],
             Ty::Date,
             file_only,
             "Date the household left the register 减少时间 / 剔除时间 (a step of its history)"
@@ -821,6 +821,34 @@ pub const PERSON: Entity = Entity {
             Ty::Int { min: 0, max: 12 },
             optional,
             "Months of work away in the year, 0–12"
+        ),
+        field!(
+            "joined_on",
+            ["增员时间", "加入时间"],
+            Ty::Date,
+            optional,
+            "Date the person joined the household, with --joined-reason"
+        ),
+        field!(
+            "joined_reason",
+            ["增员原因", "加入原因"],
+            Ty::Enum(JOINED_REASONS),
+            optional,
+            "born/出生, married_in/婚入, moved_in/迁入 or other/其他"
+        ),
+        field!(
+            "left_on",
+            ["减员时间", "离开时间"],
+            Ty::Date,
+            optional,
+            "Date the person left the household, with --left-reason; the person is kept"
+        ),
+        field!(
+            "left_reason",
+            ["减员原因", "离开原因"],
+            Ty::Enum(LEFT_REASONS),
+            optional,
+            "died/死亡, married_out/婚出, moved_out/迁出 or other/其他"
         ),
         field!("note", ["备注"], Ty::Text, optional, "Note"),
     ],
@@ -1082,6 +1110,22 @@ pub const PROMOTION: Entity = Entity {
         field!("note", ["备注"], Ty::Text, optional, "Note"),
     ],
 };
+
+/// How a person joined a household (增员原因).
+pub const JOINED_REASONS: &[Choice] = &[
+    choice("born", "出生", &["新生儿"]),
+    choice("married_in", "婚入", &["嫁入", "娶入"]),
+    choice("moved_in", "迁入", &["户籍迁入"]),
+    choice("other", "其他", &["其它"]),
+];
+
+/// How a person left a household (减员原因).
+pub const LEFT_REASONS: &[Choice] = &[
+    choice("died", "死亡", &["去世", "已故"]),
+    choice("married_out", "婚出", &["嫁出", "外嫁"]),
+    choice("moved_out", "迁出", &["户籍迁出"]),
+    choice("other", "其他", &["其它"]),
+];
 
 /// What happened to a registered household after its first lift: see
 /// `crate::register` for how these steps make its status on a date.

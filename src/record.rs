@@ -409,6 +409,9 @@ fn lift_status(entity: &Entity, given: &Given) -> Vec<FieldError> {
 /// A date the household left the register (减少时间) needs to say how: a
 /// reason (减少原因) or a status word (剔除, 清退, 自然减少).
 fn left_reason(entity: &Entity, given: &Given) -> Vec<FieldError> {
+    if entity.kind != Kind::Household {
+        return Vec::new();
+    }
     let get = |name| {
         entity
             .fields
@@ -636,6 +639,41 @@ fn date_order(
                 &format!("早于 {earlier} {a}"),
             )),
         ));
+    }
+}
+
+/// A date and its reason (a person joining or leaving), given together.
+fn both_or_neither(
+    entity: &Entity,
+    values: &[Value],
+    date: &'static str,
+    reason: &'static str,
+    reason_flag: &str,
+    errors: &mut Vec<FieldError>,
+) {
+    let (d, r) = (get(entity, values, date), get(entity, values, reason));
+    match (d.is_null(), r.is_null()) {
+        (false, true) => errors.push(FieldError::new(
+            reason,
+            "",
+            Problem::new(t(
+                &format!("is needed with {date} {}", d.to_text()),
+                &format!("填写了 {date} {} 时必填", d.to_text()),
+            ))
+            .with_hint(t(
+                &format!("give it ({reason_flag}, or its column)"),
+                &format!("请填写（{reason_flag}，或相应的列）"),
+            )),
+        )),
+        (true, false) => errors.push(FieldError::new(
+            date,
+            "",
+            Problem::new(t(
+                &format!("is needed with {reason} {}", r.to_text()),
+                &format!("填写了 {reason} {} 时必填", r.to_text()),
+            )),
+        )),
+        _ => {}
     }
 }
 
@@ -977,7 +1015,18 @@ pub fn check_with(
         }
         Kind::Household => date_order(entity, values, "registered_on", "lifted_on", &mut errors),
         Kind::Monitor => monitor_rules(entity, values, &mut errors),
-        Kind::Person => person_from_id(entity, values, &mut errors),
+        Kind::Person => {
+            person_from_id(entity, values, &mut errors);
+            for (date, reason, flag) in [
+                ("joined_on", "joined_reason", "--joined-reason"),
+                ("left_on", "left_reason", "--left-reason"),
+            ] {
+                both_or_neither(entity, values, date, reason, flag, &mut errors);
+            }
+            date_order(entity, values, "birth_on", "joined_on", &mut errors);
+            date_order(entity, values, "birth_on", "left_on", &mut errors);
+            date_order(entity, values, "joined_on", "left_on", &mut errors);
+        }
         Kind::Task => {
             date_order(entity, values, "listed_on", "due_on", &mut errors);
             date_order(entity, values, "listed_on", "done_on", &mut errors);

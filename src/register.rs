@@ -200,9 +200,14 @@ impl History {
         None
     }
 
-    /// The steps in order, with their dates.
-    pub fn steps(&self) -> &[(String, Step)] {
-        &self.steps
+    /// The steps in order, with their dates and the status each found.
+    pub fn transitions(&self) -> impl Iterator<Item = (&str, Step, Status)> + '_ {
+        let mut status = Status::NotYet;
+        self.steps.iter().map(move |(date, step)| {
+            let before = status;
+            status = step.status();
+            (date.as_str(), *step, before)
+        })
     }
 }
 

@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
                 personal,
                 |conn, values| {
                     let code = field(entity, values, "code").to_text();
-                    let mut sections = vec![super::people::of_household(conn, &code, personal)?];
+                    let mut sections = super::people::of_household(conn, &code, personal)?;
                     sections.extend(super::events::history_section(
                         conn,
                         &code,

@@ -104,13 +104,47 @@ pub fn of_household(
     conn: &rusqlite::Connection,
     household: &str,
     personal: Personal,
-) -> Result<records::Section> {
+) -> Result<Vec<records::Section>> {
     let mut filter = Filter::default();
     filter.text("household = ?", household.to_string());
     let rows: Vec<Vec<Value>> = listing::fetch(conn, &PERSON, &filter, None)?
         .into_iter()
         .map(|r| r.values)
         .collect();
+    // Those who left (died, married out, moved out) are kept, and listed
+    // apart from those who are members today.
+    let today = records::today();
+    let left = |row: &Vec<Value>| {
+        store::position(&PERSON, "left_on")
+            .and_then(|i| row.get(i))
+            .and_then(Value::as_str)
+            .is_some_and(|d| d <= today.as_str())
+    };
+    let (gone, present): (Vec<&Vec<Value>>, Vec<&Vec<Value>>) = rows.iter().partition(|r| left(r));
+    let grid = |rows: &[&Vec<Value>], shown: &[&str]| {
+        let mut grid = crate::output::Grid::new(
+            shown
+                .iter()
+                .filter_map(|name| PERSON.field(name))
+                .map(|f| crate::output::Column::new(f.name, f.label()))
+                .collect(),
+        );
+        for row in rows {
+            grid.push(
+                shown
+                    .iter()
+                    .filter_map(|name| {
+                        let field = PERSON.field(name)?;
+                        let value = store::position(&PERSON, name)
+                            .and_then(|i| row.get(i))
+                            .unwrap_or(&Value::Null);
+                        Some(crate::present::cell(field, value, personal))
+                    })
+                    .collect(),
+            );
+        }
+        grid
+    };
     let shown = [
         "code",
         "name",
@@ -119,33 +153,31 @@ pub fn of_household(
         "birth_on",
         "id_number",
     ];
-    let mut grid = crate::output::Grid::new(
-        shown
-            .iter()
-            .filter_map(|name| PERSON.field(name))
-            .map(|f| crate::output::Column::new(f.name, f.label()))
-            .collect(),
-    );
-    for row in &rows {
-        grid.push(
-            shown
-                .iter()
-                .filter_map(|name| {
-                    let field = PERSON.field(name)?;
-                    let value = store::position(&PERSON, name)
-                        .and_then(|i| row.get(i))
-                        .unwrap_or(&Value::Null);
-                    Some(crate::present::cell(field, value, personal))
-                })
-                .collect(),
-        );
-    }
-    Ok(records::Section::new(
+    let mut sections = vec![records::Section::new(
         "people",
         crate::lang::t(
-            &format!("People ({})", rows.len()),
-            &format!("家庭成员（{} 人）", rows.len()),
+            &format!("People ({})", present.len()),
+            &format!("家庭成员（{} 人）", present.len()),
         ),
-        grid,
-    ))
+        grid(&present, &shown),
+    )];
+    if !gone.is_empty() {
+        let shown = [
+            "code",
+            "name",
+            "relation",
+            "birth_on",
+            "left_on",
+            "left_reason",
+        ];
+        sections.push(records::Section::new(
+            "people_left",
+            crate::lang::t(
+                &format!("People who left the household ({})", gone.len()),
+                &format!("已减员的家庭成员（{} 人）", gone.len()),
+            ),
+            grid(&gone, &shown),
+        ));
+    }
+    Ok(sections)
 }

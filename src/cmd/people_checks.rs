@@ -53,22 +53,49 @@ pub fn people(conn: &Connection, as_of: &str) -> Result<Vec<String>> {
             ),
         ));
     }
+    // Members are the people present on the date: a person who left is
+    // kept but no longer counted. A household off the register is not held
+    // to it.
     for r in rows(
-        "SELECT h.code, h.members, count(*) FROM households h
-           JOIN people p ON p.household = h.code
-          GROUP BY h.code HAVING count(*) <> h.members ORDER BY h.code",
-        &[],
+        "SELECT h.code, h.members,
+                sum(p.left_on IS NULL OR p.left_on > ?1),
+                sum(p.left_reason = 'died' AND p.left_on <= ?1)
+           FROM households h JOIN people p ON p.household = h.code
+          WHERE NOT EXISTS (SELECT 1 FROM household_events e WHERE e.household = h.code
+                               AND (e.event = 'removed' OR e.event = 'left') AND e.date <= ?1)
+          GROUP BY h.code
+         HAVING sum(p.left_on IS NULL OR p.left_on > ?1) <> h.members
+          ORDER BY h.code",
+        &[as_of],
     )? {
-        out.push(t(
-            &format!(
-                "household {}: {} members recorded, {} people listed",
-                r[0], r[1], r[2]
-            ),
-            &format!(
-                "贫困户 {}：人口数为 {}，登记的家庭成员为 {} 人",
-                r[0], r[1], r[2]
-            ),
-        ));
+        let (members, present, dead) = (
+            r[1].parse::<i64>().unwrap_or(0),
+            r[2].parse::<i64>().unwrap_or(0),
+            r[3].parse::<i64>().unwrap_or(0),
+        );
+        if dead > 0 && members == present + dead {
+            out.push(t(
+                &format!(
+                    "household {}: {members} members recorded, but {dead} of them died; set members to {present} with fupin household update {} --members {present}",
+                    r[0], r[0]
+                ),
+                &format!(
+                    "贫困户 {}：人口数为 {members}，其中 {dead} 人已死亡；请用 fupin household update {} --members {present} 改为 {present}",
+                    r[0], r[0]
+                ),
+            ));
+        } else {
+            out.push(t(
+                &format!(
+                    "household {}: {members} members recorded, {present} people listed",
+                    r[0]
+                ),
+                &format!(
+                    "贫困户 {}：人口数为 {members}，登记的家庭成员为 {present} 人",
+                    r[0]
+                ),
+            ));
+        }
     }
     for r in rows(
         "SELECT DISTINCT p.household FROM people p

@@ -20,7 +20,11 @@ use serde_json::Value as Json;
 use super::sheet::{Chart, ChartSeries, Col, ColKind, Mark, Row, Sheet, Value};
 use super::{By, PageOpts, Report, county_title, heading, percent};
 use crate::lang::{Lang, t};
+use crate::register::{History, Status, Step as RegisterStep};
 use crate::values::format_date;
+
+/// Later steps of households, by rowid (see `crate::register`).
+type Events = HashMap<i64, Vec<(String, RegisterStep)>>;
 
 /// How long a period is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -125,6 +129,12 @@ pub struct Figures {
     pub lifted_people: i64,
     pub remaining_households: i64,
     pub remaining_people: i64,
+    /// Returned to poverty in the period.
+    pub returned_households: i64,
+    pub returned_people: i64,
+    /// Removed from the register or left it (自然减少) in the period.
+    pub off_register_households: i64,
+    pub off_register_people: i64,
     pub poor_villages_remaining: i64,
     /// Registered population, if every village of the group has one.
     pub population: Option<i64>,
@@ -160,6 +170,12 @@ pub struct Progress {
 struct Buckets {
     registered: Vec<(i64, i64)>,
     lifted: Vec<(i64, i64)>,
+    /// Later steps (see `crate::register`): returns to poverty, and lifted
+    /// households that left the register, take a lift back…
+    unlifted: Vec<(i64, i64)>,
+    returned: Vec<(i64, i64)>,
+    /// …and removals and natural decreases take a registration back.
+    deregistered: Vec<(i64, i64)>,
 }
 
 impl Buckets {
@@ -167,17 +183,51 @@ impl Buckets {
         Buckets {
             registered: vec![(0, 0); n + 2],
             lifted: vec![(0, 0); n + 2],
+            unlifted: vec![(0, 0); n + 2],
+            returned: vec![(0, 0); n + 2],
+            deregistered: vec![(0, 0); n + 2],
         }
     }
 
     fn add(&mut self, o: &Buckets) {
-        for (a, b) in self.registered.iter_mut().zip(&o.registered) {
-            a.0 += b.0;
-            a.1 += b.1;
+        for (mine, theirs) in [
+            (&mut self.registered, &o.registered),
+            (&mut self.lifted, &o.lifted),
+            (&mut self.unlifted, &o.unlifted),
+            (&mut self.returned, &o.returned),
+            (&mut self.deregistered, &o.deregistered),
+        ] {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                a.0 += b.0;
+                a.1 += b.1;
+            }
         }
-        for (a, b) in self.lifted.iter_mut().zip(&o.lifted) {
-            a.0 += b.0;
-            a.1 += b.1;
+    }
+
+    /// A household with later steps: every step in its bucket.
+    fn history(&mut self, cutoffs: &[u32], history: &History, members: i64) {
+        let put = |v: &mut Vec<(i64, i64)>, b: usize| {
+            if let Some(slot) = v.get_mut(b) {
+                slot.0 += 1;
+                slot.1 += members;
+            }
+        };
+        for (date, step, before) in history.transitions() {
+            let b = bucket(cutoffs, date.as_bytes());
+            match step {
+                RegisterStep::Registered => put(&mut self.registered, b),
+                RegisterStep::Lifted => put(&mut self.lifted, b),
+                RegisterStep::Returned => {
+                    put(&mut self.unlifted, b);
+                    put(&mut self.returned, b);
+                }
+                RegisterStep::Removed | RegisterStep::Left => {
+                    put(&mut self.deregistered, b);
+                    if before == Status::Lifted {
+                        put(&mut self.unlifted, b);
+                    }
+                }
+            }
         }
     }
 }
@@ -232,9 +282,11 @@ fn count(
     group: &HashMap<String, usize>,
     from: Option<&str>,
     until: Option<&str>,
+    events: &Events,
 ) -> Result<Vec<Buckets>> {
-    let mut sql =
-        String::from("SELECT village, registered_on, lifted_on, members FROM households WHERE 1");
+    let mut sql = String::from(
+        "SELECT village, registered_on, lifted_on, members, id FROM households WHERE 1",
+    );
     let mut params: Vec<&str> = Vec::new();
     if let Some(from) = from {
         params.push(from);
@@ -266,6 +318,18 @@ fn count(
             continue;
         };
         let members: i64 = r.get(3)?;
+        if !events.is_empty()
+            && let Some(steps) = events.get(&r.get::<_, i64>(4)?)
+        {
+            let registered_on = r.get_ref(1)?.as_str()?;
+            let lifted_on = r.get_ref(2)?.as_str_or_null()?;
+            b.history(
+                cutoffs,
+                &History::new(registered_on, lifted_on, steps),
+                members,
+            );
+            continue;
+        }
         let reg = bucket(cutoffs, r.get_ref(1)?.as_bytes()?);
         b.registered[reg].0 += 1;
         b.registered[reg].1 += members;
@@ -286,7 +350,9 @@ fn count_all(
     group: &HashMap<String, usize>,
     villages: &[String],
 ) -> Result<Vec<Buckets>> {
-    let whole = || count(conn, cutoffs, groups, group, None, None);
+    let events = crate::register::events_by_household(conn)?;
+    let events = &events;
+    let whole = || count(conn, cutoffs, groups, group, None, None, events);
     let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
     let (Some(path), Some(middle)) = (path, villages.get(villages.len() / 2)) else {
         return whole();
@@ -301,9 +367,9 @@ fn count_all(
                 rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
                     | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
-            count(&other, cutoffs, groups, group, Some(middle), None)
+            count(&other, cutoffs, groups, group, Some(middle), None, events)
         });
-        let mut lower = count(conn, cutoffs, groups, group, None, Some(middle))?;
+        let mut lower = count(conn, cutoffs, groups, group, None, Some(middle), events)?;
         let upper = upper
             .join()
             .map_err(|_| anyhow::anyhow!("the counting thread stopped unexpectedly"))??;
@@ -422,15 +488,19 @@ pub fn build(
 /// Running sums over the buckets: each period's figures.
 fn figures(b: &Buckets, villages: &[&VillageRow], periods: &[Period]) -> Vec<Figures> {
     let population: Option<i64> = villages.iter().map(|v| v.population).sum();
-    let mut registered = b.registered[0];
-    let mut lifted = b.lifted[0];
+    let net = |plus: (i64, i64), minus: (i64, i64)| (plus.0 - minus.0, plus.1 - minus.1);
+    let mut registered = net(b.registered[0], b.deregistered[0]);
+    let mut lifted = net(b.lifted[0], b.unlifted[0]);
     periods
         .iter()
         .enumerate()
         .map(|(k, p)| {
-            let (rk, lk) = (b.registered[k + 1], b.lifted[k + 1]);
+            let lk = b.lifted[k + 1];
+            let rk = net(b.registered[k + 1], b.deregistered[k + 1]);
+            let uk = net(lk, b.unlifted[k + 1]);
             registered = (registered.0 + rk.0, registered.1 + rk.1);
-            lifted = (lifted.0 + lk.0, lifted.1 + lk.1);
+            lifted = (lifted.0 + uk.0, lifted.1 + uk.1);
+            let (returned, off) = (b.returned[k + 1], b.deregistered[k + 1]);
             let day = format_date(p.as_of);
             let poor_villages = villages
                 .iter()
@@ -447,6 +517,10 @@ fn figures(b: &Buckets, villages: &[&VillageRow], periods: &[Period]) -> Vec<Fig
                 lifted_people: lk.1,
                 remaining_households: registered.0 - lifted.0,
                 remaining_people: registered.1 - lifted.1,
+                returned_households: returned.0,
+                returned_people: returned.1,
+                off_register_households: off.0,
+                off_register_people: off.1,
                 poor_villages_remaining: poor_villages,
                 population,
             }
@@ -482,6 +556,10 @@ struct PeriodJson {
     lifted_people: i64,
     remaining_households: i64,
     remaining_people: i64,
+    returned_households: i64,
+    returned_people: i64,
+    off_register_households: i64,
+    off_register_people: i64,
     poor_villages_remaining: i64,
     incidence_percent: Option<f64>,
 }
@@ -529,6 +607,10 @@ impl Progress {
                             lifted_people: f.lifted_people,
                             remaining_households: f.remaining_households,
                             remaining_people: f.remaining_people,
+                            returned_households: f.returned_households,
+                            returned_people: f.returned_people,
+                            off_register_households: f.off_register_households,
+                            off_register_people: f.off_register_people,
                             poor_villages_remaining: f.poor_villages_remaining,
                             incidence_percent: f.incidence_percent(),
                         })
@@ -572,6 +654,14 @@ impl Report for Progress {
             Col::number("remaining_households", hh).under(&remaining),
             Col::number("remaining_people", people).under(&remaining),
             Col::number(
+                "returned_households",
+                lang.t("Returned (households)", "本期返贫（户）"),
+            ),
+            Col::number(
+                "off_register_households",
+                lang.t("Off the register (households)", "本期剔除及自然减少（户）"),
+            ),
+            Col::number(
                 "poor_villages_remaining",
                 lang.t("Poor villages remaining", "未出列贫困村（个）"),
             ),
@@ -608,6 +698,8 @@ impl Report for Progress {
                     } else {
                         remaining_cell
                     },
+                    Value::int(f.returned_households),
+                    Value::int(f.off_register_households),
                     Value::int(f.poor_villages_remaining),
                     Value::num(f.incidence_percent(), 2),
                     if i == 0 {

@@ -437,3 +437,121 @@ fn a_household_with_three_steps_round_trips_byte_for_byte() {
     assert_eq!(events["unchanged"], 4, "{out}");
     assert_eq!(copy.count("SELECT count(*) FROM audit"), audit);
 }
+
+/// H1's three people: the head, a son born after the registration, and the
+/// head's father, who dies.
+fn with_people(env: &TestEnv) {
+    env.ok(&[
+        "person",
+        "add",
+        "--household",
+        "H1",
+        "--name",
+        "欧阳娜娜",
+        "--id-number",
+        &id("45112219800101123"),
+        "--relation",
+        "户主",
+    ]);
+    env.ok(&[
+        "person",
+        "add",
+        "--household",
+        "H1",
+        "--name",
+        "欧阳小明",
+        "--id-number",
+        &id("45112220150601005"),
+        "--relation",
+        "之子",
+        "--joined-on",
+        "2015-06-01",
+        "--joined-reason",
+        "出生",
+    ]);
+    env.ok(&[
+        "person",
+        "add",
+        "--household",
+        "H1",
+        "--name",
+        "欧阳老",
+        "--id-number",
+        &id("45112219450101007"),
+        "--relation",
+        "父亲",
+    ]);
+}
+
+#[test]
+fn a_person_who_left_is_kept_and_listed_apart() {
+    let env = ready();
+    with_people(&env);
+    let father = env.sql("SELECT code FROM people WHERE name = '欧阳老'")[0][0].clone();
+    // A date without its reason is refused, naming the flag to give.
+    let err = env.fails(&["person", "update", &father, "--left-on", "2020-05-01"], 1);
+    assert!(
+        err.contains("--left-reason: is needed with left_on 2020-05-01; give it (--left-reason, or its column)"),
+        "{err}"
+    );
+    // Not before the person was born.
+    let err = env.fails(
+        &[
+            "person",
+            "update",
+            &father,
+            "--left-on",
+            "1940-05-01",
+            "--left-reason",
+            "死亡",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("--left-on: is before birth_on 1945-01-01 (1940-05-01)"),
+        "{err}"
+    );
+    env.ok(&[
+        "person",
+        "update",
+        &father,
+        "--left-on",
+        "2020年5月1日",
+        "--left-reason",
+        "死亡",
+    ]);
+    assert_eq!(
+        env.count("SELECT count(*) FROM people WHERE household = 'H1'"),
+        3
+    );
+
+    let shown = env.ok(&["household", "show", "H1"]);
+    assert!(shown.contains("People (2)"), "{shown}");
+    assert!(
+        shown.contains("People who left the household (1)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("2020-05-01") && shown.contains("died"),
+        "{shown}"
+    );
+    let shown = env.ok(&["--lang", "zh", "household", "show", "H1"]);
+    assert!(
+        shown.contains("已减员的家庭成员（1 人）") && shown.contains("死亡"),
+        "{shown}"
+    );
+
+    // 人数 3 still counts the father: check says so, and what to do.
+    let out = env.run(&["check"]);
+    let found = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        found.contains("household H1: 3 members recorded, but 1 of them died; set members to 2 with fupin household update H1 --members 2"),
+        "{found}"
+    );
+    // As of a day before the death, 3 is right.
+    let out = env.run(&["check", "--as-of", "2020-04-30"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("household H1:"));
+    env.ok(&["household", "update", "H1", "--members", "2"]);
+    let out = env.run(&["check"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("household H1:"));
+}

@@ -48,6 +48,13 @@ fn every_year_agrees_with_the_double_clear_report() {
                     ("lifted_people", "people_lifted_this_year"),
                     ("remaining_households", "poor_households_remaining"),
                     ("remaining_people", "poor_people_remaining"),
+                    ("returned_households", "households_returned_this_year"),
+                    ("returned_people", "people_returned_this_year"),
+                    (
+                        "off_register_households",
+                        "households_off_register_this_year",
+                    ),
+                    ("off_register_people", "people_off_register_this_year"),
                     ("poor_villages_remaining", "poor_villages_remaining"),
                     ("incidence_percent", "incidence_percent"),
                 ] {
@@ -61,6 +68,9 @@ fn every_year_agrees_with_the_double_clear_report() {
     assert_eq!(periods[5]["remaining_households"], 948);
     assert_eq!(periods[5]["remaining_people"], 3394);
     assert_eq!(periods[6]["remaining_people"], 0);
+    // The example's changes: returns in 2017, removals and deaths in 2019.
+    assert_eq!(periods[3]["returned_households"], 9);
+    assert_eq!(periods[5]["off_register_households"], 17);
 }
 
 /// A county whose lifts sit on period boundaries: T1 with households
