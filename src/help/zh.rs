@@ -204,6 +204,14 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Date the people's ages are counted on (default: today)",
         "计算年龄的日期（默认今天）",
     ),
+    (
+        "Date the person joined the household, with --joined-reason",
+        "加入本户的日期，与 --joined-reason 一起填写",
+    ),
+    (
+        "Date the person left the household, with --left-reason; the person is kept",
+        "离开本户的日期，与 --left-reason 一起填写；该成员的记录保留",
+    ),
     ("Date the post ended", "离任时间"),
     ("Date the post started", "任职时间"),
     (
@@ -973,6 +981,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("Zone name", "作战区名称"),
     (
+        "born/出生, married_in/婚入, moved_in/迁入 or other/其他",
+        "born/出生、married_in/婚入、moved_in/迁入 或 other/其他",
+    ),
+    (
         "county/县级 or town/乡镇级",
         "县级（county）或乡镇级（town）",
     ),
@@ -983,6 +995,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "csv, or xlsx for a workbook (the default when the file name ends in .xlsx)",
         "csv，或 xlsx 工作簿（文件名以 .xlsx 结尾时默认如此）",
+    ),
+    (
+        "died/死亡, married_out/婚出, moved_out/迁出 or other/其他",
+        "died/死亡、married_out/婚出、moved_out/迁出 或 other/其他",
     ),
     (
         "general/一般贫困户, low_income/低保贫困户 or extreme_poverty/特困供养贫困户 (default general)",

@@ -53,6 +53,9 @@ pub struct Figures {
     pub ever_identified: i64,
     /// Eliminated on or before the date.
     pub eliminated: i64,
+    /// Registered households that returned to poverty (返贫) from 2021 to
+    /// the date: the campaign's aim is that none do on a large scale.
+    pub returned_since_2021: Count,
 }
 
 impl Figures {
@@ -68,6 +71,7 @@ impl Figures {
         self.over_six_months += o.over_six_months;
         self.ever_identified += o.ever_identified;
         self.eliminated += o.eliminated;
+        self.returned_since_2021.add(&o.returned_since_2021);
     }
 
     /// Eliminated ÷ ever identified × 100, two decimals.
@@ -77,6 +81,7 @@ impl Figures {
 
     fn to_json(&self) -> Json {
         json!({
+            "returned_since_2021": self.returned_since_2021,
             "monitored_households": self.monitored.households,
             "monitored_people": self.monitored.people,
             "by_category": {
@@ -199,8 +204,27 @@ fn per_village(conn: &Connection, as_of: NaiveDate) -> Result<HashMap<String, Fi
             over_six_months: r.get(13)?,
             ever_identified: r.get(14)?,
             eliminated: r.get(15)?,
+            returned_since_2021: Count::default(),
         };
         out.insert(r.get(0)?, f);
+    }
+    // Returns to poverty since 2021, counted once a household, in its
+    // village; few rows, found by the events' date index.
+    let mut stmt = conn.prepare(
+        "SELECT h.village, count(*), ifnull(sum(h.members), 0)
+           FROM households h
+           JOIN (SELECT DISTINCT household FROM household_events
+                  WHERE event = 'returned' AND date >= '2021-01-01' AND date <= ?1) r
+             ON r.household = h.code
+          GROUP BY h.village",
+    )?;
+    let mut rows = stmt.query([&as_of_text])?;
+    while let Some(r) = rows.next()? {
+        let f: &mut Figures = out.entry(r.get(0)?).or_default();
+        f.returned_since_2021 = Count {
+            households: r.get(1)?,
+            people: r.get(2)?,
+        };
     }
     Ok(out)
 }
@@ -351,6 +375,13 @@ fn figure_columns(lang: Lang) -> Vec<Col> {
     let sudden = lang.t("Sudden severe hardship", "突发严重困难户");
     let eliminated = lang.t("Eliminated this month", "本月风险消除");
     vec![
+        Col::number(
+            "returned_since_2021",
+            lang.t(
+                "Returned to poverty since 2021 (households)",
+                "2021年以来返贫（户）",
+            ),
+        ),
         Col::number("monitored_households", hh()).under(&monitored),
         Col::number("monitored_people", people()).under(&monitored),
         Col::number("unstable_lifted_households", hh()).under(&unstable),
@@ -400,6 +431,7 @@ fn figure_cells(f: &Figures) -> Vec<Value> {
         over
     };
     vec![
+        Value::int(f.returned_since_2021.households),
         Value::int(f.monitored.households),
         Value::int(f.monitored.people),
         Value::int(f.unstable_lifted.households),

@@ -597,13 +597,13 @@ fn the_printed_form_in_every_format() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("451122100,钟山镇,1,3,0,0,1,3,0,0,1,0,1,1,0,50.00")),
+            .any(|l| l.starts_with("451122100,钟山镇,0,1,3,0,0,1,3,0,0,1,0,1,1,0,50.00")),
         "{csv}"
     );
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with(",合计,2,8,1,5,1,3,0,0,1,0,1,1,0,33.33")),
+            .any(|l| l.starts_with(",合计,0,2,8,1,5,1,3,0,0,1,0,1,1,0,33.33")),
         "{csv}"
     );
     let html = env.ok(&[

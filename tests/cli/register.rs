@@ -555,3 +555,52 @@ fn a_person_who_left_is_kept_and_listed_apart() {
     let out = env.run(&["check"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("household H1:"));
 }
+
+/// The figure the leadership reads first after 2020: households that
+/// returned to poverty since 2021, in the monitoring report.
+#[test]
+fn the_monitoring_report_counts_returns_since_2021() {
+    let env = ready();
+    // A return in 2017 is the campaign's, not the monitoring years'.
+    env.ok(&["household", "return", "H1", "--on", "2017-06-30"]);
+    env.ok(&["household", "lift", "H1", "--on", "2019-11-30"]);
+    env.ok(&[
+        "household",
+        "return",
+        "H1",
+        "--on",
+        "2022-03-15",
+        "--cause",
+        "因意外事故",
+    ]);
+    env.ok(&["household", "return", "H3", "--on", "2021-08-01"]);
+    let month = |as_of: &str| -> Json {
+        let out = env.ok(&["report", "monitoring", "--as-of", as_of, "--format", "json"]);
+        let v: Json = serde_json::from_str(&out).expect("json");
+        v["totals"]["returned_since_2021"].clone()
+    };
+    assert_eq!(
+        month("2021-07-31"),
+        serde_json::json!({"households": 0, "people": 0})
+    );
+    assert_eq!(
+        month("2021-08-31"),
+        serde_json::json!({"households": 1, "people": 5})
+    );
+    assert_eq!(
+        month("2022-03-31"),
+        serde_json::json!({"households": 2, "people": 8})
+    );
+    let csv = env.ok(&[
+        "--lang",
+        "zh",
+        "report",
+        "monitoring",
+        "--as-of",
+        "2022-03-31",
+        "--format",
+        "csv",
+    ]);
+    assert!(csv.starts_with("代码,乡镇,2021年以来返贫（户）,"), "{csv}");
+    assert!(csv.contains("\n,合计,2,"), "{csv}");
+}
