@@ -220,6 +220,9 @@ pub(super) fn import_person_level(
     let mut houses_done = house.end(resolver, spec, layout, report, progress.as_ref())?;
     houses_done.ignored.extend(houses.unnamed_ignored_names());
     let people_done = person.end(resolver, spec, layout, report, progress.as_ref())?;
+    if !report.fatal {
+        houses_done.events = super::steps::load(conn, actor, opts, spec, layout, &houses)?;
+    }
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }

@@ -78,6 +78,8 @@ pub fn load(
     let mut raw = RawRow::new();
     let mut resolver = Resolver::new();
     let mut counts = StepCounts::default();
+    // A file with a row per person repeats its household's columns.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     while rows.next(&mut record)?.is_some() {
         let _ = super::row::raw_row(&HOUSEHOLD, columns, &record, true, &mut raw);
         for (i, slot) in raw.iter_mut().enumerate() {
@@ -99,7 +101,9 @@ pub fn load(
         let Some(code) = text("code") else {
             continue;
         };
-        if store::find(conn, &HOUSEHOLD, &[&Value::Text(code.clone())])?.is_none() {
+        if !seen.insert(code.clone())
+            || store::find(conn, &HOUSEHOLD, &[&Value::Text(code.clone())])?.is_none()
+        {
             continue;
         }
         let status = text("lifted").unwrap_or_default();

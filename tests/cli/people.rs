@@ -558,3 +558,30 @@ fn the_2022_list_and_the_information_table_load_as_sent() {
         [["H1", "2"]]
     );
 }
+
+/// A register with a row per person repeats its household's status word
+/// and dates on every row: the household's history gets one step.
+#[test]
+fn a_person_level_register_gives_its_households_history_once() {
+    let env = ready();
+    env.write(
+        "家庭成员.csv",
+        format!(
+            "乡(镇),行政村,户编号,姓名,证件号码,人数,与户主关系,识别时间,脱贫时间,脱贫属性,返贫时间,返贫原因\n\
+             钟山镇,新村,H1,张伟,{},2,户主,2014,2016,返贫,2017-06-30,因病\n\
+             钟山镇,新村,H1,李芳,{},2,配偶,2014,2016,返贫,2017-06-30,因病\n",
+            id(HEAD_1),
+            id(SPOUSE_1)
+        ),
+    );
+    let out = json(&env.ok(&["import", "家庭成员.csv", "--format", "json"]));
+    assert_eq!(
+        out["files"][0]["events"],
+        serde_json::json!({"inserted": 1, "updated": 0, "unchanged": 0}),
+        "{out}"
+    );
+    assert_eq!(
+        env.sql("SELECT household, event, date, cause FROM household_events"),
+        [["H1", "returned", "2017-06-30", "illness"]]
+    );
+}
