@@ -2700,8 +2700,10 @@ impl People {
         } else {
             (String::new(), "")
         };
+        // A child born in the year its household died out is counted as
+        // dying on its day of birth at the latest.
         let (died, died_reason) = match self.died {
-            Some(d) => (d.to_string(), "died"),
+            Some(d) => (d.max(birth).to_string(), "died"),
             None => (String::new(), ""),
         };
         self.csv.row([
