@@ -7,8 +7,10 @@
 #   bench/register.sh
 #
 # Environment: OUT (work folder, default bench/out, gitignored), ROUNDS
-# (default 7), BIG, EVENTS. Prints the medians of the per-pair ratios of wall
-# and CPU time (with ÷ without), as bench/reports.sh does.
+# (default 7), BIG, EVENTS, BASELINE (another fupin binary: its time on the
+# households without events is the "without" side). Prints the medians of
+# the per-pair ratios of wall and CPU time (with ÷ without), as
+# bench/reports.sh does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -68,11 +70,13 @@ paired() { # LABEL -- A... -- B...
         "$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "${mid}p")" "$ROUNDS"
 }
 
+BEFORE=${BASELINE:-$FUPIN}
+[ -n "${BASELINE:-}" ] && echo "without: $BASELINE"
 for by in town village; do
     paired "double-clear --by $by" \
         -- "$FUPIN" --db "$STEPS" report double-clear --as-of 2019-12-31 --by "$by" --format json \
-        -- "$FUPIN" --db "$PLAIN" report double-clear --as-of 2019-12-31 --by "$by" --format json
+        -- "$BEFORE" --db "$PLAIN" report double-clear --as-of 2019-12-31 --by "$by" --format json
 done
 paired "progress --step month" \
     -- "$FUPIN" --db "$STEPS" report progress --from 2014-01-01 --to 2020-12-31 --step month --format json \
-    -- "$FUPIN" --db "$PLAIN" report progress --from 2014-01-01 --to 2020-12-31 --step month --format json
+    -- "$BEFORE" --db "$PLAIN" report progress --from 2014-01-01 --to 2020-12-31 --step month --format json

@@ -231,6 +231,46 @@ pub fn events_by_household(
     Ok(out)
 }
 
+/// The later steps of the households that have any, for a pass over every
+/// household: whether a rowid has steps is one bit, so the households
+/// without (nearly all of them) cost a shift and a mask.
+#[derive(Debug, Default)]
+pub struct Steps {
+    bits: Vec<u64>,
+    by_rowid: HashMap<i64, Vec<(String, Step)>>,
+}
+
+impl Steps {
+    pub fn load(conn: &Connection) -> rusqlite::Result<Steps> {
+        let by_rowid = events_by_household(conn)?;
+        let mut bits = Vec::new();
+        for &id in by_rowid.keys() {
+            if let Ok(id) = usize::try_from(id) {
+                let word = id / 64;
+                if bits.len() <= word {
+                    bits.resize(word + 1, 0);
+                }
+                bits[word] |= 1 << (id % 64);
+            }
+        }
+        Ok(Steps { bits, by_rowid })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_rowid.is_empty()
+    }
+
+    /// The steps of the household with this rowid, if it has any.
+    pub fn of(&self, rowid: i64) -> Option<&[(String, Step)]> {
+        let id = usize::try_from(rowid).ok()?;
+        let word = self.bits.get(id / 64)?;
+        if word & (1 << (id % 64)) == 0 {
+            return None;
+        }
+        self.by_rowid.get(&rowid).map(Vec::as_slice)
+    }
+}
+
 /// The later steps of one household, by its code.
 pub fn events_of(conn: &Connection, household: &str) -> rusqlite::Result<Vec<(String, Step)>> {
     let mut stmt =

@@ -24,7 +24,7 @@ use crate::register::{History, Status, Step as RegisterStep};
 use crate::values::format_date;
 
 /// Later steps of households, by rowid (see `crate::register`).
-type Events = HashMap<i64, Vec<(String, RegisterStep)>>;
+type Events = crate::register::Steps;
 
 /// How long a period is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -319,7 +319,7 @@ fn count(
         };
         let members: i64 = r.get(3)?;
         if !events.is_empty()
-            && let Some(steps) = events.get(&r.get::<_, i64>(4)?)
+            && let Some(steps) = events.of(r.get(4)?)
         {
             let registered_on = r.get_ref(1)?.as_str()?;
             let lifted_on = r.get_ref(2)?.as_str_or_null()?;
@@ -350,7 +350,7 @@ fn count_all(
     group: &HashMap<String, usize>,
     villages: &[String],
 ) -> Result<Vec<Buckets>> {
-    let events = crate::register::events_by_household(conn)?;
+    let events = crate::register::Steps::load(conn)?;
     let events = &events;
     let whole = || count(conn, cutoffs, groups, group, None, None, events);
     let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
