@@ -5,10 +5,9 @@
 use anyhow::{Context, Result};
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{Value as Json, json};
 
 use super::period::Period;
-use super::sheet::{Col, Listing, Mark, Row, Sheet, Value};
+use super::sheet::{Col, Listing, Mark, Row, Sheet, Value, write_json};
 use super::{PageOpts, Report, choice_text, county_title, heading};
 use crate::lang::Lang;
 use crate::model::TASK_LEVELS;
@@ -168,17 +167,23 @@ fn read(conn: &Connection, from: &str, to: &str) -> Result<(Vec<TaskRow>, Totals
     Ok((tasks, totals))
 }
 
+#[derive(Serialize)]
+struct DispatchJson<'a> {
+    period: &'a Period,
+    tasks: &'a [TaskRow],
+    totals: &'a Totals,
+}
+
 impl Report for Dispatch {
-    fn json(&self) -> Json {
-        json!({
-            "period": {
-                "id": self.period.id,
-                "from": format_date(self.period.from),
-                "to": format_date(self.period.to),
+    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        write_json(
+            out,
+            &DispatchJson {
+                period: &self.period,
+                tasks: &self.tasks,
+                totals: &self.totals,
             },
-            "tasks": self.tasks,
-            "totals": self.totals,
-        })
+        )
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {

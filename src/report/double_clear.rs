@@ -12,12 +12,9 @@ use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{Value as Json, json};
 
-use super::sheet::{Col, Mark, Sheet, Value, as_of_line};
-use super::{
-    By, Layout, PageOpts, Report, Subtotals, county_title, group_name, group_rows, heading, percent,
-};
+use super::sheet::{Col, GroupsJson, JsonFigures, Mark, Sheet, Value, as_of_line, write_json};
+use super::{By, Layout, PageOpts, Report, Subtotals, county_title, group_rows, heading, percent};
 use crate::lang::Lang;
 
 /// The figures of one group on the as-of date.
@@ -101,15 +98,6 @@ pub struct FiguresJson {
     people_lifted_this_year: i64,
     population: Option<i64>,
     incidence_percent: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct GroupJson<'a> {
-    key: Option<&'a str>,
-    name: String,
-    #[serde(flatten)]
-    figures: FiguresJson,
-    double_clear: bool,
 }
 
 /// One row of the report.
@@ -378,25 +366,30 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<DoubleClear>
     })
 }
 
+impl JsonFigures for Figures {
+    fn json(&self) -> impl Serialize + '_ {
+        self.to_json()
+    }
+
+    fn verdict(&self) -> Option<bool> {
+        Some(self.double_clear())
+    }
+}
+
 impl Report for DoubleClear {
-    fn json(&self) -> Json {
-        let groups: Vec<_> = self
-            .groups
-            .iter()
-            .map(|g| GroupJson {
-                key: g.key.as_deref(),
-                name: group_name(Lang::En, g.key.as_deref(), &g.name),
-                figures: g.figures.to_json(),
-                double_clear: g.figures.double_clear(),
-            })
-            .collect();
-        json!({
-            "as_of": crate::values::format_date(self.as_of),
-            "by": self.by,
-            "groups": groups,
-            "totals": self.totals.to_json(),
-            "double_clear": self.totals.double_clear(),
-        })
+    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        write_json(
+            out,
+            &GroupsJson {
+                as_of: self.as_of,
+                by: Some(self.by),
+                counties: None,
+                groups: &self.groups,
+                totals: &self.totals,
+                county_parent: false,
+                code_too: false,
+            },
+        )
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {

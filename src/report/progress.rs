@@ -15,7 +15,6 @@ use std::collections::HashMap;
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::Connection;
-use serde_json::Value as Json;
 
 use super::sheet::{Chart, ChartSeries, Col, ColKind, Mark, Row, Sheet, Value};
 use super::{By, PageOpts, Report, county_title, heading, percent};
@@ -540,13 +539,8 @@ impl Progress {
 }
 
 impl Report for Progress {
-    fn json(&self) -> Json {
-        serde_json::to_value(self.to_json()).unwrap_or(Json::Null)
-    }
-
     fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
-        serde_json::to_writer_pretty(out, &self.to_json())?;
-        Ok(())
+        super::sheet::write_json(out, &self.to_json())
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {

@@ -5,9 +5,8 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{Value as Json, json};
 
-use super::sheet::{Col, Mark, Row, Sheet, Value, as_of_line};
+use super::sheet::{Col, Mark, Row, Sheet, Value, as_of_line, write_json};
 use super::{PageOpts, Report, choice_text, county_title, heading};
 use crate::model::TASK_LEVELS;
 use crate::values::format_date;
@@ -86,12 +85,21 @@ pub fn build(conn: &Connection, as_of: NaiveDate, level: Option<&str>) -> Result
     })
 }
 
+#[derive(Serialize)]
+struct BoardJson<'a> {
+    as_of: String,
+    tasks: &'a [BoardRow],
+}
+
 impl Report for Board {
-    fn json(&self) -> Json {
-        json!({
-            "as_of": format_date(self.as_of),
-            "tasks": self.tasks,
-        })
+    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        write_json(
+            out,
+            &BoardJson {
+                as_of: format_date(self.as_of),
+                tasks: &self.tasks,
+            },
+        )
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {

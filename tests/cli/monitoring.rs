@@ -556,6 +556,45 @@ fn the_report_by_town_and_by_village() {
     env.fails(&["report", "monitoring", "--by", "zone"], 1);
 }
 
+/// The JSON is written group by group from the report's rows: every group
+/// in village order, its key and name first, then its figures, which add up
+/// to the totals.
+#[test]
+fn the_json_by_village_is_written_group_by_group() {
+    let env = monitored();
+    let text = env.ok(&[
+        "report",
+        "monitoring",
+        "--as-of",
+        "2022-03",
+        "--by",
+        "village",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        text.starts_with("{\n  \"as_of\": \"2022-03-31\",\n  \"by\": \"village\",\n  \"groups\": [\n    {\n      \"key\": \"451122100201\",\n"),
+        "{text}"
+    );
+    let report = json(&text);
+    let groups = report["groups"].as_array().expect("groups");
+    assert_eq!(
+        groups.len() as i64,
+        env.count("SELECT count(*) FROM villages")
+    );
+    for g in groups {
+        let keys: Vec<&String> = g.as_object().expect("a group").keys().take(3).collect();
+        assert_eq!(keys, ["key", "code", "name"], "{g}");
+    }
+    let mut sum = vec![0; 13];
+    for g in groups {
+        for (s, f) in sum.iter_mut().zip(figures(g)) {
+            *s += f;
+        }
+    }
+    assert_eq!(sum, figures(&report["totals"]));
+}
+
 #[test]
 fn the_printed_form_in_every_format() {
     let env = monitored();
