@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use rusqlite::Connection;
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
+use crate::csv_io::write::needs_mark;
 use crate::db::store::Value;
 use crate::export::{Place, select};
 use crate::files::{self, NewFile};
@@ -144,7 +145,15 @@ fn sheet(
                     }
                 },
                 _ => {
-                    ws.write_string_with_format(r, c, present::text(field, &v), &f.text)?;
+                    // Import takes a leading `'` as Excel's text mark and
+                    // trims white space: such a value is marked, as in CSV,
+                    // and comes back whole.
+                    let text = present::text(field, &v);
+                    if needs_mark(text.as_bytes()) {
+                        ws.write_string_with_format(r, c, format!("'{text}"), &f.text)?;
+                    } else {
+                        ws.write_string_with_format(r, c, text, &f.text)?;
+                    }
                 }
             }
         }

@@ -170,7 +170,7 @@ fn save(
     };
     let updating = existing.is_some();
     let mut resolver = Resolver::new();
-    let given = record::parse(&tx, &mut resolver, entity, raw).map_err(|e| flag_errors(&e))?;
+    let given = record::parse(&tx, &mut resolver, entity, raw, &[]).map_err(|e| flag_errors(&e))?;
     let base = existing.as_ref().map(|(_, old)| old.as_slice());
     let mut values = record::complete(entity, &given, base);
     let mut errors = record::check(&tx, entity, &mut values);
