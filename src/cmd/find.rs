@@ -38,6 +38,7 @@ pub fn run(ctx: &Ctx, args: FindArgs) -> Result<u8> {
         shown: total,
         total: total as i64,
         people: None,
+        households: None,
     };
     listing::print(&grid, args.format, &FOUND, Some(&tally))
 }

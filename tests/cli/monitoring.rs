@@ -595,6 +595,28 @@ fn the_json_by_village_is_written_group_by_group() {
     assert_eq!(sum, figures(&report["totals"]));
 }
 
+/// A household monitored again after an elimination has two records: the
+/// list counts records, and the households and people they are of, each
+/// household once with the members of its latest record.
+#[test]
+fn the_list_counts_records_and_the_households_they_are_of() {
+    let env = monitored();
+    let zh = env.ok(&["--lang", "zh", "monitor", "list"]);
+    assert!(zh.ends_with("共 4 条，3 户 12 人\n"), "{zh}");
+    let en = env.ok(&["monitor", "list"]);
+    assert!(en.ends_with("4 records: 3 households, 12 people\n"), "{en}");
+    let cut = env.ok(&["--lang", "zh", "monitor", "list", "--limit", "2"]);
+    assert!(
+        cut.ends_with("显示 2 条，共 4 条（3 户 12 人）（--limit）\n"),
+        "{cut}"
+    );
+    let cut = env.ok(&["monitor", "list", "--limit", "2"]);
+    assert!(
+        cut.ends_with("showing 2 of 4 records (3 households, 12 people) (--limit)\n"),
+        "{cut}"
+    );
+}
+
 #[test]
 fn the_printed_form_in_every_format() {
     let env = monitored();
