@@ -21,8 +21,32 @@ use crate::present;
 
 /// Writes `entities` (of `place`, if given) to the workbook `path`, a
 /// private file that appears only when complete. Returns (sheet, rows) per
-/// sheet.
+/// sheet. The workbook library stops with a panic when a sheet's temporary
+/// file cannot be written (a full disk): that is an error naming `path`.
 pub fn write(
+    conn: &Connection,
+    entities: &[&'static Entity],
+    path: &Path,
+    place: Option<&Place>,
+) -> Result<Vec<(String, u64)>> {
+    crate::guard::catching(
+        || write_book(conn, entities, path, place),
+        |why| {
+            anyhow::anyhow!(
+                "{}",
+                crate::lang::t(
+                    &format!(
+                        "failed to write {} ({why}); check the free space on its disk",
+                        path.display()
+                    ),
+                    &format!("无法写入 {}（{why}）；请检查磁盘剩余空间", path.display()),
+                )
+            )
+        },
+    )
+}
+
+fn write_book(
     conn: &Connection,
     entities: &[&'static Entity],
     path: &Path,

@@ -120,6 +120,7 @@ impl NewFile {
     pub fn commit(mut self) -> Result<()> {
         let target = self.target;
         self.tmp
+            .as_file_mut()
             .flush()
             .and_then(|()| self.tmp.as_file().sync_all())
             .with_context(|| cannot_write(&target))?;
@@ -133,13 +134,15 @@ impl NewFile {
     }
 }
 
+/// Written through the file itself: the temporary file's own writer puts
+/// its hidden name into every error, and the user asked for the target.
 impl Write for NewFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.tmp.write(buf)
+        self.tmp.as_file_mut().write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.tmp.flush()
+        self.tmp.as_file_mut().flush()
     }
 }
 

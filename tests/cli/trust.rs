@@ -387,6 +387,35 @@ fn a_write_that_fails_or_is_killed_leaves_no_file_under_the_name() {
     );
 }
 
+/// A write that fails names the file that was asked for, never the hidden
+/// temporary it was being written under, in CSV and in a workbook (whose
+/// library stops with a panic there: exit 1 all the same, never 101).
+#[test]
+fn a_failed_write_names_the_file_asked_for() {
+    let env = county_with(3000);
+    let before = names(env.dir.path());
+    let full_disk = "umask 022; ulimit -f 200; trap '' XFSZ;";
+    for name in ["h.csv", "h.xlsx"] {
+        let out = output(shell(
+            &env,
+            full_disk,
+            &["export", "households", "-o", name],
+        ));
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(
+            err.starts_with(&format!("error: failed to write {name}"))
+                && err.contains("File too large"),
+            "{name}: {err}"
+        );
+        assert!(
+            !err.contains(".tmp") && !err.contains("panicked"),
+            "{name}: {err}"
+        );
+        assert_eq!(names(env.dir.path()), before, "{name} left a file");
+    }
+}
+
 #[test]
 fn check_warns_when_others_can_read_the_database() {
     let env = county_with(1);
