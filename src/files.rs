@@ -75,6 +75,16 @@ fn cannot_write(path: &Path) -> String {
     )
 }
 
+/// The error without the temporary name tempfile adds to it (`… at path
+/// "./.h.csv.0SdQMC.tmp"`): the message names the file asked for instead.
+fn without_temp_name(e: io::Error) -> io::Error {
+    let text = e.to_string();
+    match text.split_once(" at path \"") {
+        Some((what, _)) => io::Error::new(e.kind(), what.to_string()),
+        None => e,
+    }
+}
+
 /// An empty private file beside `target`, removed again when dropped.
 pub fn temp_beside(target: &Path) -> Result<NamedTempFile> {
     let prefix = temp_prefix(target);
@@ -83,6 +93,7 @@ pub fn temp_beside(target: &Path) -> Result<NamedTempFile> {
     with_mode(&mut builder, PRIVATE);
     builder
         .tempfile_in(folder_of(target))
+        .map_err(without_temp_name)
         .with_context(|| cannot_write(target))
 }
 
@@ -97,6 +108,7 @@ pub fn private_dir_beside(target: &Path) -> Result<TempDir> {
     with_mode(&mut builder, 0o700);
     builder
         .tempdir_in(folder_of(target))
+        .map_err(without_temp_name)
         .with_context(|| cannot_write(target))
 }
 

@@ -63,15 +63,7 @@ pub fn today() -> String {
 pub fn ref_arg(conn: &Connection, flag: &str, kind: Kind, raw: &str) -> Result<String> {
     Resolver::new()
         .resolve(conn, kind, &values::normalize(raw), None)
-        .map_err(|p| anyhow!("--{flag}: {}", problem_text(&p)))
-}
-
-/// A problem and its hint, joined as the language writes them.
-fn problem_text(p: &values::Problem) -> String {
-    match &p.hint {
-        Some(hint) => format!("{}{}{hint}", p.message, t("; ", "；")),
-        None => p.message.clone(),
-    }
+        .map_err(|p| anyhow!("--{flag}: {p}"))
 }
 
 /// A village typed by the clerk for `--village`, by code or by name; a name
@@ -88,7 +80,7 @@ pub fn village_arg(conn: &Connection, raw: &str, town: Option<&str>) -> Result<S
             &values::normalize(raw),
             town.as_deref(),
         )
-        .map_err(|p| anyhow!("--village: {}", problem_text(&p)))
+        .map_err(|p| anyhow!("--village: {p}"))
 }
 
 /// An enumeration value typed by the clerk for `flag`.
@@ -298,7 +290,7 @@ pub fn remove(ctx: &Ctx, entity: &Entity, named: &str, within: Option<&Within>) 
     let code = if entity.has_code() {
         code
     } else {
-        format!("{id} ({code})")
+        t(&format!("{id} ({code})"), &format!("{id}（{code}）"))
     };
     say!(
         "{}",

@@ -47,7 +47,10 @@ impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)?;
         if let Some(hint) = &self.hint {
-            write!(f, "; {hint}")?;
+            // The message and hint are in the current language; so is the
+            // mark between them.
+            let semicolon = if crate::lang::zh() { "；" } else { "; " };
+            write!(f, "{semicolon}{hint}")?;
         }
         Ok(())
     }
