@@ -78,7 +78,7 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
                 filter.text("cause = ?", choice_arg("cause", CAUSES, cause)?);
             }
             let status = |row: &[Value]| {
-                Cell::text(status_label(
+                Cell::opt(status_label(
                     field(entity, row, "registered_on").as_str(),
                     field(entity, row, "lifted_on").as_str(),
                     &date,

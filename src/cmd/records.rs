@@ -557,11 +557,11 @@ pub fn status_label(
     lifted: Option<&str>,
     as_of: &str,
     lifted_zh: &str,
-) -> String {
+) -> Option<String> {
     match (registered, lifted) {
-        (Some(r), _) if r > as_of => t("unregistered", "尚未识别"),
-        (Some(_), Some(l)) if l <= as_of => t("lifted", lifted_zh),
-        (Some(_), _) => t("poor", "贫困"),
-        (None, _) => String::new(),
+        (Some(r), _) if r > as_of => Some(t("unregistered", "尚未识别")),
+        (Some(_), Some(l)) if l <= as_of => Some(t("lifted", lifted_zh)),
+        (Some(_), _) => Some(t("poor", "贫困")),
+        (None, _) => None,
     }
 }
