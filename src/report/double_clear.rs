@@ -13,7 +13,9 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::sheet::{Col, GroupsJson, JsonFigures, Mark, Sheet, Value, as_of_line, write_json};
+use super::sheet::{
+    Col, GroupsJson, JsonFigures, Mark, Parent, Sheet, Value, as_of_line, write_json,
+};
 use super::{By, Layout, PageOpts, Report, Subtotals, county_title, group_rows, heading, percent};
 use crate::lang::Lang;
 
@@ -73,13 +75,14 @@ impl Figures {
             poor_villages_registered: self.poor_villages_registered,
             poor_villages_remaining: self.poor_villages_remaining,
             households_registered: self.households_registered,
-            poor_people_registered: self.people_registered,
+            people_registered: self.people_registered,
             poor_households_remaining: self.poor_households_remaining,
             poor_people_remaining: self.poor_people_remaining,
             households_lifted_this_year: self.households_lifted_this_year,
             people_lifted_this_year: self.people_lifted_this_year,
             population: self.population(),
             incidence_percent: self.incidence_percent(),
+            poor_people_registered: self.people_registered,
         }
     }
 }
@@ -91,13 +94,15 @@ pub struct FiguresJson {
     poor_villages_remaining: i64,
     households_registered: i64,
     /// The members of every household registered by the date.
-    poor_people_registered: i64,
+    people_registered: i64,
     poor_households_remaining: i64,
     poor_people_remaining: i64,
     households_lifted_this_year: i64,
     people_lifted_this_year: i64,
     population: Option<i64>,
     incidence_percent: Option<f64>,
+    /// `people_registered`'s first name, kept for this release.
+    poor_people_registered: i64,
 }
 
 /// One row of the report.
@@ -382,11 +387,11 @@ impl Report for DoubleClear {
             out,
             &GroupsJson {
                 as_of: self.as_of,
-                by: Some(self.by),
+                by: self.by,
                 counties: None,
                 groups: &self.groups,
                 totals: &self.totals,
-                county_parent: false,
+                parent: Parent::Town,
                 code_too: false,
             },
         )

@@ -14,7 +14,9 @@ use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::sheet::{Col, GroupsJson, JsonFigures, Mark, Sheet, Value, as_of_line, write_json};
+use super::sheet::{
+    Col, GroupsJson, JsonFigures, Mark, Parent, Sheet, Value, as_of_line, write_json,
+};
 use super::{By, Layout, PageOpts, Report, Subtotals, county_title, group_rows, heading, percent};
 use crate::lang::Lang;
 
@@ -77,14 +79,18 @@ impl Figures {
 
 #[derive(Serialize)]
 struct FiguresJson<'a> {
-    monitored_households: i64,
-    monitored_people: i64,
+    households_monitored: i64,
+    people_monitored: i64,
     by_category: CategoriesJson<'a>,
     new_this_month: i64,
     eliminated_this_month: EliminatedJson,
     eliminated_this_year: i64,
     over_six_months: i64,
     elimination_rate_percent: Option<f64>,
+    /// The first names of `households_monitored` and `people_monitored`,
+    /// kept for this release.
+    monitored_households: i64,
+    monitored_people: i64,
 }
 
 #[derive(Serialize)]
@@ -103,8 +109,8 @@ struct EliminatedJson {
 impl JsonFigures for Figures {
     fn json(&self) -> impl Serialize + '_ {
         FiguresJson {
-            monitored_households: self.monitored.households,
-            monitored_people: self.monitored.people,
+            households_monitored: self.monitored.households,
+            people_monitored: self.monitored.people,
             by_category: CategoriesJson {
                 unstable_lifted: &self.unstable_lifted,
                 edge: &self.edge,
@@ -118,6 +124,8 @@ impl JsonFigures for Figures {
             eliminated_this_year: self.eliminated_this_year,
             over_six_months: self.over_six_months,
             elimination_rate_percent: self.elimination_rate_percent(),
+            monitored_households: self.monitored.households,
+            monitored_people: self.monitored.people,
         }
     }
 }
@@ -311,11 +319,11 @@ impl Report for Monitoring {
             out,
             &GroupsJson {
                 as_of: self.as_of,
-                by: Some(self.by),
+                by: self.by,
                 counties: None,
                 groups: &self.groups,
                 totals: &self.totals,
-                county_parent: false,
+                parent: Parent::Town,
                 // `key` names a group in every report; `code`, this
                 // report's first name for it, stays for this release.
                 code_too: true,

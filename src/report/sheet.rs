@@ -473,21 +473,37 @@ pub trait JsonFigures {
     }
 }
 
-/// One group of a grouped report: `key` (its code) and `name`, the code of
-/// the county it belongs to in a roll-up, its figures and its verdict.
+/// One group of a grouped report: `key` (its code) and `name`, the place
+/// it belongs to (a village's town, a roll-up's town's county) by code and
+/// name, its figures and its verdict.
 #[derive(Serialize)]
 struct GroupJson<'a, J> {
     key: Option<&'a str>,
-    /// `report monitoring`'s first name for `key`, kept for this release.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<&'a str>,
     name: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    town: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    town_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     county: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    county_name: Option<&'a str>,
     #[serde(flatten)]
     figures: J,
     #[serde(skip_serializing_if = "Option::is_none")]
     double_clear: Option<bool>,
+    /// `report monitoring`'s first name for `key`, kept for this release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
+}
+
+/// What the place a group belongs to is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parent {
+    /// A village's town.
+    Town,
+    /// A roll-up's town's county.
+    County,
 }
 
 #[derive(Serialize)]
@@ -501,13 +517,13 @@ struct CountyJson<'a> {
 /// `totals` and the verdict, written group by group.
 pub struct GroupsJson<'a, F> {
     pub as_of: NaiveDate,
-    pub by: Option<By>,
+    pub by: By,
     /// The counties rolled up, as (code, name).
     pub counties: Option<&'a [(String, String)]>,
     pub groups: &'a [Group<F>],
     pub totals: &'a F,
-    /// Whether each group's parent is its county (a roll-up by town).
-    pub county_parent: bool,
+    /// What a group's parent (see [`Group::parent`]) is.
+    pub parent: Parent,
     /// Whether `code` is written beside `key` (monitoring, this release).
     pub code_too: bool,
 }
@@ -516,9 +532,7 @@ impl<'a, F: JsonFigures> Serialize for GroupsJson<'a, F> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("as_of", &crate::values::format_date(self.as_of))?;
-        if let Some(by) = self.by {
-            map.serialize_entry("by", &by)?;
-        }
+        map.serialize_entry("by", &self.by)?;
         if let Some(counties) = self.counties {
             let each = |c: &'a (String, String)| CountyJson {
                 code: &c.0,
@@ -532,24 +546,30 @@ impl<'a, F: JsonFigures> Serialize for GroupsJson<'a, F> {
                 },
             )?;
         }
-        let group = |g: &'a Group<F>| GroupJson {
-            key: g.key.as_deref(),
-            code: if self.code_too {
-                g.key.as_deref()
-            } else {
-                None
-            },
-            name: match g.key {
-                Some(_) => Cow::Borrowed(g.name.as_str()),
-                None => Cow::Owned(group_name(Lang::En, None, &g.name)),
-            },
-            county: if self.county_parent {
-                g.parent.as_deref()
-            } else {
-                None
-            },
-            figures: g.figures.json(),
-            double_clear: g.figures.verdict(),
+        let group = |g: &'a Group<F>| {
+            let (code, name) = (g.parent.as_deref(), g.town.as_deref());
+            let (town, county) = match self.parent {
+                Parent::Town => ((code, name), (None, None)),
+                Parent::County => ((None, None), (code, name)),
+            };
+            GroupJson {
+                key: g.key.as_deref(),
+                name: match g.key {
+                    Some(_) => Cow::Borrowed(g.name.as_str()),
+                    None => Cow::Owned(group_name(Lang::En, None, &g.name)),
+                },
+                town: town.0,
+                town_name: town.0.and(town.1),
+                county: county.0,
+                county_name: county.0.and(county.1),
+                figures: g.figures.json(),
+                double_clear: g.figures.verdict(),
+                code: if self.code_too {
+                    g.key.as_deref()
+                } else {
+                    None
+                },
+            }
         };
         map.serialize_entry(
             "groups",
@@ -632,11 +652,11 @@ mod tests {
         let groups = [group(Some("Z1"), "一区", None, 2), group(None, "", None, 0)];
         let json = GroupsJson {
             as_of: NaiveDate::from_ymd_opt(2020, 6, 30).unwrap_or_default(),
-            by: Some(By::Zone),
+            by: By::Zone,
             counties: None,
             groups: &groups,
             totals: &Count(2),
-            county_parent: false,
+            parent: Parent::Town,
             code_too: false,
         };
         let mut out = Vec::new();
@@ -672,14 +692,15 @@ mod tests {
     #[test]
     fn a_rollup_names_its_counties_and_the_county_of_each_town() -> anyhow::Result<()> {
         let counties = [("451122".to_string(), "钟山县".to_string())];
-        let groups = [group(Some("451122100"), "钟山镇", Some("451122"), 1)];
+        let mut groups = [group(Some("451122100"), "钟山镇", Some("451122"), 1)];
+        groups[0].town = Some("钟山县".into());
         let json = GroupsJson {
             as_of: NaiveDate::from_ymd_opt(2020, 6, 30).unwrap_or_default(),
-            by: Some(By::Town),
+            by: By::Town,
             counties: Some(&counties),
             groups: &groups,
             totals: &Count(1),
-            county_parent: true,
+            parent: Parent::County,
             code_too: true,
         };
         let mut out = Vec::new();
@@ -693,11 +714,12 @@ mod tests {
                 "counties": [{"code": "451122", "name": "钟山县"}],
                 "groups": [{
                     "key": "451122100",
-                    "code": "451122100",
                     "name": "钟山镇",
                     "county": "451122",
+                    "county_name": "钟山县",
                     "households": 1,
                     "double_clear": false,
+                    "code": "451122100",
                 }],
                 "totals": {"households": 1},
                 "double_clear": false,

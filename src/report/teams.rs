@@ -16,7 +16,9 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::double_clear::zones;
-use super::sheet::{Col, GroupsJson, JsonFigures, Mark, Sheet, Value, as_of_line, write_json};
+use super::sheet::{
+    Col, GroupsJson, JsonFigures, Mark, Parent, Sheet, Value, as_of_line, write_json,
+};
 use super::{By, Layout, PageOpts, Report, Subtotals, county_title, group_rows, heading, percent};
 use crate::lang::Lang;
 use crate::values::format_date;
@@ -267,11 +269,11 @@ impl Report for Teams {
             out,
             &GroupsJson {
                 as_of: self.as_of,
-                by: None,
+                by: self.by,
                 counties: None,
                 groups: &self.groups,
                 totals: &self.totals,
-                county_parent: false,
+                parent: Parent::Town,
                 code_too: false,
             },
         )

@@ -123,8 +123,8 @@ fn report(env: &TestEnv, as_of: &str, by: &str) -> serde_json::Value {
 fn figures(g: &serde_json::Value) -> Vec<i64> {
     let c = &g["by_category"];
     [
-        &g["monitored_households"],
-        &g["monitored_people"],
+        &g["households_monitored"],
+        &g["people_monitored"],
         &c["unstable_lifted"]["households"],
         &c["unstable_lifted"]["people"],
         &c["edge"]["households"],
@@ -434,7 +434,7 @@ fn a_corrected_household_is_corrected_in_its_monitoring_records() {
     assert_eq!(members(&env), [["4", "欧阳娜娜"], ["4", "欧阳娜娜"]]);
     // The report counts the people the household has now.
     let r = report(&env, "2022-08", "county");
-    assert_eq!(r["totals"]["monitored_people"], 9, "{r}");
+    assert_eq!(r["totals"]["people_monitored"], 9, "{r}");
     // The correction and what followed from it are one change: undone together.
     env.ok(&["undo"]);
     assert_eq!(members(&env), [["3", "欧阳娜娜"], ["3", "欧阳娜娜"]]);
@@ -583,8 +583,16 @@ fn the_json_by_village_is_written_group_by_group() {
         env.count("SELECT count(*) FROM villages")
     );
     for g in groups {
-        let keys: Vec<&String> = g.as_object().expect("a group").keys().take(3).collect();
-        assert_eq!(keys, ["key", "code", "name"], "{g}");
+        let keys: Vec<&String> = g.as_object().expect("a group").keys().take(5).collect();
+        assert_eq!(
+            keys,
+            ["key", "name", "town", "town_name", "households_monitored"],
+            "{g}"
+        );
+        // The first names, kept for this release.
+        assert_eq!(g["code"], g["key"]);
+        assert_eq!(g["monitored_households"], g["households_monitored"]);
+        assert_eq!(g["monitored_people"], g["people_monitored"]);
     }
     let mut sum = vec![0; 13];
     for g in groups {
