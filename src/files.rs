@@ -158,6 +158,18 @@ impl Write for NewFile {
     }
 }
 
+/// Writes to `target`, as one private file, what `fill` writes through a
+/// buffer: the file appears only when all of it is written.
+pub fn write_with(target: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let mut file = NewFile::create(target)?;
+    {
+        let mut out = io::BufWriter::with_capacity(64 * 1024, &mut file);
+        fill(&mut out).with_context(|| cannot_write(target))?;
+        out.flush().with_context(|| cannot_write(target))?;
+    }
+    file.commit()
+}
+
 /// Writes `bytes` to `target` as one private file.
 pub fn write(target: &Path, bytes: &[u8]) -> Result<()> {
     let mut file = NewFile::create(target)?;

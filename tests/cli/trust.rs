@@ -414,6 +414,30 @@ fn a_failed_write_names_the_file_asked_for() {
         );
         assert_eq!(names(env.dir.path()), before, "{name} left a file");
     }
+    // A report's JSON streams to its file: 1,200 monthly periods of about
+    // a kilobyte each pass the limit part way.
+    let report = [
+        "report",
+        "progress",
+        "--from",
+        "1921-01-01",
+        "--to",
+        "2020-12-31",
+        "--step",
+        "month",
+        "--format",
+        "json",
+        "-o",
+        "p.json",
+    ];
+    let out = output(shell(&env, full_disk, &report));
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with("error: cannot write p.json") && !err.contains(".tmp"),
+        "{err}"
+    );
+    assert_eq!(names(env.dir.path()), before, "the report left a file");
 }
 
 #[test]
