@@ -38,7 +38,7 @@ if [ ! -f "$DB" ]; then
 fi
 "$FUPIN" --db "$DB" report monitoring --as-of 2022-12 --by county --format json >"$OUT/monitoring.json"
 echo "file: $BIG households, $(($(wc -l <"$DATA/monitoring.csv") - 1)) monitoring records," \
-     "$(grep -m1 '"monitored_households"' "$OUT/monitoring.json" | tr -dc 0-9) under monitoring on 2022-12-31"
+     "$(grep -m1 '"households_monitored"' "$OUT/monitoring.json" | tr -dc 0-9) under monitoring on 2022-12-31"
 
 timed() { # LABEL CMD...
     local label=$1; shift

@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use rusqlite::Connection;
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
+use crate::csv_io::write::needs_mark;
 use crate::db::store::Value;
 use crate::export::{Place, select};
 use crate::files::{self, NewFile};
@@ -20,8 +21,32 @@ use crate::present;
 
 /// Writes `entities` (of `place`, if given) to the workbook `path`, a
 /// private file that appears only when complete. Returns (sheet, rows) per
-/// sheet.
+/// sheet. The workbook library stops with a panic when a sheet's temporary
+/// file cannot be written (a full disk): that is an error naming `path`.
 pub fn write(
+    conn: &Connection,
+    entities: &[&'static Entity],
+    path: &Path,
+    place: Option<&Place>,
+) -> Result<Vec<(String, u64)>> {
+    crate::guard::catching(
+        || write_book(conn, entities, path, place),
+        |why| {
+            anyhow::anyhow!(
+                "{}",
+                crate::lang::t(
+                    &format!(
+                        "failed to write {} ({why}); check the free space on its disk",
+                        path.display()
+                    ),
+                    &format!("无法写入 {}（{why}）；请检查磁盘剩余空间", path.display()),
+                )
+            )
+        },
+    )
+}
+
+fn write_book(
     conn: &Connection,
     entities: &[&'static Entity],
     path: &Path,
@@ -144,7 +169,15 @@ fn sheet(
                     }
                 },
                 _ => {
-                    ws.write_string_with_format(r, c, present::text(field, &v), &f.text)?;
+                    // Import takes a leading `'` as Excel's text mark and
+                    // trims white space: such a value is marked, as in CSV,
+                    // and comes back whole.
+                    let text = present::text(field, &v);
+                    if needs_mark(text.as_bytes()) {
+                        ws.write_string_with_format(r, c, format!("'{text}"), &f.text)?;
+                    } else {
+                        ws.write_string_with_format(r, c, text, &f.text)?;
+                    }
                 }
             }
         }

@@ -75,6 +75,16 @@ fn cannot_write(path: &Path) -> String {
     )
 }
 
+/// The error without the temporary name tempfile adds to it (`… at path
+/// "./.h.csv.0SdQMC.tmp"`): the message names the file asked for instead.
+fn without_temp_name(e: io::Error) -> io::Error {
+    let text = e.to_string();
+    match text.split_once(" at path \"") {
+        Some((what, _)) => io::Error::new(e.kind(), what.to_string()),
+        None => e,
+    }
+}
+
 /// An empty private file beside `target`, removed again when dropped.
 pub fn temp_beside(target: &Path) -> Result<NamedTempFile> {
     let prefix = temp_prefix(target);
@@ -83,6 +93,7 @@ pub fn temp_beside(target: &Path) -> Result<NamedTempFile> {
     with_mode(&mut builder, PRIVATE);
     builder
         .tempfile_in(folder_of(target))
+        .map_err(without_temp_name)
         .with_context(|| cannot_write(target))
 }
 
@@ -97,6 +108,7 @@ pub fn private_dir_beside(target: &Path) -> Result<TempDir> {
     with_mode(&mut builder, 0o700);
     builder
         .tempdir_in(folder_of(target))
+        .map_err(without_temp_name)
         .with_context(|| cannot_write(target))
 }
 
@@ -120,6 +132,7 @@ impl NewFile {
     pub fn commit(mut self) -> Result<()> {
         let target = self.target;
         self.tmp
+            .as_file_mut()
             .flush()
             .and_then(|()| self.tmp.as_file().sync_all())
             .with_context(|| cannot_write(&target))?;
@@ -133,14 +146,28 @@ impl NewFile {
     }
 }
 
+/// Written through the file itself: the temporary file's own writer puts
+/// its hidden name into every error, and the user asked for the target.
 impl Write for NewFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.tmp.write(buf)
+        self.tmp.as_file_mut().write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.tmp.flush()
+        self.tmp.as_file_mut().flush()
     }
+}
+
+/// Writes to `target`, as one private file, what `fill` writes through a
+/// buffer: the file appears only when all of it is written.
+pub fn write_with(target: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let mut file = NewFile::create(target)?;
+    {
+        let mut out = io::BufWriter::with_capacity(64 * 1024, &mut file);
+        fill(&mut out).with_context(|| cannot_write(target))?;
+        out.flush().with_context(|| cannot_write(target))?;
+    }
+    file.commit()
 }
 
 /// Writes `bytes` to `target` as one private file.

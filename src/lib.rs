@@ -8,6 +8,7 @@ pub mod db;
 pub mod export;
 pub mod export_book;
 pub mod files;
+pub mod guard;
 pub mod help;
 pub mod import;
 pub mod input;

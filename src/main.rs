@@ -34,14 +34,15 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            // Chinese punctuation in Chinese, as the usage errors write it.
-            let prefix = if fupin::lang::zh() {
-                "错误："
-            } else {
-                "error: "
-            };
+            // Chinese punctuation in Chinese, as the usage errors write it,
+            // between the causes too.
             // A closed stderr loses the message, never the exit code.
-            say!("{prefix}{err:#}");
+            if fupin::lang::zh() {
+                let causes: Vec<String> = err.chain().map(|e| e.to_string()).collect();
+                say!("错误：{}", causes.join("："));
+            } else {
+                say!("error: {err:#}");
+            }
             ExitCode::from(1)
         }
     }

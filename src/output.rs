@@ -33,6 +33,8 @@ pub enum Cell {
     /// A number shown with a fixed count of decimals.
     Num(f64, usize),
     Text(String),
+    /// A flag: `true`/`false` in JSON, yes/no (是/否) where it is read.
+    Bool(bool),
 }
 
 impl Cell {
@@ -50,6 +52,7 @@ impl Cell {
             Cell::Int(i) => i.to_string(),
             Cell::Num(f, d) => format!("{f:.d$}", d = *d),
             Cell::Text(s) => s.clone(),
+            Cell::Bool(b) => crate::present::flag_text(*b),
         }
     }
 
@@ -64,7 +67,10 @@ impl Cell {
                     .map(Json::Number)
                     .unwrap_or(Json::Null)
             }
+            // Nothing is written as null, never as "".
+            Cell::Text(s) if s.is_empty() => Json::Null,
             Cell::Text(s) => s.clone().into(),
+            Cell::Bool(b) => (*b).into(),
         }
     }
 

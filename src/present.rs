@@ -45,6 +45,7 @@ pub fn cell(field: &Field, value: &Value, personal: Personal) -> Cell {
     match (&field.ty, value) {
         (_, Value::Null) => Cell::Null,
         (Ty::Int { .. }, Value::Int(i)) => Cell::Int(*i),
+        (Ty::Flag, Value::Int(i)) => Cell::Bool(*i != 0),
         (Ty::IdNumber, Value::Text(s)) if personal == Personal::Masked => Cell::text(mask_id(s)),
         (Ty::Phone, Value::Text(s)) if personal == Personal::Masked => Cell::text(mask_phone(s)),
         _ => Cell::text(text(field, value)),

@@ -77,20 +77,35 @@ impl std::fmt::Display for FieldError {
 /// given at all (no column, no flag), `Some("")` when given empty.
 pub type RawRow = Vec<Option<String>>;
 
+/// The fields of a row read from a file whose cell carried Excel's text
+/// mark (`'`, removed when the row was read) over text with white space at
+/// an end: such text is kept whole, as export wrote it, where any other
+/// value is trimmed. Flags and the command line give none.
+pub type Whole = [usize];
+
 /// Parsed input aligned with `entity.fields`: `None` when not given,
 /// `Some(Value::Null)` when given empty (which clears an optional field).
 pub type Given = Vec<Option<Value>>;
 
-/// Parses one field's raw text. References are resolved through `resolver`.
+/// Parses one field's raw text, kept `whole` (see [`Whole`]) or trimmed.
+/// References are resolved through `resolver`.
 fn parse_field(
     refs: &mut dyn Refs,
     field: &Field,
     raw: &str,
     town: Option<&str>,
+    whole: bool,
 ) -> Result<Value, Problem> {
     // A note may run over several lines; nothing may hold what a terminal
     // or a viewer would act on instead of showing.
-    if let Some(c) = values::refused_char(raw, field.name == "note") {
+    let multiline = field.name == "note";
+    if whole && matches!(field.ty, Ty::Text) {
+        return match values::refused_char_in(raw, multiline) {
+            Some(c) => Err(values::control_problem(c)),
+            None => Ok(Value::Text(raw.to_string())),
+        };
+    }
+    if let Some(c) = values::refused_char(raw, multiline) {
         return Err(values::control_problem(c));
     }
     if let Some(err) = values::excel_error(raw.trim()) {
@@ -103,10 +118,7 @@ fn parse_field(
             "请修正表格中的公式或直接填写数值",
         )));
     }
-    let text_value = || -> String {
-        raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
-            .to_string()
-    };
+    let text_value = || -> String { raw.trim_matches(values::is_edge_space).to_string() };
     match &field.ty {
         Ty::Text => Ok(Value::Text(text_value())),
         Ty::Code => {
@@ -183,15 +195,17 @@ fn parse_field(
     }
 }
 
-/// Parses every given field of a row. A village named by name is looked up
-/// within the row's `town` when there is one.
+/// Parses every given field of a row, those of `whole` kept whole. A
+/// village named by name is looked up within the row's `town` when there
+/// is one.
 pub fn parse(
     conn: &Connection,
     resolver: &mut Resolver,
     entity: &Entity,
     raw: &RawRow,
+    whole: &Whole,
 ) -> Result<Given, Vec<FieldError>> {
-    parse_with(&mut DbRefs { conn, resolver }, entity, raw)
+    parse_with(&mut DbRefs { conn, resolver }, entity, raw, whole)
 }
 
 /// [`parse`] with references resolved by `refs`.
@@ -199,6 +213,7 @@ pub fn parse_with(
     refs: &mut dyn Refs,
     entity: &Entity,
     raw: &RawRow,
+    whole: &Whole,
 ) -> Result<Given, Vec<FieldError>> {
     let mut given: Given = vec![None; entity.fields.len()];
     let mut errors = Vec::new();
@@ -215,7 +230,8 @@ pub fn parse_with(
         let Some(raw_value) = raw.get(i).and_then(|r| r.as_deref()) else {
             continue;
         };
-        if raw_value.trim().is_empty() && values::normalize(raw_value).is_empty() {
+        let keep_whole = whole.contains(&i);
+        if !keep_whole && raw_value.trim().is_empty() && values::normalize(raw_value).is_empty() {
             given[i] = Some(Value::Null);
             continue;
         }
@@ -223,7 +239,7 @@ pub fn parse_with(
             Ty::Ref(Kind::Village) => town_code.as_deref(),
             _ => None,
         };
-        match parse_field(refs, field, raw_value, hint) {
+        match parse_field(refs, field, raw_value, hint, keep_whole) {
             Ok(v) => {
                 if Some(i) == town_at {
                     town_code = v.as_str().map(str::to_string);

@@ -26,18 +26,20 @@ pub fn run(ctx: &Ctx, args: FindArgs) -> Result<u8> {
         );
     }
     let folded = values::normalize(&typed);
-    let grid = if args.format == Format::Json && crate::lang::zh() {
+    let json = args.format == Format::Json;
+    let grid = if json && crate::lang::zh() {
         crate::lang::with(crate::lang::Lang::En, || {
-            hits(&conn, &typed, &folded, args.limit)
+            hits(&conn, &typed, &folded, args.limit, json)
         })?
     } else {
-        hits(&conn, &typed, &folded, args.limit)?
+        hits(&conn, &typed, &folded, args.limit, json)?
     };
     let total = grid.rows.len();
     let tally = Tally {
         shown: total,
         total: total as i64,
         people: None,
+        households: None,
     };
     listing::print(&grid, args.format, &FOUND, Some(&tally))
 }
@@ -54,15 +56,28 @@ const FOUND: Entity = Entity {
 };
 
 /// One row per record found: its kind, code, name and where it belongs
-/// (the name of what its first reference points at: a household's village,
-/// a village's town).
-fn hits(conn: &Connection, typed: &str, folded: &str, limit: usize) -> Result<Grid> {
-    let mut grid = Grid::new(vec![
-        Column::new("kind", t("kind", "类型")),
-        Column::new("code", t("code", "代码")),
-        Column::new("name", t("name", "名称")),
-        Column::new("in", t("in", "所属")),
-    ]);
+/// (what its first reference points at: a household's village, a
+/// village's town). For `json` the kind is the record's `entity` and the
+/// place its code, `in`, and name, `in_name`, as lists give a reference;
+/// `kind`, the kind's first key, is kept after them for this release.
+fn hits(conn: &Connection, typed: &str, folded: &str, limit: usize, json: bool) -> Result<Grid> {
+    let mut grid = Grid::new(if json {
+        vec![
+            Column::new("entity", "entity"),
+            Column::new("code", "code"),
+            Column::new("name", "name"),
+            Column::new("in", "in"),
+            Column::new("in_name", "in_name"),
+            Column::new("kind", "kind"),
+        ]
+    } else {
+        vec![
+            Column::new("kind", t("kind", "类型")),
+            Column::new("code", t("code", "代码")),
+            Column::new("name", t("name", "名称")),
+            Column::new("in", t("in", "所属")),
+        ]
+    });
     // Four characters of digits or X are the end of an ID number too.
     let id_tail = folded.chars().count() == 4
         && folded
@@ -111,9 +126,21 @@ fn hits(conn: &Connection, typed: &str, folded: &str, limit: usize) -> Result<Gr
             .collect::<rusqlite::Result<_>>()
             .with_context(|| format!("failed to search {}", entity.plural))?;
         for (code, name, place_name, place_code) in rows {
-            let within = match (&place, place_code) {
-                (Some(_), Some(c)) => Cell::text(names::beside(&c, place_name.as_deref())),
-                _ => Cell::Null,
+            let place_code = place.as_ref().and(place_code);
+            if json {
+                grid.push(vec![
+                    Cell::text(entity.name),
+                    Cell::text(code),
+                    Cell::text(name),
+                    Cell::opt(place_code.clone()),
+                    Cell::opt(place_code.and(place_name)),
+                    Cell::text(entity.label()),
+                ]);
+                continue;
+            }
+            let within = match place_code {
+                Some(c) => Cell::text(names::beside(&c, place_name.as_deref())),
+                None => Cell::Null,
             };
             grid.push(vec![
                 Cell::text(entity.label()),

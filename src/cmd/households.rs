@@ -96,7 +96,7 @@ pub fn run(ctx: &Ctx, cmd: HouseholdCmd) -> Result<u8> {
             let status = |row: &[Value]| {
                 let code = field(entity, row, "code").to_text();
                 let Some(registered) = field(entity, row, "registered_on").as_str() else {
-                    return Cell::text(String::new());
+                    return Cell::opt(None::<String>);
                 };
                 let events = crate::register::events_of(&conn, &code).unwrap_or_default();
                 let history = crate::register::History::new(

@@ -429,8 +429,9 @@ fn details(report: &Report) -> Vec<String> {
         if let Some(missing) = &f.missing {
             out.push(t(
                 &format!(
-                    "{name}: {} records of the places it covers are not in the file{}",
-                    missing.len(),
+                    "{name}: {} of the places it covers {} not in the file{}",
+                    crate::lang::count(missing.len() as i64, "record", "records"),
+                    if missing.len() == 1 { "is" } else { "are" },
                     if missing.is_empty() { "" } else { ":" }
                 ),
                 &format!(

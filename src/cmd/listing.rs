@@ -152,6 +152,22 @@ pub struct Tally {
     pub total: i64,
     /// People in the listed households (their members), for households.
     pub people: Option<i64>,
+    /// The households the records are of, when a household may have more
+    /// than one (monitoring: monitored again after an elimination); the
+    /// people are then those of its latest record.
+    pub households: Option<i64>,
+}
+
+/// The field naming the household and the one ordering its records, for
+/// records of which a household may have several.
+fn household_records(entity: &Entity) -> Option<(usize, usize)> {
+    if entity.kind != crate::model::Kind::Monitor {
+        return None;
+    }
+    Some((
+        store::position(entity, "code")?,
+        store::position(entity, "identified_on")?,
+    ))
 }
 
 /// Counts what `filter` keeps: from the rows when they are all of it, else
@@ -165,16 +181,39 @@ pub fn tally(
 ) -> Result<Tally> {
     let members = store::position(entity, "members");
     let cut = limit.is_some_and(|n| rows.len() >= n);
+    let of_households = household_records(entity);
     if !cut {
-        let people = members.map(|i| {
-            rows.iter()
-                .filter_map(|r| r.values.get(i).and_then(Value::as_int))
-                .sum()
-        });
+        let members_of = |r: &Row| members.and_then(|i| r.values.get(i)?.as_int());
+        let (people, households) = match of_households {
+            Some((code, on)) => {
+                // Each household's latest record gives its members.
+                let mut latest: std::collections::HashMap<&Value, (&Value, i64)> =
+                    std::collections::HashMap::new();
+                for r in rows {
+                    let (Some(key), Some(day)) = (r.values.get(code), r.values.get(on)) else {
+                        continue;
+                    };
+                    let n = members_of(r).unwrap_or(0);
+                    let e = latest.entry(key).or_insert((day, n));
+                    if day.as_str() >= e.0.as_str() {
+                        *e = (day, n);
+                    }
+                }
+                (
+                    members.map(|_| latest.values().map(|(_, n)| n).sum()),
+                    Some(latest.len() as i64),
+                )
+            }
+            None => (
+                members.map(|_| rows.iter().filter_map(members_of).sum()),
+                None,
+            ),
+        };
         return Ok(Tally {
             shown: rows.len(),
             total: rows.len() as i64,
             people,
+            households,
         });
     }
     let people_sql = if members.is_some() {
@@ -182,21 +221,31 @@ pub fn tally(
     } else {
         "NULL"
     };
-    let (total, people) = conn
-        .query_row(
-            &format!(
-                "SELECT count(*), {people_sql} FROM {}{}",
-                entity.table,
-                filter.sql()
-            ),
-            params_from_iter(filter.params()),
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+    let sql = match of_households {
+        // SQLite takes a bare column beside max() from the row holding
+        // the maximum: the members of each household's latest record.
+        Some(_) => format!(
+            "SELECT ifnull(sum(n), 0), {people_sql}, count(*) FROM
+               (SELECT count(*) AS n, members, max(identified_on) FROM {}{} GROUP BY code)",
+            entity.table,
+            filter.sql()
+        ),
+        None => format!(
+            "SELECT count(*), {people_sql}, NULL FROM {}{}",
+            entity.table,
+            filter.sql()
+        ),
+    };
+    let (total, people, households) = conn
+        .query_row(&sql, params_from_iter(filter.params()), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .with_context(|| format!("failed to count {}", entity.plural))?;
     Ok(Tally {
         shown: rows.len(),
         total,
         people,
+        households,
     })
 }
 
@@ -224,6 +273,9 @@ pub fn count_line(entity: &Entity, tally: &Tally) -> String {
         entity.plural
     };
     let cut = (tally.shown as i64) < tally.total;
+    if let Some(households) = tally.households {
+        return records_line(tally, households);
+    }
     match (tally.people, cut) {
         (Some(people), false) => t(
             &format!(
@@ -295,6 +347,48 @@ pub fn list(
     };
     let grid = grid(entity, &rows, personal, extra, opts.format);
     print(&grid, opts.format, entity, tally.as_ref())
+}
+
+/// The count line of records of households, a household with several:
+/// `4 records: 3 households, 12 people` / `共 4 条，3 户 12 人`.
+fn records_line(tally: &Tally, households: i64) -> String {
+    let total = thousands(tally.total);
+    let shown = thousands(tally.shown as i64);
+    let records = if tally.total == 1 {
+        "record"
+    } else {
+        "records"
+    };
+    let of = |en: bool| match tally.people {
+        Some(p) if en => format!(
+            "{} {}, {} {}",
+            thousands(households),
+            if households == 1 {
+                "household"
+            } else {
+                "households"
+            },
+            thousands(p),
+            people_word(p)
+        ),
+        Some(p) => format!("{} 户 {} 人", thousands(households), thousands(p)),
+        None if en => format!("{} households", thousands(households)),
+        None => format!("{} 户", thousands(households)),
+    };
+    if (tally.shown as i64) < tally.total {
+        t(
+            &format!(
+                "showing {shown} of {total} {records} ({}) (--limit)",
+                of(true)
+            ),
+            &format!("显示 {shown} 条，共 {total} 条（{}）（--limit）", of(false)),
+        )
+    } else {
+        t(
+            &format!("{total} {records}: {}", of(true)),
+            &format!("共 {total} 条，{}", of(false)),
+        )
+    }
 }
 
 fn people_word(n: i64) -> &'static str {

@@ -69,21 +69,23 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8> {
     let mut stmt = conn.prepare(&sql)?;
     let changes = stmt
         .query_map(rusqlite::params_from_iter(filter.params()), |r| {
+            let entity: String = r.get(3)?;
             let json = |i| -> rusqlite::Result<Option<Map<String, Json>>> {
                 let text: Option<String> = r.get(i)?;
-                Ok(text.map(|s| masked(&s, show)))
+                Ok(text.map(|s| masked(&s, show, &entity)))
             };
+            let (old, new) = (json(6)?, json(7)?);
             Ok(Change {
                 change: r.get(8)?,
                 reverts: r.get(9)?,
                 at: r.get(0)?,
                 actor: r.get(1)?,
                 command: r.get(2)?,
-                entity: r.get(3)?,
+                entity,
                 key: r.get(4)?,
                 action: r.get(5)?,
-                old: json(6)?,
-                new: json(7)?,
+                old,
+                new,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()
@@ -128,8 +130,10 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// The stored JSON object with personal numbers masked unless `show`.
-fn masked(text: &str, show: bool) -> Map<String, Json> {
+/// The stored JSON object with personal numbers masked unless `show`, and
+/// the flags of `entity`'s records, stored as 0 and 1, as `true`/`false`
+/// as every JSON output writes a flag.
+fn masked(text: &str, show: bool, entity: &str) -> Map<String, Json> {
     let mut map = match serde_json::from_str::<Json>(text) {
         Ok(Json::Object(map)) => map,
         // Not ours to interpret; keep it visible rather than drop it.
@@ -143,6 +147,16 @@ fn masked(text: &str, show: bool) -> Map<String, Json> {
                     "phone" => *s = mask_phone(s),
                     _ => {}
                 }
+            }
+        }
+    }
+    if let Some(entity) = entity_by_name(entity) {
+        for (key, value) in map.iter_mut() {
+            let flag = entity
+                .field(key)
+                .is_some_and(|f| matches!(f.ty, crate::model::Ty::Flag));
+            if let (true, Some(n)) = (flag, value.as_i64()) {
+                *value = Json::Bool(n != 0);
             }
         }
     }

@@ -124,7 +124,7 @@ pub fn village(ctx: &Ctx, cmd: VillageCmd) -> Result<u8> {
             }
             let date = filter.status(&a.status)?;
             let status = |row: &[crate::db::store::Value]| {
-                Cell::text(status_label(
+                Cell::opt(status_label(
                     field(&VILLAGE, row, "registered_on").as_str(),
                     field(&VILLAGE, row, "lifted_on").as_str(),
                     &date,
@@ -177,8 +177,13 @@ fn village_figures(conn: &rusqlite::Connection, code: &str, date: &str) -> Resul
         key: "households",
         title,
         grid: figures,
+        // The names of `report double-clear`; `registered`, `poor` and
+        // `poor_people`, this section's first ones, stay for this release.
         json: Some(serde_json::json!({
             "as_of": date,
+            "households_registered": households,
+            "poor_households_remaining": poor,
+            "poor_people_remaining": people,
             "registered": households,
             "poor": poor,
             "poor_people": people,

@@ -63,15 +63,7 @@ pub fn today() -> String {
 pub fn ref_arg(conn: &Connection, flag: &str, kind: Kind, raw: &str) -> Result<String> {
     Resolver::new()
         .resolve(conn, kind, &values::normalize(raw), None)
-        .map_err(|p| anyhow!("--{flag}: {}", problem_text(&p)))
-}
-
-/// A problem and its hint, joined as the language writes them.
-fn problem_text(p: &values::Problem) -> String {
-    match &p.hint {
-        Some(hint) => format!("{}{}{hint}", p.message, t("; ", "；")),
-        None => p.message.clone(),
-    }
+        .map_err(|p| anyhow!("--{flag}: {p}"))
 }
 
 /// A village typed by the clerk for `--village`, by code or by name; a name
@@ -88,7 +80,7 @@ pub fn village_arg(conn: &Connection, raw: &str, town: Option<&str>) -> Result<S
             &values::normalize(raw),
             town.as_deref(),
         )
-        .map_err(|p| anyhow!("--village: {}", problem_text(&p)))
+        .map_err(|p| anyhow!("--village: {p}"))
 }
 
 /// An enumeration value typed by the clerk for `flag`.
@@ -170,7 +162,7 @@ pub(super) fn save(
     };
     let updating = existing.is_some();
     let mut resolver = Resolver::new();
-    let given = record::parse(&tx, &mut resolver, entity, raw).map_err(|e| flag_errors(&e))?;
+    let given = record::parse(&tx, &mut resolver, entity, raw, &[]).map_err(|e| flag_errors(&e))?;
     let base = existing.as_ref().map(|(_, old)| old.as_slice());
     let mut values = record::complete(entity, &given, base);
     let mut errors = record::check(&tx, entity, &mut values);
@@ -320,7 +312,7 @@ pub fn remove(ctx: &Ctx, entity: &Entity, named: &str, within: Option<&Within>) 
     let code = if entity.has_code() {
         code
     } else {
-        format!("{id} ({code})")
+        t(&format!("{id} ({code})"), &format!("{id}（{code}）"))
     };
     say!(
         "{}",
@@ -602,11 +594,11 @@ pub fn status_label(
     lifted: Option<&str>,
     as_of: &str,
     lifted_zh: &str,
-) -> String {
+) -> Option<String> {
     match (registered, lifted) {
-        (Some(r), _) if r > as_of => t("unregistered", "尚未识别"),
-        (Some(_), Some(l)) if l <= as_of => t("lifted", lifted_zh),
-        (Some(_), _) => t("poor", "贫困"),
-        (None, _) => String::new(),
+        (Some(r), _) if r > as_of => Some(t("unregistered", "尚未识别")),
+        (Some(_), Some(l)) if l <= as_of => Some(t("lifted", lifted_zh)),
+        (Some(_), _) => Some(t("poor", "贫困")),
+        (None, _) => None,
     }
 }

@@ -369,12 +369,27 @@ fn rollup_sources(
 }
 
 /// Renders in full before writing, so a failure leaves no half-written file.
+/// JSON, written from rows that are all at hand and cannot fail but for
+/// the output itself, streams instead: a report by village of a province
+/// costs no copy of its text (a file still appears only when whole).
 fn emit(report: &dyn Report, out: &OutputOpts) -> Result<u8> {
     let opts = PageOpts {
         unit: out.unit.clone(),
         lang: Lang::current(),
     };
     let how = out.settle()?;
+    if how.format == ReportFormat::Json {
+        match out.file() {
+            Some(path) => files::write_with(path, |w| report::render(report, &how, &opts, w))?,
+            None => {
+                let mut lock = crate::console::stdout();
+                let mut w = std::io::BufWriter::with_capacity(64 * 1024, &mut lock);
+                report::render(report, &how, &opts, &mut w)?;
+                w.flush()?;
+            }
+        }
+        return Ok(0);
+    }
     let mut buf = Vec::new();
     report::render(report, &how, &opts, &mut buf)?;
     match out.file() {

@@ -23,25 +23,49 @@ enum Cells {
     /// that starts with the text mark itself) gets the mark.
     Values,
     /// Cells as read from an import file: a leading `'` there is already
-    /// the mark, which import removes, so such a cell is written as it is.
+    /// the mark, which import removes, so such a cell is written as it is;
+    /// any other is written as import reads it, its ends trimmed.
     AsRead,
 }
 
 /// Excel runs a cell starting with `=`, `+`, `-` or `@` as a formula (and
 /// some readers skip a leading tab or carriage return first). A leading `'`
 /// is Excel's own mark for "text": it is shown without the mark, and
-/// fupin's import removes one. `'` itself is marked too, so a value that
-/// starts with it comes back whole. Plain numbers (`-5`, `+3`, `1.5`) are
-/// left alone: Excel reads them as the numbers they are.
+/// fupin's import removes one and keeps the text after it whole. So `'`
+/// itself is marked too, and so is a value with white space at an end,
+/// which import would otherwise trim: each comes back as it was. Plain
+/// numbers (`-5`, `+3`, `1.5`) are left alone: Excel reads them as the
+/// numbers they are.
 pub fn text_cell(cell: &[u8]) -> Cow<'_, [u8]> {
-    match cell.first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'') if !is_plain_number(cell) => {
-            let mut marked = Vec::with_capacity(cell.len() + 1);
-            marked.push(b'\'');
-            marked.extend_from_slice(cell);
-            Cow::Owned(marked)
-        }
-        _ => Cow::Borrowed(cell),
+    let formula = matches!(
+        cell.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ) && !is_plain_number(cell);
+    if formula || needs_mark(cell) {
+        let mut marked = Vec::with_capacity(cell.len() + 1);
+        marked.push(b'\'');
+        marked.extend_from_slice(cell);
+        Cow::Owned(marked)
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Whether import would read `value` as other text unless it is marked:
+/// it starts with the mark itself, or has white space at an end. A
+/// workbook's cells need the mark for this alone (they are never run as
+/// formulas).
+pub fn needs_mark(value: &[u8]) -> bool {
+    value.first() == Some(&b'\'')
+        || std::str::from_utf8(value).is_ok_and(crate::values::has_edge_space)
+}
+
+/// A cell as import reads it before its value is parsed: without the white
+/// space at its ends.
+fn trimmed(cell: &[u8]) -> &[u8] {
+    match std::str::from_utf8(cell) {
+        Ok(text) => text.trim_matches(crate::values::is_edge_space).as_bytes(),
+        Err(_) => cell.trim_ascii(),
     }
 }
 
@@ -152,10 +176,10 @@ impl<W: Write> CsvOut<W> {
         let mode = self.cells;
         for cell in cells {
             let cell = cell.as_ref();
-            if mode == Cells::AsRead && cell.first() == Some(&b'\'') {
-                self.csv.write_field(cell)?;
-            } else {
-                self.csv.write_field(text_cell(cell))?;
+            match mode {
+                Cells::AsRead if cell.first() == Some(&b'\'') => self.csv.write_field(cell)?,
+                Cells::AsRead => self.csv.write_field(text_cell(trimmed(cell)))?,
+                Cells::Values => self.csv.write_field(text_cell(cell))?,
             }
         }
         self.csv.write_record(None::<&[u8]>)?;
@@ -214,10 +238,24 @@ mod tests {
     }
 
     #[test]
-    fn cells_as_read_keep_their_own_text_mark() -> Result<()> {
+    fn values_with_space_at_an_end_are_marked() -> Result<()> {
+        let mut w = CsvOut::new(Vec::new(), Encoding::Utf8, false)?;
+        w.record([" x", "x ", "\nx", "x\t", "\u{3000}张三", "a b", " "])?;
+        assert_eq!(
+            String::from_utf8(w.finish()?)?,
+            "' x,'x ,\"'\nx\",'x\t,'\u{3000}张三,a b,' \n"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn cells_as_read_keep_their_own_text_mark_and_what_import_reads() -> Result<()> {
         let mut w = CsvOut::new(Vec::new(), Encoding::Utf8, false)?.cells_as_read();
-        w.record(["'=1", "=1", "''x", "-2"])?;
-        assert_eq!(String::from_utf8(w.finish()?)?, "'=1,'=1,''x,-2\n");
+        w.record(["'=1", "=1", "''x", "-2", "' x ", "\t=1", " 'x", " 张三 "])?;
+        assert_eq!(
+            String::from_utf8(w.finish()?)?,
+            "'=1,'=1,''x,-2,' x ,'=1,''x,张三\n"
+        );
         Ok(())
     }
 

@@ -176,7 +176,8 @@ pub(super) fn locate(
     while let Some(at) = rows.next(&mut record)? {
         let line = at.line;
         let mut raw = RawRow::new();
-        raw_row(entity, columns, &record, true, &mut raw);
+        let mut whole = Vec::new();
+        raw_row(entity, columns, &record, true, &mut raw, &mut whole);
         if let Some(at) = entity
             .fields
             .iter()
@@ -194,7 +195,7 @@ pub(super) fn locate(
                 *slot = None;
             }
         }
-        let Ok(given) = record::parse(conn, resolver, entity, &raw) else {
+        let Ok(given) = record::parse(conn, resolver, entity, &raw, &whole) else {
             continue;
         };
         let mut values = record::complete(entity, &given, None);

@@ -32,7 +32,10 @@ pub struct Missing {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub village: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub village_name: Option<String>,
     pub town: String,
+    pub town_name: Option<String>,
 }
 
 /// The places a file's rows are in, gathered as they are written.
@@ -90,7 +93,7 @@ impl Covered {
         touched: &Touched,
     ) -> Result<Vec<Missing>> {
         // (rowid, code, name, village, town) of the records of one place.
-        let sql = match (entity.kind, scope) {
+        let select = match (entity.kind, scope) {
             (Kind::Household, Scope::Village) => {
                 "SELECT h.id, h.code, h.head_name, h.village, v.town FROM households h
                  JOIN villages v ON v.code = h.village WHERE h.village = ?1"
@@ -104,7 +107,15 @@ impl Covered {
             (Kind::Task, _) => "SELECT id, code, title, village, town FROM tasks WHERE town = ?1",
             _ => return Ok(Vec::new()),
         };
-        let mut stmt = conn.prepare(sql)?;
+        // …and the names of the village and the town.
+        let sql = format!(
+            "WITH r(id, code, name, village, town) AS ({})
+             SELECT r.*, (SELECT name FROM villages WHERE code = r.village),
+                    (SELECT name FROM towns WHERE code = r.town)
+               FROM r",
+            select
+        );
+        let mut stmt = conn.prepare(&sql)?;
         let mut out = Vec::new();
         let mut seen_ids = std::collections::HashSet::new();
         for place in &self.places {
@@ -118,7 +129,9 @@ impl Covered {
                     code: r.get(1)?,
                     name: r.get(2)?,
                     village: r.get(3)?,
+                    village_name: r.get(5)?,
                     town: r.get(4)?,
+                    town_name: r.get(6)?,
                 });
             }
         }

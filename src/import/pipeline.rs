@@ -319,6 +319,7 @@ pub(super) struct Checker<'a> {
     /// its group's, written just before it.
     pub(super) household: Option<String>,
     pub(super) raw: RawRow,
+    whole: Vec<usize>,
 }
 
 impl<'a> Checker<'a> {
@@ -343,6 +344,7 @@ impl<'a> Checker<'a> {
             refs: Snapshot::load(load.conn, &kinds)?,
             household: None,
             raw: RawRow::new(),
+            whole: Vec::new(),
         })
     }
 
@@ -351,13 +353,20 @@ impl<'a> Checker<'a> {
         record: &ByteRecord,
     ) -> std::result::Result<Vec<Value>, Vec<FieldError>> {
         let (entity, columns) = (self.entity, self.columns);
-        let mut errors = raw_row(entity, columns, record, self.ignore_unknown, &mut self.raw);
+        let mut errors = raw_row(
+            entity,
+            columns,
+            record,
+            self.ignore_unknown,
+            &mut self.raw,
+            &mut self.whole,
+        );
         self.defaults.fill(entity, &mut self.raw);
         let mut refs = GroupRefs {
             snapshot: &mut self.refs,
             household: self.household.as_deref(),
         };
-        let given = match record::parse_with(&mut refs, entity, &self.raw) {
+        let given = match record::parse_with(&mut refs, entity, &self.raw, &self.whole) {
             Ok(g) => g,
             Err(mut e) => {
                 errors.append(&mut e);

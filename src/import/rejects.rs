@@ -112,7 +112,7 @@ pub(super) fn skip_row(
 ) -> Result<()> {
     summary.rejected += 1;
     if opts.skip_invalid && !opts.dry_run {
-        rejects.write(record, &errors.join("; "))?;
+        rejects.write(record, &errors.join(&crate::lang::t("; ", "；")))?;
     }
     Ok(())
 }

@@ -75,9 +75,10 @@ pub(super) fn check_row(
     raw: &mut RawRow,
     defaults: &super::Defaults,
 ) -> Result<std::result::Result<Checked, Vec<FieldError>>> {
-    let mut errors = raw_row(entity, columns, record, ignore_unknown, raw);
+    let mut whole = Vec::new();
+    let mut errors = raw_row(entity, columns, record, ignore_unknown, raw, &mut whole);
     defaults.fill(entity, raw);
-    let given = match record::parse(conn, resolver, entity, raw) {
+    let given = match record::parse(conn, resolver, entity, raw, &whole) {
         Ok(g) => g,
         Err(mut e) => {
             errors.append(&mut e);
@@ -282,22 +283,26 @@ fn id_owner_check(
 }
 
 /// Fills `raw` with the text of a row aligned with the entity's fields
-/// (reusing its strings), and returns problems with cells that belong to no
-/// field.
+/// (reusing its strings) and `whole` with the text fields to keep whole
+/// (see [`record::Whole`]), and returns problems with cells that belong to
+/// no field.
 pub(super) fn raw_row(
     entity: &Entity,
     columns: &Columns,
     record: &ByteRecord,
     ignore_unknown: bool,
     raw: &mut RawRow,
+    whole: &mut Vec<usize>,
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
     raw.resize(entity.fields.len(), None);
-    for ((field, col), slot) in entity
+    whole.clear();
+    for (i, ((field, col), slot)) in entity
         .fields
         .iter()
         .zip(&columns.of_field)
         .zip(raw.iter_mut())
+        .enumerate()
     {
         let Some(col) = *col else {
             *slot = None;
@@ -305,14 +310,25 @@ pub(super) fn raw_row(
         };
         match field_text(record.get(col).unwrap_or_default()) {
             // A leading apostrophe is Excel's mark for "text, not a number
-            // or formula" (and how fupin writes such cells): not data.
-            Ok(text) => match slot {
-                Some(s) => {
-                    s.clear();
-                    s.push_str(without_text_mark(text));
+            // or formula" (and how fupin writes such cells): not data. Text
+            // after it is taken as written, its ends included, so what
+            // export marked comes back whole.
+            Ok(text) => {
+                let value = without_text_mark(text);
+                if value.len() < text.len()
+                    && matches!(field.ty, crate::model::Ty::Text)
+                    && crate::values::has_edge_space(value)
+                {
+                    whole.push(i);
                 }
-                None => *slot = Some(without_text_mark(text).to_string()),
-            },
+                match slot {
+                    Some(s) => {
+                        s.clear();
+                        s.push_str(value);
+                    }
+                    None => *slot = Some(value.to_string()),
+                }
+            }
             Err(p) => {
                 errors.push(FieldError::new(field.name, "", p));
                 *slot = None;

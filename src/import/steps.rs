@@ -76,12 +76,13 @@ pub fn load(
     let mut rows = Rows::reopen(spec, layout)?;
     let mut record = ByteRecord::new();
     let mut raw = RawRow::new();
+    let mut whole = Vec::new();
     let mut resolver = Resolver::new();
     let mut counts = StepCounts::default();
     // A file with a row per person repeats its household's columns.
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     while rows.next(&mut record)?.is_some() {
-        let _ = super::row::raw_row(&HOUSEHOLD, columns, &record, true, &mut raw);
+        let _ = super::row::raw_row(&HOUSEHOLD, columns, &record, true, &mut raw, &mut whole);
         for (i, slot) in raw.iter_mut().enumerate() {
             if !keep.contains(&i) {
                 *slot = None;
@@ -90,7 +91,7 @@ pub fn load(
         opts.defaults.fill(&HOUSEHOLD, &mut raw);
         // The rows were checked by the first reading: one refused there is
         // not read for its steps either.
-        let Ok(given) = record::parse(conn, &mut resolver, &HOUSEHOLD, &raw) else {
+        let Ok(given) = record::parse(conn, &mut resolver, &HOUSEHOLD, &raw, &whole) else {
             continue;
         };
         let text = |name: &str| {

@@ -17,13 +17,12 @@
 //! stays at a few batches (an .xlsx sheet is streamed; an .xls or .ods
 //! sheet is read whole by calamine, and those are small).
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Result, anyhow};
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsb, Xlsx, open_workbook_from_rs};
@@ -123,35 +122,10 @@ pub const MAX_COLUMNS: u64 = 16_384;
 /// …and no cell longer than this.
 pub const MAX_CELL: usize = 1024 * 1024;
 
-thread_local! {
-    /// Set while calamine reads a workbook: a panic there is a damaged
-    /// file, told as such, not a crash with a backtrace hint.
-    static GUARDED: Cell<bool> = const { Cell::new(false) };
-}
-
 /// Runs `f`, which reads the workbook at `path` (and `sheet`, when known),
-/// turning a panic in it into an error naming the file.
+/// turning a panic in it (a damaged file) into an error naming the file.
 fn guarded<T>(path: &Path, sheet: Option<&str>, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !GUARDED.with(Cell::get) {
-                previous(info);
-            }
-        }));
-    });
-    let was = GUARDED.with(|g| g.replace(true));
-    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    GUARDED.with(|g| g.set(was));
-    out.unwrap_or_else(|payload| {
-        let why = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unreadable".to_string());
-        Err(damaged(path, sheet, &why))
-    })
+    crate::guard::catching(f, |why| damaged(path, sheet, why))
 }
 
 /// A workbook that cannot be read at all.
@@ -936,7 +910,7 @@ mod tests {
         assert!(err.contains("贫困户"), "{err}");
         assert!(err.contains("index out of bounds"), "{err}");
         // Outside the guard, a panic is reported as before.
-        assert!(!GUARDED.with(Cell::get));
+        assert!(!crate::guard::active());
         assert_eq!(guarded(path, None, || Ok(7)).unwrap(), 7);
     }
 

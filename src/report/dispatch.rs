@@ -5,10 +5,9 @@
 use anyhow::{Context, Result};
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{Value as Json, json};
 
 use super::period::Period;
-use super::sheet::{Col, Listing, Mark, Row, Sheet, Value};
+use super::sheet::{Col, Listing, Mark, Row, Sheet, Value, write_json};
 use super::{PageOpts, Report, choice_text, county_title, heading};
 use crate::lang::Lang;
 use crate::model::TASK_LEVELS;
@@ -43,6 +42,8 @@ impl Status {
     }
 }
 
+/// A listed task in the period. Each code is followed by its name, as in
+/// lists.
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskRow {
     pub code: String,
@@ -50,8 +51,13 @@ pub struct TaskRow {
     pub level: String,
     /// The village's code.
     pub village: Option<String>,
+    pub village_name: Option<String>,
+    /// The town's code.
+    pub town: Option<String>,
+    pub town_name: Option<String>,
     /// The leader's cadre code.
     pub leader: Option<String>,
+    pub leader_name: Option<String>,
     pub team: Option<String>,
     /// Dispatch meetings held inside the period.
     pub dispatches: i64,
@@ -67,12 +73,6 @@ pub struct TaskRow {
     /// an earlier one).
     pub finished_late: bool,
     pub done_on: Option<String>,
-    #[serde(skip)]
-    pub village_name: Option<String>,
-    #[serde(skip)]
-    pub town_name: Option<String>,
-    #[serde(skip)]
-    pub leader_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -113,7 +113,8 @@ fn read(conn: &Connection, from: &str, to: &str) -> Result<(Vec<TaskRow>, Totals
                 coalesce(p.n, 0), coalesce(p.found, 0), coalesce(p.solved, 0),
                 (SELECT d.progress FROM dispatches d
                   WHERE d.task = t.code AND d.held_on <= ?2
-                  ORDER BY d.held_on DESC LIMIT 1)
+                  ORDER BY d.held_on DESC LIMIT 1),
+                t.town
          FROM tasks t
          LEFT JOIN villages v ON v.code = t.village
          LEFT JOIN towns w ON w.code = t.town
@@ -142,6 +143,7 @@ fn read(conn: &Connection, from: &str, to: &str) -> Result<(Vec<TaskRow>, Totals
             level: r.get(2)?,
             village: r.get(3)?,
             village_name: r.get(4)?,
+            town: r.get(15)?,
             town_name: r.get(5)?,
             leader: r.get(6)?,
             leader_name: r.get(7)?,
@@ -168,17 +170,23 @@ fn read(conn: &Connection, from: &str, to: &str) -> Result<(Vec<TaskRow>, Totals
     Ok((tasks, totals))
 }
 
+#[derive(Serialize)]
+struct DispatchJson<'a> {
+    period: &'a Period,
+    tasks: &'a [TaskRow],
+    totals: &'a Totals,
+}
+
 impl Report for Dispatch {
-    fn json(&self) -> Json {
-        json!({
-            "period": {
-                "id": self.period.id,
-                "from": format_date(self.period.from),
-                "to": format_date(self.period.to),
+    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        write_json(
+            out,
+            &DispatchJson {
+                period: &self.period,
+                tasks: &self.tasks,
+                totals: &self.totals,
             },
-            "tasks": self.tasks,
-            "totals": self.totals,
-        })
+        )
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {
@@ -449,6 +457,7 @@ mod tests {
             finished_late: false,
             done_on: None,
             village_name: None,
+            town: None,
             town_name: None,
             leader_name: None,
         }

@@ -12,12 +12,11 @@ use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{Value as Json, json};
 
-use super::sheet::{Col, Mark, Sheet, Value, as_of_line};
-use super::{
-    By, Layout, PageOpts, Report, Subtotals, county_title, group_name, group_rows, heading, percent,
+use super::sheet::{
+    Col, GroupsJson, JsonFigures, Mark, Parent, Sheet, Value, as_of_line, write_json,
 };
+use super::{By, Layout, PageOpts, Report, Subtotals, county_title, group_rows, heading, percent};
 use crate::lang::Lang;
 use crate::register::{self, History, Status, Step};
 
@@ -124,7 +123,7 @@ impl Figures {
             poor_villages_registered: self.poor_villages_registered,
             poor_villages_remaining: self.poor_villages_remaining,
             households_registered: self.households_registered,
-            poor_people_registered: self.people_registered,
+            people_registered: self.people_registered,
             poor_households_remaining: self.poor_households_remaining,
             poor_people_remaining: self.poor_people_remaining,
             households_lifted_this_year: self.households_lifted_this_year,
@@ -141,6 +140,7 @@ impl Figures {
                 + self.people_left_this_year,
             population: self.population(),
             incidence_percent: self.incidence_percent(),
+            poor_people_registered: self.people_registered,
         }
     }
 }
@@ -152,7 +152,7 @@ pub struct FiguresJson {
     poor_villages_remaining: i64,
     households_registered: i64,
     /// The members of every household registered by the date.
-    poor_people_registered: i64,
+    people_registered: i64,
     poor_households_remaining: i64,
     poor_people_remaining: i64,
     households_lifted_this_year: i64,
@@ -168,15 +168,8 @@ pub struct FiguresJson {
     people_off_register_this_year: i64,
     population: Option<i64>,
     incidence_percent: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct GroupJson<'a> {
-    key: Option<&'a str>,
-    name: String,
-    #[serde(flatten)]
-    figures: FiguresJson,
-    double_clear: bool,
+    /// `people_registered`'s first name, kept for this release.
+    poor_people_registered: i64,
 }
 
 /// One row of the report.
@@ -476,25 +469,30 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<DoubleClear>
     })
 }
 
+impl JsonFigures for Figures {
+    fn json(&self) -> impl Serialize + '_ {
+        self.to_json()
+    }
+
+    fn verdict(&self) -> Option<bool> {
+        Some(self.double_clear())
+    }
+}
+
 impl Report for DoubleClear {
-    fn json(&self) -> Json {
-        let groups: Vec<_> = self
-            .groups
-            .iter()
-            .map(|g| GroupJson {
-                key: g.key.as_deref(),
-                name: group_name(Lang::En, g.key.as_deref(), &g.name),
-                figures: g.figures.to_json(),
-                double_clear: g.figures.double_clear(),
-            })
-            .collect();
-        json!({
-            "as_of": crate::values::format_date(self.as_of),
-            "by": self.by,
-            "groups": groups,
-            "totals": self.totals.to_json(),
-            "double_clear": self.totals.double_clear(),
-        })
+    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        write_json(
+            out,
+            &GroupsJson {
+                as_of: self.as_of,
+                by: self.by,
+                counties: None,
+                groups: &self.groups,
+                totals: &self.totals,
+                parent: Parent::Town,
+                code_too: false,
+            },
+        )
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {

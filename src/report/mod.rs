@@ -22,7 +22,6 @@ use std::io::Write;
 
 use anyhow::Result;
 use rusqlite::Connection;
-use serde_json::Value as Json;
 
 use crate::csv_io::Encoding;
 use crate::lang::Lang;
@@ -243,14 +242,9 @@ pub fn choice_text(lang: Lang, choices: &'static [Choice], code: &str) -> String
 
 /// A report that can be printed.
 pub trait Report {
-    /// The machine-readable form: English keys and canonical values.
-    fn json(&self) -> Json;
-    /// [`Report::json`] written out; a report with many rows streams it
-    /// instead of building the whole tree first.
-    fn write_json(&self, out: &mut dyn Write) -> Result<()> {
-        serde_json::to_writer_pretty(out, &self.json())?;
-        Ok(())
-    }
+    /// The machine-readable form, English keys and canonical values,
+    /// written straight from the report's rows (see [`sheet::write_json`]).
+    fn write_json(&self, out: &mut dyn Write) -> Result<()>;
     /// The printed form in `opts.lang`.
     fn sheet(&self, opts: &PageOpts) -> Sheet;
 }

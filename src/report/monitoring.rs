@@ -13,9 +13,10 @@ use anyhow::{Context, Result, bail};
 use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{Value as Json, json};
 
-use super::sheet::{Col, Mark, Sheet, Value, as_of_line};
+use super::sheet::{
+    Col, GroupsJson, JsonFigures, Mark, Parent, Sheet, Value, as_of_line, write_json,
+};
 use super::{By, Layout, PageOpts, Report, Subtotals, county_title, group_rows, heading, percent};
 use crate::lang::Lang;
 
@@ -78,26 +79,64 @@ impl Figures {
     pub fn elimination_rate_percent(&self) -> Option<f64> {
         percent(self.eliminated, self.ever_identified)
     }
+}
 
-    fn to_json(&self) -> Json {
-        json!({
-            "returned_since_2021": self.returned_since_2021,
-            "monitored_households": self.monitored.households,
-            "monitored_people": self.monitored.people,
-            "by_category": {
-                "unstable_lifted": self.unstable_lifted,
-                "edge": self.edge,
-                "sudden_hardship": self.sudden_hardship,
+#[derive(Serialize)]
+struct FiguresJson<'a> {
+    /// Registered households that returned to poverty since 2021: the
+    /// figure read first.
+    households_returned_since_2021: i64,
+    people_returned_since_2021: i64,
+    households_monitored: i64,
+    people_monitored: i64,
+    by_category: CategoriesJson<'a>,
+    new_this_month: i64,
+    eliminated_this_month: EliminatedJson,
+    eliminated_this_year: i64,
+    over_six_months: i64,
+    elimination_rate_percent: Option<f64>,
+    /// The first names of `households_monitored` and `people_monitored`,
+    /// kept for this release.
+    monitored_households: i64,
+    monitored_people: i64,
+}
+
+#[derive(Serialize)]
+struct CategoriesJson<'a> {
+    unstable_lifted: &'a Count,
+    edge: &'a Count,
+    sudden_hardship: &'a Count,
+}
+
+#[derive(Serialize)]
+struct EliminatedJson {
+    assisted: i64,
+    natural: i64,
+}
+
+impl JsonFigures for Figures {
+    fn json(&self) -> impl Serialize + '_ {
+        FiguresJson {
+            households_returned_since_2021: self.returned_since_2021.households,
+            people_returned_since_2021: self.returned_since_2021.people,
+            households_monitored: self.monitored.households,
+            people_monitored: self.monitored.people,
+            by_category: CategoriesJson {
+                unstable_lifted: &self.unstable_lifted,
+                edge: &self.edge,
+                sudden_hardship: &self.sudden_hardship,
             },
-            "new_this_month": self.new_this_month,
-            "eliminated_this_month": {
-                "assisted": self.eliminated_assisted_this_month,
-                "natural": self.eliminated_natural_this_month,
+            new_this_month: self.new_this_month,
+            eliminated_this_month: EliminatedJson {
+                assisted: self.eliminated_assisted_this_month,
+                natural: self.eliminated_natural_this_month,
             },
-            "eliminated_this_year": self.eliminated_this_year,
-            "over_six_months": self.over_six_months,
-            "elimination_rate_percent": self.elimination_rate_percent(),
-        })
+            eliminated_this_year: self.eliminated_this_year,
+            over_six_months: self.over_six_months,
+            elimination_rate_percent: self.elimination_rate_percent(),
+            monitored_households: self.monitored.households,
+            monitored_people: self.monitored.people,
+        }
     }
 }
 
@@ -304,27 +343,21 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<Monitoring> 
 }
 
 impl Report for Monitoring {
-    fn json(&self) -> Json {
-        let groups: Vec<Json> = self
-            .groups
-            .iter()
-            .map(|g| {
+    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        write_json(
+            out,
+            &GroupsJson {
+                as_of: self.as_of,
+                by: self.by,
+                counties: None,
+                groups: &self.groups,
+                totals: &self.totals,
+                parent: Parent::Town,
                 // `key` names a group in every report; `code`, this
                 // report's first name for it, stays for this release.
-                let mut obj = json!({ "key": g.key, "code": g.key, "name": g.name });
-                if let (Json::Object(map), Json::Object(figures)) = (&mut obj, g.figures.to_json())
-                {
-                    map.extend(figures);
-                }
-                obj
-            })
-            .collect();
-        json!({
-            "as_of": crate::values::format_date(self.as_of),
-            "by": self.by,
-            "groups": groups,
-            "totals": self.totals.to_json(),
-        })
+                code_too: true,
+            },
+        )
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {

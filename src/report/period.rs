@@ -17,6 +17,19 @@ pub struct Period {
     pub to: NaiveDate,
 }
 
+/// `{"id", "from", "to"}`: a block's id (`null` for a custom range) and
+/// its first and last days.
+impl serde::Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Period", 3)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("from", &values::format_date(self.from))?;
+        st.serialize_field("to", &values::format_date(self.to))?;
+        st.end()
+    }
+}
+
 impl Period {
     /// Block `block` (1–6) of `year`.
     pub fn block(year: i32, block: u32) -> Result<Period> {

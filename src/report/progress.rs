@@ -15,9 +15,8 @@ use std::collections::HashMap;
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::Connection;
-use serde_json::Value as Json;
 
-use super::sheet::{Chart, ChartSeries, Col, ColKind, Mark, Row, Sheet, Value};
+use super::sheet::{Chart, ChartSeries, Col, ColKind, Each, Mark, Row, Sheet, Value};
 use super::{By, PageOpts, Report, county_title, heading, percent};
 use crate::lang::{Lang, t};
 use crate::register::{History, Status, Step as RegisterStep};
@@ -547,8 +546,35 @@ pub fn sparkline(values: &[i64]) -> String {
         .collect()
 }
 
+/// One period of a series: its first and last days, the day its figures
+/// are counted on, and the figures, named as `report double-clear` names
+/// them.
 #[derive(serde::Serialize)]
 struct PeriodJson {
+    from: String,
+    to: String,
+    as_of: String,
+    households_registered: i64,
+    people_registered: i64,
+    households_lifted: i64,
+    people_lifted: i64,
+    poor_households_remaining: i64,
+    poor_people_remaining: i64,
+    households_returned: i64,
+    people_returned: i64,
+    households_off_register: i64,
+    people_off_register: i64,
+    poor_villages_remaining: i64,
+    incidence_percent: Option<f64>,
+    #[serde(flatten)]
+    first_names: FirstPeriodNames,
+}
+
+/// The first names of a period's keys, kept beside the new ones for this
+/// release: `end` was the day the figures are counted on (`as_of`), also
+/// under `--as-of-each start`.
+#[derive(serde::Serialize)]
+struct FirstPeriodNames {
     end: String,
     registered_households: i64,
     registered_people: i64,
@@ -556,79 +582,114 @@ struct PeriodJson {
     lifted_people: i64,
     remaining_households: i64,
     remaining_people: i64,
-    returned_households: i64,
-    returned_people: i64,
-    off_register_households: i64,
-    off_register_people: i64,
-    poor_villages_remaining: i64,
-    incidence_percent: Option<f64>,
 }
 
+/// A series' periods, written one by one.
+struct PeriodsJson<'a> {
+    periods: &'a [Period],
+    figures: &'a [Figures],
+}
+
+impl serde::Serialize for PeriodsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.periods
+                .iter()
+                .zip(self.figures)
+                .map(|(p, f)| PeriodJson {
+                    from: format_date(p.start),
+                    to: format_date(p.end),
+                    as_of: format_date(p.as_of),
+                    households_registered: f.registered_households,
+                    people_registered: f.registered_people,
+                    households_lifted: f.lifted_households,
+                    people_lifted: f.lifted_people,
+                    poor_households_remaining: f.remaining_households,
+                    poor_people_remaining: f.remaining_people,
+                    households_returned: f.returned_households,
+                    people_returned: f.returned_people,
+                    households_off_register: f.off_register_households,
+                    people_off_register: f.off_register_people,
+                    poor_villages_remaining: f.poor_villages_remaining,
+                    incidence_percent: f.incidence_percent(),
+                    first_names: FirstPeriodNames {
+                        end: format_date(p.as_of),
+                        registered_households: f.registered_households,
+                        registered_people: f.registered_people,
+                        lifted_households: f.lifted_households,
+                        lifted_people: f.lifted_people,
+                        remaining_households: f.remaining_households,
+                        remaining_people: f.remaining_people,
+                    },
+                }),
+        )
+    }
+}
+
+/// A county's or town's series: `key` and `name` as a group of any report
+/// (`code`, its first name, kept for this release), then its periods.
 #[derive(serde::Serialize)]
 struct SeriesJson<'a> {
-    code: &'a str,
+    key: &'a str,
     name: &'a str,
-    periods: Vec<PeriodJson>,
+    periods: PeriodsJson<'a>,
+    code: &'a str,
 }
 
+/// The span the report covers, as `report dispatch` gives its period.
 #[derive(serde::Serialize)]
-struct ProgressJson<'a> {
+struct SpanJson {
     from: Option<String>,
     to: Option<String>,
     step: Step,
-    by: By,
-    series: Vec<SeriesJson<'a>>,
 }
 
-impl Progress {
-    /// The JSON as typed values: serialized straight out, a series per town
-    /// of 84 months costs no tree of values.
-    fn to_json(&self) -> ProgressJson<'_> {
-        ProgressJson {
-            from: self.periods.first().map(|p| format_date(p.start)),
-            to: self.periods.last().map(|p| format_date(p.end)),
-            step: self.step,
-            by: self.by,
-            series: self
-                .series
-                .iter()
-                .map(|s| SeriesJson {
-                    code: &s.code,
-                    name: &s.name,
-                    periods: self
-                        .periods
-                        .iter()
-                        .zip(&s.periods)
-                        .map(|(p, f)| PeriodJson {
-                            end: format_date(p.as_of),
-                            registered_households: f.registered_households,
-                            registered_people: f.registered_people,
-                            lifted_households: f.lifted_households,
-                            lifted_people: f.lifted_people,
-                            remaining_households: f.remaining_households,
-                            remaining_people: f.remaining_people,
-                            returned_households: f.returned_households,
-                            returned_people: f.returned_people,
-                            off_register_households: f.off_register_households,
-                            off_register_people: f.off_register_people,
-                            poor_villages_remaining: f.poor_villages_remaining,
-                            incidence_percent: f.incidence_percent(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-        }
+/// `period`, `by`, `series`; the span's first keys, `from`, `to` and
+/// `step` at the top, kept for this release.
+struct ProgressJson<'a>(&'a Progress);
+
+impl<'a> serde::Serialize for ProgressJson<'a> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let p: &'a Progress = self.0;
+        let from = p.periods.first().map(|x| format_date(x.start));
+        let to = p.periods.last().map(|x| format_date(x.end));
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry(
+            "period",
+            &SpanJson {
+                from: from.clone(),
+                to: to.clone(),
+                step: p.step,
+            },
+        )?;
+        map.serialize_entry("by", &p.by)?;
+        let series = |x: &'a Series| SeriesJson {
+            key: &x.code,
+            name: &x.name,
+            periods: PeriodsJson {
+                periods: &p.periods,
+                figures: &x.periods,
+            },
+            code: &x.code,
+        };
+        map.serialize_entry(
+            "series",
+            &Each {
+                items: &p.series,
+                each: series,
+            },
+        )?;
+        map.serialize_entry("from", &from)?;
+        map.serialize_entry("to", &to)?;
+        map.serialize_entry("step", &p.step)?;
+        map.end()
     }
 }
 
 impl Report for Progress {
-    fn json(&self) -> Json {
-        serde_json::to_value(self.to_json()).unwrap_or(Json::Null)
-    }
-
     fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
-        serde_json::to_writer_pretty(out, &self.to_json())?;
-        Ok(())
+        super::sheet::write_json(out, &ProgressJson(self))
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {

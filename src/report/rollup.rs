@@ -9,9 +9,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OpenFlags};
-use serde_json::{Value as Json, json};
+use serde::Serialize;
 
-use super::sheet::{Col, Mark, Row, Sheet, Value, as_of_line};
+use super::sheet::{
+    Col, Each, GroupsJson, Mark, Parent, Row, Sheet, Value, as_of_line, write_json,
+};
 use super::{By, Group, Layout, PageOpts, Report, Subtotals, group_rows};
 use super::{dispatch, double_clear, teams};
 use crate::lang::{Lang, t};
@@ -271,6 +273,18 @@ fn roll<F: Clone>(
 }
 
 impl<F> Rolled<F> {
+    fn json<'a>(&'a self, as_of: NaiveDate, counties: &'a [(String, String)]) -> GroupsJson<'a, F> {
+        GroupsJson {
+            as_of,
+            by: self.by,
+            counties: Some(counties),
+            groups: &self.groups,
+            totals: &self.totals,
+            parent: Parent::County,
+            code_too: false,
+        }
+    }
+
     fn rows(&self, lang: Lang, figures: impl Fn(&F) -> Vec<Value>) -> Vec<Row> {
         // By county every county is a row: laid out as rows of towns are.
         let layout = Layout {
@@ -319,26 +333,8 @@ pub fn double_clear(sources: Vec<Source>, as_of: NaiveDate, by: By) -> Result<Do
 }
 
 impl Report for DoubleClear {
-    fn json(&self) -> Json {
-        let group = |g: &Group<double_clear::Figures>| {
-            let mut j = json!({"key": g.key, "name": g.name});
-            if let Some(county) = &g.parent {
-                j["county"] = json!(county);
-            }
-            if let (Some(o), Json::Object(f)) = (j.as_object_mut(), json!(g.figures.to_json())) {
-                o.extend(f);
-                o.insert("double_clear".into(), g.figures.double_clear().into());
-            }
-            j
-        };
-        json!({
-            "as_of": crate::values::format_date(self.as_of),
-            "by": self.rolled.by,
-            "counties": self.counties.iter().map(|c| json!({"code": c.0, "name": c.1})).collect::<Vec<_>>(),
-            "groups": self.rolled.groups.iter().map(group).collect::<Vec<_>>(),
-            "totals": self.rolled.totals.to_json(),
-            "double_clear": self.rolled.totals.double_clear(),
-        })
+    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        write_json(out, &self.rolled.json(self.as_of, &self.counties))
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {
@@ -410,24 +406,8 @@ pub fn teams(sources: Vec<Source>, as_of: NaiveDate, by: By) -> Result<Teams> {
 }
 
 impl Report for Teams {
-    fn json(&self) -> Json {
-        let group = |g: &Group<teams::Figures>| {
-            let mut j = json!({"key": g.key, "name": g.name});
-            if let Some(county) = &g.parent {
-                j["county"] = json!(county);
-            }
-            if let (Some(o), Json::Object(f)) = (j.as_object_mut(), json!(g.figures)) {
-                o.extend(f);
-            }
-            j
-        };
-        json!({
-            "as_of": crate::values::format_date(self.as_of),
-            "by": self.rolled.by,
-            "counties": self.counties.iter().map(|c| json!({"code": c.0, "name": c.1})).collect::<Vec<_>>(),
-            "groups": self.rolled.groups.iter().map(group).collect::<Vec<_>>(),
-            "totals": self.rolled.totals,
-        })
+    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        write_json(out, &self.rolled.json(self.as_of, &self.counties))
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {
@@ -483,23 +463,66 @@ pub fn dispatch(sources: Vec<Source>, period: super::period::Period) -> Result<D
     })
 }
 
+/// A county of the roll-up. Its figures beside its code and name are this
+/// report's first form, kept for this release: read them from `groups`.
+#[derive(Serialize)]
+struct CountyTotalsJson<'a> {
+    code: &'a str,
+    name: &'a str,
+    #[serde(flatten)]
+    totals: &'a dispatch::Totals,
+}
+
+/// A county's row, named as a group of any report.
+#[derive(Serialize)]
+struct CountyGroupJson<'a> {
+    key: &'a str,
+    name: &'a str,
+    #[serde(flatten)]
+    totals: &'a dispatch::Totals,
+}
+
+#[derive(Serialize)]
+struct DispatchJson<'a, C: Serialize, G: Serialize> {
+    period: &'a super::period::Period,
+    by: By,
+    counties: C,
+    groups: G,
+    totals: &'a dispatch::Totals,
+}
+
 impl Report for Dispatch {
-    fn json(&self) -> Json {
-        json!({
-            "period": {
-                "id": self.period.id,
-                "from": crate::values::format_date(self.period.from),
-                "to": crate::values::format_date(self.period.to),
+    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        fn county(c: &((String, String), dispatch::Totals)) -> CountyTotalsJson<'_> {
+            CountyTotalsJson {
+                code: &c.0.0,
+                name: &c.0.1,
+                totals: &c.1,
+            }
+        }
+        fn group(c: &((String, String), dispatch::Totals)) -> CountyGroupJson<'_> {
+            CountyGroupJson {
+                key: &c.0.0,
+                name: &c.0.1,
+                totals: &c.1,
+            }
+        }
+        write_json(
+            out,
+            &DispatchJson {
+                period: &self.period,
+                by: By::County,
+                counties: Each {
+                    items: &self.counties,
+                    each: county,
+                },
+                groups: Each {
+                    items: &self.counties,
+                    each: group,
+                },
+                totals: &self.totals,
             },
-            "counties": self.counties.iter().map(|(c, t)| {
-                let mut j = json!({"code": c.0, "name": c.1});
-                if let (Some(o), Json::Object(f)) = (j.as_object_mut(), json!(t)) {
-                    o.extend(f);
-                }
-                j
-            }).collect::<Vec<_>>(),
-            "totals": self.totals,
-        })
+        )
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {

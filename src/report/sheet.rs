@@ -6,8 +6,13 @@
 //! text, CSV, Markdown, HTML, xlsx) never touch the database and never read
 //! the process-wide language.
 
-use chrono::NaiveDate;
+use std::borrow::Cow;
 
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use super::{By, Group, group_name};
 use crate::lang::Lang;
 use crate::output::Cell;
 
@@ -432,6 +437,155 @@ pub fn char_width(c: char) -> usize {
     if wide { 2 } else { 1 }
 }
 
+/// The JSON of every report is written here, straight from its typed rows
+/// to the output: no tree of values is built first, so a report by village
+/// of a province costs what its text costs.
+pub fn write_json(out: &mut dyn std::io::Write, report: &impl Serialize) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    Ok(())
+}
+
+/// A list written item by item as each is turned into JSON, never
+/// gathered first.
+pub struct Each<'a, T, F> {
+    pub items: &'a [T],
+    pub each: F,
+}
+
+impl<'a, T, F, J> Serialize for Each<'a, T, F>
+where
+    F: Fn(&'a T) -> J,
+    J: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.items.iter().map(&self.each))
+    }
+}
+
+/// What a grouped report counts per group, as JSON fields.
+pub trait JsonFigures {
+    /// The figures' fields, written after the group's key and name.
+    fn json(&self) -> impl Serialize + '_;
+    /// The verdict written after the figures of each group and of the
+    /// whole report (`double_clear`), if the report gives one.
+    fn verdict(&self) -> Option<bool> {
+        None
+    }
+}
+
+/// One group of a grouped report: `key` (its code) and `name`, the place
+/// it belongs to (a village's town, a roll-up's town's county) by code and
+/// name, its figures and its verdict.
+#[derive(Serialize)]
+struct GroupJson<'a, J> {
+    key: Option<&'a str>,
+    name: Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    town: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    town_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    county: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    county_name: Option<&'a str>,
+    #[serde(flatten)]
+    figures: J,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    double_clear: Option<bool>,
+    /// `report monitoring`'s first name for `key`, kept for this release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
+}
+
+/// What the place a group belongs to is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parent {
+    /// A village's town.
+    Town,
+    /// A roll-up's town's county.
+    County,
+}
+
+#[derive(Serialize)]
+struct CountyJson<'a> {
+    code: &'a str,
+    name: &'a str,
+}
+
+/// The JSON of a report by groups (double-clear, teams, monitoring and
+/// their roll-ups): `as_of`, `by`, the counties of a roll-up, `groups`,
+/// `totals` and the verdict, written group by group.
+pub struct GroupsJson<'a, F> {
+    pub as_of: NaiveDate,
+    pub by: By,
+    /// The counties rolled up, as (code, name).
+    pub counties: Option<&'a [(String, String)]>,
+    pub groups: &'a [Group<F>],
+    pub totals: &'a F,
+    /// What a group's parent (see [`Group::parent`]) is.
+    pub parent: Parent,
+    /// Whether `code` is written beside `key` (monitoring, this release).
+    pub code_too: bool,
+}
+
+impl<'a, F: JsonFigures> Serialize for GroupsJson<'a, F> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("as_of", &crate::values::format_date(self.as_of))?;
+        map.serialize_entry("by", &self.by)?;
+        if let Some(counties) = self.counties {
+            let each = |c: &'a (String, String)| CountyJson {
+                code: &c.0,
+                name: &c.1,
+            };
+            map.serialize_entry(
+                "counties",
+                &Each {
+                    items: counties,
+                    each,
+                },
+            )?;
+        }
+        let group = |g: &'a Group<F>| {
+            let (code, name) = (g.parent.as_deref(), g.town.as_deref());
+            let (town, county) = match self.parent {
+                Parent::Town => ((code, name), (None, None)),
+                Parent::County => ((None, None), (code, name)),
+            };
+            GroupJson {
+                key: g.key.as_deref(),
+                name: match g.key {
+                    Some(_) => Cow::Borrowed(g.name.as_str()),
+                    None => Cow::Owned(group_name(Lang::En, None, &g.name)),
+                },
+                town: town.0,
+                town_name: town.0.and(town.1),
+                county: county.0,
+                county_name: county.0.and(county.1),
+                figures: g.figures.json(),
+                double_clear: g.figures.verdict(),
+                code: if self.code_too {
+                    g.key.as_deref()
+                } else {
+                    None
+                },
+            }
+        };
+        map.serialize_entry(
+            "groups",
+            &Each {
+                items: self.groups,
+                each: group,
+            },
+        )?;
+        map.serialize_entry("totals", &self.totals.json())?;
+        if let Some(verdict) = self.totals.verdict() {
+            map.serialize_entry("double_clear", &verdict)?;
+        }
+        map.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,5 +619,112 @@ mod tests {
             vec![(0, 1, None), (1, 2, Some("未脱贫")), (3, 1, Some("已脱贫"))]
         );
         assert!(sheet.two_row_header());
+    }
+    /// Figures of a test: a count and whether it is zero.
+    struct Count(i64);
+
+    impl JsonFigures for Count {
+        fn json(&self) -> impl Serialize + '_ {
+            #[derive(Serialize)]
+            struct J {
+                households: i64,
+            }
+            J { households: self.0 }
+        }
+
+        fn verdict(&self) -> Option<bool> {
+            Some(self.0 == 0)
+        }
+    }
+
+    fn group(key: Option<&str>, name: &str, parent: Option<&str>, n: i64) -> Group<Count> {
+        Group {
+            key: key.map(str::to_string),
+            name: name.into(),
+            town: None,
+            parent: parent.map(str::to_string),
+            figures: Count(n),
+        }
+    }
+
+    #[test]
+    fn groups_are_written_one_by_one_in_the_order_of_their_fields() -> anyhow::Result<()> {
+        let groups = [group(Some("Z1"), "一区", None, 2), group(None, "", None, 0)];
+        let json = GroupsJson {
+            as_of: NaiveDate::from_ymd_opt(2020, 6, 30).unwrap_or_default(),
+            by: By::Zone,
+            counties: None,
+            groups: &groups,
+            totals: &Count(2),
+            parent: Parent::Town,
+            code_too: false,
+        };
+        let mut out = Vec::new();
+        write_json(&mut out, &json)?;
+        assert_eq!(
+            String::from_utf8(out)?,
+            r#"{
+  "as_of": "2020-06-30",
+  "by": "zone",
+  "groups": [
+    {
+      "key": "Z1",
+      "name": "一区",
+      "households": 2,
+      "double_clear": false
+    },
+    {
+      "key": null,
+      "name": "(no battle zone)",
+      "households": 0,
+      "double_clear": true
+    }
+  ],
+  "totals": {
+    "households": 2
+  },
+  "double_clear": false
+}"#
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_rollup_names_its_counties_and_the_county_of_each_town() -> anyhow::Result<()> {
+        let counties = [("451122".to_string(), "钟山县".to_string())];
+        let mut groups = [group(Some("451122100"), "钟山镇", Some("451122"), 1)];
+        groups[0].town = Some("钟山县".into());
+        let json = GroupsJson {
+            as_of: NaiveDate::from_ymd_opt(2020, 6, 30).unwrap_or_default(),
+            by: By::Town,
+            counties: Some(&counties),
+            groups: &groups,
+            totals: &Count(1),
+            parent: Parent::County,
+            code_too: true,
+        };
+        let mut out = Vec::new();
+        write_json(&mut out, &json)?;
+        let value: serde_json::Value = serde_json::from_slice(&out)?;
+        assert_eq!(
+            value,
+            serde_json::json!({
+                "as_of": "2020-06-30",
+                "by": "town",
+                "counties": [{"code": "451122", "name": "钟山县"}],
+                "groups": [{
+                    "key": "451122100",
+                    "name": "钟山镇",
+                    "county": "451122",
+                    "county_name": "钟山县",
+                    "households": 1,
+                    "double_clear": false,
+                    "code": "451122100",
+                }],
+                "totals": {"households": 1},
+                "double_clear": false,
+            })
+        );
+        Ok(())
     }
 }

@@ -5,27 +5,34 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{Value as Json, json};
 
-use super::sheet::{Col, Mark, Row, Sheet, Value, as_of_line};
+use super::sheet::{Col, Mark, Row, Sheet, Value, as_of_line, write_json};
 use super::{PageOpts, Report, choice_text, county_title, heading};
 use crate::model::TASK_LEVELS;
 use crate::values::format_date;
 
+/// An open task on the board. Each code is followed by its name, as in
+/// lists.
 #[derive(Debug, Clone, Serialize)]
 pub struct BoardRow {
     pub code: String,
     pub title: String,
     pub level: String,
+    /// The village's code.
+    pub village: Option<String>,
+    pub village_name: Option<String>,
+    /// The town's code.
+    pub town: Option<String>,
+    pub town_name: Option<String>,
     /// The leader's cadre code.
     pub leader: Option<String>,
+    pub leader_name: Option<String>,
     pub due_on: Option<String>,
     /// Progress at the last dispatch on or before the date.
     pub progress: Option<i64>,
     /// Days past the due date (0 when not yet due); none without a due date.
     pub days_overdue: Option<i64>,
-    #[serde(skip)]
-    pub leader_name: Option<String>,
+    /// The village's name, or the town's for a town-wide task.
     #[serde(skip)]
     pub place: Option<String>,
 }
@@ -48,7 +55,8 @@ pub fn build(conn: &Connection, as_of: NaiveDate, level: Option<&str>) -> Result
                     t.due_on,
                     (SELECT d.progress FROM dispatches d
                       WHERE d.task = t.code AND d.held_on <= ?1
-                      ORDER BY d.held_on DESC LIMIT 1)
+                      ORDER BY d.held_on DESC LIMIT 1),
+                    t.village, v.name, t.town, w.name
              FROM tasks t
              LEFT JOIN cadres c ON c.code = t.leader
              LEFT JOIN villages v ON v.code = t.village
@@ -69,6 +77,10 @@ pub fn build(conn: &Connection, as_of: NaiveDate, level: Option<&str>) -> Result
             code: r.get(0)?,
             title: r.get(1)?,
             level: r.get(2)?,
+            village: r.get(8)?,
+            village_name: r.get(9)?,
+            town: r.get(10)?,
+            town_name: r.get(11)?,
             leader: r.get(3)?,
             leader_name: r.get(4)?,
             place: r.get(5)?,
@@ -86,12 +98,21 @@ pub fn build(conn: &Connection, as_of: NaiveDate, level: Option<&str>) -> Result
     })
 }
 
+#[derive(Serialize)]
+struct BoardJson<'a> {
+    as_of: String,
+    tasks: &'a [BoardRow],
+}
+
 impl Report for Board {
-    fn json(&self) -> Json {
-        json!({
-            "as_of": format_date(self.as_of),
-            "tasks": self.tasks,
-        })
+    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        write_json(
+            out,
+            &BoardJson {
+                as_of: format_date(self.as_of),
+                tasks: &self.tasks,
+            },
+        )
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {
@@ -193,6 +214,10 @@ mod tests {
             code: code.into(),
             title: format!("任务{code}"),
             level: "county".into(),
+            village: None,
+            village_name: None,
+            town: None,
+            town_name: None,
             leader: None,
             due_on: None,
             progress: None,

@@ -14,13 +14,12 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{Value as Json, json};
 
 use super::double_clear::zones;
-use super::sheet::{Col, Mark, Sheet, Value, as_of_line};
-use super::{
-    By, Layout, PageOpts, Report, Subtotals, county_title, group_name, group_rows, heading, percent,
+use super::sheet::{
+    Col, GroupsJson, JsonFigures, Mark, Parent, Sheet, Value, as_of_line, write_json,
 };
+use super::{By, Layout, PageOpts, Report, Subtotals, county_title, group_rows, heading, percent};
 use crate::lang::Lang;
 use crate::values::format_date;
 
@@ -36,14 +35,6 @@ pub struct Figures {
 }
 
 pub type Group = super::Group<Figures>;
-
-#[derive(Serialize)]
-struct GroupJson<'a> {
-    key: Option<&'a str>,
-    name: String,
-    #[serde(flatten)]
-    figures: &'a Figures,
-}
 
 #[derive(Debug, Clone)]
 pub struct Teams {
@@ -266,22 +257,26 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<Teams> {
     })
 }
 
+impl JsonFigures for Figures {
+    fn json(&self) -> impl Serialize + '_ {
+        self
+    }
+}
+
 impl Report for Teams {
-    fn json(&self) -> Json {
-        let groups: Vec<GroupJson> = self
-            .groups
-            .iter()
-            .map(|g| GroupJson {
-                key: g.key.as_deref(),
-                name: group_name(Lang::En, g.key.as_deref(), &g.name),
-                figures: &g.figures,
-            })
-            .collect();
-        json!({
-            "as_of": format_date(self.as_of),
-            "groups": groups,
-            "totals": self.totals,
-        })
+    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        write_json(
+            out,
+            &GroupsJson {
+                as_of: self.as_of,
+                by: self.by,
+                counties: None,
+                groups: &self.groups,
+                totals: &self.totals,
+                parent: Parent::Town,
+                code_too: false,
+            },
+        )
     }
 
     fn sheet(&self, opts: &PageOpts) -> Sheet {

@@ -216,6 +216,7 @@ fn write_value(
         (Cell::Int(i), _) => ws.write_number_with_format(row, col, *i as f64, format)?,
         (Cell::Num(x, _), _) => ws.write_number_with_format(row, col, *x, format)?,
         (Cell::Text(s), _) => ws.write_string_with_format(row, col, s, format)?,
+        (Cell::Bool(_), _) => ws.write_string_with_format(row, col, v.cell.display(), format)?,
     };
     Ok(())
 }

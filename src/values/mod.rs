@@ -47,7 +47,10 @@ impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)?;
         if let Some(hint) = &self.hint {
-            write!(f, "; {hint}")?;
+            // The message and hint are in the current language; so is the
+            // mark between them.
+            let semicolon = if crate::lang::zh() { "；" } else { "; " };
+            write!(f, "{semicolon}{hint}")?;
         }
         Ok(())
     }
@@ -59,10 +62,7 @@ pub type Parsed<T> = Result<T, Problem>;
 /// half-width and trims surrounding white space, including the non-breaking
 /// and full-width spaces spreadsheets leave behind.
 pub fn normalize(raw: &str) -> String {
-    let trim = |s: &str| {
-        s.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
-            .to_string()
-    };
+    let trim = |s: &str| s.trim_matches(is_edge_space).to_string();
     // Most cells need no folding; skip building a second string for them.
     if raw.is_ascii()
         || !raw
@@ -82,6 +82,19 @@ pub fn normalize(raw: &str) -> String {
     trim(&folded)
 }
 
+/// White space that input trims from either end of a value: every Unicode
+/// space (the full-width and non-breaking ones included), line breaks and
+/// tabs, and the byte-order mark a spreadsheet leaves in a first cell.
+pub fn is_edge_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{FEFF}'
+}
+
+/// Whether input would read `value` as something shorter: it begins or
+/// ends with [`is_edge_space`].
+pub fn has_edge_space(value: &str) -> bool {
+    value.starts_with(is_edge_space) || value.ends_with(is_edge_space)
+}
+
 /// A character that a terminal, a Markdown viewer or a spreadsheet would
 /// act on instead of showing: the C0 controls, DEL, the C1 controls and
 /// the bidirectional overrides and isolates. Printed raw in a list or a
@@ -97,8 +110,13 @@ pub fn is_control(c: char) -> bool {
 /// text over several lines (`multiline`, a note) may hold tabs and line
 /// breaks, a line break being `\n` or `\r\n`.
 pub fn refused_char(raw: &str, multiline: bool) -> Option<char> {
-    let inner = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
-    let mut chars = inner.chars().peekable();
+    refused_char_in(raw.trim_matches(is_edge_space), multiline)
+}
+
+/// [`refused_char`] of a value kept whole, its ends included (a cell with
+/// the text mark).
+pub fn refused_char_in(text: &str, multiline: bool) -> Option<char> {
+    let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         let allowed =
             multiline && (c == '\t' || c == '\n' || (c == '\r' && chars.peek() == Some(&'\n')));

@@ -141,7 +141,7 @@ fn the_example_county_reports_the_published_figures() {
     );
     let t = &m["totals"];
     assert_eq!(
-        (&t["monitored_households"], &t["monitored_people"]),
+        (&t["households_monitored"], &t["people_monitored"]),
         (&Value::from(106), &Value::from(398))
     );
     assert_eq!(t["by_category"]["unstable_lifted"]["households"], 82);

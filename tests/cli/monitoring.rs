@@ -123,8 +123,8 @@ fn report(env: &TestEnv, as_of: &str, by: &str) -> serde_json::Value {
 fn figures(g: &serde_json::Value) -> Vec<i64> {
     let c = &g["by_category"];
     [
-        &g["monitored_households"],
-        &g["monitored_people"],
+        &g["households_monitored"],
+        &g["people_monitored"],
         &c["unstable_lifted"]["households"],
         &c["unstable_lifted"]["people"],
         &c["edge"]["households"],
@@ -434,7 +434,7 @@ fn a_corrected_household_is_corrected_in_its_monitoring_records() {
     assert_eq!(members(&env), [["4", "欧阳娜娜"], ["4", "欧阳娜娜"]]);
     // The report counts the people the household has now.
     let r = report(&env, "2022-08", "county");
-    assert_eq!(r["totals"]["monitored_people"], 9, "{r}");
+    assert_eq!(r["totals"]["people_monitored"], 9, "{r}");
     // The correction and what followed from it are one change: undone together.
     env.ok(&["undo"]);
     assert_eq!(members(&env), [["3", "欧阳娜娜"], ["3", "欧阳娜娜"]]);
@@ -554,6 +554,81 @@ fn the_report_by_town_and_by_village() {
     );
     // Zone is no grouping of this report.
     env.fails(&["report", "monitoring", "--by", "zone"], 1);
+}
+
+/// The JSON is written group by group from the report's rows: every group
+/// in village order, its key and name first, then its figures, which add up
+/// to the totals.
+#[test]
+fn the_json_by_village_is_written_group_by_group() {
+    let env = monitored();
+    let text = env.ok(&[
+        "report",
+        "monitoring",
+        "--as-of",
+        "2022-03",
+        "--by",
+        "village",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        text.starts_with("{\n  \"as_of\": \"2022-03-31\",\n  \"by\": \"village\",\n  \"groups\": [\n    {\n      \"key\": \"451122100201\",\n"),
+        "{text}"
+    );
+    let report = json(&text);
+    let groups = report["groups"].as_array().expect("groups");
+    assert_eq!(
+        groups.len() as i64,
+        env.count("SELECT count(*) FROM villages")
+    );
+    for g in groups {
+        let keys: Vec<&String> = g.as_object().expect("a group").keys().take(5).collect();
+        assert_eq!(
+            keys,
+            [
+                "key",
+                "name",
+                "town",
+                "town_name",
+                "households_returned_since_2021"
+            ],
+            "{g}"
+        );
+        // The first names, kept for this release.
+        assert_eq!(g["code"], g["key"]);
+        assert_eq!(g["monitored_households"], g["households_monitored"]);
+        assert_eq!(g["monitored_people"], g["people_monitored"]);
+    }
+    let mut sum = vec![0; 13];
+    for g in groups {
+        for (s, f) in sum.iter_mut().zip(figures(g)) {
+            *s += f;
+        }
+    }
+    assert_eq!(sum, figures(&report["totals"]));
+}
+
+/// A household monitored again after an elimination has two records: the
+/// list counts records, and the households and people they are of, each
+/// household once with the members of its latest record.
+#[test]
+fn the_list_counts_records_and_the_households_they_are_of() {
+    let env = monitored();
+    let zh = env.ok(&["--lang", "zh", "monitor", "list"]);
+    assert!(zh.ends_with("共 4 条，3 户 12 人\n"), "{zh}");
+    let en = env.ok(&["monitor", "list"]);
+    assert!(en.ends_with("4 records: 3 households, 12 people\n"), "{en}");
+    let cut = env.ok(&["--lang", "zh", "monitor", "list", "--limit", "2"]);
+    assert!(
+        cut.ends_with("显示 2 条，共 4 条（3 户 12 人）（--limit）\n"),
+        "{cut}"
+    );
+    let cut = env.ok(&["monitor", "list", "--limit", "2"]);
+    assert!(
+        cut.ends_with("showing 2 of 4 records (3 households, 12 people) (--limit)\n"),
+        "{cut}"
+    );
 }
 
 #[test]

@@ -257,3 +257,51 @@ fn error_lift_twice_and_too_early() {
         ]
     ));
 }
+
+/// Chinese messages write Chinese punctuation throughout: full-width
+/// brackets around a removed post's key, `；` before a hint and `：`
+/// between an error and its cause; and a file that cannot be written is
+/// named as asked for, never by the temporary name it would have had.
+#[test]
+fn chinese_messages_use_full_width_punctuation() {
+    let env = county();
+    env.ok(&[
+        "post",
+        "add",
+        "--cadre",
+        "GB2",
+        "--role",
+        "第一书记",
+        "--village",
+        V_LONGYAN,
+        "--started-on",
+        "2018-03-01",
+    ]);
+    let out = env.run(&["--lang", "zh", "post", "remove", "1"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        said.trim_end(),
+        format!("已删除任职 1（GB2/first_secretary/{V_LONGYAN}/2018-03-01）")
+    );
+    let err = env.fails(
+        &["--lang", "zh", "report", "tasks", "--unit", "办\u{1b}公室"],
+        1,
+    );
+    assert_eq!(
+        err.trim_end(),
+        "错误：--unit: 含有控制字符（U+001B），会被原样输出；请删除该字符"
+    );
+    let err = env.fails(
+        &["--lang", "zh", "export", "towns", "-o", "missing/towns.csv"],
+        1,
+    );
+    assert_eq!(
+        err.trim_end(),
+        "错误：无法写入 missing/towns.csv；请检查所在文件夹是否存在且可写：No such file or directory (os error 2)"
+    );
+    let err = env.fails(&["export", "towns", "-o", "missing/towns.csv"], 1);
+    assert_eq!(
+        err.trim_end(),
+        "error: cannot write missing/towns.csv; check that its folder exists and is writable: No such file or directory (os error 2)"
+    );
+}

@@ -222,13 +222,21 @@ fn village_list_filters_by_town_and_status_as_of() {
     assert_eq!(list(&["--poor", "--as-of", "2015-12-31"]), [V_LONGYAN]);
     assert_eq!(list(&["--lifted", "--as-of", "2020"]), [V_LONGYAN]);
     let rows = env.json(&["village", "list", "--as-of", "2018"]);
-    let statuses: Vec<&str> = rows
+    // No status is null, never "", and a flag is a boolean.
+    let statuses: Vec<(&serde_json::Value, &serde_json::Value)> = rows
         .as_array()
         .expect("array")
         .iter()
-        .map(|r| r["status"].as_str().expect("status"))
+        .map(|r| (&r["status"], &r["poor_village"]))
         .collect();
-    assert_eq!(statuses, ["poor", "", "poor"]);
+    assert_eq!(
+        statuses,
+        [
+            (&"poor".into(), &true.into()),
+            (&serde_json::Value::Null, &false.into()),
+            (&"poor".into(), &true.into())
+        ]
+    );
     let err = env.refused(&["village", "list", "--poor", "--lifted"], 2);
     assert!(err.contains("cannot be used with"), "{err}");
 }
@@ -298,9 +306,9 @@ fn village_show_counts_its_households() {
     assert_eq!(shown["name"], "龙岩村");
     assert_eq!(shown["poor_village"], true);
     assert_eq!(shown["population"], 1200);
-    assert_eq!(shown["households"]["registered"], 2);
-    assert_eq!(shown["households"]["poor"], 1);
-    assert_eq!(shown["households"]["poor_people"], 6);
+    assert_eq!(shown["households"]["households_registered"], 2);
+    assert_eq!(shown["households"]["poor_households_remaining"], 1);
+    assert_eq!(shown["households"]["poor_people_remaining"], 6);
     let table = env.ok(&["village", "show", V_LONGYAN, "--as-of", "2018-06-30"]);
     assert!(table.contains("Households as of 2018-06-30"), "{table}");
     assert!(table.contains("poor people"), "{table}");
@@ -313,10 +321,19 @@ fn village_show_counts_its_households() {
     let then = env.json(&["village", "show", V_LONGYAN, "--as-of", "2018"]);
     assert_eq!(
         then["households"],
-        serde_json::json!({"as_of": "2018-12-31", "registered": 2, "poor": 2, "poor_people": 3 + 6})
+        serde_json::json!({
+            "as_of": "2018-12-31",
+            "households_registered": 2,
+            "poor_households_remaining": 2,
+            "poor_people_remaining": 3 + 6,
+            // The first names, kept for this release.
+            "registered": 2,
+            "poor": 2,
+            "poor_people": 3 + 6,
+        })
     );
     let before = env.json(&["village", "show", V_LONGYAN, "--as-of", "2015"]);
-    assert_eq!(before["households"]["registered"], 0);
+    assert_eq!(before["households"]["households_registered"], 0);
     let err = env.refused(&["village", "show", V_LONGYAN, "--as-of", "2018-02-30"], 1);
     assert!(err.contains("--as-of: no such day"), "{err}");
 }
@@ -371,4 +388,35 @@ fn lists_say_so_when_empty_and_keep_a_header_for_scripts() {
     let csv = env.csv(&["village", "list"]);
     assert_eq!(csv.len(), 1);
     assert_eq!(csv[0][0], "code");
+}
+
+/// A flag is `true` or `false` in every JSON output: lists, shows and the
+/// old and new values of the audit trail (stored as 0 and 1).
+#[test]
+fn flags_are_booleans_in_json() {
+    let env = county();
+    env.ok(&[
+        "village",
+        "update",
+        V_SHILONG,
+        "--poor-village",
+        "是",
+        "--registered-on",
+        "2016",
+    ]);
+    let log = env.json(&["log", "--entity", "village", "--key", V_SHILONG]);
+    let last = &log[log.as_array().map_or(0, |a| a.len()) - 1];
+    assert_eq!(last["old"]["poor_village"], false, "{last}");
+    assert_eq!(last["new"]["poor_village"], true, "{last}");
+    let shown = env.json(&["village", "show", V_SHILONG]);
+    assert_eq!(shown["poor_village"], true);
+    let listed = env.json(&["village", "list"]);
+    assert!(
+        listed
+            .as_array()
+            .expect("array")
+            .iter()
+            .all(|v| v["poor_village"].is_boolean()),
+        "{listed}"
+    );
 }

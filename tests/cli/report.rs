@@ -247,6 +247,35 @@ fn output_goes_to_a_file_with_o() {
     assert!(csv.starts_with("Code,Town,Villages,"), "{csv}");
 }
 
+/// JSON streams to its file or to standard output: the same bytes either
+/// way, the file private and whole.
+#[test]
+fn json_streams_to_a_file_with_o_as_to_stdout() {
+    let env = snapshot_county();
+    for by in ["village", "town"] {
+        let args = [
+            "report",
+            "double-clear",
+            "--as-of",
+            "2020-06-30",
+            "--by",
+            by,
+            "--format",
+            "json",
+        ];
+        let stdout = env.ok(&args);
+        let path = env.path("out.json");
+        let mut to_file = args.to_vec();
+        to_file.extend(["-o", path.to_str().expect("utf-8 path")]);
+        assert_eq!(env.ok(&to_file), "");
+        assert_eq!(std::fs::read_to_string(&path).expect("written"), stdout);
+        assert!(stdout.ends_with("}\n"), "{stdout}");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
 #[test]
 fn unit_overrides_the_reporting_unit() {
     let env = TestEnv::new();

@@ -23,11 +23,12 @@ fn json(env: &TestEnv, args: &[&str]) -> Json {
     serde_json::from_str(&env.ok(&all)).expect("json")
 }
 
-const FIGURES: [&str; 10] = [
+const FIGURES: [&str; 11] = [
     "villages",
     "poor_villages_registered",
     "poor_villages_remaining",
     "households_registered",
+    "people_registered",
     "poor_people_registered",
     "poor_households_remaining",
     "poor_people_remaining",
@@ -117,6 +118,13 @@ fn a_roll_up_is_each_countys_own_report_and_their_sum() {
             .map(|g| (g["key"].clone(), g["poor_people_remaining"].clone()))
             .collect();
         assert_eq!(got, want, "{as_of}");
+        // A town names its county by code and name, as lists name a
+        // reference.
+        let first = &by_town["groups"][0];
+        assert_eq!(
+            (&first["county"], &first["county_name"]),
+            (&"451122".into(), &"钟山县".into())
+        );
     }
 
     // Teams and dispatch add up the same way.
@@ -177,7 +185,20 @@ fn a_roll_up_is_each_countys_own_report_and_their_sum() {
             .map(|o| o["totals"][key].as_i64().expect("n"))
             .sum();
         assert_eq!(rolled["totals"][key], sum, "dispatch {key}");
+        // A row per county, as a group of any report; `counties` keeps
+        // its figures for this release.
+        for (i, o) in own.iter().enumerate() {
+            assert_eq!(rolled["groups"][i][key], o["totals"][key], "dispatch {key}");
+            assert_eq!(
+                rolled["counties"][i][key], o["totals"][key],
+                "dispatch {key}"
+            );
+        }
     }
+    assert_eq!(rolled["by"], "county");
+    assert_eq!(rolled["groups"][0]["key"], "451122");
+    assert_eq!(rolled["groups"][0]["name"], "钟山县");
+    assert_eq!(rolled["counties"][0]["code"], "451122");
 
     // --db-dir: every .db of a folder; the title names the city.
     let dir = a.path("counties");

@@ -738,14 +738,21 @@ fn missing_lists_the_records_a_townships_list_no_longer_holds() {
     let out = json(&env.ok(&["import", "households.csv", "--missing", "--format", "json"]));
     assert_eq!(
         out["missing"],
-        serde_json::json!([{"code": "H2", "name": "O'Brien", "village": "451122100201", "town": "451122100"}])
+        serde_json::json!([{
+            "code": "H2",
+            "name": "O'Brien",
+            "village": "451122100201",
+            "village_name": "新村",
+            "town": "451122100",
+            "town_name": "钟山镇",
+        }])
     );
     assert_eq!(out["unchanged"], 1);
     // Reported, not deleted (and nothing else changed).
     assert_eq!(env.snapshot(), before);
     let table = env.ok(&["import", "households.csv", "--missing"]);
     assert!(
-        table.contains("1 records of the places it covers are not in the file:\n  H2 O'Brien"),
+        table.contains("1 record of the places it covers is not in the file:\n  H2 O'Brien"),
         "{table}"
     );
 }

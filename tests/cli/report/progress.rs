@@ -21,8 +21,11 @@ fn every_year_agrees_with_the_double_clear_report() {
     let env = example();
     for by in ["county", "town"] {
         let got = json(&env, &["report", "progress", "--by", by]);
-        assert_eq!(got["from"], "2014-01-01");
-        assert_eq!(got["to"], "2020-12-31");
+        assert_eq!(
+            got["period"],
+            serde_json::json!({"from": "2014-01-01", "to": "2020-12-31", "step": "year"})
+        );
+        assert_eq!(got["by"], by);
         let series = got["series"].as_array().expect("series");
         for year in 2014..=2020 {
             let end = format!("{year}-12-31");
@@ -32,29 +35,32 @@ fn every_year_agrees_with_the_double_clear_report() {
             );
             for (i, s) in series.iter().enumerate() {
                 let p = &s["periods"][year - 2014];
-                assert_eq!(p["end"], end.as_str());
+                assert_eq!(p["from"], format!("{year}-01-01").as_str());
+                assert_eq!(p["to"], end.as_str());
+                assert_eq!(p["as_of"], end.as_str());
                 let want = if by == "county" {
                     &dc["totals"]
                 } else {
                     &dc["groups"][i]
                 };
                 if by == "town" {
-                    assert_eq!(s["code"], want["key"]);
+                    assert_eq!(s["key"], want["key"]);
                 }
+                // One name for one count: the double-clear report's.
                 for (mine, theirs) in [
-                    ("registered_households", "households_registered"),
-                    ("registered_people", "poor_people_registered"),
-                    ("lifted_households", "households_lifted_this_year"),
-                    ("lifted_people", "people_lifted_this_year"),
-                    ("remaining_households", "poor_households_remaining"),
-                    ("remaining_people", "poor_people_remaining"),
-                    ("returned_households", "households_returned_this_year"),
-                    ("returned_people", "people_returned_this_year"),
+                    ("households_registered", "households_registered"),
+                    ("people_registered", "people_registered"),
+                    ("households_lifted", "households_lifted_this_year"),
+                    ("people_lifted", "people_lifted_this_year"),
+                    ("poor_households_remaining", "poor_households_remaining"),
+                    ("poor_people_remaining", "poor_people_remaining"),
+                    ("households_returned", "households_returned_this_year"),
+                    ("people_returned", "people_returned_this_year"),
                     (
-                        "off_register_households",
+                        "households_off_register",
                         "households_off_register_this_year",
                     ),
-                    ("off_register_people", "people_off_register_this_year"),
+                    ("people_off_register", "people_off_register_this_year"),
                     ("poor_villages_remaining", "poor_villages_remaining"),
                     ("incidence_percent", "incidence_percent"),
                 ] {
@@ -65,12 +71,61 @@ fn every_year_agrees_with_the_double_clear_report() {
     }
     let county = json(&env, &["report", "progress"]);
     let periods = &county["series"][0]["periods"];
-    assert_eq!(periods[5]["remaining_households"], 948);
-    assert_eq!(periods[5]["remaining_people"], 3394);
-    assert_eq!(periods[6]["remaining_people"], 0);
+    assert_eq!(periods[5]["poor_households_remaining"], 948);
+    assert_eq!(periods[5]["poor_people_remaining"], 3394);
+    assert_eq!(periods[6]["poor_people_remaining"], 0);
     // The example's changes: returns in 2017, removals and deaths in 2019.
-    assert_eq!(periods[3]["returned_households"], 9);
-    assert_eq!(periods[5]["off_register_households"], 17);
+    assert_eq!(periods[3]["households_returned"], 9);
+    assert_eq!(periods[5]["households_off_register"], 17);
+}
+
+/// The names the report first wrote stay beside the new ones for this
+/// release, with the values they had: the span at the top, a series'
+/// `code`, a period's `end` (its cut-off day, under `--as-of-each start`
+/// too) and its counts.
+#[test]
+fn the_first_names_stay_for_this_release() {
+    let env = boundaries();
+    let got = json(
+        &env,
+        &[
+            "report",
+            "progress",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2020-04-30",
+            "--step",
+            "quarter",
+            "--as-of-each",
+            "start",
+        ],
+    );
+    assert_eq!(got["from"], got["period"]["from"]);
+    assert_eq!(got["to"], got["period"]["to"]);
+    assert_eq!(got["step"], "quarter");
+    let s = &got["series"][0];
+    assert_eq!(s["code"], s["key"]);
+    let p = &s["periods"][1];
+    assert_eq!(
+        (&p["from"], &p["to"], &p["as_of"], &p["end"]),
+        (
+            &"2020-04-01".into(),
+            &"2020-06-30".into(),
+            &"2020-04-01".into(),
+            &"2020-04-01".into()
+        )
+    );
+    for (old, new) in [
+        ("registered_households", "households_registered"),
+        ("registered_people", "people_registered"),
+        ("lifted_households", "households_lifted"),
+        ("lifted_people", "people_lifted"),
+        ("remaining_households", "poor_households_remaining"),
+        ("remaining_people", "poor_people_remaining"),
+    ] {
+        assert_eq!(p[old], p[new], "{old}");
+    }
 }
 
 /// A county whose lifts sit on period boundaries: T1 with households
@@ -160,7 +215,7 @@ fn lifts_on_the_last_and_first_day_of_a_period_fall_where_they_belong() {
         };
         for (k, day) in months.iter().enumerate() {
             let p = &t1[k];
-            assert_eq!(p["end"], *day, "{each}");
+            assert_eq!(p["as_of"], *day, "{each}");
             let registered: Vec<_> = ROWS.iter().filter(|h| h.2 <= *day).collect();
             let lifted_by =
                 |d: &str| ROWS.iter().filter(|h| h.3.is_some_and(|l| l <= d)).count() as i64;
@@ -169,25 +224,25 @@ fn lifts_on_the_last_and_first_day_of_a_period_fall_where_they_belong() {
                 .filter(|h| h.3.is_some_and(|l| l > previous.as_str() && l <= *day))
                 .collect();
             assert_eq!(
-                p["registered_households"],
+                p["households_registered"],
                 registered.len() as i64,
                 "{each} {day}"
             );
             assert_eq!(
-                p["registered_people"],
+                p["people_registered"],
                 registered.iter().map(|h| h.1).sum::<i64>()
             );
             assert_eq!(
-                p["lifted_households"],
+                p["households_lifted"],
                 lifted_in.len() as i64,
                 "{each} {day}"
             );
             assert_eq!(
-                p["lifted_people"],
+                p["people_lifted"],
                 lifted_in.iter().map(|h| h.1).sum::<i64>()
             );
             assert_eq!(
-                p["remaining_households"],
+                p["poor_households_remaining"],
                 registered.len() as i64 - lifted_by(day)
             );
             let remaining: i64 = registered
@@ -195,7 +250,7 @@ fn lifts_on_the_last_and_first_day_of_a_period_fall_where_they_belong() {
                 .filter(|h| h.3.is_none_or(|l| l > *day))
                 .map(|h| h.1)
                 .sum();
-            assert_eq!(p["remaining_people"], remaining);
+            assert_eq!(p["poor_people_remaining"], remaining);
             let village_poor = "2020-01-15" <= *day && *day < "2020-04-01";
             assert_eq!(
                 p["poor_villages_remaining"],
@@ -207,7 +262,7 @@ fn lifts_on_the_last_and_first_day_of_a_period_fall_where_they_belong() {
                 &["report", "double-clear", "--as-of", day, "--by", "town"],
             );
             assert_eq!(
-                p["remaining_people"],
+                p["poor_people_remaining"],
                 want["groups"][0]["poor_people_remaining"]
             );
             assert_eq!(
@@ -220,7 +275,7 @@ fn lifts_on_the_last_and_first_day_of_a_period_fall_where_they_belong() {
         let t2 = got["series"][1]["periods"].as_array().expect("periods");
         assert!(
             t2.iter()
-                .all(|p| p["remaining_people"] == 0 && p["registered_households"] == 0)
+                .all(|p| p["poor_people_remaining"] == 0 && p["households_registered"] == 0)
         );
     }
 
@@ -362,5 +417,8 @@ fn the_workbook_holds_a_native_chart_of_the_table() {
         "end of 2019"
     );
     let data: Json = json(&env, &["report", "progress"]);
-    assert_eq!(data["series"][0]["periods"][5]["remaining_people"], 3394);
+    assert_eq!(
+        data["series"][0]["periods"][5]["poor_people_remaining"],
+        3394
+    );
 }

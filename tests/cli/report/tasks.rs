@@ -70,7 +70,12 @@ fn expected(d: &str, level: Option<&str>) -> Json {
                 "code": t.0,
                 "title": format!("任务{}", t.0),
                 "level": t.1,
+                "village": null,
+                "village_name": null,
+                "town": "T1",
+                "town_name": "钟山镇",
                 "leader": "L1",
+                "leader_name": "黄志强",
                 "due_on": t.3,
                 "progress": DISPATCHES
                     .iter()

@@ -151,8 +151,13 @@ fn expected(d: &str, villages: &[&str], posts_inside: &dyn Fn(&str) -> bool) -> 
     })
 }
 
-fn group(key: Option<&str>, name: &str, figures: Json) -> Json {
+/// A group: its key and name, the town it is in (by village), its figures.
+fn group(key: Option<&str>, name: &str, town: Option<&str>, figures: Json) -> Json {
     let mut g = json!({ "key": key, "name": name });
+    if let Some(town) = town {
+        g["town"] = town.into();
+        g["town_name"] = TOWNS.iter().find(|t| t.0 == town).map(|t| t.1).into();
+    }
     if let (Some(g), Json::Object(mut f)) = (g.as_object_mut(), figures) {
         g.append(&mut f);
     }
@@ -169,12 +174,14 @@ fn expected_report(d: &str, by: &str) -> Json {
         "county" => vec![group(
             Some("451122"),
             "钟山县",
+            None,
             expected(d, &villages_where(|_| true), &|_| true),
         )],
         "zone" => vec![
             group(
                 Some("Z1"),
                 "第一作战区",
+                None,
                 expected(d, &villages_where(|v| zone_of(v.2) == Some("Z1")), &|p| {
                     zone_of(town_of(p)) == Some("Z1")
                 }),
@@ -182,6 +189,7 @@ fn expected_report(d: &str, by: &str) -> Json {
             group(
                 None,
                 "(no battle zone)",
+                None,
                 expected(d, &villages_where(|v| zone_of(v.2).is_none()), &|p| {
                     zone_of(town_of(p)).is_none()
                 }),
@@ -193,6 +201,7 @@ fn expected_report(d: &str, by: &str) -> Json {
                 group(
                     Some(code),
                     name,
+                    None,
                     expected(d, &villages_where(|v| v.2 == *code), &|p| {
                         town_of(p) == *code
                     }),
@@ -201,11 +210,19 @@ fn expected_report(d: &str, by: &str) -> Json {
             .collect(),
         _ => VILLAGES
             .iter()
-            .map(|(code, name, _)| group(Some(code), name, expected(d, &[code], &|p| p == *code)))
+            .map(|(code, name, town)| {
+                group(
+                    Some(code),
+                    name,
+                    Some(town),
+                    expected(d, &[code], &|p| p == *code),
+                )
+            })
             .collect(),
     };
     json!({
         "as_of": d,
+        "by": by,
         "groups": groups,
         "totals": expected(d, &villages_where(|_| true), &|_| true),
     })
