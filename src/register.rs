@@ -170,7 +170,7 @@ impl<'a> History<'a> {
             steps.push((l, Step::Lifted));
         }
         steps.extend(events.iter().map(|(d, s)| (d.as_str(), *s)));
-        steps.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.rank().cmp(&b.1.rank())));
+        steps.sort_by(|a, b| a.0.cmp(b.0).then(a.1.rank().cmp(&b.1.rank())));
         History { steps }
     }
 
