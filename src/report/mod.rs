@@ -228,7 +228,7 @@ pub fn heading(county: &(String, String), title: String, when: String, opts: &Pa
 pub fn county_title(lang: Lang, county: &(String, String)) -> String {
     match lang {
         Lang::Zh => county.1.clone(),
-        Lang::En => format!("County {}", county.0),
+        Lang::En => format!("{} ({})", county.1, county.0),
     }
 }
 

@@ -376,14 +376,14 @@ impl Sheet {
     }
 }
 
-/// The default reporting unit: the county's poverty-alleviation office. In
-/// English the county is named by its division code: its name is Chinese
-/// data, and a form in English should not mix the two.
+/// The default reporting unit: the county's poverty-alleviation office,
+/// named in English as the county was created (its Chinese name is what
+/// it is called), with its division code.
 pub fn default_unit(lang: Lang, county_name: &str, county_code: &str) -> String {
     match lang {
         Lang::Zh => format!("{county_name}扶贫开发领导小组办公室"),
         Lang::En => {
-            format!("Poverty Alleviation and Development Office of County {county_code}")
+            format!("Poverty Alleviation and Development Office of {county_name} ({county_code})")
         }
     }
 }

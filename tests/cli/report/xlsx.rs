@@ -225,17 +225,18 @@ fn the_double_clear_workbook_is_the_official_form_with_the_json_figures() {
 }
 
 #[test]
-fn dispatch_dates_are_date_cells_and_english_forms_are_english() {
+fn dispatch_dates_are_date_cells_and_english_forms_name_the_county() {
     let env = example();
     let args = ["--lang", "en", "report", "dispatch", "--period", "202006B"];
     let mut book = workbook(&env, &args, "dispatch.xlsx");
     let name = book.sheet_names()[0].clone();
     let sheet = book.worksheet_range(&name).expect("the sheet");
     let title = text(sheet.get_value((0, 0)));
-    assert!(title.starts_with("County 451122"), "{title}");
+    assert!(title.starts_with("钟山县 (451122)"), "{title}");
+    // Named as the county was created, with its code (not "County 451122").
     let unit = text(sheet.get_value((1, 0)));
     assert!(
-        !unit.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        unit.ends_with("Poverty Alleviation and Development Office of 钟山县 (451122)"),
         "{unit}"
     );
     let data = json(&env, &args);
