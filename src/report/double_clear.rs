@@ -554,8 +554,8 @@ pub fn verdict(lang: Lang, totals: &Figures) -> (String, Mark) {
 /// The notes under the table.
 pub fn notes(lang: Lang, totals: &Figures) -> Vec<String> {
     let mut notes = vec![lang.t(
-        "Note: people are the members of registered poor households; incidence = remaining poor people ÷ registered population × 100; \"double clear\" = no poor household and no poor village remain.",
-        "注：人数为建档立卡贫困户家庭人口数之和；贫困发生率 = 未脱贫人口 ÷ 户籍人口 × 100%；“双清零”指贫困户、贫困村全部清零。",
+        "Note: people are the members of registered poor households; incidence = remaining poor people ÷ registered population × 100; \"double clear\" = no poor household and no poor village remain. A household that returned to poverty counts as remaining poor; one removed (剔除) or gone by natural decrease (自然减少) is off the register from that day.",
+        "注：人数为建档立卡贫困户家庭人口数之和；贫困发生率 = 未脱贫人口 ÷ 户籍人口 × 100%；“双清零”指贫困户、贫困村全部清零。返贫户计入未脱贫；剔除、自然减少的户自当日起不再计入建档立卡。",
     )];
     let missing = totals.villages_missing_population;
     if missing > 0 {

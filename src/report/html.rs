@@ -234,6 +234,15 @@ pub fn page(sheet: &Sheet) -> String {
             },
         )
         .replace("PAGE_NUMBER", page_number);
+    // A form of many columns (double-clear has 20 by town) is set smaller
+    // so that it keeps within the page's width.
+    let style = match n {
+        ..=15 => style,
+        16..=18 => {
+            style + "table.report th, table.report td { font-size: 9pt; padding: 2pt 3pt; }\n"
+        }
+        _ => style + "table.report th, table.report td { font-size: 8pt; padding: 2pt 2pt; }\n",
+    };
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n");
     out.push_str(&format!(

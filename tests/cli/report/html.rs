@@ -253,3 +253,42 @@ fn every_report_renders_a_well_formed_page() {
         }
     }
 }
+
+/// The double-clear form by town has 18 columns: it is set smaller so that
+/// it keeps within A4 landscape (it ran past the right edge in print).
+#[test]
+fn a_form_of_many_columns_is_set_smaller() {
+    let env = crate::common::TestEnv::new();
+    crate::county::places(&env);
+    let html = env.ok(&[
+        "report",
+        "double-clear",
+        "--as-of",
+        "2020-12-31",
+        "--by",
+        "town",
+        "--format",
+        "html",
+    ]);
+    assert!(
+        html.contains("table.report th, table.report td { font-size: 9pt; padding: 2pt 3pt; }"),
+        "{html}"
+    );
+    // A form of a dozen columns keeps the usual size.
+    let html = env.ok(&[
+        "report",
+        "progress",
+        "--from",
+        "2014-01-01",
+        "--to",
+        "2020-12-31",
+        "--step",
+        "year",
+        "--format",
+        "html",
+    ]);
+    assert!(
+        !html.contains("table.report th, table.report td {"),
+        "{html}"
+    );
+}
