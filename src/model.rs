@@ -112,6 +112,9 @@ pub struct Entity {
     pub fields: &'static [Field],
     /// The fields forming the natural key, in order.
     pub key: &'static [&'static str],
+    /// The fields a list shows on the terminal, to keep within 100 columns
+    /// (`--wide`, CSV and JSON have them all); empty for all.
+    pub brief: &'static [&'static str],
 }
 
 impl Entity {
@@ -393,6 +396,7 @@ pub const CADRE: Entity = Entity {
     plural: "cadres",
     zh: &["干部"],
     key: &["code"],
+    brief: &[],
     fields: &[
         field!(
             "code",
@@ -440,6 +444,7 @@ pub const ZONE: Entity = Entity {
     plural: "zones",
     zh: &["作战区"],
     key: &["code"],
+    brief: &[],
     fields: &[
         field!(
             "code",
@@ -479,6 +484,7 @@ pub const TOWN: Entity = Entity {
     plural: "towns",
     zh: &["乡镇"],
     key: &["code"],
+    brief: &[],
     fields: &[
         field!(
             "code",
@@ -511,6 +517,14 @@ pub const VILLAGE: Entity = Entity {
     plural: "villages",
     zh: &["行政村", "村"],
     key: &["code"],
+    brief: &[
+        "code",
+        "name",
+        "town",
+        "population",
+        "poor_village",
+        "lifted_on",
+    ],
     fields: &[
         field!(
             "code",
@@ -581,6 +595,7 @@ pub const HOUSEHOLD: Entity = Entity {
     plural: "households",
     zh: &["贫困户", "建档立卡贫困户", "花名册"],
     key: &["code"],
+    brief: &["code", "village", "head_name", "members", "lifted_on"],
     fields: &[
         field!(
             "code",
@@ -727,6 +742,7 @@ pub const PERSON: Entity = Entity {
     plural: "people",
     zh: &["家庭成员", "人员", "成员"],
     key: &["code"],
+    brief: &["code", "name", "relation", "birth_on", "health", "left_on"],
     fields: &[
         // Optional to give: a person without one is numbered after its
         // household (see `db::people`).
@@ -861,6 +877,7 @@ pub const TASK: Entity = Entity {
     plural: "tasks",
     zh: &["挂牌督战任务", "督战任务", "任务"],
     key: &["code"],
+    brief: &["code", "title", "due_on", "done_on"],
     fields: &[
         field!(
             "code",
@@ -925,6 +942,7 @@ pub const POST: Entity = Entity {
     plural: "posts",
     zh: &["任职"],
     key: &["cadre", "role", "town", "village", "task", "started_on"],
+    brief: &["cadre", "role", "village", "started_on", "ended_on"],
     fields: &[
         field!(
             "cadre",
@@ -985,6 +1003,7 @@ pub const DISPATCH: Entity = Entity {
     plural: "dispatches",
     zh: &["调度"],
     key: &["task", "held_on"],
+    brief: &["task", "held_on", "progress", "problems_found"],
     fields: &[
         field!(
             "task",
@@ -1051,6 +1070,7 @@ pub const VISIT: Entity = Entity {
     plural: "visits",
     zh: &["走访"],
     key: &["cadre", "visited_on", "village", "household"],
+    brief: &["cadre", "visited_on", "village", "household"],
     fields: &[
         field!(
             "cadre",
@@ -1091,6 +1111,7 @@ pub const PROMOTION: Entity = Entity {
     plural: "promotions",
     zh: &["提拔"],
     key: &["cadre", "promoted_on"],
+    brief: &[],
     fields: &[
         field!(
             "cadre",
@@ -1172,6 +1193,7 @@ pub const EVENT: Entity = Entity {
     plural: "household_events",
     zh: &["贫困户变动", "户变动"],
     key: &["household", "date", "event"],
+    brief: &[],
     fields: &[
         field!(
             "household",
@@ -1224,6 +1246,14 @@ pub const MONITOR: Entity = Entity {
     plural: "monitoring",
     zh: &["监测对象", "防返贫监测对象", "监测户"],
     key: &["code", "identified_on"],
+    brief: &[
+        "code",
+        "head_name",
+        "members",
+        "category",
+        "identified_on",
+        "eliminated_on",
+    ],
     fields: &[
         field!(
             "code",

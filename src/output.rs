@@ -110,6 +110,29 @@ impl Grid {
         }
     }
 
+    /// Keeps the columns whose key `keep` accepts, with their cells; says
+    /// how many were left out.
+    pub fn keep_columns(&mut self, keep: impl Fn(&str) -> bool) -> usize {
+        let kept: Vec<bool> = self.columns.iter().map(|c| keep(&c.key)).collect();
+        let dropped = kept.iter().filter(|k| !**k).count();
+        if dropped == 0 {
+            return 0;
+        }
+        let mut i = 0;
+        self.columns.retain(|_| {
+            i += 1;
+            kept[i - 1]
+        });
+        for row in &mut self.rows {
+            let mut i = 0;
+            row.retain(|_| {
+                i += 1;
+                kept.get(i - 1).copied().unwrap_or(true)
+            });
+        }
+        dropped
+    }
+
     pub fn push(&mut self, row: Vec<Cell>) {
         self.rows.push(row);
     }

@@ -149,6 +149,10 @@ pub struct ListOpts {
     /// letters and digits folded)
     #[arg(long, value_name = "TEXT")]
     pub name: Option<String>,
+    /// Show every column in a table (by default a table shows the columns
+    /// that fit a terminal; CSV and JSON always have them all)
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// Output options of a list that is not of records (the audit trail).

@@ -53,6 +53,7 @@ const FOUND: Entity = Entity {
     zh: &["记录"],
     fields: &[],
     key: &[],
+    brief: &[],
 };
 
 /// One row per record found: its kind, code, name and where it belongs

@@ -308,6 +308,17 @@ pub fn count_line(entity: &Entity, tally: &Tally) -> String {
 /// header (CSV) or `[]` (JSON) on stdout. A table ends with the count
 /// line; CSV, JSON and Markdown (pasted into documents) hold the rows only.
 pub fn print(grid: &Grid, format: Format, what: &Entity, tally: Option<&Tally>) -> Result<u8> {
+    print_with(grid, format, what, tally, None)
+}
+
+/// [`print`] with a line between the table and its count.
+fn print_with(
+    grid: &Grid,
+    format: Format,
+    what: &Entity,
+    tally: Option<&Tally>,
+    note: Option<String>,
+) -> Result<u8> {
     use std::io::Write;
     let mut out = crate::console::stdout();
     if grid.rows.is_empty() && format == Format::Table {
@@ -321,6 +332,9 @@ pub fn print(grid: &Grid, format: Format, what: &Entity, tally: Option<&Tally>) 
         return Ok(0);
     }
     grid.render(format, &mut out)?;
+    if let (Some(note), Format::Table) = (note, format) {
+        writeln!(out, "{note}")?;
+    }
     if let (Some(tally), Format::Table) = (tally, format) {
         writeln!(out, "{}", count_line(what, tally))?;
     }
@@ -345,8 +359,25 @@ pub fn list(
         Format::Table | Format::Markdown => Some(tally(conn, entity, &filter, &rows, opts.limit)?),
         _ => None,
     };
-    let grid = grid(entity, &rows, personal, extra, opts.format);
-    print(&grid, opts.format, entity, tally.as_ref())
+    let mut grid = grid(entity, &rows, personal, extra, opts.format);
+    // On the terminal, the columns that fit; the others with --wide.
+    let mut left_out = 0;
+    if opts.format == Format::Table && !opts.wide && !entity.brief.is_empty() {
+        let extra_keys: Vec<&str> = extra.iter().map(|(c, _)| c.key.as_str()).collect();
+        left_out = grid.keep_columns(|key| {
+            key == "id" || entity.brief.contains(&key) || extra_keys.contains(&key)
+        });
+    }
+    let note = (left_out > 0).then(|| {
+        t(
+            &format!(
+                "{left_out} more {} with --wide (or --format csv)",
+                if left_out == 1 { "column" } else { "columns" }
+            ),
+            &format!("另有 {left_out} 列，加 --wide（或 --format csv）可见"),
+        )
+    });
+    print_with(&grid, opts.format, entity, tally.as_ref(), note)
 }
 
 /// The count line of records of households, a household with several:

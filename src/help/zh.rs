@@ -753,6 +753,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "每类记录最多显示 N 条",
     ),
     ("Show at most N rows", "最多显示 N 行"),
+    (
+        "Show every column in a table (by default a table shows the columns that fit a terminal; CSV and JSON always have them all)",
+        "表格中显示全部列（默认只显示终端能容下的列；CSV 和 JSON 总是包含全部列）",
+    ),
     ("Show one battle zone", "显示一个作战区"),
     (
         "Show one cadre with posts and promotions",

@@ -458,7 +458,9 @@ fn language_comes_from_the_locale_unless_lang_is_given() {
         )
         .starts_with("error")
     );
-    let table = env.ok(&["--lang", "zh", "village", "list", "--as-of", "2020"]);
+    let table = env.ok(&[
+        "--lang", "zh", "village", "list", "--as-of", "2020", "--wide",
+    ]);
     assert!(
         table.contains("村代码") && table.contains("社区") && table.contains("贫困"),
         "{table}"

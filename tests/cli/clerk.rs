@@ -370,7 +370,7 @@ fn a_first_load_is_reverted_and_refused_when_its_records_changed() {
 #[test]
 fn lists_and_show_name_what_they_refer_to() {
     let env = with_task();
-    let table = env.ok(&["task", "list"]);
+    let table = env.ok(&["task", "list", "--wide"]);
     assert!(table.contains("龙岩村 (451122100201)"), "{table}");
     assert!(table.contains("张三 (GB1)"), "{table}");
     let zh = env.ok(&["--lang", "zh", "task", "show", "XJ01"]);
@@ -731,4 +731,44 @@ fn usage_errors_in_chinese() {
         "{en}"
     );
     assert!(en.contains("exit: Some(2)"), "{en}");
+}
+
+/// A list on the terminal keeps to the columns that fit 100; `--wide`
+/// shows them all, and CSV always has them.
+#[test]
+fn lists_fit_the_terminal_and_wide_shows_every_column() {
+    let env = county();
+    for n in 1..=3 {
+        env.household(&format!("H{n}"), V_LONGYAN, n, "2016");
+    }
+    let brief = env.ok(&["household", "list"]);
+    assert!(!brief.contains("registered_on"), "{brief}");
+    assert!(
+        brief.contains("more columns with --wide (or --format csv)"),
+        "{brief}"
+    );
+    // Display columns: a Chinese character takes two.
+    let width = |l: &str| -> usize {
+        l.chars()
+            .map(|c| match c as u32 {
+                0x2E80..=0x9FFF | 0xFF00..=0xFF60 => 2,
+                _ => 1,
+            })
+            .sum()
+    };
+    let widest = brief.lines().map(width).max().unwrap_or(0);
+    assert!(widest <= 100, "{widest}: {brief}");
+    let wide = env.ok(&["household", "list", "--wide"]);
+    assert!(
+        wide.contains("registered_on") && wide.contains("phone"),
+        "{wide}"
+    );
+    assert!(!wide.contains("--wide"), "{wide}");
+    let zh = env.ok(&["--lang", "zh", "household", "list"]);
+    assert!(zh.contains("列，加 --wide（或 --format csv）可见"), "{zh}");
+    let csv = env.ok(&["household", "list", "--format", "csv"]);
+    assert!(
+        csv.starts_with("code,village,head_name,id_number,members,"),
+        "{csv}"
+    );
 }

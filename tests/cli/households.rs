@@ -335,7 +335,7 @@ fn list_masks_id_numbers_and_phones_unless_show_id() {
     let masked = env.json(&["household", "list"]);
     assert_eq!(masked[0]["id_number"], "110105********002X");
     assert_eq!(masked[0]["phone"], "138****5678");
-    let table = env.ok(&["household", "list"]);
+    let table = env.ok(&["household", "list", "--wide"]);
     assert!(!table.contains("11010519491231002X"), "{table}");
     assert!(table.contains("110105********002X"), "{table}");
     let shown = env.json(&["household", "list", "--show-id"]);

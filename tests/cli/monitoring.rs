@@ -208,7 +208,7 @@ fn a_registered_household_lends_its_village_head_id_and_members() {
         ]
     );
     // Lists mask the ID; --show-id shows it.
-    let list = env.ok(&["monitor", "list", "--household", "G1"]);
+    let list = env.ok(&["monitor", "list", "--household", "G1", "--wide"]);
     assert!(list.contains("451122********"), "{list}");
     assert!(!list.contains(&id(G1_ID)), "{list}");
     let shown = env.ok(&["monitor", "show", "G1", "--show-id"]);

@@ -217,7 +217,15 @@ fn task_list_open_overdue_done_as_of_dates() {
     let rows = env.json(&["task", "list", "--as-of", "2020-07-01"]);
     assert_eq!(rows[0]["status"], "overdue");
     assert_eq!(rows[1]["status"], "open");
-    let zh = env.ok(&["--lang", "zh", "task", "list", "--as-of", "2020-07-01"]);
+    let zh = env.ok(&[
+        "--lang",
+        "zh",
+        "task",
+        "list",
+        "--as-of",
+        "2020-07-01",
+        "--wide",
+    ]);
     assert!(
         zh.contains("逾期") && zh.contains("县级") && zh.contains("挂牌领导"),
         "{zh}"
