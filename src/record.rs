@@ -334,7 +334,7 @@ fn future_dates(entity: &Entity, given: &Given) -> Vec<FieldError> {
         .fields
         .iter()
         .zip(given)
-        .filter(|(f, _)| is_past_event(entity.kind, f.name))
+        .filter(|(f, _)| matches!(f.ty, Ty::Date) && is_past_event(entity.kind, f.name))
         .filter_map(|(f, g)| {
             let date = g.as_ref()?.as_str()?;
             // A monitoring month is stored as its last day: this month's
@@ -986,8 +986,9 @@ pub fn check_with(
     values: &mut [Value],
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    for field in entity.stored() {
-        if field.required && get(entity, values, field.name).is_null() {
+    // A value's place is its field's among the stored ones.
+    for (i, field) in entity.stored().enumerate() {
+        if field.required && values.get(i).is_none_or(Value::is_null) {
             errors.push(FieldError::new(
                 field.name,
                 "",
