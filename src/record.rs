@@ -108,7 +108,7 @@ fn parse_field(
     if let Some(c) = values::refused_char(raw, multiline) {
         return Err(values::control_problem(c));
     }
-    if let Some(err) = values::excel_error(raw.trim()) {
+    if let Some(err) = values::excel_error(values::trim(raw)) {
         return Err(Problem::new(t(
             &format!("spreadsheet error value {err}, not data"),
             &format!("电子表格错误值 {err}，不是数据"),
@@ -118,7 +118,7 @@ fn parse_field(
             "请修正表格中的公式或直接填写数值",
         )));
     }
-    let text_value = || -> String { raw.trim_matches(values::is_edge_space).to_string() };
+    let text_value = || -> String { values::trim_space(raw).to_string() };
     match &field.ty {
         Ty::Text => Ok(Value::Text(text_value())),
         Ty::Code => {
@@ -219,11 +219,9 @@ pub fn parse_with(
     let mut errors = Vec::new();
     // The town goes first: it narrows village names.
     let town_at = entity.fields.iter().position(|f| f.name == "town");
-    let mut order: Vec<usize> = (0..entity.fields.len()).collect();
-    if let Some(i) = town_at {
-        order.retain(|&j| j != i);
-        order.insert(0, i);
-    }
+    let order = town_at
+        .into_iter()
+        .chain((0..entity.fields.len()).filter(|&j| Some(j) != town_at));
     let mut town_code: Option<String> = None;
     for i in order {
         let field = &entity.fields[i];
@@ -231,7 +229,10 @@ pub fn parse_with(
             continue;
         };
         let keep_whole = whole.contains(&i);
-        if !keep_whole && raw_value.trim().is_empty() && values::normalize(raw_value).is_empty() {
+        if !keep_whole
+            && values::trim(raw_value).is_empty()
+            && values::normalize(raw_value).is_empty()
+        {
             given[i] = Some(Value::Null);
             continue;
         }
@@ -333,15 +334,15 @@ fn future_dates(entity: &Entity, given: &Given) -> Vec<FieldError> {
         .fields
         .iter()
         .zip(given)
-        .filter(|(f, _)| is_past_event(entity.kind, f.name))
+        .filter(|(f, _)| matches!(f.ty, Ty::Date) && is_past_event(entity.kind, f.name))
         .filter_map(|(f, g)| {
             let date = g.as_ref()?.as_str()?;
             // A monitoring month is stored as its last day: this month's
             // is not yet to come.
             let judged = if entity.kind == Kind::Monitor {
-                month_start(date)
+                std::borrow::Cow::Owned(month_start(date))
             } else {
-                date.to_string()
+                std::borrow::Cow::Borrowed(date)
             };
             future_problem(&judged).map(|p| FieldError::new(f.name, date, p))
         })
@@ -985,8 +986,9 @@ pub fn check_with(
     values: &mut [Value],
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    for field in entity.stored() {
-        if field.required && get(entity, values, field.name).is_null() {
+    // A value's place is its field's among the stored ones.
+    for (i, field) in entity.stored().enumerate() {
+        if field.required && values.get(i).is_none_or(Value::is_null) {
             errors.push(FieldError::new(
                 field.name,
                 "",

@@ -54,14 +54,15 @@ impl Ranking {
         }
     }
 
-    pub fn offer(&mut self, word: &str, is_code: bool) {
+    /// Takes `word` into account; true when it is among the nearest so far.
+    pub fn offer(&mut self, word: &str, is_code: bool) -> bool {
         let reach = self.limit.min(self.best);
         if word == self.typed || word.chars().count().abs_diff(self.len) > reach {
-            return;
+            return false;
         }
         let d = strsim::osa_distance(&self.typed, word);
         if d > reach {
-            return;
+            return false;
         }
         if d < self.best {
             self.best = d;
@@ -70,6 +71,7 @@ impl Ranking {
         if self.words.len() < 3 && !self.words.iter().any(|(w, _)| w == word) {
             self.words.push((word.to_string(), is_code));
         }
+        true
     }
 
     pub fn words(self) -> Vec<(String, bool)> {
@@ -136,17 +138,48 @@ fn near_in_db(conn: &Connection, entity: &Entity, typed: &str) -> rusqlite::Resu
             }
         }
     }
+    // The records of the names offered that were among the nearest when
+    // read: a name is read with its code, so no index on names is needed
+    // (households have none) and no name is looked up again.
+    let mut named: Vec<(String, String)> = Vec::new();
     if let Some(name) = name {
-        let mut stmt = conn.prepare(&format!(
-            "SELECT DISTINCT {name} FROM {table} LIMIT {READ_AT_MOST}"
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            ranking.offer(r.get_ref(0)?.as_str()?, false);
+        if entity.has_code() {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {name}, code FROM {table} LIMIT {READ_AT_MOST}"
+            ))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let word = r.get_ref(0)?.as_str()?;
+                if ranking.offer(word, false) {
+                    named.push((word.to_string(), r.get(1)?));
+                }
+            }
+        } else {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT DISTINCT {name} FROM {table} LIMIT {READ_AT_MOST}"
+            ))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                ranking.offer(r.get_ref(0)?.as_str()?, false);
+            }
         }
     }
+    named.sort_by(|a, b| a.1.cmp(&b.1));
     let mut near = Vec::new();
     for (word, is_code) in ranking.words() {
+        if !is_code {
+            // Up to three records of the name, in code order.
+            for (n, code) in named.iter().filter(|(n, _)| *n == word).take(3) {
+                let found = Near {
+                    name: Some(n.clone()),
+                    code: code.clone(),
+                };
+                if near.len() < 3 && !near.contains(&found) {
+                    near.push(found);
+                }
+            }
+            continue;
+        }
         let (sql, key) = match (is_code, name) {
             (true, Some(name)) => (
                 format!("SELECT {name}, code FROM {table} WHERE code = ?1"),
@@ -154,10 +187,6 @@ fn near_in_db(conn: &Connection, entity: &Entity, typed: &str) -> rusqlite::Resu
             ),
             (true, None) => (
                 format!("SELECT NULL, code FROM {table} WHERE code = ?1"),
-                word,
-            ),
-            (false, Some(name)) if entity.has_code() => (
-                format!("SELECT {name}, code FROM {table} WHERE {name} = ?1 ORDER BY code LIMIT 3"),
                 word,
             ),
             (false, _) => continue,

@@ -84,6 +84,26 @@ pub(super) fn duplicate_text(p: &Pending, first: Option<u64>, label: &str) -> St
 }
 /// Page cache while indexes are rebuilt, in KiB.
 const SORT_CACHE_KIB: i64 = 4 * 1024;
+/// Helper threads SQLite may sort with while indexes are rebuilt.
+const SORT_THREADS: i64 = 1;
+
+/// Builds the indexes in turn; those that a duplicate kept from being
+/// built go into `failed`.
+fn build_all<'a>(
+    conn: &Connection,
+    dropped: &'a [(String, String)],
+    failed: &mut Vec<(&'a String, &'a String)>,
+) -> Result<()> {
+    for (name, sql) in dropped {
+        if let Err(e) = conn.execute_batch(sql) {
+            if !is_unique_violation(&e) {
+                return Err(e).with_context(|| format!("failed to rebuild index {name}"));
+            }
+            failed.push((name, sql));
+        }
+    }
+    Ok(())
+}
 
 /// Rebuilds the dropped indexes. When a unique one cannot be built, the
 /// keys (and ID numbers) met more than once are returned.
@@ -98,15 +118,15 @@ pub(super) fn rebuild_indexes(
     // households indexes from 1.50 to 1.32 s at 1M rows (and the peak
     // memory from 45 to 41 MiB); 1, 2 and 8 MiB were in between.
     conn.pragma_update(None, "cache_size", -SORT_CACHE_KIB)?;
-    for (name, sql) in dropped {
-        if let Err(e) = conn.execute_batch(sql) {
-            if !is_unique_violation(&e) {
-                return Err(e).with_context(|| format!("failed to rebuild index {name}"));
-            }
-            failed.push((name, sql));
-        }
-    }
+    // One helper thread sorts each full run while the table is read on:
+    // the other core is idle by now (the rows were checked on it). The
+    // five households indexes of 1M rows took 1.57-1.69 s instead of
+    // 1.86-1.91 s, for 0.2 MiB; a second helper gained nothing.
+    conn.pragma_update(None, "threads", SORT_THREADS)?;
+    let built = build_all(conn, dropped, &mut failed);
+    conn.pragma_update(None, "threads", 0)?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+    built?;
     if failed.is_empty() {
         return Ok(pending);
     }

@@ -42,14 +42,18 @@ impl Notes {
             let Some(text) = text.as_deref() else {
                 continue;
             };
-            let in_file = columns.of_field[i]
-                .and_then(|c| record.get(c))
-                .is_some_and(|c| !c.trim_ascii().is_empty());
-            if !in_file && !text.trim().is_empty() {
-                match field.name {
-                    "registered_on" => self.registered_default += 1,
-                    "lifted_on" => self.lifted_default += 1,
-                    _ => {}
+            // A date the file-wide default filled in: given, not in the file.
+            let count = match field.name {
+                "registered_on" => Some(&mut self.registered_default),
+                "lifted_on" => Some(&mut self.lifted_default),
+                _ => None,
+            };
+            if let Some(count) = count {
+                let in_file = columns.of_field[i]
+                    .and_then(|c| record.get(c))
+                    .is_some_and(|c| !c.trim_ascii().is_empty());
+                if !in_file && !crate::values::trim(text).is_empty() {
+                    *count += 1;
                 }
             }
             match field.ty {

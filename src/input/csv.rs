@@ -465,10 +465,9 @@ impl Source {
         // its own: the ones inside quoted cells and the one ending it.
         let byte = self.reader.position().byte();
         let (breaks, ended) = lock(&self.track).upto(byte);
-        let inner_breaks = record
-            .iter()
-            .map(|f| memchr::memchr_iter(b'\n', f).count() as u64)
-            .sum::<u64>();
+        // The fields lie end to end in one buffer: one search, not one a
+        // field.
+        let inner_breaks = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
         let line = (breaks + 1)
             .saturating_sub(inner_breaks + u64::from(ended))
             .max(1);

@@ -65,7 +65,7 @@ pub fn parse_date(raw: &str) -> Parsed<NaiveDate> {
 /// importer counts these conversions.
 pub fn is_excel_serial(raw: &str) -> bool {
     if raw.is_ascii() {
-        excel_serial(raw.trim()).is_some()
+        excel_serial(super::trim(raw)).is_some()
     } else {
         excel_serial(&normalize(raw)).is_some()
     }

@@ -32,7 +32,28 @@ pub fn id_check_digit(first17: &str) -> Option<char> {
 /// (`19` before the two-digit birth year, then the check character). The
 /// stored form is the 18 characters, upper case.
 pub fn parse_id_number(raw: &str) -> Parsed<String> {
+    if let Some(id) = plain_id(raw) {
+        return Ok(id);
+    }
     examine(&id_text(raw)).map_err(|fault| fault.problem())
+}
+
+/// A valid number written as stored (18 ASCII characters, a lower-case
+/// `x` at most), read without the copies [`id_text`] and [`examine`] make;
+/// `None` sends anything else the long way, which also words the problem.
+fn plain_id(raw: &str) -> Option<String> {
+    let b = raw.as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let last = b[17].to_ascii_uppercase();
+    // All ASCII, so every index below is a character boundary.
+    if !real_birth_date(&raw[6..14]) || id_check_digit(&raw[..17])? as u32 != u32::from(last) {
+        return None;
+    }
+    let mut id = raw.to_string();
+    id.make_ascii_uppercase();
+    Some(id)
 }
 
 /// True when `raw` is a 15-digit first-generation ID number, which
@@ -254,6 +275,33 @@ mod tests {
     /// A valid number with the given first 17 digits.
     fn with_check(first17: &str) -> String {
         format!("{first17}{}", id_check_digit(first17).unwrap())
+    }
+
+    #[test]
+    fn the_quick_path_answers_as_the_long_one() {
+        let valid = with_check("45112219640909577");
+        let lower = with_check("11010519491231002").to_lowercase();
+        let wrong = if valid.ends_with('1') { '2' } else { '1' };
+        let wrong_check = format!("{}{wrong}", &valid[..17]);
+        for raw in [
+            valid.as_str(),
+            lower.as_str(),
+            wrong_check.as_str(),
+            "451122196413095777", // month 13
+            "45112219640909577Y",
+            "4511221964090957a7",
+            "451122196409095",
+            " 45112219640909577X",
+            "４51122196409095777",
+        ] {
+            let long = examine(&id_text(raw)).map_err(|f| f.problem().to_string());
+            assert_eq!(
+                parse_id_number(raw).map_err(|p| p.to_string()),
+                long,
+                "{raw:?}"
+            );
+        }
+        assert_eq!(plain_id(&lower), Some(lower.to_uppercase()));
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub type Parsed<T> = Result<T, Problem>;
 /// half-width and trims surrounding white space, including the non-breaking
 /// and full-width spaces spreadsheets leave behind.
 pub fn normalize(raw: &str) -> String {
-    let trim = |s: &str| s.trim_matches(is_edge_space).to_string();
+    let trim = |s: &str| trim_space(s).to_string();
     // Most cells need no folding; skip building a second string for them.
     if raw.is_ascii()
         || !raw
@@ -95,6 +95,25 @@ pub fn has_edge_space(value: &str) -> bool {
     value.starts_with(is_edge_space) || value.ends_with(is_edge_space)
 }
 
+/// `raw` without [`is_edge_space`] at either end.
+pub fn trim_space(raw: &str) -> &str {
+    // Most cells start and end with a visible ASCII character, or are empty.
+    match (raw.as_bytes().first(), raw.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => raw,
+        (None, _) => raw,
+        _ => raw.trim_matches(is_edge_space),
+    }
+}
+
+/// [`str::trim`], quicker for the usual cell that starts and ends with a
+/// visible ASCII character.
+pub fn trim(raw: &str) -> &str {
+    match (raw.as_bytes().first(), raw.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => raw,
+        _ => raw.trim(),
+    }
+}
+
 /// A character that a terminal, a Markdown viewer or a spreadsheet would
 /// act on instead of showing: the C0 controls, DEL, the C1 controls and
 /// the bidirectional overrides and isolates. Printed raw in a list or a
@@ -110,12 +129,21 @@ pub fn is_control(c: char) -> bool {
 /// text over several lines (`multiline`, a note) may hold tabs and line
 /// breaks, a line break being `\n` or `\r\n`.
 pub fn refused_char(raw: &str, multiline: bool) -> Option<char> {
-    refused_char_in(raw.trim_matches(is_edge_space), multiline)
+    refused_char_in(trim_space(raw), multiline)
 }
 
 /// [`refused_char`] of a value kept whole, its ends included (a cell with
 /// the text mark).
 pub fn refused_char_in(text: &str, multiline: bool) -> Option<char> {
+    // Every character `is_control` names is a byte below 0x20, 0x7F, or
+    // starts with 0xC2 (U+0080–U+009F) or 0xE2 (U+202A–U+2069) in UTF-8;
+    // a value with none of these bytes, as nearly all are, holds none.
+    if !text
+        .bytes()
+        .any(|b| b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xE2)
+    {
+        return None;
+    }
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         let allowed =
@@ -326,6 +354,33 @@ mod tests {
             Problem::new("bad").with_hint("fix it").to_string(),
             "bad; fix it"
         );
+    }
+
+    #[test]
+    fn the_quick_trims_trim_as_the_long_ones() {
+        for raw in [
+            "",
+            " ",
+            "a",
+            "张三",
+            " 张三",
+            "张三\u{3000}",
+            "\u{FEFF}H1",
+            "H1\u{FEFF}",
+            "\tx\n",
+            "x ",
+            " x",
+            "a b",
+            "#N/A",
+            "\u{85}a",
+        ] {
+            assert_eq!(trim(raw), raw.trim(), "{raw:?}");
+            assert_eq!(
+                trim_space(raw),
+                raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}'),
+                "{raw:?}"
+            );
+        }
     }
 
     #[test]

@@ -495,6 +495,24 @@ fn a_one_character_typo_gets_a_suggestion_in_both_languages() {
 }
 
 #[test]
+fn a_mistyped_head_name_is_answered_with_the_households_of_the_nearest_name() {
+    let env = county();
+    // Added out of code order, so rowids and codes disagree.
+    env.household("H3", V_LONGYAN, 3, "2016");
+    env.household("H2", V_LONGYAN, 2, "2016");
+    env.household("H1", V_LONGYAN, 1, "2016");
+    env.ok(&["household", "update", "H3", "--head-name", "户主1"]);
+    let err = env.refused(&["household", "show", "户住1"], 1);
+    assert!(
+        err.contains("did you mean 户主1 (H1) or 户主1 (H3)?"),
+        "{err}"
+    );
+    // Found by the name as typed, without an index on names.
+    let shown = env.json(&["household", "show", "户主2"]);
+    assert_eq!(shown["code"], "H2");
+}
+
+#[test]
 fn lists_end_with_a_count_and_say_when_cut() {
     let env = county();
     for n in 1..=3 {
