@@ -248,17 +248,24 @@ pub fn to_text(sheet: &Sheet, width: TextWidth) -> String {
     }
     out.push_str(&lines);
     out.push('\n');
+    // Notes keep to the table's width, as the printed form keeps them to
+    // the page's.
+    let note_width = table_width.max(60);
     for note in &sheet.notes {
-        out.push_str(note);
-        out.push('\n');
+        for line in wrap(note, note_width) {
+            out.push_str(&line);
+            out.push('\n');
+        }
     }
     for list in &sheet.lists {
         out.push_str(&list.title);
         out.push('\n');
         for item in &list.items {
-            out.push_str("  ");
-            out.push_str(item);
-            out.push('\n');
+            for (i, line) in wrap(item, note_width.saturating_sub(4)).iter().enumerate() {
+                out.push_str(if i == 0 { "  " } else { "    " });
+                out.push_str(line);
+                out.push('\n');
+            }
         }
     }
     out.push('\n');
