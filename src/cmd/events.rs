@@ -5,11 +5,11 @@ use anyhow::Result;
 
 use super::Ctx;
 use super::listing;
-use super::records::{self, Filter, Section, Target, choice_arg, date_arg, ref_arg};
+use super::records::{self, Filter, Section, Target, choice_arg, date_arg};
 use crate::cli::{EventCmd, HouseholdDeregister, HouseholdReturn, Within};
 use crate::db::store::Value;
 use crate::lang::t;
-use crate::model::{DEREGISTRATIONS, EVENT, EVENTS, HOUSEHOLD, Kind, deregistration_event};
+use crate::model::{DEREGISTRATIONS, EVENT, EVENTS, HOUSEHOLD, deregistration_event};
 use crate::present::Personal;
 use crate::register::{self, History, Step};
 use crate::say;
@@ -27,19 +27,7 @@ pub fn run(ctx: &Ctx, cmd: EventCmd) -> Result<u8> {
             if let Some(event) = &a.event {
                 filter.text("event = ?", choice_arg("event", EVENTS, event)?);
             }
-            if let Some(village) = &a.village {
-                let code = records::village_arg(&conn, village, a.town.as_deref())?;
-                filter.text(
-                    "household IN (SELECT code FROM households WHERE village = ?)",
-                    code,
-                );
-            } else if let Some(town) = &a.town {
-                filter.text(
-                    "household IN (SELECT h.code FROM households h
-                       JOIN villages v ON v.code = h.village WHERE v.town = ?)",
-                    ref_arg(&conn, "town", Kind::Town, town)?,
-                );
-            }
+            filter.household_place(&conn, a.village.as_deref(), a.town.as_deref())?;
             filter.between("date", &a.range)?;
             listing::list(&conn, &EVENT, filter, &a.opts, Personal::Masked, &[])
         }

@@ -39,18 +39,8 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<u8> {
                     "household = ?",
                     ref_arg(&conn, "household", Kind::Household, household)?,
                 );
-            } else if let Some(village) = &a.village {
-                let code = records::village_arg(&conn, village, a.town.as_deref())?;
-                filter.text(
-                    "household IN (SELECT code FROM households WHERE village = ?)",
-                    code,
-                );
-            } else if let Some(town) = &a.town {
-                filter.text(
-                    "household IN (SELECT h.code FROM households h
-                       JOIN villages v ON v.code = h.village WHERE v.town = ?)",
-                    ref_arg(&conn, "town", Kind::Town, town)?,
-                );
+            } else {
+                filter.household_place(&conn, a.village.as_deref(), a.town.as_deref())?;
             }
             if let Some(relation) = &a.relation {
                 filter.text("relation = ?", choice_arg("relation", RELATIONS, relation)?);

@@ -527,6 +527,30 @@ impl Filter {
         Ok(date)
     }
 
+    /// Keeps records (people, events) whose `household` is in the village
+    /// (a code, or a name within `town`) or, without one, in the town.
+    pub fn household_place(
+        &mut self,
+        conn: &Connection,
+        village: Option<&str>,
+        town: Option<&str>,
+    ) -> Result<()> {
+        if let Some(village) = village {
+            let code = village_arg(conn, village, town)?;
+            self.text(
+                "household IN (SELECT code FROM households WHERE village = ?)",
+                code,
+            );
+        } else if let Some(town) = town {
+            self.text(
+                "household IN (SELECT h.code FROM households h
+                   JOIN villages v ON v.code = h.village WHERE v.town = ?)",
+                ref_arg(conn, "town", Kind::Town, town)?,
+            );
+        }
+        Ok(())
+    }
+
     /// Keeps rows whose `column` (an SQL expression giving an ISO date)
     /// falls within the range.
     pub fn between(&mut self, column: &str, range: &crate::cli::DateRange) -> Result<()> {

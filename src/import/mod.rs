@@ -340,7 +340,11 @@ fn run_plan(conn: &mut Connection, actor: &Actor, opts: &Options, plan: Plan) ->
     // Each household's steps, from whichever files, must follow each other.
     if !refuse && let Err(e) = crate::register::check_all(&tx) {
         tx.rollback().context("failed to roll back")?;
-        return Err(e);
+        let files: Vec<String> = plan.files.iter().map(|f| f.spec.display()).collect();
+        return Err(anyhow::anyhow!(
+            "{}: {e}",
+            files.join(crate::lang::t(", ", "、").as_str())
+        ));
     }
     if refuse || opts.dry_run {
         tx.rollback().context("failed to roll back")?;

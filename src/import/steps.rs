@@ -130,17 +130,11 @@ pub fn load(
                 }
                 .to_string()
             });
-            let event = match status.as_str() {
-                "left" => "left",
-                "removed" | "cleared" => "removed",
-                _ => deregistration_event(&reason),
-            };
-            // A reason of the other kind is the file's: 自然减少 for 识别不精准
-            // would be refused by the schema, so the reason decides.
-            let event = if deregistration_event(&reason) != event && reason != "other" {
-                deregistration_event(&reason)
-            } else {
-                event
+            // A reason says which it was; "other" leaves it to the word.
+            let event = match (reason.as_str(), status.as_str()) {
+                ("other", "left") => "left",
+                ("other", _) => "removed",
+                (reason, _) => deregistration_event(reason),
             };
             write(
                 conn,
