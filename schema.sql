@@ -401,3 +401,55 @@ ALTER TABLE people ADD COLUMN left_reason TEXT
 -- table instead: 0.14 s at 1M households, a few milliseconds for a county.
 -- `fupin find` and `--name` search inside names and never used it.
 DROP INDEX IF EXISTS households_head_name;
+
+-- @version 8: the proof of each exit (一超过、两不愁、三保障). One row per
+-- household and year: its per-capita net income and the parts it is made
+-- of, the allowances received, and whether food, clothing, housing, water
+-- and electricity were secure. Amounts are whole fen (分): 4,523.50 yuan is
+-- 452350, exact in sums and comparisons. The standards are the income line
+-- a year's exits are held to (and, from 2021, the monitoring line), in
+-- yuan; a year without a row takes the national figure fupin knows, so the
+-- table holds only what a province set itself. People gain their cover
+-- (medical, serious-illness and pension insurance), their 低保, their
+-- disability certificate (the ID number and two digits) and where they work.
+CREATE TABLE assessments (
+    id              INTEGER PRIMARY KEY,
+    household       TEXT NOT NULL REFERENCES households(code),
+    year            INTEGER NOT NULL CHECK (year BETWEEN 2013 AND 2100),
+    income          INTEGER,
+    wage_income     INTEGER,
+    business_income INTEGER,
+    property_income INTEGER,
+    transfer_income INTEGER,
+    business_costs  INTEGER,
+    dibao_paid      INTEGER CHECK (dibao_paid IS NULL OR dibao_paid >= 0),
+    tekun_paid      INTEGER CHECK (tekun_paid IS NULL OR tekun_paid >= 0),
+    food_secure     INTEGER CHECK (food_secure IS NULL OR food_secure = 0 OR food_secure = 1),
+    clothing_secure INTEGER CHECK (clothing_secure IS NULL OR clothing_secure = 0 OR clothing_secure = 1),
+    dilapidated     INTEGER CHECK (dilapidated IS NULL OR dilapidated = 0 OR dilapidated = 1),
+    housing_grade   TEXT CHECK (housing_grade IS NULL OR housing_grade = 'a' OR housing_grade = 'b'
+                    OR housing_grade = 'c' OR housing_grade = 'd'),
+    safe_water      INTEGER CHECK (safe_water IS NULL OR safe_water = 0 OR safe_water = 1),
+    electricity     INTEGER CHECK (electricity IS NULL OR electricity = 0 OR electricity = 1),
+    note            TEXT
+);
+CREATE UNIQUE INDEX assessments_key ON assessments(household, year);
+CREATE INDEX assessments_year ON assessments(year, household);
+CREATE TABLE standards (
+    id              INTEGER PRIMARY KEY,
+    year            INTEGER NOT NULL CHECK (year BETWEEN 2013 AND 2100),
+    income_line     INTEGER NOT NULL CHECK (income_line > 0),
+    monitoring_line INTEGER CHECK (monitoring_line IS NULL OR monitoring_line > 0),
+    note            TEXT
+);
+CREATE UNIQUE INDEX standards_year ON standards(year);
+ALTER TABLE people ADD COLUMN work_place TEXT;
+ALTER TABLE people ADD COLUMN medical_insurance INTEGER
+    CHECK (medical_insurance IS NULL OR medical_insurance = 0 OR medical_insurance = 1);
+ALTER TABLE people ADD COLUMN serious_illness_insurance INTEGER
+    CHECK (serious_illness_insurance IS NULL OR serious_illness_insurance = 0 OR serious_illness_insurance = 1);
+ALTER TABLE people ADD COLUMN pension_insurance INTEGER
+    CHECK (pension_insurance IS NULL OR pension_insurance = 0 OR pension_insurance = 1);
+ALTER TABLE people ADD COLUMN dibao INTEGER CHECK (dibao IS NULL OR dibao = 0 OR dibao = 1);
+ALTER TABLE people ADD COLUMN disability_certificate TEXT
+    CHECK (disability_certificate IS NULL OR length(disability_certificate) = 20);

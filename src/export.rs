@@ -57,16 +57,16 @@ impl Place {
                         JOIN villages v ON v.code = h.village WHERE v.town = ?1)"
                 }
                 Kind::Monitor => "village IN (SELECT code FROM villages WHERE town = ?1)",
-                Kind::Event => {
+                Kind::Event | Kind::Assessment => {
                     "household IN (SELECT h.code FROM households h
                         JOIN villages v ON v.code = h.village WHERE v.town = ?1)"
                 }
-                Kind::Cadre | Kind::Zone | Kind::Promotion => return None,
+                Kind::Cadre | Kind::Zone | Kind::Promotion | Kind::Standard => return None,
             }),
             Place::Village(_) => Some(match kind {
                 Kind::Village => "code = ?1",
                 Kind::Household | Kind::Task | Kind::Monitor => "village = ?1",
-                Kind::Person | Kind::Event => {
+                Kind::Person | Kind::Event | Kind::Assessment => {
                     "household IN (SELECT code FROM households WHERE village = ?1)"
                 }
                 Kind::Post => "village = ?1 OR task IN (SELECT code FROM tasks WHERE village = ?1)",
@@ -74,7 +74,9 @@ impl Place {
                 Kind::Visit => {
                     "village = ?1 OR household IN (SELECT code FROM households WHERE village = ?1)"
                 }
-                Kind::Town | Kind::Cadre | Kind::Zone | Kind::Promotion => return None,
+                Kind::Town | Kind::Cadre | Kind::Zone | Kind::Promotion | Kind::Standard => {
+                    return None;
+                }
             }),
         }
     }

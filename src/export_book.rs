@@ -107,10 +107,12 @@ impl Formats {
 fn width(field: &Field) -> f64 {
     match field.ty {
         Ty::IdNumber => 21.0,
+        Ty::Certificate => 23.0,
         Ty::Code | Ty::Ref(_) => 18.0,
         Ty::Phone => 14.0,
         Ty::Date => 12.0,
-        Ty::Int { .. } | Ty::Flag => 8.0,
+        Ty::Int { .. } | Ty::Flag | Ty::Year => 8.0,
+        Ty::Money { .. } => 12.0,
         Ty::Enum(_) => 14.0,
         Ty::Enums(_) => 24.0,
         Ty::Text => 20.0,
@@ -157,8 +159,11 @@ fn sheet(
             let v: Value = row.get(c as usize)?;
             match (&field.ty, &v) {
                 (_, Value::Null) => {}
-                (Ty::Int { .. }, Value::Int(i)) => {
+                (Ty::Int { .. } | Ty::Year, Value::Int(i)) => {
                     ws.write_number_with_format(r, c, *i as f64, &f.number)?;
+                }
+                (Ty::Money { .. }, Value::Int(fen)) => {
+                    ws.write_number_with_format(r, c, crate::values::money_yuan(*fen), &f.number)?;
                 }
                 (Ty::Date, Value::Text(d)) => match date_cell(d) {
                     Some(when) => {

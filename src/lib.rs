@@ -19,4 +19,5 @@ pub mod present;
 pub mod record;
 pub mod register;
 pub mod report;
+pub mod standards;
 pub mod values;

@@ -22,6 +22,8 @@ pub enum Kind {
     Promotion,
     Monitor,
     Event,
+    Assessment,
+    Standard,
 }
 
 /// One allowed value of an enumeration: the stored code, its Chinese label,
@@ -57,6 +59,17 @@ pub enum Ty {
     Ref(Kind),
     IdNumber,
     Phone,
+    /// An amount of money in yuan with up to two decimals, stored as whole
+    /// fen (分) so that sums and comparisons are exact.
+    Money {
+        min: i64,
+        max: i64,
+    },
+    /// A year: 2020, 2020年, or a date (统计时间 2020-12-31) read as its year.
+    Year,
+    /// A disability certificate number 残疾人证号: the holder's 18-character
+    /// ID number and two digits, the category (1–7) and the grade (1–4).
+    Certificate,
 }
 
 #[derive(Debug)]
@@ -95,7 +108,7 @@ impl Field {
 
     /// True for values that are personal and masked in tables.
     pub fn is_personal(&self) -> bool {
-        matches!(self.ty, Ty::IdNumber | Ty::Phone)
+        matches!(self.ty, Ty::IdNumber | Ty::Phone | Ty::Certificate)
     }
 }
 
@@ -839,6 +852,58 @@ pub const PERSON: Entity = Entity {
             "Months of work away in the year, 0–12"
         ),
         field!(
+            "work_place",
+            ["务工地点", "务工地址"],
+            Ty::Text,
+            optional,
+            "Where the person works, e.g. 广东省东莞市"
+        ),
+        field!(
+            "medical_insurance",
+            [
+                "是否参加城乡居民基本医疗保险",
+                "是否参加新农合",
+                "是否参加新型农村合作医疗",
+                "是否参加基本医疗保险",
+                "基本医疗保险"
+            ],
+            Ty::Flag,
+            optional,
+            "Covered by basic medical insurance 城乡居民医保 / 新农合 (yes/no)"
+        ),
+        field!(
+            "serious_illness_insurance",
+            ["是否参加大病保险", "参加大病医疗", "大病保险"],
+            Ty::Flag,
+            optional,
+            "Covered by serious-illness insurance 大病保险 (yes/no)"
+        ),
+        field!(
+            "pension_insurance",
+            [
+                "是否参加城乡居民基本养老保险",
+                "是否参加新型养老保险",
+                "养老保险"
+            ],
+            Ty::Flag,
+            optional,
+            "Covered by the residents' pension insurance 城乡居民养老保险 (yes/no)"
+        ),
+        field!(
+            "dibao",
+            ["是否享受低保", "享受低保"],
+            Ty::Flag,
+            optional,
+            "Receives the minimum living allowance 低保 (yes/no)"
+        ),
+        field!(
+            "disability_certificate",
+            ["残疾证号", "残疾人证号", "残疾证号码"],
+            Ty::Certificate,
+            optional,
+            "Disability certificate number 残疾人证号: the ID number and two digits"
+        ),
+        field!(
             "joined_on",
             ["增员时间", "加入时间"],
             Ty::Date,
@@ -1234,6 +1299,199 @@ pub const EVENT: Entity = Entity {
     ],
 };
 
+/// The grade of a house's safety assessment (房屋安全等级鉴定): C and D
+/// are dilapidated (危房).
+pub const HOUSING_GRADES: &[Choice] = &[
+    choice("a", "A级", &["A", "a级"]),
+    choice("b", "B级", &["B", "b级"]),
+    choice("c", "C级", &["C", "c级"]),
+    choice("d", "D级", &["D", "d级"]),
+];
+
+/// Amounts of a household's year: up to a million yuan a head, and the
+/// negative net result a failed business can give.
+const YUAN: Ty = Ty::Money {
+    min: -1_000_000,
+    max: 1_000_000,
+};
+
+/// What a household's year proves of its exit (一超过、两不愁、三保障): its
+/// per-capita net income and the parts it is made of, the allowances it
+/// received, and whether food, clothing, housing, water and electricity
+/// were secure. One record per household and year; the national exports
+/// carry these columns on every person's row, and a file of households or
+/// people loads them with its rows (see `crate::import::companions`).
+pub const ASSESSMENT: Entity = Entity {
+    kind: Kind::Assessment,
+    table: "assessments",
+    name: "assessment",
+    plural: "assessments",
+    zh: &["年度收入与保障", "收入与保障", "脱贫评估"],
+    key: &["household", "year"],
+    brief: &[
+        "household",
+        "year",
+        "income",
+        "food_secure",
+        "dilapidated",
+        "safe_water",
+        "electricity",
+    ],
+    fields: &[
+        field!(
+            "household",
+            ["户编号"],
+            Ty::Ref(Kind::Household),
+            required,
+            "Household code 户编号"
+        ),
+        field!(
+            "year",
+            ["年度", "评估年度", "统计年度", "年份", "统计时间", "数据日期"],
+            Ty::Year,
+            required,
+            "Year assessed (a date such as the file's 统计时间 means its year)"
+        ),
+        field!(
+            "income",
+            [
+                "人均纯收入",
+                "家庭年人均纯收入",
+                "年人均纯收入",
+                "人均纯收入(元)",
+                "家庭人均纯收入"
+            ],
+            YUAN,
+            optional,
+            "Per-capita net income in yuan 人均纯收入"
+        ),
+        field!(
+            "wage_income",
+            ["工资性收入", "工资性收入(元)"],
+            YUAN,
+            optional,
+            "Wage income of the household, yuan 工资性收入"
+        ),
+        field!(
+            "business_income",
+            ["生产经营性收入", "生产经营性收入(元)"],
+            YUAN,
+            optional,
+            "Income from farming and business, yuan 生产经营性收入"
+        ),
+        field!(
+            "property_income",
+            ["财产性收入", "财产性收入(元)"],
+            YUAN,
+            optional,
+            "Property income, yuan 财产性收入"
+        ),
+        field!(
+            "transfer_income",
+            ["转移性收入", "转移性收入(元)"],
+            YUAN,
+            optional,
+            "Transfer income (allowances, pensions, remittances), yuan 转移性收入"
+        ),
+        field!(
+            "business_costs",
+            ["生产经营性支出", "生产经营性支出(元)"],
+            YUAN,
+            optional,
+            "Costs of farming and business, yuan 生产经营性支出"
+        ),
+        field!(
+            "dibao_paid",
+            ["低保金", "低保金(元)", "领取低保金"],
+            YUAN,
+            optional,
+            "Minimum living allowance received in the year, yuan 低保金"
+        ),
+        field!(
+            "tekun_paid",
+            ["特困供养金", "特困供养金(元)", "五保金"],
+            YUAN,
+            optional,
+            "Support for the extremely poor received, yuan 特困供养金"
+        ),
+        field!(
+            "food_secure",
+            ["不愁吃", "是否不愁吃"],
+            Ty::Flag,
+            optional,
+            "Food secure 不愁吃 (yes/no)"
+        ),
+        field!(
+            "clothing_secure",
+            ["不愁穿", "是否不愁穿"],
+            Ty::Flag,
+            optional,
+            "Clothing secure 不愁穿 (yes/no)"
+        ),
+        field!(
+            "dilapidated",
+            ["危房户", "是否危房户", "是否危房"],
+            Ty::Flag,
+            optional,
+            "Lives in a dilapidated house 危房户 (yes/no)"
+        ),
+        field!(
+            "housing_grade",
+            ["危房等级", "房屋安全等级", "住房等级"],
+            Ty::Enum(HOUSING_GRADES),
+            optional,
+            "Grade of the house's safety assessment, a to d (C and D are 危房)"
+        ),
+        field!(
+            "safe_water",
+            ["是否解决安全饮用水", "饮水安全", "安全饮水", "是否饮水安全"],
+            Ty::Flag,
+            optional,
+            "Has safe drinking water 饮水安全 (yes/no)"
+        ),
+        field!(
+            "electricity",
+            ["是否通生活用电", "通生活用电"],
+            Ty::Flag,
+            optional,
+            "Has electricity for living 通生活用电 (yes/no)"
+        ),
+        field!("note", ["备注"], Ty::Text, optional, "Note"),
+    ],
+};
+
+/// The lines a year is held to, where a province set its own: the
+/// per-capita net income a lifted household must pass, and from 2021 the
+/// income under which a household is monitored. A year without one takes
+/// the national figure (`crate::standards`).
+pub const STANDARD: Entity = Entity {
+    kind: Kind::Standard,
+    table: "standards",
+    name: "standard",
+    plural: "standards",
+    zh: &["标准", "脱贫标准"],
+    key: &["year"],
+    brief: &[],
+    fields: &[
+        field!("year", ["年度"], Ty::Year, required, "The year, e.g. 2020"),
+        field!(
+            "income_line",
+            ["脱贫标准", "收入标准", "贫困线"],
+            Ty::Int { min: 1, max: 1_000_000 },
+            required,
+            "Per-capita net income a lifted household must pass, yuan a year"
+        ),
+        field!(
+            "monitoring_line",
+            ["监测标准", "监测线"],
+            Ty::Int { min: 1, max: 1_000_000 },
+            optional,
+            "Per-capita income under which a household is monitored (2021 on), yuan"
+        ),
+        field!("note", ["备注", "依据"], Ty::Text, optional, "Where the figure comes from"),
+    ],
+};
+
 /// A household under monitoring against a return to poverty (监测对象),
 /// from its identification to the elimination of its risks. A household
 /// is monitored again after an elimination as a new record, never twice at
@@ -1401,9 +1659,22 @@ pub const MONITOR: Entity = Entity {
 
 /// All record kinds in dependency order: a kind only refers to kinds before
 /// it. Posts come after tasks because commando posts are placed on tasks.
-pub const ALL: [&Entity; 13] = [
-    &CADRE, &ZONE, &TOWN, &VILLAGE, &HOUSEHOLD, &PERSON, &TASK, &POST, &DISPATCH, &VISIT,
-    &PROMOTION, &MONITOR, &EVENT,
+pub const ALL: [&Entity; 15] = [
+    &CADRE,
+    &ZONE,
+    &TOWN,
+    &VILLAGE,
+    &HOUSEHOLD,
+    &PERSON,
+    &TASK,
+    &POST,
+    &DISPATCH,
+    &VISIT,
+    &PROMOTION,
+    &MONITOR,
+    &EVENT,
+    &ASSESSMENT,
+    &STANDARD,
 ];
 
 pub fn entity(kind: Kind) -> &'static Entity {
@@ -1421,6 +1692,8 @@ pub fn entity(kind: Kind) -> &'static Entity {
         Kind::Promotion => &PROMOTION,
         Kind::Monitor => &MONITOR,
         Kind::Event => &EVENT,
+        Kind::Assessment => &ASSESSMENT,
+        Kind::Standard => &STANDARD,
     }
 }
 

@@ -36,6 +36,7 @@ pub fn text(field: &Field, value: &Value) -> String {
         (Ty::Enum(choices), Value::Text(code)) => choice_label(choices, code),
         (Ty::Enums(choices), Value::Text(codes)) => choices_label(choices, codes),
         (Ty::Flag, Value::Int(i)) => flag_text(*i != 0),
+        (Ty::Money { .. }, Value::Int(fen)) => crate::values::format_money(*fen),
         _ => value.to_text(),
     }
 }
@@ -44,9 +45,12 @@ pub fn text(field: &Field, value: &Value) -> String {
 pub fn cell(field: &Field, value: &Value, personal: Personal) -> Cell {
     match (&field.ty, value) {
         (_, Value::Null) => Cell::Null,
-        (Ty::Int { .. }, Value::Int(i)) => Cell::Int(*i),
+        (Ty::Int { .. } | Ty::Year, Value::Int(i)) => Cell::Int(*i),
         (Ty::Flag, Value::Int(i)) => Cell::Bool(*i != 0),
-        (Ty::IdNumber, Value::Text(s)) if personal == Personal::Masked => Cell::text(mask_id(s)),
+        (Ty::Money { .. }, Value::Int(fen)) => Cell::Num(crate::values::money_yuan(*fen), 2),
+        (Ty::IdNumber | Ty::Certificate, Value::Text(s)) if personal == Personal::Masked => {
+            Cell::text(mask_id(s))
+        }
         (Ty::Phone, Value::Text(s)) if personal == Personal::Masked => Cell::text(mask_phone(s)),
         _ => Cell::text(text(field, value)),
     }

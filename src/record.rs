@@ -192,6 +192,9 @@ fn parse_field(
         }
         Ty::IdNumber => values::parse_id_number(raw).map(Value::Text),
         Ty::Phone => values::parse_phone(raw).map(Value::Text),
+        Ty::Money { min, max } => values::parse_money(raw, *min, *max).map(Value::Int),
+        Ty::Year => values::parse_year(raw).map(Value::Int),
+        Ty::Certificate => values::parse_certificate(raw).map(Value::Text),
     }
 }
 
@@ -251,7 +254,7 @@ pub fn parse_with(
                 // ID numbers and phones are personal: only the characters
                 // at fault show.
                 let shown = match field.ty {
-                    Ty::IdNumber => values::id_for_message(raw_value),
+                    Ty::IdNumber | Ty::Certificate => values::id_for_message(raw_value),
                     Ty::Phone => values::phone_for_message(raw_value),
                     _ => raw_value.trim().to_string(),
                 };
@@ -568,6 +571,31 @@ fn source_given(entity: &Entity, given: &Given) -> bool {
             .position(|f| f.name == "id_number")
             .and_then(|i| given.get(i))
             .is_some_and(|g| g.as_ref().is_some_and(|v| !v.is_null()))
+}
+
+/// A disability certificate is numbered after its holder's ID number: one
+/// that starts with another's was copied from the wrong row.
+fn certificate_holder(entity: &Entity, values: &[Value], errors: &mut Vec<FieldError>) {
+    let (Some(id), Some(certificate)) = (
+        get(entity, values, "id_number").as_str(),
+        get(entity, values, "disability_certificate").as_str(),
+    ) else {
+        return;
+    };
+    if certificate.get(..18) != Some(id) {
+        errors.push(FieldError::new(
+            "disability_certificate",
+            values::mask_id(certificate),
+            Problem::new(t(
+                "does not start with the person's own ID number",
+                "开头不是本人的身份证号",
+            ))
+            .with_hint(t(
+                "a certificate number is the holder's ID number and two digits; check the row",
+                "残疾人证号由持证人身份证号加两位数字组成，请核对",
+            )),
+        ));
+    }
 }
 
 /// Fills a person's gender and birth date from the ID number, and refuses
@@ -1035,6 +1063,7 @@ pub fn check_with(
         Kind::Monitor => monitor_rules(entity, values, &mut errors),
         Kind::Person => {
             person_from_id(entity, values, &mut errors);
+            certificate_holder(entity, values, &mut errors);
             for (date, reason, flag) in [
                 ("joined_on", "joined_reason", "--joined-reason"),
                 ("left_on", "left_reason", "--left-reason"),

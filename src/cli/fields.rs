@@ -43,6 +43,7 @@ kinds! {
     PromotionKind => model::PROMOTION,
     MonitorKind => model::MONITOR,
     EventKind => model::EVENT,
+    AssessmentKind => model::ASSESSMENT,
 }
 
 /// The field flags of a record. With `UPDATE` no flag is required and the

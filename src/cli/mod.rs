@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::lang::Lang;
 use crate::output::Format;
 use fields::{
-    CadreKind, DispatchKind, EventKind, Fields, HouseholdKind, MonitorKind, PersonKind, PostKind,
+    AssessmentKind, CadreKind, DispatchKind, EventKind, Fields, HouseholdKind, MonitorKind, PersonKind, PostKind,
     PromotionKind, TaskKind, TownKind, VillageKind, VisitKind, ZoneKind,
 };
 
@@ -87,6 +87,14 @@ pub enum Command {
     /// deregister`)
     #[command(subcommand)]
     Event(EventCmd),
+    /// A household's year: income, food, clothing, housing, water and
+    /// electricity (一超过、两不愁、三保障) 年度收入与保障
+    #[command(subcommand)]
+    Assessment(AssessmentCmd),
+    /// The income line each year's exits are held to, and the monitoring
+    /// line from 2021 (脱贫标准、监测标准)
+    #[command(subcommand)]
+    Standard(StandardCmd),
     /// Find records of every kind by name, code or the last four digits of
     /// an ID number
     Find(FindArgs),
@@ -711,6 +719,76 @@ pub struct EventList {
     pub range: DateRange,
     #[command(flatten)]
     pub opts: ListOpts,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssessmentCmd {
+    /// Record a household's year (amounts in yuan)
+    Add(Fields<AssessmentKind, false>),
+    /// List households' years
+    List(AssessmentList),
+    /// Correct a household's year, by the ID `assessment list` shows
+    Update(Fields<AssessmentKind, true>),
+    /// Remove a household's year entered by mistake, by its ID
+    Remove(IdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AssessmentList {
+    /// Only this household's years (household code)
+    #[arg(long)]
+    pub household: Option<String>,
+    /// Only this year
+    #[arg(long)]
+    pub year: Option<String>,
+    /// Only households of this village (code, or name with --town)
+    #[arg(long)]
+    pub village: Option<String>,
+    /// Only households of this town (code or name)
+    #[arg(long)]
+    pub town: Option<String>,
+    #[command(flatten)]
+    pub opts: ListOpts,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StandardCmd {
+    /// The lines of every year: the national figures, and those set here
+    List(StandardList),
+    /// Set a year's lines for this province (replaces the national figure)
+    Set(StandardSet),
+    /// Go back to the national figures of a year
+    Unset(StandardUnset),
+}
+
+#[derive(Debug, Args)]
+pub struct StandardList {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = crate::output::Format::Table)]
+    pub format: crate::output::Format,
+}
+
+#[derive(Debug, Args)]
+pub struct StandardSet {
+    /// The year, e.g. 2020
+    #[arg(long)]
+    pub year: String,
+    /// Per-capita net income a household must pass to be lifted, yuan a year
+    #[arg(long, value_name = "YUAN")]
+    pub income_line: Option<String>,
+    /// Per-capita income under which a household is monitored (2021 on), yuan
+    #[arg(long, value_name = "YUAN")]
+    pub monitoring_line: Option<String>,
+    /// Where the figure comes from, e.g. the province's document number
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StandardUnset {
+    /// The year, e.g. 2020
+    #[arg(long)]
+    pub year: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -143,7 +143,7 @@ fn masked(text: &str, show: bool, entity: &str) -> Map<String, Json> {
         for (key, value) in map.iter_mut() {
             if let Json::String(s) = value {
                 match key.as_str() {
-                    "id_number" => *s = mask_id(s),
+                    "id_number" | "disability_certificate" => *s = mask_id(s),
                     "phone" => *s = mask_phone(s),
                     _ => {}
                 }

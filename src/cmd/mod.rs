@@ -1,6 +1,7 @@
 //! One module per command group: each turns parsed arguments into calls on
 //! the layers below and prints the result.
 
+mod assessments;
 mod admin;
 mod cadres;
 mod check;
@@ -135,6 +136,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Promotion(cmd) => cadres::promotion(&ctx, cmd),
         Command::Monitor(cmd) => monitor::run(&ctx, cmd),
         Command::Event(cmd) => events::run(&ctx, cmd),
+        Command::Assessment(cmd) => assessments::assessment(&ctx, cmd),
+        Command::Standard(cmd) => assessments::standard(&ctx, cmd),
         Command::Find(args) => find::run(&ctx, args),
         Command::Undo => revert::undo(&ctx),
         Command::Revert(args) => revert::revert(&ctx, args.change),

@@ -368,10 +368,11 @@ fn record_json(
     let refs = names::named_refs(entity);
     for (i, (field, value)) in entity.stored().zip(values).enumerate() {
         let v = match (&field.ty, value) {
-            (Ty::IdNumber | Ty::Phone, Value::Text(_)) => {
+            (Ty::IdNumber | Ty::Phone | Ty::Certificate, Value::Text(_)) => {
                 present::cell(field, value, personal).to_json()
             }
             (Ty::Flag, Value::Int(i)) => serde_json::Value::Bool(*i != 0),
+            (Ty::Money { .. }, Value::Int(fen)) => crate::values::money_yuan(*fen).into(),
             _ => value.to_json(),
         };
         map.insert(field.name.to_string(), v);

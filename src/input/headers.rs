@@ -148,6 +148,9 @@ pub enum Role {
     RowNumber,
     NotKept,
     PersonLevel,
+    /// A column of the household's yearly assessment in a file of
+    /// households or people: read with the file's rows, not refused.
+    Companion,
     Rejects,
     Unnamed,
     Unknown,
@@ -160,6 +163,9 @@ pub fn role(entity: &Entity, header: &str) -> Role {
     if let Some(i) = field_of(entity, header) {
         return Role::Field(i);
     }
+    if is_companion(entity, header) {
+        return Role::Companion;
+    }
     if is_rejects_column(header) {
         Role::Rejects
     } else if is_one_of(header, PERSON_LEVEL) {
@@ -171,6 +177,16 @@ pub fn role(entity: &Entity, header: &str) -> Role {
     } else {
         Role::Unknown
     }
+}
+
+/// True for a header of the yearly assessment (人均纯收入, 危房户, 统计时间
+/// …) in a file of households or people, which carries them on its rows.
+pub fn is_companion(entity: &Entity, header: &str) -> bool {
+    matches!(
+        entity.kind,
+        crate::model::Kind::Household | crate::model::Kind::Person
+    ) && field_of(&crate::model::ASSESSMENT, header)
+        .is_some_and(|i| !matches!(crate::model::ASSESSMENT.fields[i].name, "household" | "note"))
 }
 
 /// How many cells of a row name a column that fupin knows, for `entity`
@@ -206,6 +222,8 @@ pub struct Columns {
     pub not_kept: Vec<String>,
     /// Unknown headers passed over with `--ignore-unknown-columns`.
     pub ignored: Vec<String>,
+    /// Columns of the yearly assessment, read after the rows are written.
+    pub companion: Vec<usize>,
     /// Columns without a header (or past the header's width) in which a
     /// row held a value that `--ignore-unknown-columns` passed over: found
     /// while rows are read, shared by the clones the readers hold, and named
@@ -295,6 +313,7 @@ pub fn match_columns(
             Role::RowNumber if columns.row_number.is_none() => columns.row_number = Some(col),
             Role::RowNumber | Role::NotKept => columns.not_kept.push(name.trim().to_string()),
             Role::PersonLevel => person_level.push(name.trim().to_string()),
+            Role::Companion => columns.companion.push(col),
             Role::Field(i) => {
                 if let Some(first) = columns.of_field[i] {
                     problems.push(HeaderProblem {

@@ -5,6 +5,7 @@
 //! returns a [`Problem`]: a short description of what is wrong, and optionally
 //! a hint saying how to fix it. The caller adds file, line and column.
 
+mod amount;
 mod date;
 mod id;
 mod phone;
@@ -12,6 +13,7 @@ mod phone;
 mod props;
 mod today;
 
+pub use amount::{format_money, money_yuan, parse_certificate, parse_money, parse_year};
 pub use date::{format_date, is_excel_serial, parse_date};
 pub use id::{
     id_birth_and_gender, id_check_digit, id_for_message, is_first_generation_id, mask_id,
