@@ -97,6 +97,10 @@ pub struct ImportArgs {
     /// (剔除, 清退, 自然减少) left the register, when their rows give none
     #[arg(long, value_name = "DATE")]
     pub left_on: Option<String>,
+    /// The year of a file's income and living-condition columns (人均纯收入,
+    /// 危房户 …) when it has no 年度 or 统计时间 column of its own
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<String>,
     /// Summary format
     #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
     pub format: SummaryFormat,
@@ -190,6 +194,11 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<u8> {
                 .left_on
                 .as_deref()
                 .map(|d| super::records::date_arg("left-on", d))
+                .transpose()?,
+            year: args
+                .year
+                .as_deref()
+                .map(|y| super::assessments::year_arg("year", y).map(|y| y.to_string()))
                 .transpose()?,
         },
         progress: !args.quiet,
@@ -313,6 +322,22 @@ fn print_summary(report: &Report, format: SummaryFormat) -> Result<()> {
                     .map(|e| e.label().to_string())
                     .unwrap_or_else(|| f.entity.clone());
                 grid.push(row(file_name(f), label, f));
+                // What the file gave beside its records, on rows of their own.
+                for (entity, counts) in [
+                    (&crate::model::EVENT, &f.events),
+                    (&crate::model::ASSESSMENT, &f.assessments),
+                ] {
+                    if let Some(c) = counts {
+                        grid.push(vec![
+                            Cell::text(file_name(f)),
+                            Cell::text(entity.label()),
+                            Cell::Int(c.inserted as i64),
+                            Cell::Int(c.updated as i64),
+                            Cell::Int(c.unchanged as i64),
+                            Cell::Int(0),
+                        ]);
+                    }
+                }
             }
             if report.many {
                 grid.push(row(

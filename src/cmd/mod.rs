@@ -1,7 +1,7 @@
 //! One module per command group: each turns parsed arguments into calls on
 //! the layers below and prints the result.
 
-mod assessments;
+pub(crate) mod assessments;
 mod admin;
 mod cadres;
 mod check;

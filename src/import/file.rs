@@ -12,6 +12,7 @@ use rusqlite::{Connection, OptionalExtension, Statement, params_from_iter};
 use super::audit::record_json;
 use super::bulk::{self, Pending};
 use super::missing::Covered;
+use super::companions::Plan as Companions;
 use super::notes::Notes;
 use super::pipeline::{self, Batch, Cell};
 use super::rejects::{Rejects, reject, skip_row};
@@ -72,9 +73,18 @@ pub(super) fn import_file(
     let (mut columns, header_problems) =
         headers::match_header(entity, &layout.header, opts.ignore_unknown_columns);
     columns.in_sheet = spec.sheet.is_some();
-    let header_problems = super::defaults_cover(opts, header_problems);
+    let mut header_problems = super::defaults_cover(opts, header_problems);
+    let household_columns = (entity.kind == Kind::Household).then_some(&columns);
+    let companions = match Companions::new(entity, &columns, household_columns, opts) {
+        Ok(plan) => plan,
+        Err(p) => {
+            header_problems.push(p);
+            Companions::none()
+        }
+    };
     summary.skipped.clone_from(&layout.skipped);
     summary.not_kept.clone_from(&columns.not_kept);
+    summary.not_kept.extend(companions.unread(&columns));
     summary.ignored.clone_from(&columns.ignored);
     if !header_problems.is_empty() {
         report.fatal = true;
@@ -112,8 +122,10 @@ pub(super) fn import_file(
     }
     let mut summary = target.end(resolver, spec, &layout, report, progress.as_ref())?;
     summary.ignored.extend(columns.unnamed_ignored_names());
-    if entity.kind == Kind::Household && !report.fatal {
-        summary.events = super::steps::load(conn, actor, opts, spec, &layout, &columns)?;
+    if !report.fatal {
+        let written = companions.load(conn, actor, opts, spec, &layout, report)?;
+        summary.events = written.events;
+        summary.assessments = written.assessments;
     }
     if let Some(bar) = progress {
         bar.finish_and_clear();

@@ -32,6 +32,7 @@
 
 mod audit;
 mod bulk;
+mod companions;
 mod file;
 mod missing;
 mod notes;
@@ -103,6 +104,9 @@ pub struct Defaults {
     /// Only for rows whose status word says removed, cleared or left
     /// (剔除, 清退, 自然减少).
     pub left_on: Option<String>,
+    /// The year of the assessment columns of a file without a 年度 or
+    /// 统计时间 column of its own.
+    pub year: Option<String>,
 }
 
 impl Defaults {
@@ -225,6 +229,10 @@ pub struct FileSummary {
     /// 自然减少), for a file with such columns.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<steps::StepCounts>,
+    /// The households' years (人均纯收入, 危房户 …) the file gave, for a
+    /// file with such columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessments: Option<steps::StepCounts>,
 }
 
 impl FileSummary {

@@ -17,6 +17,7 @@ use anyhow::Result;
 use csv::ByteRecord;
 use rusqlite::{Connection, OptionalExtension};
 
+use super::companions::Plan as Companions;
 use super::file::Target;
 use super::notes::Notes;
 use super::pipeline::{self, Checker};
@@ -129,11 +130,19 @@ pub(super) fn import_person_level(
         pair_columns(&layout.header, opts.ignore_unknown_columns);
     houses.in_sheet = spec.sheet.is_some();
     people.in_sheet = houses.in_sheet;
-    let problems = super::defaults_cover(opts, problems);
+    let mut problems = super::defaults_cover(opts, problems);
+    let companions = match Companions::new(&HOUSEHOLD, &houses, Some(&houses), opts) {
+        Ok(plan) => plan,
+        Err(p) => {
+            problems.push(p);
+            Companions::none()
+        }
+    };
     let mut house_summary = FileSummary::new(spec, &HOUSEHOLD);
     let mut people_summary = FileSummary::new(spec, &PERSON);
     house_summary.skipped.clone_from(&layout.skipped);
     house_summary.not_kept.clone_from(&houses.not_kept);
+    house_summary.not_kept.extend(companions.unread(&houses));
     house_summary.ignored.clone_from(&houses.ignored);
     if !problems.is_empty() {
         report.fatal = true;
@@ -221,7 +230,9 @@ pub(super) fn import_person_level(
     houses_done.ignored.extend(houses.unnamed_ignored_names());
     let people_done = person.end(resolver, spec, layout, report, progress.as_ref())?;
     if !report.fatal {
-        houses_done.events = super::steps::load(conn, actor, opts, spec, layout, &houses)?;
+        let written = companions.load(conn, actor, opts, spec, layout, report)?;
+        houses_done.events = written.events;
+        houses_done.assessments = written.assessments;
     }
     if let Some(bar) = progress {
         bar.finish_and_clear();

@@ -4,8 +4,10 @@
 //!
 //! The rows were checked, and the households written, by the one pass
 //! every file gets; a file that has these columns is read once more for
-//! them alone, so the register's usual file, with only its two dates,
-//! costs nothing more.
+//! them (with the year's assessment, see `super::companions`), so the
+//! register's usual file, with only its two dates, costs nothing more.
+
+use std::collections::HashSet;
 
 use anyhow::Result;
 use csv::ByteRecord;
@@ -16,9 +18,7 @@ use super::Options;
 use crate::db::audit::Actor;
 use crate::db::resolve::Resolver;
 use crate::db::store::{self, Mode, Outcome, Value};
-use crate::input::Spec;
 use crate::input::headers::Columns;
-use crate::input::layout::{Layout, Rows};
 use crate::model::{EVENT, HOUSEHOLD, deregistration_event};
 use crate::record::{self, RawRow};
 
@@ -58,41 +58,58 @@ pub fn applies(columns: &Columns, opts: &Options) -> bool {
             && (opts.defaults.returned_on.is_some() || opts.defaults.left_on.is_some()))
 }
 
-/// Reads the file again for its steps and writes them; `None` when the
-/// file has no columns that give any.
-pub fn load(
-    conn: &Connection,
-    actor: &Actor,
-    opts: &Options,
-    spec: &Spec,
-    layout: &Layout,
-    columns: &Columns,
-) -> Result<Option<StepCounts>> {
-    if !applies(columns, opts) {
-        return Ok(None);
+/// The steps of one file's households, read row by row in the second
+/// reading (see [`super::companions`]).
+pub struct Steps {
+    keep: Vec<usize>,
+    raw: RawRow,
+    whole: Vec<usize>,
+    /// A file with a row per person repeats its household's columns.
+    seen: HashSet<String>,
+    pub counts: StepCounts,
+}
+
+impl Steps {
+    pub fn new() -> Steps {
+        let at = |name: &str| HOUSEHOLD.fields.iter().position(|f| f.name == name);
+        Steps {
+            keep: FIELDS.iter().filter_map(|f| at(f)).collect(),
+            raw: RawRow::new(),
+            whole: Vec::new(),
+            seen: HashSet::new(),
+            counts: StepCounts::default(),
+        }
     }
-    let at = |name: &str| HOUSEHOLD.fields.iter().position(|f| f.name == name);
-    let keep: Vec<usize> = FIELDS.iter().filter_map(|f| at(f)).collect();
-    let mut rows = Rows::reopen(spec, layout)?;
-    let mut record = ByteRecord::new();
-    let mut raw = RawRow::new();
-    let mut whole = Vec::new();
-    let mut resolver = Resolver::new();
-    let mut counts = StepCounts::default();
-    // A file with a row per person repeats its household's columns.
-    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-    while rows.next(&mut record)?.is_some() {
-        let _ = super::row::raw_row(&HOUSEHOLD, columns, &record, true, &mut raw, &mut whole);
-        for (i, slot) in raw.iter_mut().enumerate() {
-            if !keep.contains(&i) {
+
+    /// Writes the steps one row gives.
+    pub fn row(
+        &mut self,
+        conn: &Connection,
+        actor: &Actor,
+        opts: &Options,
+        resolver: &mut Resolver,
+        columns: &Columns,
+        record: &ByteRecord,
+    ) -> Result<()> {
+        let at = |name: &str| HOUSEHOLD.fields.iter().position(|f| f.name == name);
+        let _ = super::row::raw_row(
+            &HOUSEHOLD,
+            columns,
+            record,
+            true,
+            &mut self.raw,
+            &mut self.whole,
+        );
+        for (i, slot) in self.raw.iter_mut().enumerate() {
+            if !self.keep.contains(&i) {
                 *slot = None;
             }
         }
-        opts.defaults.fill(&HOUSEHOLD, &mut raw);
+        opts.defaults.fill(&HOUSEHOLD, &mut self.raw);
         // The rows were checked by the first reading: one refused there is
         // not read for its steps either.
-        let Ok(given) = record::parse(conn, &mut resolver, &HOUSEHOLD, &raw, &whole) else {
-            continue;
+        let Ok(given) = record::parse(conn, resolver, &HOUSEHOLD, &self.raw, &self.whole) else {
+            return Ok(());
         };
         let text = |name: &str| {
             at(name)
@@ -100,26 +117,18 @@ pub fn load(
                 .and_then(|v| v.as_str().map(str::to_string))
         };
         let Some(code) = text("code") else {
-            continue;
+            return Ok(());
         };
-        if !seen.insert(code.clone())
+        if !self.seen.insert(code.clone())
             || store::find(conn, &HOUSEHOLD, &[&Value::Text(code.clone())])?.is_none()
         {
-            continue;
+            return Ok(());
         }
+        let counts = &mut self.counts;
         let status = text("lifted").unwrap_or_default();
         if let Some(date) = text("returned_on") {
             let cause = text("return_cause");
-            write(
-                conn,
-                actor,
-                &code,
-                "returned",
-                &date,
-                cause,
-                None,
-                &mut counts,
-            )?;
+            write(conn, actor, &code, "returned", &date, cause, None, counts)?;
         }
         if let Some(date) = text("left_on") {
             let reason = text("left_reason").unwrap_or_else(|| {
@@ -136,19 +145,10 @@ pub fn load(
                 ("other", _) => "removed",
                 (reason, _) => deregistration_event(reason),
             };
-            write(
-                conn,
-                actor,
-                &code,
-                event,
-                &date,
-                None,
-                Some(reason),
-                &mut counts,
-            )?;
+            write(conn, actor, &code, event, &date, None, Some(reason), counts)?;
         }
+        Ok(())
     }
-    Ok(Some(counts))
 }
 
 /// Writes one step, keeping a note a clerk gave it.
