@@ -408,7 +408,8 @@ DROP INDEX IF EXISTS households_head_name;
 -- and electricity were secure. Amounts are whole fen (分): 4,523.50 yuan is
 -- 452350, exact in sums and comparisons. The standards are the income line
 -- a year's exits are held to (and, from 2021, the monitoring line), in
--- yuan; a year without a row takes the national figure fupin knows, so the
+-- yuan, and the incidence (per cent) under which a poor village may exit;
+-- a year without a row takes the national figure fupin knows, so the
 -- table holds only what a province set itself. People gain their cover
 -- (medical, serious-illness and pension insurance), their 低保, their
 -- disability certificate (the ID number and two digits) and where they work.
@@ -440,6 +441,7 @@ CREATE TABLE standards (
     year            INTEGER NOT NULL CHECK (year BETWEEN 2013 AND 2100),
     income_line     INTEGER NOT NULL CHECK (income_line > 0),
     monitoring_line INTEGER CHECK (monitoring_line IS NULL OR monitoring_line > 0),
+    incidence_line  INTEGER CHECK (incidence_line IS NULL OR incidence_line BETWEEN 1 AND 100),
     note            TEXT
 );
 CREATE UNIQUE INDEX standards_year ON standards(year);

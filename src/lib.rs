@@ -19,5 +19,6 @@ pub mod present;
 pub mod record;
 pub mod register;
 pub mod report;
+pub mod rules;
 pub mod standards;
 pub mod values;

@@ -1347,7 +1347,14 @@ pub const ASSESSMENT: Entity = Entity {
         ),
         field!(
             "year",
-            ["年度", "评估年度", "统计年度", "年份", "统计时间", "数据日期"],
+            [
+                "年度",
+                "评估年度",
+                "统计年度",
+                "年份",
+                "统计时间",
+                "数据日期"
+            ],
             Ty::Year,
             required,
             "Year assessed (a date such as the file's 统计时间 means its year)"
@@ -1477,18 +1484,37 @@ pub const STANDARD: Entity = Entity {
         field!(
             "income_line",
             ["脱贫标准", "收入标准", "贫困线"],
-            Ty::Int { min: 1, max: 1_000_000 },
+            Ty::Int {
+                min: 1,
+                max: 1_000_000
+            },
             required,
             "Per-capita net income a lifted household must pass, yuan a year"
         ),
         field!(
             "monitoring_line",
             ["监测标准", "监测线"],
-            Ty::Int { min: 1, max: 1_000_000 },
+            Ty::Int {
+                min: 1,
+                max: 1_000_000
+            },
             optional,
             "Per-capita income under which a household is monitored (2021 on), yuan"
         ),
-        field!("note", ["备注", "依据"], Ty::Text, optional, "Where the figure comes from"),
+        field!(
+            "incidence_line",
+            ["贫困发生率标准", "出列标准"],
+            Ty::Int { min: 1, max: 100 },
+            optional,
+            "Incidence (per cent) a poor village must be below to exit: 3 in the west, 2 in the centre"
+        ),
+        field!(
+            "note",
+            ["备注", "依据"],
+            Ty::Text,
+            optional,
+            "Where the figure comes from"
+        ),
     ],
 };
 

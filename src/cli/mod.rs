@@ -9,8 +9,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::lang::Lang;
 use crate::output::Format;
 use fields::{
-    AssessmentKind, CadreKind, DispatchKind, EventKind, Fields, HouseholdKind, MonitorKind, PersonKind, PostKind,
-    PromotionKind, TaskKind, TownKind, VillageKind, VisitKind, ZoneKind,
+    AssessmentKind, CadreKind, DispatchKind, EventKind, Fields, HouseholdKind, MonitorKind,
+    PersonKind, PostKind, PromotionKind, TaskKind, TownKind, VillageKind, VisitKind, ZoneKind,
 };
 
 /// Records of a county's poverty-alleviation campaign: towns, battle zones,
@@ -129,6 +129,26 @@ pub struct CheckArgs {
     /// Date the people's ages are counted on (default: today)
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    /// List the numbered rules of the register check (疑点规则) and stop
+    #[arg(long)]
+    pub rules: bool,
+    /// Run only these rules, by code (A01, or several: A01,C02); with
+    /// --year, --town, --village, --format or -o only the rules run, not
+    /// the file's own checks
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub rule: Vec<String>,
+    /// The year the rules hold the register to (default: the last year
+    /// with assessments, else this year)
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<String>,
+    /// Only this town's households (code or name): its list to correct
+    #[arg(long)]
+    pub town: Option<String>,
+    /// Only this village's households (code, or name with --town)
+    #[arg(long)]
+    pub village: Option<String>,
+    #[command(flatten)]
+    pub out: crate::cmd::report::OutputOpts,
 }
 
 #[derive(Debug, Args)]
@@ -779,6 +799,10 @@ pub struct StandardSet {
     /// Per-capita income under which a household is monitored (2021 on), yuan
     #[arg(long, value_name = "YUAN")]
     pub monitoring_line: Option<String>,
+    /// Incidence (per cent) a poor village must be below to exit (出列):
+    /// 3 in the western provinces (the default), 2 in the central ones
+    #[arg(long, value_name = "PERCENT")]
+    pub incidence_line: Option<String>,
     /// Where the figure comes from, e.g. the province's document number
     #[arg(long)]
     pub note: Option<String>,

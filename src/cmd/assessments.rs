@@ -38,9 +38,8 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<u8> {
 
 /// A year typed by the clerk for `flag`: 2020, 2020年.
 pub fn year_arg(flag: &'static str, raw: &str) -> Result<i64> {
-    values::parse_year(raw).map_err(|p| {
-        records::flag_errors(&[crate::record::FieldError::new(flag, raw.trim(), p)])
-    })
+    values::parse_year(raw)
+        .map_err(|p| records::flag_errors(&[crate::record::FieldError::new(flag, raw.trim(), p)]))
 }
 
 pub fn standard(ctx: &Ctx, cmd: StandardCmd) -> Result<u8> {
@@ -56,6 +55,10 @@ pub fn standard(ctx: &Ctx, cmd: StandardCmd) -> Result<u8> {
                     "monitoring_line",
                     t("monitoring line (yuan)", "监测标准（元）"),
                 ),
+                Column::new(
+                    "incidence_line",
+                    t("village incidence line (%)", "出列贫困发生率（%）"),
+                ),
                 Column::new("source", t("source", "来源")),
                 Column::new("note", t("note", "备注")),
             ]);
@@ -68,6 +71,7 @@ pub fn standard(ctx: &Ctx, cmd: StandardCmd) -> Result<u8> {
                     Cell::Int(line.year),
                     Cell::Int(line.income_line),
                     line.monitoring_line.map_or(Cell::Null, Cell::Int),
+                    Cell::Int(line.incidence_line),
                     if a.format == crate::output::Format::Json {
                         Cell::text(match line.source {
                             Source::National => "national",
@@ -85,7 +89,11 @@ pub fn standard(ctx: &Ctx, cmd: StandardCmd) -> Result<u8> {
         }
         StandardCmd::Set(a) => {
             let year = year_arg("year", &a.year)?;
-            if a.income_line.is_none() && a.monitoring_line.is_none() && a.note.is_none() {
+            if a.income_line.is_none()
+                && a.monitoring_line.is_none()
+                && a.incidence_line.is_none()
+                && a.note.is_none()
+            {
                 anyhow::bail!(
                     "{}",
                     t(
@@ -115,6 +123,7 @@ pub fn standard(ctx: &Ctx, cmd: StandardCmd) -> Result<u8> {
             };
             put("income_line", a.income_line.clone());
             put("monitoring_line", a.monitoring_line.clone());
+            put("incidence_line", a.incidence_line.clone());
             put("note", a.note.clone());
             match existing {
                 Some(id) => records::update(ctx, &STANDARD, &id.to_string(), &raw, false),
@@ -144,7 +153,9 @@ pub fn standard(ctx: &Ctx, cmd: StandardCmd) -> Result<u8> {
                         &format!(
                             "{year} has no figures set here; it takes the national ones (`fupin standard list`)"
                         ),
-                        &format!("{year} 年没有本省设定的标准，使用国家标准（见 `fupin standard list`）"),
+                        &format!(
+                            "{year} 年没有本省设定的标准，使用国家标准（见 `fupin standard list`）"
+                        ),
                     )
                 ),
             }

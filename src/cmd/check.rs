@@ -15,10 +15,26 @@ use crate::db::store::{self, Value};
 use crate::files;
 use crate::lang::t;
 use crate::model::ALL;
+use crate::report::{PageOpts, ReportFormat};
+use crate::rules::case::Place;
+use crate::rules::{self, Level, RULES, Rule};
 use crate::values::{mask_id, parse_id_number};
 use crate::{put, say};
 
 pub fn check(ctx: &Ctx, args: crate::cli::CheckArgs) -> Result<u8> {
+    if args.rules {
+        return list_rules(ctx, &args);
+    }
+    let rules_only = !args.rule.is_empty()
+        || args.year.is_some()
+        || args.town.is_some()
+        || args.village.is_some()
+        || args.out.format != ReportFormat::Table
+        || args.out.output.is_some();
+    if rules_only {
+        let conn = ctx.open_read()?;
+        return register_check(&conn, &args, false);
+    }
     let as_of = super::records::as_of(args.as_of.as_deref())?;
     let conn = ctx.open_read()?;
     warn_if_open_to_others(&ctx.db);
@@ -44,7 +60,7 @@ pub fn check(ctx: &Ctx, args: crate::cli::CheckArgs) -> Result<u8> {
                 "正常：文件完整，记录一致"
             )
         );
-        return Ok(0);
+        return register_check(&conn, &args, true);
     }
     for p in &problems {
         put!("{p}")?;
@@ -280,4 +296,152 @@ fn dispatches_outside_tasks(conn: &Connection) -> Result<(Vec<String>, Vec<Strin
         }
     }
     Ok((refused, forced))
+}
+
+/// `check --rules`: the numbered rules.
+fn list_rules(ctx: &Ctx, args: &crate::cli::CheckArgs) -> Result<u8> {
+    let conn = ctx.open_read()?;
+    let county = crate::report::county(&conn)?;
+    let opts = PageOpts {
+        unit: args.out.unit.clone(),
+        lang: crate::lang::Lang::current(),
+    };
+    let how = args.out.settle()?;
+    let mut buf = Vec::new();
+    rules::output::render_rules(&county, &how, &opts, &mut buf)?;
+    write_out(&args.out, &buf)
+}
+
+fn write_out(out: &crate::cmd::report::OutputOpts, buf: &[u8]) -> Result<u8> {
+    use std::io::Write;
+    match out.file() {
+        Some(path) => files::write(path, buf)?,
+        None => {
+            let mut lock = crate::console::stdout();
+            lock.write_all(buf)?;
+            lock.flush()?;
+        }
+    }
+    Ok(0)
+}
+
+/// The rules `--rule` names, or all of them.
+fn chosen(codes: &[String]) -> Result<Vec<&'static Rule>> {
+    if codes.iter().all(|c| c.trim().is_empty()) {
+        return Ok(RULES.iter().collect());
+    }
+    let mut out: Vec<&'static Rule> = Vec::new();
+    for code in codes.iter().filter(|c| !c.trim().is_empty()) {
+        let Some(rule) = rules::rule(code) else {
+            bail!(
+                "{}",
+                t(
+                    &format!(
+                        "--rule: no rule {}; `fupin check --rules` lists them (A01 … F01)",
+                        code.trim()
+                    ),
+                    &format!(
+                        "--rule：没有规则 {}；`fupin check --rules` 列出全部规则（A01 … F01）",
+                        code.trim()
+                    ),
+                )
+            );
+        };
+        if !out.iter().any(|r| r.code == rule.code) {
+            out.push(rule);
+        }
+    }
+    // In the order of the table, whatever the order typed.
+    out.sort_by_key(|r| RULES.iter().position(|x| x.code == r.code));
+    Ok(out)
+}
+
+/// The year the rules hold the register to: `--year`, else the last year
+/// with assessments, else this year.
+fn year_of(conn: &Connection, raw: Option<&str>) -> Result<i64> {
+    if let Some(raw) = raw {
+        return super::assessments::year_arg("year", raw);
+    }
+    let last: Option<i64> =
+        conn.query_row("SELECT max(year) FROM assessments", [], |r| r.get(0))?;
+    Ok(last.unwrap_or_else(|| {
+        crate::values::today()
+            .format("%Y")
+            .to_string()
+            .parse()
+            .unwrap_or(2020)
+    }))
+}
+
+/// Runs the register's rules and prints what they found. Exit 1 when an
+/// error-level rule found rows; suspects are printed and leave it 0.
+fn register_check(conn: &Connection, args: &crate::cli::CheckArgs, after_file: bool) -> Result<u8> {
+    let rules = chosen(&args.rule)?;
+    let year = year_of(conn, args.year.as_deref())?;
+    let town = args
+        .town
+        .as_deref()
+        .map(|t| super::records::ref_arg(conn, "town", crate::model::Kind::Town, t))
+        .transpose()?;
+    let village = args
+        .village
+        .as_deref()
+        .map(|v| super::records::village_arg(conn, v, town.as_deref()))
+        .transpose()?;
+    let lang = crate::lang::Lang::current();
+    let how = args.out.settle()?;
+    let findings = rules::run(conn, &rules, year, Place { town, village }, lang)?;
+    let (errors, suspects) = (findings.count(Level::Error), findings.count(Level::Suspect));
+    if after_file && errors + suspects == 0 {
+        say!(
+            "{}",
+            t(
+                &format!(
+                    "ok: the {} rules of the register check found nothing for {year} ({} households)",
+                    rules.len(),
+                    findings.households_checked
+                ),
+                &format!(
+                    "正常：{year} 年度 {} 条疑点规则均未发现问题（{} 户）",
+                    rules.len(),
+                    findings.households_checked
+                ),
+            )
+        );
+        return Ok(0);
+    }
+    let county = crate::report::county(conn)?;
+    let opts = PageOpts {
+        unit: args.out.unit.clone(),
+        lang,
+    };
+    let mut buf = Vec::new();
+    rules::output::render(&findings, &county, &how, &opts, &mut buf)?;
+    write_out(&args.out, &buf)?;
+    if errors > 0 {
+        say!(
+            "{}",
+            t(
+                &format!(
+                    "{} found by error rules and {} suspects; correct the records (or send each town its list: `fupin check --town TOWN --format xlsx -o TOWN.xlsx`), then run `fupin check` again",
+                    crate::lang::count(errors as i64, "row", "rows"),
+                    suspects
+                ),
+                &format!(
+                    "错误规则发现 {errors} 条、疑点 {suspects} 条；请更正记录（或给各乡镇发清单：`fupin check --town 乡镇 --format xlsx -o 乡镇.xlsx`），再运行 `fupin check`"
+                ),
+            )
+        );
+        return Ok(1);
+    }
+    if suspects > 0 {
+        say!(
+            "{}",
+            t(
+                &format!("{suspects} suspects to verify in the villages; no errors"),
+                &format!("有 {suspects} 条疑点需到村核实；无错误"),
+            )
+        );
+    }
+    Ok(0)
 }

@@ -1,8 +1,8 @@
 //! One module per command group: each turns parsed arguments into calls on
 //! the layers below and prints the result.
 
-pub(crate) mod assessments;
 mod admin;
+pub(crate) mod assessments;
 mod cadres;
 mod check;
 mod events;

@@ -98,13 +98,13 @@ pub struct OutputOpts {
 
 impl OutputOpts {
     /// The file to write, or `None` for standard output (no `-o`, or `-o -`).
-    fn file(&self) -> Option<&Path> {
+    pub fn file(&self) -> Option<&Path> {
         files::output_file(self.output.as_deref())
     }
 
     /// The flags checked and turned into what the renderers need, before
     /// any file is opened.
-    fn settle(&self) -> Result<Output> {
+    pub fn settle(&self) -> Result<Output> {
         // The unit is printed in the title block of every format.
         if let Some(c) = self
             .unit

@@ -180,7 +180,15 @@ impl Plan {
                 s.row(conn, actor, opts, &mut resolver, cols, &record)?;
             }
             if let Some(y) = years.as_mut() {
-                y.row(conn, actor, &mut resolver, &record, place.line, &file, report)?;
+                y.row(
+                    conn,
+                    actor,
+                    &mut resolver,
+                    &record,
+                    place.line,
+                    &file,
+                    report,
+                )?;
             }
         }
         if let Some(y) = years.as_mut() {
@@ -352,7 +360,8 @@ impl<'a> Years<'a> {
             .map(|k| p.given[at(&ASSESSMENT, k)].clone().unwrap_or_default())
             .collect();
         let base = store::find(conn, &ASSESSMENT, &key.iter().collect::<Vec<_>>())?;
-        let mut values = record::complete_owned(&ASSESSMENT, p.given, base.as_ref().map(|b| &b.1[..]));
+        let mut values =
+            record::complete_owned(&ASSESSMENT, p.given, base.as_ref().map(|b| &b.1[..]));
         let errors = record::check(conn, &ASSESSMENT, &mut values);
         if !errors.is_empty() {
             for e in errors {

@@ -11,8 +11,8 @@ use rusqlite::{Connection, OptionalExtension, Statement, params_from_iter};
 
 use super::audit::record_json;
 use super::bulk::{self, Pending};
-use super::missing::Covered;
 use super::companions::Plan as Companions;
+use super::missing::Covered;
 use super::notes::Notes;
 use super::pipeline::{self, Batch, Cell};
 use super::rejects::{Rejects, reject, skip_row};

@@ -185,8 +185,12 @@ pub fn is_companion(entity: &Entity, header: &str) -> bool {
     matches!(
         entity.kind,
         crate::model::Kind::Household | crate::model::Kind::Person
-    ) && field_of(&crate::model::ASSESSMENT, header)
-        .is_some_and(|i| !matches!(crate::model::ASSESSMENT.fields[i].name, "household" | "note"))
+    ) && field_of(&crate::model::ASSESSMENT, header).is_some_and(|i| {
+        !matches!(
+            crate::model::ASSESSMENT.fields[i].name,
+            "household" | "note"
+        )
+    })
 }
 
 /// How many cells of a row name a column that fupin knows, for `entity`

@@ -35,6 +35,33 @@ pub fn book(sheet: &Sheet) -> Result<Vec<u8>> {
         .context("failed to write the workbook")
 }
 
+/// A workbook of several forms, a worksheet each, with the tab names
+/// given (made acceptable to Excel and unique).
+pub fn book_of(sheets: &[(String, Sheet)]) -> Result<Vec<u8>> {
+    let mut workbook = Workbook::new();
+    let mut used: Vec<String> = Vec::new();
+    for (tab, sheet) in sheets {
+        let mut name = tab_name(tab);
+        let mut n = 2;
+        while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) {
+            let suffix = format!(" ({n})");
+            let stem: String = tab_name(tab)
+                .chars()
+                .take(31 - suffix.chars().count())
+                .collect();
+            name = format!("{}{suffix}", stem.trim_end());
+            n += 1;
+        }
+        used.push(name.clone());
+        let ws = workbook.add_worksheet();
+        ws.set_name(&name).context("failed to name the worksheet")?;
+        write_form(ws, sheet, &name).context("failed to lay out the workbook")?;
+    }
+    workbook
+        .save_to_buffer()
+        .context("failed to write the workbook")
+}
+
 /// A worksheet name Excel accepts: at most 31 characters, none of
 /// `[]:*?/\`, not blank.
 pub fn tab_name(title: &str) -> String {

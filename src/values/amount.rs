@@ -16,8 +16,10 @@ pub fn parse_money(raw: &str, min_yuan: i64, max_yuan: i64) -> Parsed<i64> {
     };
     let (whole, decimals) = digits.split_once('.').unwrap_or((digits, ""));
     let not_amount = || {
-        Problem::new(t("not an amount of money", "不是金额"))
-            .with_hint(t("write yuan, e.g. 4523.50", "请填写金额（元），如 4523.50"))
+        Problem::new(t("not an amount of money", "不是金额")).with_hint(t(
+            "write yuan, e.g. 4523.50",
+            "请填写金额（元），如 4523.50",
+        ))
     };
     if whole.is_empty() && decimals.is_empty()
         || !whole.bytes().all(|b| b.is_ascii_digit())
@@ -37,7 +39,9 @@ pub fn parse_money(raw: &str, min_yuan: i64, max_yuan: i64) -> Parsed<i64> {
     } else {
         whole.parse().map_err(|_| not_amount())?
     };
-    let fen: i64 = format!("{decimals:0<2}").parse().map_err(|_| not_amount())?;
+    let fen: i64 = format!("{decimals:0<2}")
+        .parse()
+        .map_err(|_| not_amount())?;
     let value = yuan * 100 + fen;
     let value = if negative { -value } else { value };
     if value < min_yuan * 100 || value > max_yuan * 100 {
@@ -76,7 +80,9 @@ pub fn parse_year(raw: &str) -> Parsed<i64> {
     let year = if bare.len() == 4 && bare.bytes().all(|b| b.is_ascii_digit()) {
         bare.parse::<i64>().ok()
     } else {
-        super::parse_date(&s).ok().map(|d| i64::from(chrono::Datelike::year(&d)))
+        super::parse_date(&s)
+            .ok()
+            .map(|d| i64::from(chrono::Datelike::year(&d)))
     };
     match year {
         Some(y) if (2013..=2100).contains(&y) => Ok(y),
