@@ -15,6 +15,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "双清零：某日尚余的贫困村和贫困户",
     ),
     (
+        "A household's year: income, food, clothing, housing, water and electricity (一超过、两不愁、三保障) 年度收入与保障",
+        "贫困户年度收入与保障情况（一超过、两不愁、三保障）",
+    ),
+    (
         "A name or part of one, a code or part of one, or the last four characters of an ID number",
         "名称或其一部分、代码或其一部分，或身份证号后四位",
     ),
@@ -102,6 +106,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Check the file's integrity and the rules between records",
         "检查文件完整性和记录之间的规则",
     ),
+    ("Clothing secure 不愁穿 (yes/no)", "不愁穿（是/否）"),
     (
         "Commander (cadre code or unique name)",
         "指挥长（干部编号或唯一姓名）",
@@ -114,6 +119,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "Correct a dispatch, by the ID `dispatch list` shows",
         "更正一条调度记录（按 `dispatch list` 显示的 ID）",
+    ),
+    (
+        "Correct a household's year, by the ID `assessment list` shows",
+        "按 `assessment list` 显示的 ID 更正某户某年的情况",
     ),
     (
         "Correct a monitoring record, by household code (its open or latest record) or by the ID `monitor list` shows",
@@ -132,10 +141,26 @@ pub const TEXTS: &[(&str, &str)] = &[
         "更正一条走访记录（按 `visit list` 显示的 ID）",
     ),
     (
+        "Costs of farming and business, yuan 生产经营性支出",
+        "生产经营性支出（元）",
+    ),
+    (
         "County division code, e.g. 451122",
         "县级行政区划代码，6 位数字，如 451122",
     ),
     ("County name, e.g. 钟山县", "县名，如 钟山县"),
+    (
+        "Covered by basic medical insurance 城乡居民医保 / 新农合 (yes/no)",
+        "是否参加城乡居民基本医疗保险（新农合）（是/否）",
+    ),
+    (
+        "Covered by serious-illness insurance 大病保险 (yes/no)",
+        "是否参加大病保险（是/否）",
+    ),
+    (
+        "Covered by the residents' pension insurance 城乡居民养老保险 (yes/no)",
+        "是否参加城乡居民基本养老保险（是/否）",
+    ),
     (
         "Create a new database file for a county",
         "为一个县新建数据库文件",
@@ -223,6 +248,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Deputy commander (cadre code or unique name)",
         "副指挥长（干部编号或唯一姓名）",
     ),
+    (
+        "Disability certificate number 残疾人证号: the ID number and two digits",
+        "残疾人证号：身份证号加两位数字",
+    ),
     ("Dispatch meetings on listed tasks 调度", "挂牌任务调度"),
     ("Education, e.g. 初中", "文化程度，如 初中"),
     ("Employment, e.g. 县外省内务工", "务工状况，如 县外省内务工"),
@@ -252,8 +281,25 @@ pub const TEXTS: &[(&str, &str)] = &[
         "First risk 致贫/返贫风险1, e.g. illness/因病, accident/因意外事故, failed_business/因产业项目失败",
         "致贫/返贫风险1，如因病、因意外事故、因产业项目失败",
     ),
+    ("Food secure 不愁吃 (yes/no)", "不愁吃（是/否）"),
     ("Fourth risk 致贫/返贫风险4", "致贫/返贫风险4"),
     ("Full name", "姓名"),
+    (
+        "Go back to the national figures of a year",
+        "某年度恢复使用国家标准",
+    ),
+    (
+        "Grade of the house's safety assessment, a to d (C and D are 危房)",
+        "房屋安全鉴定等级，A 至 D（C、D 级为危房）",
+    ),
+    (
+        "Has electricity for living 通生活用电 (yes/no)",
+        "是否通生活用电（是/否）",
+    ),
+    (
+        "Has safe drinking water 饮水安全 (yes/no)",
+        "是否解决安全饮水（是/否）",
+    ),
     ("Head of household 户主", "户主姓名"),
     (
         "Head of household 户主姓名; a registered household's own by default",
@@ -302,6 +348,18 @@ pub const TEXTS: &[(&str, &str)] = &[
         "导入 CSV 文件（每个文件一类记录，或整个文件夹）",
     ),
     (
+        "Incidence (per cent) a poor village must be below to exit (出列): 3 in the western provinces (the default), 2 in the central ones",
+        "贫困村出列须低于的贫困发生率（%）：西部省份 3（默认），中部省份 2",
+    ),
+    (
+        "Incidence (per cent) a poor village must be below to exit: 3 in the west, 2 in the centre",
+        "贫困村出列须低于的贫困发生率（%）：西部 3，中部 2",
+    ),
+    (
+        "Income from farming and business, yuan 生产经营性收入",
+        "生产经营性收入（元）",
+    ),
+    (
         "Language of labels and messages (default: from LC_ALL/LANG)",
         "标签和提示的语言（默认取自 LC_ALL/LANG）",
     ),
@@ -324,11 +382,16 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("List changes on the register", "列出贫困户变动"),
     ("List dispatches", "列出调度记录"),
     ("List households", "列出贫困户"),
+    ("List households' years", "列出贫困户的年度收入与保障情况"),
     ("List monitored households", "列出监测对象"),
     ("List people", "列出家庭成员"),
     ("List posts", "列出任职记录"),
     ("List promotions", "列出提拔记录"),
     ("List tasks", "列出挂牌任务"),
+    (
+        "List the numbered rules of the register check (疑点规则) and stop",
+        "列出带编号的疑点数据核查规则后结束",
+    ),
     ("List towns", "列出乡镇"),
     ("List villages", "列出行政村"),
     ("List visits", "列出走访记录"),
@@ -340,6 +403,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "Listed tasks still open on a date, with days overdue",
         "某日仍未完成的挂牌任务及逾期天数",
+    ),
+    (
+        "Lives in a dilapidated house 危房户 (yes/no)",
+        "是否危房户（是/否）",
     ),
     (
         "Look for the head's name in this town (code or name)",
@@ -360,6 +427,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "Measures 帮扶措施, several separated by commas or 、: industry/产业帮扶, employment/就业帮扶, health/健康帮扶, education/教育帮扶, housing/住房安全保障, drinking_water/饮水安全保障, social_security/综合保障, public_job/公益性岗位, microcredit/小额信贷, other/其他",
         "帮扶措施，多项用逗号或、分隔：产业帮扶、就业帮扶、健康帮扶、教育帮扶、住房安全保障、饮水安全保障、综合保障、公益性岗位、小额信贷、其他",
+    ),
+    (
+        "Minimum living allowance received in the year, yuan 低保金",
+        "本年领取的低保金（元）",
     ),
     (
         "Monitoring against a return to poverty (防返贫动态监测): households under monitoring, identified and eliminated in the month",
@@ -552,9 +623,22 @@ pub const TEXTS: &[(&str, &str)] = &[
         "只列该户的记录（户编号）",
     ),
     (
+        "Only this household's years (household code)",
+        "只列该户的各年度（户编号）",
+    ),
+    (
         "Only this kind: returned/返贫, lifted/脱贫, removed/剔除 or left/自然减少",
         "只列此类变动：returned/返贫、lifted/脱贫、removed/剔除 或 left/自然减少",
     ),
+    (
+        "Only this town's households (code or name): its list to correct",
+        "只查该乡镇的贫困户（代码或名称）：发给乡镇整改的清单",
+    ),
+    (
+        "Only this village's households (code, or name with --town)",
+        "只查该村的贫困户（代码，或名称加 --town）",
+    ),
+    ("Only this year", "只列该年度"),
     (
         "Only those lifted out of poverty by --as-of",
         "只列 --as-of 之前已脱贫（出列）的",
@@ -582,6 +666,22 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("Output format", "输出格式"),
     (
+        "Per-capita income under which a household is monitored (2021 on), yuan",
+        "人均收入低于此数纳入监测（2021 年起），元",
+    ),
+    (
+        "Per-capita net income a household must pass to be lifted, yuan a year",
+        "脱贫须超过的人均纯收入，元/年",
+    ),
+    (
+        "Per-capita net income a lifted household must pass, yuan a year",
+        "脱贫户须超过的人均纯收入，元/年",
+    ),
+    (
+        "Per-capita net income in yuan 人均纯收入",
+        "人均纯收入（元）",
+    ),
+    (
         "Person code 人编号 (a file without one: the household code and 01 for the head, 02 … for the others)",
         "人编号（未给出时：户编号加 01 为户主，其他成员依次为 02 ……）",
     ),
@@ -603,6 +703,11 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Promotions of cadres 提拔 (recorded with `cadre promote`)",
         "干部提拔（用 `cadre promote` 登记）",
     ),
+    ("Property income, yuan 财产性收入", "财产性收入（元）"),
+    (
+        "Receives the minimum living allowance 低保 (yes/no)",
+        "是否享受低保（是/否）",
+    ),
     (
         "Record a dispatch meeting on a listed task",
         "登记一次挂牌任务调度",
@@ -610,6 +715,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "Record a household identified for monitoring (识别监测)",
         "登记识别纳入监测的户（识别监测）",
+    ),
+    (
+        "Record a household's year (amounts in yuan)",
+        "登记某户某年的收入与保障情况（金额以元计）",
     ),
     ("Record a promotion (提拔)", "登记一次提拔"),
     (
@@ -683,6 +792,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "删除无记录引用的贫困户",
     ),
     (
+        "Remove a household's year entered by mistake, by its ID",
+        "按 ID 删除误录的某户某年情况",
+    ),
+    (
         "Remove a monitoring record entered by mistake, by household code (its open or latest record) or by ID",
         "删除误录的监测记录：按户编号（其监测中或最近一条记录）或 ID",
     ),
@@ -731,10 +844,18 @@ pub const TEXTS: &[(&str, &str)] = &[
         "汇总 DIR 中的每个 .db 文件（多次给出 --db 时汇总这些文件）：每县一行，或加 --by town 每乡镇一行",
     ),
     (
+        "Run only these rules, by code (A01, or several: A01,C02); with --year, --town, --village, --format or -o only the rules run, not the file's own checks",
+        "只运行这些规则，按编号（A01，或多条：A01,C02）；给出 --year、--town、--village、--format 或 -o 时只运行规则，不做文件本身的检查",
+    ),
+    (
         "School attendance, e.g. 八年级, 非在校生, 辍学",
         "在校生状况，如 八年级、非在校生、辍学",
     ),
     ("Second risk 致贫/返贫风险2", "致贫/返贫风险2"),
+    (
+        "Set a year's lines for this province (replaces the national figure)",
+        "设定本省某年度的标准（代替国家标准）",
+    ),
     (
         "Show ID numbers and household phones in full",
         "完整显示身份证号和贫困户电话",
@@ -783,6 +904,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "文件开头加 UTF-8 字节序标记，Excel 可正确打开",
     ),
     ("Summary format", "汇总格式"),
+    (
+        "Support for the extremely poor received, yuan 特困供养金",
+        "领取的特困供养金（元）",
+    ),
     ("Task code, e.g. XJ01", "任务编号，如 XJ01"),
     ("Tasks listed for supervision 挂牌督战任务", "挂牌督战任务"),
     (
@@ -833,8 +958,16 @@ pub const TEXTS: &[(&str, &str)] = &[
         "监测中的户的户编号",
     ),
     (
+        "The income line each year's exits are held to, and the monitoring line from 2021 (脱贫标准、监测标准)",
+        "各年度脱贫须达到的收入标准，以及 2021 年起的监测标准",
+    ),
+    (
         "The lift date (脱贫时间) of households whose status word says lifted (已脱贫) and whose rows give no date",
         "标为已脱贫但行中没有日期的贫困户的脱贫时间",
+    ),
+    (
+        "The lines of every year: the national figures, and those set here",
+        "各年度的标准：国家标准及本省设定的标准",
     ),
     (
         "The month or date the risks were eliminated, e.g. 2022-06 or 202206",
@@ -880,6 +1013,15 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("The town of the post", "任职所在乡镇"),
     ("The village of the post", "任职所在村"),
+    (
+        "The year of a file's income and living-condition columns (人均纯收入, 危房户 …) when it has no 年度 or 统计时间 column of its own",
+        "文件中收入与保障列（人均纯收入、危房户等）所属的年度，用于文件本身没有“年度”或“统计时间”列时",
+    ),
+    (
+        "The year the rules hold the register to (default: the last year with assessments, else this year)",
+        "按哪一年度核查（默认：有收入与保障记录的最后一年，没有则为今年）",
+    ),
+    ("The year, e.g. 2020", "年度，例如 2020"),
     ("Third risk 致贫/返贫风险3", "致贫/返贫风险3"),
     ("Title of the listed task", "挂牌任务名称"),
     ("Town (code or unique name)", "乡镇（代码或唯一名称）"),
@@ -897,6 +1039,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "所属乡镇，用于区分同名村（不保存）",
     ),
     ("Towns 乡镇", "乡镇"),
+    (
+        "Transfer income (allowances, pensions, remittances), yuan 转移性收入",
+        "转移性收入（补贴、养老金、汇款等），元",
+    ),
     (
         "Two-month block: YYYY-MM (the block holding that month) or YYYYNNB (block 01–06); default: the block holding today",
         "双月时段：YYYY-MM（含该月的时段）或 YYYYNNB（第 01–06 时段）；默认含今天的时段",
@@ -930,7 +1076,16 @@ pub const TEXTS: &[(&str, &str)] = &[
         "走访干部（编号或唯一姓名）",
     ),
     ("Visits to villages and households 走访", "走访村和户"),
+    (
+        "Wage income of the household, yuan 工资性收入",
+        "家庭工资性收入（元）",
+    ),
     ("What was discussed", "调度情况"),
+    ("Where the figure comes from", "标准的依据"),
+    (
+        "Where the person works, e.g. 广东省东莞市",
+        "务工地点，例如 广东省东莞市",
+    ),
     (
         "Where the rejected rows go (default: FILE.rejects.csv next to the input; a folder when importing a folder)",
         "被拒行写到哪里（默认为输入文件旁的 FILE.rejects.csv；导入文件夹时为文件夹）",
@@ -982,6 +1137,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "Write to FILE instead of the terminal (`-o -` is standard output)",
         "写入 FILE 而非终端（`-o -` 即标准输出）",
+    ),
+    (
+        "Year assessed (a date such as the file's 统计时间 means its year)",
+        "年度（统计时间等日期取其年份）",
     ),
     ("Zone name", "作战区名称"),
     (

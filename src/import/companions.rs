@@ -17,12 +17,12 @@ use rusqlite::Connection;
 
 use super::file::field_label;
 use super::steps::{self, StepCounts, Steps};
-use super::{Options, Report};
+use super::{Options, Report, Warning};
 use crate::db::audit::Actor;
 use crate::db::resolve::Resolver;
 use crate::db::store::{self, Mode, Outcome, Value};
 use crate::input::Spec;
-use crate::input::headers::{self, Columns, HeaderProblem};
+use crate::input::headers::{self, Columns};
 use crate::input::layout::{Layout, Rows};
 use crate::lang::t;
 use crate::model::{ASSESSMENT, Entity, HOUSEHOLD, Kind, PERSON};
@@ -34,6 +34,8 @@ pub struct Plan {
     steps: Option<Columns>,
     /// The assessment's columns, when the file has any.
     assessment: Option<Columns>,
+    /// The file has values of a year but not the year.
+    yearless: bool,
 }
 
 /// What the second reading wrote.
@@ -51,15 +53,19 @@ fn at(entity: &Entity, name: &str) -> usize {
         .unwrap_or(0)
 }
 
+/// What a header holds of the year's assessment.
+enum Assessment {
+    None,
+    Columns(Columns),
+    /// Values of a year, but no year: no 年度 or 统计时间 column and no
+    /// `--year`. The file loads as sent (the 信息表 export has 饮水安全 and
+    /// no date); the columns are named as not read, with what to do.
+    Yearless,
+}
+
 /// The assessment's columns in a header mapped onto `entity` (households
-/// or people), or `None` when it has none that hold a value of the year.
-/// A file with such columns needs its year: a 年度 or 统计时间 column, or
-/// `--year`; without one it is refused before anything is written.
-pub fn assessment_columns(
-    entity: &Entity,
-    columns: &Columns,
-    opts: &Options,
-) -> Result<Option<Columns>, HeaderProblem> {
+/// or people).
+fn assessment_columns(entity: &Entity, columns: &Columns, opts: &Options) -> Assessment {
     let household_col = match entity.kind {
         Kind::Household => columns.of_field[at(&HOUSEHOLD, "code")],
         Kind::Person => columns.of_field[at(&PERSON, "household")],
@@ -89,26 +95,13 @@ pub fn assessment_columns(
         .zip(&cols.of_field)
         .any(|(f, c)| c.is_some() && !matches!(f.name, "household" | "year" | "note"));
     if !holds_values {
-        return Ok(None);
+        return Assessment::None;
     }
     cols.of_field[at(&ASSESSMENT, "household")] = household_col;
     if cols.of_field[year].is_none() && opts.defaults.year.is_none() {
-        let first = ASSESSMENT
-            .fields
-            .iter()
-            .zip(&cols.of_field)
-            .filter(|(f, _)| f.name != "household")
-            .find_map(|(_, c)| c.and_then(|c| columns.header.get(c)))
-            .map_or_else(String::new, |h| h.trim().to_string());
-        return Err(HeaderProblem {
-            column: first,
-            message: t(
-                "the year's income and living conditions need their year: add a column 年度 (or 统计时间), or pass --year YEAR",
-                "收入与保障情况需要年度：请加一列“年度”（或“统计时间”），或加 --year 年度",
-            ),
-        });
+        return Assessment::Yearless;
     }
-    Ok(Some(cols))
+    Assessment::Columns(cols)
 }
 
 impl Plan {
@@ -120,20 +113,36 @@ impl Plan {
         columns: &Columns,
         household_columns: Option<&Columns>,
         opts: &Options,
-    ) -> Result<Plan, HeaderProblem> {
+    ) -> Plan {
         let steps = household_columns
             .filter(|c| steps::applies(c, opts))
             .cloned();
-        let assessment = assessment_columns(entity, columns, opts)?;
-        Ok(Plan { steps, assessment })
+        let (assessment, yearless) = match assessment_columns(entity, columns, opts) {
+            Assessment::None => (None, false),
+            Assessment::Columns(c) => (Some(c), false),
+            Assessment::Yearless => (None, true),
+        };
+        Plan {
+            steps,
+            assessment,
+            yearless,
+        }
     }
 
-    /// A file that gives nothing beside its records.
-    pub fn none() -> Plan {
-        Plan {
-            steps: None,
-            assessment: None,
+    /// What the summary says of values of a year read without their year.
+    pub fn warning(&self, columns: &Columns, line: u64) -> Option<Warning> {
+        if !self.yearless {
+            return None;
         }
+        let names = self.unread(columns).join(t(", ", "、").as_str());
+        Some(Warning {
+            line,
+            column: names,
+            why: t(
+                "the year's income and living conditions were not read: the file gives no year; add a column 年度 (or 统计时间), or import again with --year YEAR",
+                "未读入收入与保障情况：文件中没有年度；请加一列“年度”（或“统计时间”），或加 --year 年度 重新导入",
+            ),
+        })
     }
 
     /// The headers of the assessment's columns this file does not read

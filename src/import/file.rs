@@ -73,15 +73,9 @@ pub(super) fn import_file(
     let (mut columns, header_problems) =
         headers::match_header(entity, &layout.header, opts.ignore_unknown_columns);
     columns.in_sheet = spec.sheet.is_some();
-    let mut header_problems = super::defaults_cover(opts, header_problems);
+    let header_problems = super::defaults_cover(opts, header_problems);
     let household_columns = (entity.kind == Kind::Household).then_some(&columns);
-    let companions = match Companions::new(entity, &columns, household_columns, opts) {
-        Ok(plan) => plan,
-        Err(p) => {
-            header_problems.push(p);
-            Companions::none()
-        }
-    };
+    let companions = Companions::new(entity, &columns, household_columns, opts);
     summary.skipped.clone_from(&layout.skipped);
     summary.not_kept.clone_from(&columns.not_kept);
     summary.not_kept.extend(companions.unread(&columns));
@@ -122,6 +116,9 @@ pub(super) fn import_file(
     }
     let mut summary = target.end(resolver, spec, &layout, report, progress.as_ref())?;
     summary.ignored.extend(columns.unnamed_ignored_names());
+    summary
+        .warnings
+        .extend(companions.warning(&columns, layout.line));
     if !report.fatal {
         let written = companions.load(conn, actor, opts, spec, &layout, report)?;
         summary.events = written.events;

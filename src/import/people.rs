@@ -130,14 +130,8 @@ pub(super) fn import_person_level(
         pair_columns(&layout.header, opts.ignore_unknown_columns);
     houses.in_sheet = spec.sheet.is_some();
     people.in_sheet = houses.in_sheet;
-    let mut problems = super::defaults_cover(opts, problems);
-    let companions = match Companions::new(&HOUSEHOLD, &houses, Some(&houses), opts) {
-        Ok(plan) => plan,
-        Err(p) => {
-            problems.push(p);
-            Companions::none()
-        }
-    };
+    let problems = super::defaults_cover(opts, problems);
+    let companions = Companions::new(&HOUSEHOLD, &houses, Some(&houses), opts);
     let mut house_summary = FileSummary::new(spec, &HOUSEHOLD);
     let mut people_summary = FileSummary::new(spec, &PERSON);
     house_summary.skipped.clone_from(&layout.skipped);
@@ -228,6 +222,9 @@ pub(super) fn import_person_level(
     }
     let mut houses_done = house.end(resolver, spec, layout, report, progress.as_ref())?;
     houses_done.ignored.extend(houses.unnamed_ignored_names());
+    houses_done
+        .warnings
+        .extend(companions.warning(&houses, layout.line));
     let people_done = person.end(resolver, spec, layout, report, progress.as_ref())?;
     if !report.fatal {
         let written = companions.load(conn, actor, opts, spec, layout, report)?;

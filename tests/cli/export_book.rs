@@ -69,6 +69,8 @@ fn a_workbook_export_imports_back_into_the_same_records() {
                 "提拔",
                 "监测对象",
                 "贫困户变动",
+                "年度收入与保障",
+                "标准",
             ]
         } else {
             vec![
@@ -85,6 +87,8 @@ fn a_workbook_export_imports_back_into_the_same_records() {
                 "promotions",
                 "monitoring",
                 "household_events",
+                "assessments",
+                "standards",
             ]
         };
         assert_eq!(names, want, "one sheet per kind, in dependency order");
@@ -95,7 +99,7 @@ fn a_workbook_export_imports_back_into_the_same_records() {
         copy.ok(&["import", book.to_str().expect("utf-8"), "--quiet"]);
         let original = csv_export(&env, lang, &format!("orig-{lang}"));
         let again = csv_export(&copy, lang, &format!("again-{lang}"));
-        assert_eq!(original.len(), 13, "one CSV file per kind");
+        assert_eq!(original.len(), 15, "one CSV file per kind");
         for ((name, a), (_, b)) in original.iter().zip(&again) {
             assert!(
                 a == b,
@@ -184,7 +188,8 @@ fn a_town_gets_its_own_workbook() {
             "调度",
             "走访",
             "监测对象",
-            "贫困户变动"
+            "贫困户变动",
+            "年度收入与保障"
         ]
     );
     let households = wb.worksheet_range("贫困户").expect("sheet");

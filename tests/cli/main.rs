@@ -5,6 +5,7 @@ mod county;
 mod example;
 
 mod admin;
+mod assessments;
 mod cadres;
 mod clerk;
 mod export;
@@ -23,6 +24,7 @@ mod records;
 mod register;
 mod report;
 mod rollup;
+mod rules;
 mod tasks;
 mod township;
 #[cfg(unix)]

@@ -273,7 +273,7 @@ fn every_output_file_is_private_under_umask_022() {
     for name in names(&env.path("all")) {
         files.push(env.path("all").join(name));
     }
-    assert_eq!(files.len(), 19);
+    assert_eq!(files.len(), 21);
     for file in &files {
         assert_eq!(mode(file), 0o600, "{}", file.display());
     }
