@@ -362,6 +362,11 @@ fn year_of(conn: &Connection, raw: Option<&str>) -> Result<i64> {
     if let Some(raw) = raw {
         return super::assessments::year_arg("year", raw);
     }
+    last_assessed_year(conn)
+}
+
+/// The last year with assessments, else this year.
+pub fn last_assessed_year(conn: &Connection) -> Result<i64> {
     let last: Option<i64> =
         conn.query_row("SELECT max(year) FROM assessments", [], |r| r.get(0))?;
     Ok(last.unwrap_or_else(|| {

@@ -4,7 +4,7 @@
 mod admin;
 pub(crate) mod assessments;
 mod cadres;
-mod check;
+pub(crate) mod check;
 mod events;
 pub mod export;
 mod find;

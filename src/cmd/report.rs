@@ -35,6 +35,24 @@ pub enum ReportCmd {
     /// Monitoring against a return to poverty (防返贫动态监测): households
     /// under monitoring, identified and eliminated in the month
     Monitoring(MonitoringArgs),
+    /// Exit quality (脱贫质量): households lifted in a year and how many meet
+    /// each standard of 一超过、两不愁、三保障
+    Exits(ExitsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExitsArgs {
+    /// The year (default: the last year with assessments)
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<String>,
+    /// Every household lifted at the year's end, not only those lifted in it
+    #[arg(long)]
+    pub all_lifted: bool,
+    /// One row per county, town or village
+    #[arg(long, value_enum, default_value_t = By::Town)]
+    pub by: By,
+    #[command(flatten)]
+    pub out: OutputOpts,
 }
 
 #[derive(Debug, Args)]
@@ -245,12 +263,14 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
         ReportCmd::Tasks(a) => &a.out,
         ReportCmd::Progress(a) => &a.out,
         ReportCmd::Monitoring(a) => &a.out,
+        ReportCmd::Exits(a) => &a.out,
     };
     out.settle()?;
     let one_file_only = match &cmd {
         ReportCmd::Tasks(_) => Some("tasks"),
         ReportCmd::Progress(_) => Some("progress"),
         ReportCmd::Monitoring(_) => Some("monitoring"),
+        ReportCmd::Exits(_) => Some("exits"),
         _ => None,
     };
     if let Some(name) = one_file_only
@@ -318,6 +338,25 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
                 .transpose()?;
             let conn = ctx.open_read()?;
             let r = report::tasks::build(&conn, day, level)?;
+            emit(&r, &a.out)
+        }
+        ReportCmd::Exits(a) => {
+            let year = a
+                .year
+                .as_deref()
+                .map(|y| super::assessments::year_arg("year", y))
+                .transpose()?;
+            let conn = ctx.open_read()?;
+            let year = match year {
+                Some(y) => y,
+                None => super::check::last_assessed_year(&conn)?,
+            };
+            let which = if a.all_lifted {
+                report::exits::Which::AllLifted
+            } else {
+                report::exits::Which::LiftedInYear
+            };
+            let r = report::exits::build(&conn, year, which, a.by)?;
             emit(&r, &a.out)
         }
         ReportCmd::Monitoring(a) => {

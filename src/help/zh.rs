@@ -257,6 +257,14 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("Employment, e.g. 县外省内务工", "务工状况，如 县外省内务工"),
     ("Ethnic group, e.g. 汉族", "民族，如 汉族"),
     (
+        "Every household lifted at the year's end, not only those lifted in it",
+        "统计年底全部已脱贫户，而不只是当年脱贫的户",
+    ),
+    (
+        "Exit quality (脱贫质量): households lifted in a year and how many meet each standard of 一超过、两不愁、三保障",
+        "脱贫质量：某年脱贫户数及一超过、两不愁、三保障各项达标户数",
+    ),
+    (
         "Export records as CSV in the import contract",
         "按导入格式导出 CSV",
     ),
@@ -1013,6 +1021,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("The town of the post", "任职所在乡镇"),
     ("The village of the post", "任职所在村"),
+    (
+        "The year (default: the last year with assessments)",
+        "年度（默认：有收入与保障记录的最后一年）",
+    ),
     (
         "The year of a file's income and living-condition columns (人均纯收入, 危房户 …) when it has no 年度 or 统计时间 column of its own",
         "文件中收入与保障列（人均纯收入、危房户等）所属的年度，用于文件本身没有“年度”或“统计时间”列时",

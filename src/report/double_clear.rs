@@ -184,6 +184,62 @@ pub struct DoubleClear {
     /// By village: the towns, whose subtotal rows follow their villages.
     pub subtotals: Vec<Group>,
     pub totals: Figures,
+    /// The exits of the cut-off's year held to their standards, when the
+    /// year has assessments (see `report exits`).
+    pub exits: Option<ExitQuality>,
+}
+
+/// How the households lifted in a year fared against the exit standards.
+#[derive(Debug, Clone, Copy)]
+pub struct ExitQuality {
+    pub year: i64,
+    pub lifted: i64,
+    pub assessed: i64,
+    pub meeting_all: i64,
+}
+
+impl ExitQuality {
+    /// The households lifted in the year of `as_of`, or `None` when that
+    /// year has no assessments (the pass is skipped: it costs a second
+    /// reading of the register).
+    pub fn of(conn: &Connection, as_of: NaiveDate) -> Result<Option<ExitQuality>> {
+        let year = i64::from(as_of.year());
+        let any: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM assessments WHERE year = ?1)",
+            [year],
+            |r| r.get(0),
+        )?;
+        if !any {
+            return Ok(None);
+        }
+        let (by_village, _) =
+            super::exits::per_village(conn, year, super::exits::Which::LiftedInYear)?;
+        let (mut lifted, mut assessed, mut meeting_all) = (0, 0, 0);
+        for f in by_village.values() {
+            lifted += f.lifted;
+            assessed += f.assessed();
+            meeting_all += f.meeting_all;
+        }
+        Ok(Some(ExitQuality {
+            year,
+            lifted,
+            assessed,
+            meeting_all,
+        }))
+    }
+
+    pub fn note(&self, lang: Lang) -> String {
+        let (year, lifted, assessed, all) =
+            (self.year, self.lifted, self.assessed, self.meeting_all);
+        lang.t(
+            &format!(
+                "Of the {lifted} households lifted in {year}, {assessed} have an assessment of the year and {all} of those meet every exit standard (`fupin report exits --year {year}`)."
+            ),
+            &format!(
+                "{year}年脱贫的 {lifted} 户中，有当年收入与保障记录的 {assessed} 户，其中全部达标 {all} 户（见 `fupin report exits --year {year}`）。"
+            ),
+        )
+    }
 }
 
 struct Village {
@@ -459,6 +515,7 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<DoubleClear>
             groups
         }
     };
+    let exits = ExitQuality::of(conn, as_of)?;
     Ok(DoubleClear {
         county,
         as_of,
@@ -466,6 +523,7 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<DoubleClear>
         groups,
         subtotals,
         totals,
+        exits,
     })
 }
 
@@ -531,6 +589,7 @@ impl Report for DoubleClear {
         sheet.rows = rows;
         sheet.verdict = Some(verdict(lang, &self.totals));
         sheet.notes = notes(lang, &self.totals);
+        sheet.notes.extend(self.exits.map(|e| e.note(lang)));
         sheet.landscape = true;
         sheet
     }

@@ -6,6 +6,7 @@
 
 pub mod dispatch;
 pub mod double_clear;
+pub mod exits;
 pub mod html;
 pub mod monitoring;
 pub mod period;

@@ -7,7 +7,7 @@
 use anyhow::Result;
 use rusqlite::{Connection, Rows, Statement};
 
-use crate::register::{History, Status, Steps};
+use crate::register::{History, Status, Step, Steps};
 
 /// A person present in the household at the year's end.
 #[derive(Debug, Clone, Default)]
@@ -126,6 +126,8 @@ pub struct Case {
     pub attribute: Option<String>,
     pub cause: Option<String>,
     pub status: Option<Status>,
+    /// Lifted within the year: a first lift, or a lift after a return.
+    pub lifted_in_year: bool,
     pub people: Vec<Member>,
     pub year: Option<Year>,
 }
@@ -220,6 +222,7 @@ pub struct Cases<'s> {
     next_year: Option<(String, Year)>,
     steps: Steps,
     as_of: String,
+    year_start: String,
 }
 
 impl<'s> Cases<'s> {
@@ -239,6 +242,7 @@ impl<'s> Cases<'s> {
             next_year: None,
             steps: Steps::load(conn)?,
             as_of,
+            year_start: format!("{year}-01-01"),
         };
         cases.next_person = cases.read_person()?;
         cases.next_year = cases.read_year()?;
@@ -315,8 +319,9 @@ impl<'s> Cases<'s> {
         let registered: String = r.get(11)?;
         let lifted: Option<String> = r.get(12)?;
         let events = self.steps.of(rowid).unwrap_or(&[]);
-        case.status =
-            Some(History::new(&registered, lifted.as_deref(), events).status_on(&self.as_of));
+        let history = History::new(&registered, lifted.as_deref(), events);
+        case.status = Some(history.status_on(&self.as_of));
+        case.lifted_in_year = history.has_step(Step::Lifted, &self.year_start, &self.as_of);
         case.people.clear();
         // People and years of households outside the pass (not registered
         // by the year's end) are passed over.

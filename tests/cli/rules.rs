@@ -427,3 +427,70 @@ fn a_town_gets_a_workbook_with_a_sheet_per_rule() {
     let v: Json = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["households_checked"], 0);
 }
+
+fn exits(env: &TestEnv, extra: &[&str]) -> Json {
+    let mut args = vec!["report", "exits", "--year", "2020", "--format", "json"];
+    args.extend(extra);
+    serde_json::from_str(&env.ok(&args)).expect("json")
+}
+
+#[test]
+fn the_exit_report_counts_each_standard_by_its_rule() {
+    let env = ready();
+    // Lifted in 2020: H2 only, with no assessment on record.
+    let t = exits(&env, &[])["totals"].clone();
+    assert_eq!(t["households_lifted"], 1);
+    assert_eq!(t["households_without_assessment"], 1);
+    assert_eq!(t["households_assessed"], 0);
+    assert!(t["meeting_all_percent"].is_null());
+    // Every household lifted by the end of 2020: H1 meets all.
+    let t = exits(&env, &["--all-lifted"])["totals"].clone();
+    assert_eq!(t["households_lifted"], 2);
+    assert_eq!(t["households_assessed"], 1);
+    assert_eq!(t["households_meeting_all"], 1);
+    assert_eq!(t["meeting_all_percent"], 100.0);
+    // Income at the line fails the income standard and so all of them.
+    exec(&env, "UPDATE assessments SET income = 400000");
+    let t = exits(&env, &["--all-lifted"])["totals"].clone();
+    assert_eq!(t["households_meeting_income"], 0);
+    assert_eq!(t["households_meeting_housing"], 1);
+    assert_eq!(t["households_meeting_all"], 0);
+    assert_eq!(
+        found(&env, "A01", "2020").0,
+        1,
+        "the report and the check agree"
+    );
+    // By village, every village is a row, 0 where nothing was lifted.
+    let v = exits(&env, &["--all-lifted", "--by", "village"]);
+    let groups = v["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 3);
+    let xin = groups.iter().find(|g| g["key"] == "451122100201").unwrap();
+    assert_eq!(xin["households_lifted"], 2);
+    assert_eq!(xin["town"], "451122100");
+    let other = groups.iter().find(|g| g["key"] == "451122101201").unwrap();
+    assert_eq!(other["households_lifted"], 0);
+    // The double-clear report says how the year's exits fared.
+    exec(
+        &env,
+        "INSERT INTO assessments (household, year, income) VALUES ('H2', 2020, 500000)",
+    );
+    let out = env.ok(&[
+        "--lang",
+        "zh",
+        "report",
+        "double-clear",
+        "--as-of",
+        "2020-12-31",
+    ]);
+    assert!(
+        out.contains("2020年脱贫的 1 户中，有当年收入与保障记录的 1 户，其中全部达标 1 户"),
+        "{out}"
+    );
+    let out = env.ok(&["report", "double-clear", "--as-of", "2019-12-31"]);
+    assert!(
+        !out.contains("exit standard"),
+        "no assessments of 2019: no note"
+    );
+    let err = env.fails(&["report", "exits", "--by", "zone"], 1);
+    assert!(err.contains("county, town or village"), "{err}");
+}
