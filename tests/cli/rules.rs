@@ -494,3 +494,43 @@ fn the_exit_report_counts_each_standard_by_its_rule() {
     let err = env.fails(&["report", "exits", "--by", "zone"], 1);
     assert!(err.contains("county, town or village"), "{err}");
 }
+
+#[test]
+fn readme_lists_every_rule_as_the_binary_does() {
+    let env = TestEnv::new();
+    let rules: Json =
+        serde_json::from_str(&env.ok(&["check", "--rules", "--format", "json"])).expect("json");
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README.md");
+    let rows: Vec<Vec<String>> = readme
+        .lines()
+        // The table's rows: `| A01 | …`, a capital and two digits.
+        .filter(|l| {
+            let b = l.as_bytes();
+            b.len() > 8
+                && l.starts_with("| ")
+                && b[2].is_ascii_uppercase()
+                && b[3..5].iter().all(u8::is_ascii_digit)
+                && l.get(5..8) == Some(" | ")
+        })
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect();
+    let want: Vec<Vec<String>> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            ["code", "level", "scope", "name", "name_zh"]
+                .iter()
+                .map(|k| r[*k].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows, want);
+}
