@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::sheet::{Col, GroupsJson, JsonFigures, Parent, Sheet, Value, as_of_line, write_json};
 use super::{By, Group, Layout, PageOpts, Report, Subtotals, county_title, group_rows, heading};
 use crate::lang::Lang;
-use crate::rules::case::{Case, Cases, Place, Statements};
+use crate::rules::case::{Case, Cases, Place, Reading, Statements};
 use crate::rules::{self, Check, Ctx};
 
 /// The standards, in the order of the form, each by its rule.
@@ -141,12 +141,21 @@ pub fn per_village(
     };
     let place = Place::default();
     let mut stmts = Statements::new(conn, &place)?;
-    let mut cases = Cases::new(conn, &mut stmts, &place, year)?;
+    // A year's exits are a few of the register's households: their people
+    // and years are read by index. All the lifted are most of it: streamed.
+    let reading = match which {
+        Which::LiftedInYear => Reading::OnDemand,
+        Which::AllLifted => Reading::Streams,
+    };
+    let mut cases = Cases::new(conn, &mut stmts, &place, year, reading)?;
     let mut case = Case::default();
     let mut out: HashMap<String, Figures> = HashMap::new();
     while cases.next_into(&mut case)? {
         if !case.lifted() || (which == Which::LiftedInYear && !case.lifted_in_year) {
             continue;
+        }
+        if reading == Reading::OnDemand {
+            cases.fill(&mut case)?;
         }
         let f = count(&case, &ctx, &standards);
         out.entry(case.village_code.clone()).or_default().add(&f);

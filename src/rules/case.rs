@@ -5,6 +5,7 @@
 //! so a province's register is checked in the memory of one household.
 
 use anyhow::Result;
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Rows, Statement};
 
 use crate::register::{History, Status, Step, Steps};
@@ -167,11 +168,33 @@ pub fn age_on(birth: &str, on: &str) -> Option<i64> {
     Some(oy - by - i64::from(omd < bmd))
 }
 
-/// The three queries, prepared once.
+/// The columns of a person the rules read, after the household's code.
+const PERSON_COLUMNS: &str = "p.household, p.code, p.name, p.id_number, p.relation, p.gender,
+    p.birth_on, p.schooling, p.health, p.labour, p.work, p.work_months, p.medical_insurance,
+    p.dibao, p.disability_certificate";
+
+/// The columns of a year the rules read, after the household's code.
+const YEAR_COLUMNS: &str = "a.household, a.income, a.wage_income, a.dibao_paid, a.tekun_paid,
+    a.food_secure, a.clothing_secure, a.dilapidated, a.housing_grade, a.safe_water, a.electricity";
+
+/// How a pass reads the people and years of its households.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Every household's, as streams merged with the households: the
+    /// register check, which reads them all.
+    Streams,
+    /// Only for the households the caller asks for ([`Cases::fill`]), by
+    /// their index: a report that needs a few households of each village.
+    OnDemand,
+}
+
+/// The queries of a pass, prepared once.
 pub struct Statements<'c> {
     households: Statement<'c>,
     people: Statement<'c>,
     years: Statement<'c>,
+    one_household_people: Statement<'c>,
+    one_household_year: Statement<'c>,
 }
 
 impl<'c> Statements<'c> {
@@ -185,157 +208,243 @@ impl<'c> Statements<'c> {
               WHERE h.registered_on <= ?1 AND {cond}
               ORDER BY h.code"
         ))?;
-        let people = conn.prepare(&format!(
-            "SELECT p.household, p.code, p.name, p.id_number, p.relation, p.gender, p.birth_on,
-                    p.schooling, p.health, p.labour, p.work, p.work_months,
-                    p.medical_insurance, p.dibao, p.disability_certificate
-               FROM people p JOIN households h ON h.code = p.household
-               JOIN villages v ON v.code = h.village
-              WHERE (p.joined_on IS NULL OR p.joined_on <= ?1)
-                AND (p.left_on IS NULL OR p.left_on > ?1) AND {cond}
-              ORDER BY p.household, p.code"
-        ))?;
+        // The whole county's people come in the household index's order,
+        // with no join: a person of a household outside the pass is passed
+        // over by the merge. A town's or a village's are joined to it.
+        let people = if place.town.is_none() && place.village.is_none() {
+            conn.prepare(&format!(
+                "SELECT {PERSON_COLUMNS} FROM people p
+                  WHERE (p.joined_on IS NULL OR p.joined_on <= ?1)
+                    AND (p.left_on IS NULL OR p.left_on > ?1) AND ?2 IS NULL
+                  ORDER BY p.household"
+            ))?
+        } else {
+            conn.prepare(&format!(
+                "SELECT {PERSON_COLUMNS} FROM people p JOIN households h ON h.code = p.household
+                   JOIN villages v ON v.code = h.village
+                  WHERE (p.joined_on IS NULL OR p.joined_on <= ?1)
+                    AND (p.left_on IS NULL OR p.left_on > ?1) AND {cond}
+                  ORDER BY p.household"
+            ))?
+        };
         let years = conn.prepare(&format!(
-            "SELECT a.household, a.income, a.wage_income, a.dibao_paid, a.tekun_paid,
-                    a.food_secure, a.clothing_secure, a.dilapidated, a.housing_grade,
-                    a.safe_water, a.electricity
-               FROM assessments a JOIN households h ON h.code = a.household
-               JOIN villages v ON v.code = h.village
-              WHERE a.year = ?3 AND ?1 IS NOT NULL AND {cond}
-              ORDER BY a.household"
+            "SELECT {YEAR_COLUMNS} FROM assessments a WHERE a.year = ?1 ORDER BY a.household"
+        ))?;
+        let one_household_people = conn.prepare(&format!(
+            "SELECT {PERSON_COLUMNS} FROM people p
+              WHERE p.household = ?2 AND (p.joined_on IS NULL OR p.joined_on <= ?1)
+                AND (p.left_on IS NULL OR p.left_on > ?1)"
+        ))?;
+        let one_household_year = conn.prepare(&format!(
+            "SELECT {YEAR_COLUMNS} FROM assessments a WHERE a.household = ?2 AND a.year = ?1"
         ))?;
         Ok(Statements {
             households,
             people,
             years,
+            one_household_people,
+            one_household_year,
         })
     }
 }
 
+/// Text of column `i` into `s`, reusing its buffer: a pass over millions
+/// of people allocates for the first of them only.
+fn text_into(r: &rusqlite::Row<'_>, i: usize, s: &mut String) -> rusqlite::Result<()> {
+    s.clear();
+    if let ValueRef::Text(b) = r.get_ref(i)? {
+        s.push_str(&String::from_utf8_lossy(b));
+    }
+    Ok(())
+}
+
+fn opt_text_into(r: &rusqlite::Row<'_>, i: usize, s: &mut Option<String>) -> rusqlite::Result<()> {
+    match r.get_ref(i)? {
+        ValueRef::Text(b) => {
+            let s = s.get_or_insert_with(String::new);
+            s.clear();
+            s.push_str(&String::from_utf8_lossy(b));
+        }
+        _ => *s = None,
+    }
+    Ok(())
+}
+
+/// A person's row into `m` (and its household's code into `household`).
+fn person_into(
+    r: &rusqlite::Row<'_>,
+    as_of: &str,
+    household: &mut String,
+    m: &mut Member,
+) -> rusqlite::Result<()> {
+    let flag = |i: usize| -> rusqlite::Result<Option<bool>> {
+        Ok(r.get::<_, Option<i64>>(i)?.map(|v| v != 0))
+    };
+    text_into(r, 0, household)?;
+    text_into(r, 1, &mut m.code)?;
+    text_into(r, 2, &mut m.name)?;
+    text_into(r, 3, &mut m.id_number)?;
+    text_into(r, 4, &mut m.relation)?;
+    opt_text_into(r, 5, &mut m.gender)?;
+    opt_text_into(r, 6, &mut m.birth_on)?;
+    m.age = m.birth_on.as_deref().and_then(|b| age_on(b, as_of));
+    opt_text_into(r, 7, &mut m.schooling)?;
+    opt_text_into(r, 8, &mut m.health)?;
+    opt_text_into(r, 9, &mut m.labour)?;
+    opt_text_into(r, 10, &mut m.work)?;
+    m.work_months = r.get(11)?;
+    m.medical_insurance = flag(12)?;
+    m.dibao = flag(13)?;
+    opt_text_into(r, 14, &mut m.disability_certificate)?;
+    Ok(())
+}
+
+fn year_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, Year)> {
+    let flag = |i: usize| -> rusqlite::Result<Option<bool>> {
+        Ok(r.get::<_, Option<i64>>(i)?.map(|v| v != 0))
+    };
+    let y = Year {
+        income: r.get(1)?,
+        wage_income: r.get(2)?,
+        dibao_paid: r.get(3)?,
+        tekun_paid: r.get(4)?,
+        food_secure: flag(5)?,
+        clothing_secure: flag(6)?,
+        dilapidated: flag(7)?,
+        housing_grade: r.get(8)?,
+        safe_water: flag(9)?,
+        electricity: flag(10)?,
+    };
+    Ok((r.get(0)?, y))
+}
+
 /// Households one at a time.
-pub struct Cases<'s> {
+pub struct Cases<'s, 'c> {
     households: Rows<'s>,
-    people: Rows<'s>,
-    years: Rows<'s>,
-    /// The first row of each side stream not yet given to a household.
-    next_person: Option<(String, Member)>,
+    /// The side streams, when the pass reads them all.
+    streams: Option<(Rows<'s>, Rows<'s>)>,
+    one_household_people: &'s mut Statement<'c>,
+    one_household_year: &'s mut Statement<'c>,
+    /// The first person of the stream not yet given to a household (when
+    /// `person_ahead`), and people whose buffers are reused.
+    ahead: (String, Member),
+    person_ahead: bool,
+    spare: Vec<Member>,
+    /// The first year of its stream not yet given to a household.
     next_year: Option<(String, Year)>,
+    registered: String,
+    lifted: Option<String>,
     steps: Steps,
     as_of: String,
+    year: i64,
     year_start: String,
 }
 
-impl<'s> Cases<'s> {
+impl<'s, 'c> Cases<'s, 'c> {
     pub fn new(
         conn: &Connection,
-        stmts: &'s mut Statements<'_>,
+        stmts: &'s mut Statements<'c>,
         place: &Place,
         year: i64,
-    ) -> Result<Cases<'s>> {
+        reading: Reading,
+    ) -> Result<Cases<'s, 'c>> {
         let as_of = format!("{year}-12-31");
         let (_, value) = place.sql();
+        let Statements {
+            households,
+            people,
+            years,
+            one_household_people,
+            one_household_year,
+        } = stmts;
+        let streams = match reading {
+            Reading::Streams => Some((
+                people.query(rusqlite::params![as_of, value])?,
+                years.query([year])?,
+            )),
+            Reading::OnDemand => None,
+        };
         let mut cases = Cases {
-            households: stmts.households.query(rusqlite::params![as_of, value])?,
-            people: stmts.people.query(rusqlite::params![as_of, value])?,
-            years: stmts.years.query(rusqlite::params![as_of, value, year])?,
-            next_person: None,
+            households: households.query(rusqlite::params![as_of, value])?,
+            streams,
+            one_household_people,
+            one_household_year,
+            ahead: (String::new(), Member::default()),
+            person_ahead: false,
+            spare: Vec::new(),
             next_year: None,
+            registered: String::new(),
+            lifted: None,
             steps: Steps::load(conn)?,
             as_of,
+            year,
             year_start: format!("{year}-01-01"),
         };
-        cases.next_person = cases.read_person()?;
+        cases.person_ahead = cases.read_person()?;
         cases.next_year = cases.read_year()?;
         Ok(cases)
     }
 
-    fn read_person(&mut self) -> Result<Option<(String, Member)>> {
-        let Some(r) = self.people.next()? else {
-            return Ok(None);
+    /// Reads the next person of the stream into `ahead`; false at its end.
+    fn read_person(&mut self) -> Result<bool> {
+        let Some((people, _)) = &mut self.streams else {
+            return Ok(false);
         };
-        let flag = |i: usize| -> rusqlite::Result<Option<bool>> {
-            Ok(r.get::<_, Option<i64>>(i)?.map(|v| v != 0))
-        };
-        let birth_on: Option<String> = r.get(6)?;
-        let m = Member {
-            code: r.get(1)?,
-            name: r.get(2)?,
-            id_number: r.get(3)?,
-            relation: r.get(4)?,
-            gender: r.get(5)?,
-            age: birth_on.as_deref().and_then(|b| age_on(b, &self.as_of)),
-            birth_on,
-            schooling: r.get(7)?,
-            health: r.get(8)?,
-            labour: r.get(9)?,
-            work: r.get(10)?,
-            work_months: r.get(11)?,
-            medical_insurance: flag(12)?,
-            dibao: flag(13)?,
-            disability_certificate: r.get(14)?,
-        };
-        Ok(Some((r.get(0)?, m)))
+        match people.next()? {
+            Some(r) => {
+                person_into(r, &self.as_of, &mut self.ahead.0, &mut self.ahead.1)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     }
 
     fn read_year(&mut self) -> Result<Option<(String, Year)>> {
-        let Some(r) = self.years.next()? else {
+        let Some((_, years)) = &mut self.streams else {
             return Ok(None);
         };
-        let flag = |i: usize| -> rusqlite::Result<Option<bool>> {
-            Ok(r.get::<_, Option<i64>>(i)?.map(|v| v != 0))
-        };
-        let y = Year {
-            income: r.get(1)?,
-            wage_income: r.get(2)?,
-            dibao_paid: r.get(3)?,
-            tekun_paid: r.get(4)?,
-            food_secure: flag(5)?,
-            clothing_secure: flag(6)?,
-            dilapidated: flag(7)?,
-            housing_grade: r.get(8)?,
-            safe_water: flag(9)?,
-            electricity: flag(10)?,
-        };
-        Ok(Some((r.get(0)?, y)))
+        match years.next()? {
+            Some(r) => Ok(Some(year_of(r)?)),
+            None => Ok(None),
+        }
     }
 
     /// Fills `case` with the next household; false at the end. `case` is
-    /// reused, so a pass allocates for the largest household only.
+    /// reused, so a pass allocates for the largest household only. Reading
+    /// on demand, its people and year are left empty until [`Cases::fill`].
     pub fn next_into(&mut self, case: &mut Case) -> Result<bool> {
         let Some(r) = self.households.next()? else {
             return Ok(false);
         };
         let rowid: i64 = r.get(0)?;
-        case.code = r.get(1)?;
-        case.town_code = r.get(2)?;
-        case.town = r.get(3)?;
-        case.village_code = r.get(4)?;
-        case.village = r.get(5)?;
-        case.head_name = r.get(6)?;
-        case.id_number = r.get(7)?;
+        text_into(r, 1, &mut case.code)?;
+        text_into(r, 2, &mut case.town_code)?;
+        text_into(r, 3, &mut case.town)?;
+        text_into(r, 4, &mut case.village_code)?;
+        text_into(r, 5, &mut case.village)?;
+        text_into(r, 6, &mut case.head_name)?;
+        text_into(r, 7, &mut case.id_number)?;
         case.members = r.get(8)?;
-        case.attribute = r.get(9)?;
-        case.cause = r.get(10)?;
-        let registered: String = r.get(11)?;
-        let lifted: Option<String> = r.get(12)?;
+        opt_text_into(r, 9, &mut case.attribute)?;
+        opt_text_into(r, 10, &mut case.cause)?;
+        text_into(r, 11, &mut self.registered)?;
+        opt_text_into(r, 12, &mut self.lifted)?;
         let events = self.steps.of(rowid).unwrap_or(&[]);
-        let history = History::new(&registered, lifted.as_deref(), events);
+        let history = History::new(&self.registered, self.lifted.as_deref(), events);
         case.status = Some(history.status_on(&self.as_of));
         case.lifted_in_year = history.has_step(Step::Lifted, &self.year_start, &self.as_of);
-        case.people.clear();
+        self.spare.append(&mut case.people);
+        case.year = None;
         // People and years of households outside the pass (not registered
-        // by the year's end) are passed over.
-        while let Some((household, _)) = &self.next_person
-            && household.as_str() <= case.code.as_str()
-        {
-            if let Some((household, m)) = self.next_person.take()
-                && household == case.code
-            {
+        // by the year's end, or of another place) are passed over.
+        while self.person_ahead && self.ahead.0.as_str() <= case.code.as_str() {
+            if self.ahead.0 == case.code {
+                let mut m = self.spare.pop().unwrap_or_default();
+                std::mem::swap(&mut m, &mut self.ahead.1);
                 case.people.push(m);
             }
-            self.next_person = self.read_person()?;
+            self.person_ahead = self.read_person()?;
         }
-        case.year = None;
         while let Some((household, _)) = &self.next_year
             && household.as_str() <= case.code.as_str()
         {
@@ -346,7 +455,32 @@ impl<'s> Cases<'s> {
             }
             self.next_year = self.read_year()?;
         }
+        case.people.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(true)
+    }
+
+    /// Reads the people and year of the household `case` holds, by their
+    /// indexes (for a pass reading on demand).
+    pub fn fill(&mut self, case: &mut Case) -> Result<()> {
+        self.spare.append(&mut case.people);
+        let mut rows = self
+            .one_household_people
+            .query(rusqlite::params![self.as_of, case.code])?;
+        let mut household = String::new();
+        while let Some(r) = rows.next()? {
+            let mut m = self.spare.pop().unwrap_or_default();
+            person_into(r, &self.as_of, &mut household, &mut m)?;
+            case.people.push(m);
+        }
+        case.people.sort_by(|a, b| a.code.cmp(&b.code));
+        let mut rows = self
+            .one_household_year
+            .query(rusqlite::params![self.year, case.code])?;
+        case.year = match rows.next()? {
+            Some(r) => Some(year_of(r)?.1),
+            None => None,
+        };
+        Ok(())
     }
 }
 

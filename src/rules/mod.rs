@@ -20,7 +20,7 @@ use crate::lang::Lang;
 use crate::register::{History, Status};
 use crate::standards::Line;
 use crate::values::mask_id;
-use case::{Case, Cases, Member, Place, Statements};
+use case::{Case, Cases, Member, Place, Reading, Statements};
 
 /// How sure a rule is that the data is wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -396,7 +396,7 @@ pub fn run(
         .any(|r| !matches!(r.check, Check::Village) && r.since <= year);
     if household_rules {
         let mut stmts = Statements::new(conn, &place)?;
-        let mut cases = Cases::new(conn, &mut stmts, &place, year)?;
+        let mut cases = Cases::new(conn, &mut stmts, &place, year, Reading::Streams)?;
         let mut case = Case::default();
         while cases.next_into(&mut case)? {
             if !case.status.is_some_and(Status::registered) {

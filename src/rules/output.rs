@@ -298,37 +298,65 @@ pub fn rule_sheet(
     sheet
 }
 
+#[derive(serde::Serialize)]
+struct RuleJson<'a> {
+    code: &'static str,
+    name: &'static str,
+    level: super::Level,
+    scope: super::Scope,
+    count: usize,
+    rows: &'a [Finding],
+}
+
+#[derive(serde::Serialize)]
+struct StandardJson {
+    income_line: i64,
+    monitoring_line: Option<i64>,
+    incidence_line: i64,
+    source: crate::standards::Source,
+}
+
+/// The findings as JSON, written row by row from the findings themselves.
+#[derive(serde::Serialize)]
+struct FindingsJson<'a> {
+    year: i64,
+    standard: StandardJson,
+    town: &'a Option<String>,
+    village: &'a Option<String>,
+    households_checked: u64,
+    errors: usize,
+    suspects: usize,
+    /// A rule each, its rows borrowed.
+    rules: Vec<RuleJson<'a>>,
+}
+
 fn write_findings_json(findings: &Findings, out: &mut dyn Write) -> Result<()> {
-    let rules: Vec<serde_json::Value> = findings
-        .rules
-        .iter()
-        .map(|(r, found)| {
-            serde_json::json!({
-                "code": r.code,
-                "name": r.en,
-                "level": r.level,
-                "scope": r.scope,
-                "count": found.len(),
-                "rows": found,
-            })
-        })
-        .collect();
-    let json = serde_json::json!({
-        "year": findings.year,
-        "standard": {
-            "income_line": findings.line.income_line,
-            "monitoring_line": findings.line.monitoring_line,
-            "incidence_line": findings.line.incidence_line,
-            "source": findings.line.source,
+    fn each<'a>((r, found): &'a (&'static Rule, Vec<Finding>)) -> RuleJson<'a> {
+        RuleJson {
+            code: r.code,
+            name: r.en,
+            level: r.level,
+            scope: r.scope,
+            count: found.len(),
+            rows: found,
+        }
+    }
+    let json = FindingsJson {
+        year: findings.year,
+        standard: StandardJson {
+            income_line: findings.line.income_line,
+            monitoring_line: findings.line.monitoring_line,
+            incidence_line: findings.line.incidence_line,
+            source: findings.line.source,
         },
-        "town": findings.place.town,
-        "village": findings.place.village,
-        "households_checked": findings.households_checked,
-        "errors": findings.count(super::Level::Error),
-        "suspects": findings.count(super::Level::Suspect),
-        "rules": rules,
-    });
-    serde_json::to_writer_pretty(&mut *out, &json)?;
+        town: &findings.place.town,
+        village: &findings.place.village,
+        households_checked: findings.households_checked,
+        errors: findings.count(super::Level::Error),
+        suspects: findings.count(super::Level::Suspect),
+        rules: findings.rules.iter().map(each).collect(),
+    };
+    crate::report::sheet::write_json(&mut *out, &json)?;
     writeln!(out)?;
     Ok(())
 }
