@@ -109,10 +109,41 @@ fn column_widths(sheet: &Sheet) -> Vec<f64> {
             }
         }
     }
-    widths
+    let mut widths: Vec<f64> = widths
         .into_iter()
         .map(|w| (w as f64 + 2.0).clamp(6.0, 40.0))
-        .collect()
+        .collect();
+    // The sign-off is merged across the form and must fit it: a narrow
+    // table widens its last column, where the date line is too.
+    let need = display_width(&sheet.sign_off()) as f64 + 2.0;
+    let room: f64 = widths.iter().sum();
+    if room < need
+        && let Some(w) = widths.last_mut()
+    {
+        *w += need - room;
+    }
+    // So must the date and the time the form was made, beside the unit.
+    let h = &sheet.heading;
+    let dated = (display_width(&h.when) + display_width(&h.generated_line(sheet.lang)) + 6) as f64;
+    let right: f64 = widths[usize::from(split(sheet, &widths))..].iter().sum();
+    if right < dated
+        && let Some(w) = widths.last_mut()
+    {
+        *w += dated - right;
+    }
+    widths
+}
+
+/// Where the unit's merged cell ends and the date's begins: the unit
+/// takes the columns its line needs, at least half of them, and leaves one.
+fn split(sheet: &Sheet, widths: &[f64]) -> u16 {
+    let n = widths.len().max(1);
+    let unit = display_width(&sheet.heading.unit_line(sheet.lang)) as f64 + 2.0;
+    let mut half = (n / 2).max(1);
+    while half < n - 1 && widths[..half].iter().sum::<f64>() < unit {
+        half += 1;
+    }
+    u16::try_from(half).unwrap_or(1)
 }
 
 /// A heading wraps at its spaces (English) or before its unit (Chinese):
@@ -269,7 +300,7 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet, tab: &str) -> Result<()> {
     let h = &sheet.heading;
     merge(ws, 0, 0, 0, last, &h.title, &f.title)?;
     ws.set_row_height(0, 32)?;
-    let half = (n / 2).max(1);
+    let half = split(sheet, &widths);
     if n >= 2 {
         merge(ws, 1, 0, 1, half - 1, &h.unit_line(lang), &f.meta_left)?;
         merge(
