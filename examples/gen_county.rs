@@ -29,7 +29,7 @@ use std::time::Instant;
 
 const USAGE: &str = "usage: cargo run --release --example gen_county -- --out DIR [--households N] [--seed S] [--code CODE]
 
-  --out DIR         directory to write the eleven CSV files into (created if missing)
+  --out DIR         directory to write the fourteen CSV files into (created if missing)
   --households N    scale mode: a proportional county with N households (benchmarks);
                     without it, Zhongshan County with its published figures
   --seed S          PRNG seed (default 451122); same options, same bytes
@@ -406,6 +406,8 @@ enum Stream {
     People = 8,
     Monitoring = 9,
     Events = 10,
+    Cover = 11,
+    Assessments = 12,
 }
 
 impl Rng {
@@ -1795,7 +1797,7 @@ fn date_or_empty(d: Option<Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
-/// Writes the ten files; returns the number of households written.
+/// Writes the files; returns the number of households written.
 fn write_all(c: &County, opts: &Options) -> Result<u64> {
     let dir = opts.out.as_path();
     write_cadres(c, dir, opts.seed)?;
@@ -2023,6 +2025,7 @@ fn write_households(c: &County, dir: &Path, seed: u64) -> Result<u64> {
     let mut people = People::create(dir, seed)?;
     let mut monitoring = Monitoring::new(seed);
     let mut events = Events::new(seed);
+    let mut assessments = Assessments::create(dir, seed)?;
     let mut rng = Rng::new(seed, Stream::HouseholdRows);
     let (mut planned_lifted, mut planned_remaining) = match &c.members {
         Members::Planned { lifted, remaining } => (Some(lifted.iter()), Some(remaining.iter())),
@@ -2110,12 +2113,29 @@ fn write_households(c: &County, dir: &Path, seed: u64) -> Result<u64> {
             ])?;
             let monitored = monitoring.rows.len();
             monitoring.lifted(&code, &v.code, &name, &id, members, &helper);
+            let later = if monitoring.rows.len() == monitored {
+                events.household(&code, lifted)
+            } else {
+                Later::default()
+            };
             people.registered = registered;
-            people.died = None;
-            if monitoring.rows.len() == monitored {
-                people.died = events.household(&code, lifted);
-            }
-            people.household(&c.lex, &code, &name, &id, gender, u32::from(members))?;
+            people.died = later.died;
+            people.household(
+                &c.lex,
+                &code,
+                &name,
+                &id,
+                gender,
+                u32::from(members),
+                cause,
+                attribute,
+            )?;
+            let course = Course {
+                registered,
+                lifted,
+                later,
+            };
+            assessments.household(&code, attribute, &course, &people.rows)?;
             written += 1;
         }
         monitoring.ordinary(c, v);
@@ -2127,6 +2147,7 @@ fn write_households(c: &County, dir: &Path, seed: u64) -> Result<u64> {
     }
     csv.finish()?;
     people.csv.finish()?;
+    assessments.csv.finish()?;
     monitoring.write(dir)?;
     events.write(dir)?;
     Ok(written)
@@ -2147,6 +2168,17 @@ struct Events {
     rows: Vec<[String; 6]>,
 }
 
+/// A household's changes as its assessments need them.
+#[derive(Default)]
+struct Later {
+    /// Back in poverty, and lifted again.
+    returned: Option<(Date, Date)>,
+    /// Off the register (removed, or left).
+    off: Option<Date>,
+    /// The day its last member died, when that is how it left.
+    died: Option<Date>,
+}
+
 impl Events {
     fn new(seed: u64) -> Events {
         Events {
@@ -2155,9 +2187,8 @@ impl Events {
         }
     }
 
-    /// Draws the household's changes; the day its last member died, when
-    /// that is how it left.
-    fn household(&mut self, code: &str, lifted: Date) -> Option<Date> {
+    /// Draws the household's changes.
+    fn household(&mut self, code: &str, lifted: Date) -> Later {
         let row = |event: &str, date: Date, cause: &str, reason: &str| {
             [
                 code.to_string(),
@@ -2178,18 +2209,30 @@ impl Events {
                 .date(Date::ymd(2019, 10, 1), Date::ymd(2019, 11, 30));
             self.rows.push(row("returned", back, cause, ""));
             self.rows.push(row("lifted", again, "", ""));
+            return Later {
+                returned: Some((back, again)),
+                ..Later::default()
+            };
         } else if year <= 2018 && draw < 1 {
             let day = self.rng.date(Date::ymd(2019, 3, 1), Date::ymd(2019, 6, 30));
             self.rows
                 .push(row("removed", day, "", "wrong_identification"));
+            return Later {
+                off: Some(day),
+                ..Later::default()
+            };
         } else if year <= 2018 && (1..2).contains(&draw) {
             let day = self
                 .rng
                 .date(Date::ymd(2019, 1, 1), Date::ymd(2019, 12, 31));
             self.rows.push(row("left", day, "", "died"));
-            return Some(day);
+            return Later {
+                off: Some(day),
+                died: Some(day),
+                ..Later::default()
+            };
         }
-        None
+        Later::default()
     }
 
     /// Writes the changes in the order fupin exports them: by household,
@@ -2203,6 +2246,174 @@ impl Events {
             csv.row(row)?;
         }
         csv.finish()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The yearly assessments (年度收入与保障), 2014–2020
+
+/// The national income line of each year, yuan per head (fupin's
+/// `standards::NATIONAL`), which every lifted household's income clears.
+const INCOME_LINES: [(i32, u64); 7] = [
+    (2014, 2800),
+    (2015, 2855),
+    (2016, 2952),
+    (2017, 2952),
+    (2018, 2995),
+    (2019, 3218),
+    (2020, 4000),
+];
+
+/// Where a household stands at a year's end.
+struct Course {
+    registered: Date,
+    lifted: Date,
+    later: Later,
+}
+
+impl Course {
+    /// Poor (`true`) or lifted at `end`; `None` before it was registered
+    /// or once it is off the register.
+    fn poor_at(&self, end: Date) -> Option<bool> {
+        if self.registered > end || self.later.off.is_some_and(|d| d <= end) {
+            return None;
+        }
+        Some(match self.later.returned {
+            Some((back, again)) if back <= end && end < again => true,
+            _ => end < self.lifted,
+        })
+    }
+}
+
+/// One assessment per household and year on the register
+/// (`assessments.csv`), from a stream of its own, agreeing with the
+/// household and its people: a poor household's income below the line
+/// (and above half of it), a lifted one's above it with the two
+/// assurances and three guarantees met, wages exactly when someone
+/// present works, 低保金 to a 低保 household and 特困供养金 to a 特困 one.
+struct Assessments {
+    csv: CsvFile,
+    rng: Rng,
+}
+
+/// Yuan of fen, with the jiao when there are any (`4523.5`).
+fn yuan(fen: u64) -> String {
+    match fen % 100 / 10 {
+        0 => (fen / 100).to_string(),
+        jiao => format!("{}.{jiao}", fen / 100),
+    }
+}
+
+impl Assessments {
+    fn create(dir: &Path, seed: u64) -> Result<Assessments> {
+        // Every column `export` writes, so the file comes back byte for
+        // byte; the parts of income not drawn are left empty.
+        let header = [
+            "household",
+            "year",
+            "income",
+            "wage_income",
+            "business_income",
+            "property_income",
+            "transfer_income",
+            "business_costs",
+            "dibao_paid",
+            "tekun_paid",
+            "food_secure",
+            "clothing_secure",
+            "dilapidated",
+            "housing_grade",
+            "safe_water",
+            "electricity",
+            "note",
+        ];
+        Ok(Assessments {
+            csv: CsvFile::create(dir, "assessments.csv", &header)?,
+            rng: Rng::new(seed, Stream::Assessments),
+        })
+    }
+
+    fn household(
+        &mut self,
+        code: &str,
+        attribute: &str,
+        course: &Course,
+        people: &[Person],
+    ) -> Result<()> {
+        let flag = |b: bool| if b { "yes" } else { "no" };
+        // Per mille of the line once lifted: it grows a little each year.
+        let mut above: Option<u32> = None;
+        for (year, line) in INCOME_LINES {
+            let end = Date::ymd(year, 12, 31);
+            let Some(poor) = course.poor_at(end) else {
+                continue;
+            };
+            let rng = &mut self.rng;
+            let per_mille = if poor {
+                above = None;
+                rng.range(550, 950)
+            } else {
+                let p = match above {
+                    None => rng.range(1150, 1500),
+                    Some(p) => (p + rng.range(30, 120)).min(1900),
+                };
+                above = Some(p);
+                p
+            };
+            let income = line * 100 * u64::from(per_mille) / 10_000 * 10;
+            let present = people.iter().filter(|p| p.present_at(end));
+            let total = income * present.clone().count() as u64;
+            let mut share = |lo: u32, hi: u32| total * u64::from(rng.range(lo, hi)) / 100_000 * 100;
+            let extreme = attribute == "extreme_poverty";
+            let wage = if present.clone().any(Person::working) {
+                // 特困 households live mostly on their support.
+                if extreme {
+                    share(150, 300)
+                } else {
+                    share(300, 500)
+                }
+            } else {
+                0
+            };
+            let dibao = if attribute == "low_income" {
+                share(200, 350)
+            } else {
+                0
+            };
+            let tekun = if extreme { share(350, 500) } else { 0 };
+            let transfer = dibao + tekun + share(30, 100);
+            let (food, clothing, dilapidated, water, power) = if poor {
+                (
+                    rng.per_mille(960),
+                    rng.per_mille(970),
+                    rng.per_mille(180),
+                    rng.per_mille(880),
+                    rng.per_mille(990),
+                )
+            } else {
+                (true, true, false, true, true)
+            };
+            self.csv.row([
+                code,
+                &year.to_string(),
+                &yuan(income),
+                &yuan(wage),
+                "",
+                "",
+                &yuan(transfer),
+                "",
+                &yuan(dibao),
+                &yuan(tekun),
+                flag(food),
+                flag(clothing),
+                flag(dilapidated),
+                "",
+                flag(water),
+                flag(power),
+                "",
+            ])?;
+        }
+        Ok(())
     }
 }
 
@@ -2452,13 +2663,82 @@ const WORK: [&str; 4] = [
     "省外务工",
 ];
 
+/// A person as drawn, held until the household's people are settled
+/// against what the register says of the household (see [`People::settle`]).
+struct Person {
+    name: String,
+    id: String,
+    relation: &'static str,
+    gender: Gender,
+    birth: Date,
+    ethnicity: &'static str,
+    education: &'static str,
+    schooling: &'static str,
+    health: &'static str,
+    labour: &'static str,
+    work: &'static str,
+    months: Option<u32>,
+    joined: Option<Date>,
+    left: Option<Date>,
+    dibao: bool,
+    certificate: Option<String>,
+}
+
+const WEAK_LABOUR: &str = "弱劳动力或半劳动力";
+
+impl Person {
+    /// Age at the end of 2020, the register's last year.
+    fn age(&self) -> i32 {
+        2020 - self.birth.civil().0
+    }
+
+    /// Present at the end of every year the household is on the register,
+    /// not born into it since.
+    fn there_throughout(&self) -> bool {
+        self.joined.is_none()
+    }
+
+    /// As the register's rules read it (`Member::working`).
+    fn working(&self) -> bool {
+        !self.work.is_empty() || self.months.is_some_and(|m| m > 0)
+    }
+
+    fn present_at(&self, end: Date) -> bool {
+        self.joined.is_none_or(|d| d <= end) && self.left.is_none_or(|d| d > end)
+    }
+
+    fn student(&self) -> bool {
+        matches!(self.schooling, "小学" | "初中" | "高中" | "大专" | "本科")
+    }
+
+    /// Ill or disabled from now: a working-age person so is no longer a
+    /// full labourer, as the first draw would have made them.
+    fn fall_ill(&mut self, health: &'static str) {
+        self.health = health;
+        if (16..=60).contains(&self.age()) && matches!(self.labour, "普通劳动力" | "技能劳动力")
+        {
+            self.labour = WEAK_LABOUR;
+        }
+    }
+}
+
+/// Disability categories 1–7 (视力, 听力, 言语, 肢体, 智力, 精神, 多重) and
+/// grades 1–4, as the certificate's last two digits give them.
+const DISABILITY_CATEGORIES: [u32; 7] = [12, 10, 3, 45, 10, 12, 8];
+const DISABILITY_GRADES: [u32; 4] = [10, 20, 30, 40];
+
 /// The people of the households, written beside them (`people.csv`), from
 /// a stream of their own so that the households are what they were: the
 /// head as the household names them, then the others by relation, born when
-/// the relation allows (a child after the head, a parent before).
+/// the relation allows (a child after the head, a parent before). What
+/// makes them agree with the household's cause and attribute draws from a
+/// second stream, so the people drawn first stay as they were.
 struct People {
     csv: CsvFile,
     rng: Rng,
+    cover: Rng,
+    /// The household's people, for the assessments written after them.
+    rows: Vec<Person>,
     /// Per member region and birth date, the next free sequence pair.
     used: std::collections::BTreeMap<(usize, i32), u32>,
     /// The household's registration: a member born after it joined by birth.
@@ -2485,6 +2765,12 @@ impl People {
             "labour",
             "work",
             "work_months",
+            "work_place",
+            "medical_insurance",
+            "serious_illness_insurance",
+            "pension_insurance",
+            "dibao",
+            "disability_certificate",
             "joined_on",
             "joined_reason",
             "left_on",
@@ -2494,6 +2780,8 @@ impl People {
         Ok(People {
             csv: CsvFile::create(dir, "people.csv", &header)?,
             rng: Rng::new(seed, Stream::People),
+            cover: Rng::new(seed, Stream::Cover),
+            rows: Vec::new(),
             used: std::collections::BTreeMap::new(),
             registered: Date::ymd(2014, 1, 1),
             died: None,
@@ -2522,7 +2810,9 @@ impl People {
         (from <= to).then(|| self.rng.date(from, to))
     }
 
-    /// Writes the `members` people of one household.
+    /// Writes the `members` people of one household, and keeps them in
+    /// `rows` until the next.
+    #[allow(clippy::too_many_arguments)]
     fn household(
         &mut self,
         lex: &Lexicon,
@@ -2531,20 +2821,21 @@ impl People {
         head_id: &str,
         head_gender: Gender,
         members: u32,
+        cause: &str,
+        attribute: &str,
     ) -> Result<()> {
+        self.rows.clear();
         let head_birth = birth_of(head_id);
         let ethnicity = ETHNICITIES[self.rng.weighted(ETHNICITIES.iter().map(|e| e.1))].0;
         let surname: String = head_name.chars().take(1).collect();
         self.person(
-            code,
-            1,
             head_name,
             head_id,
             "head",
             head_gender,
             head_birth,
             ethnicity,
-        )?;
+        );
         let head_age = 2020 - head_birth.civil().0;
         let mut n = 1;
         let mut slots = members - 1;
@@ -2618,13 +2909,12 @@ impl People {
             }
             let id = self.member_id(birth, gender)?;
             n += 1;
-            self.person(code, n, &name, &id, relation, gender, birth, ethnicity)?;
+            self.person(&name, &id, relation, gender, birth, ethnicity);
         }
         if n != members {
             // A relation whose years fall outside the register: a sibling
             // takes its place, so the household has its members.
-            let written = n;
-            for _ in written..members {
+            for _ in n..members {
                 let birth = self
                     .born(head_birth, SIBLING_YEARS)
                     .unwrap_or(head_birth.min(BORN_BY));
@@ -2635,25 +2925,207 @@ impl People {
                 };
                 let name = lex.person(&mut self.rng, gender);
                 let id = self.member_id(birth, gender)?;
-                n += 1;
-                self.person(code, n, &name, &id, "sibling", gender, birth, ethnicity)?;
+                self.person(&name, &id, "sibling", gender, birth, ethnicity);
             }
+        }
+        self.settle(cause, attribute, head_gender)?;
+        self.write(code)
+    }
+
+    /// Makes the household's people agree with what the register says of
+    /// the household in every year it is on it, so that its check finds
+    /// nothing: someone ill in a household poor by illness, someone
+    /// disabled (with a certificate) by disability, someone at school by
+    /// schooling; nobody healthy of working age without labour; everyone
+    /// insured; the whole household on 低保 when it is a 低保 household.
+    fn settle(&mut self, cause: &str, attribute: &str, head_gender: Gender) -> Result<()> {
+        for p in &mut self.rows {
+            // A healthy person is held to working capacity to 65 in every
+            // year from 2014, so to 71 at the end of 2020.
+            if p.health == "健康" && p.labour == "丧失劳动力" && p.age() <= 71 {
+                p.labour = WEAK_LABOUR;
+            }
+        }
+        let has = |rows: &[Person], f: fn(&Person) -> bool| {
+            rows.iter().any(|p| p.there_throughout() && f(p))
+        };
+        match cause {
+            "illness" if !has(&self.rows, |p| p.health != "健康") => {
+                let i = self.pick_adult();
+                let health = if self.cover.per_mille(750) {
+                    "长期慢性病"
+                } else {
+                    "患有大病"
+                };
+                self.rows[i].fall_ill(health);
+            }
+            "disability" if !has(&self.rows, |p| p.health == "残疾") => {
+                let i = self.pick_adult();
+                self.rows[i].fall_ill("残疾");
+            }
+            "schooling" if !has(&self.rows, Person::student) => self.send_to_school(head_gender)?,
+            _ => {}
+        }
+        for p in &mut self.rows {
+            if p.health == "残疾" {
+                let category = 1 + self.cover.weighted(DISABILITY_CATEGORIES.iter().copied());
+                let grade = 1 + self.cover.weighted(DISABILITY_GRADES.iter().copied());
+                p.certificate = Some(format!("{}{category}{grade}", p.id));
+            }
+            p.dibao = attribute == "low_income";
         }
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A member present from the registration on, one without work of
+    /// working age or older if there is one.
+    fn pick_adult(&mut self) -> usize {
+        let pick = |p: &Person| p.there_throughout() && !p.working() && p.age() >= 16;
+        let chosen: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| pick(&self.rows[i]))
+            .collect();
+        if chosen.is_empty() {
+            // The head is there from the start.
+            let all: Vec<usize> = (0..self.rows.len())
+                .filter(|&i| self.rows[i].there_throughout())
+                .collect();
+            return all[self.cover.index(all.len())];
+        }
+        chosen[self.cover.index(chosen.len())]
+    }
+
+    /// Someone of college age studies on; failing that, a member becomes a
+    /// child of school age, the head's or a grandchild (born 2003–2012, so
+    /// present from the registration, even one drawn as born since, and
+    /// under 18 in 2020). A head living alone past 30 is left as drawn:
+    /// nobody can be at school.
+    fn send_to_school(&mut self, head_gender: Gender) -> Result<()> {
+        let college = (0..self.rows.len())
+            .filter(|&i| self.rows[i].there_throughout() && (18..=30).contains(&self.rows[i].age()))
+            .min_by_key(|&i| self.rows[i].age());
+        if let Some(i) = college {
+            let p = &mut self.rows[i];
+            p.schooling = if p.age() <= 22 { "大专" } else { "本科" };
+            p.education = "高中";
+            p.work = "";
+            p.months = None;
+            return Ok(());
+        }
+        // A child or grandchild first, a parent next, a spouse last.
+        let rank = |relation: &str| match relation {
+            "father" | "mother" => 1,
+            "spouse" => 2,
+            _ => 0,
+        };
+        let Some(best) = self.rows[1..].iter().map(|p| rank(p.relation)).min() else {
+            return Ok(());
+        };
+        let chosen: Vec<usize> = (1..self.rows.len())
+            .filter(|&i| rank(self.rows[i].relation) == best)
+            .collect();
+        let i = chosen[self.cover.index(chosen.len())];
+        let head = self.rows[0].birth;
+        let (lo, hi) = (Date::ymd(2003, 1, 1), Date::ymd(2012, 12, 31));
+        let within = |(a, b): (i32, i32)| {
+            let (from, to) = (head.plus(a * 365).max(lo), head.plus(b * 365).min(hi));
+            (from <= to).then_some((from, to))
+        };
+        let male = self.rows[i].gender == Gender::Male;
+        let (relation, (from, to)) = if let Some(w) = within(CHILD_YEARS) {
+            (if male { "son" } else { "daughter" }, w)
+        } else if let Some(w) = within(GRANDCHILD_YEARS) {
+            (if male { "grandson" } else { "granddaughter" }, w)
+        } else {
+            // A head too old for a grandchild of school age: a
+            // great-grandchild, which the register calls 其他.
+            ("other", (lo, hi))
+        };
+        let birth = self.cover.date(from, to);
+        let id = self.member_id(birth, self.rows[i].gender)?;
+        let surname: Option<char> = (head_gender == Gender::Male && relation != "other")
+            .then(|| self.rows[0].name.chars().next())
+            .flatten();
+        let p = &mut self.rows[i];
+        p.relation = relation;
+        p.birth = birth;
+        p.id = id;
+        p.joined = None;
+        if let Some(s) = surname {
+            p.name = std::iter::once(s).chain(p.name.chars().skip(1)).collect();
+        }
+        (p.education, p.schooling) = match p.age() {
+            ..=11 => ("小学", "小学"),
+            12..=14 => ("初中", "初中"),
+            _ => ("高中", "高中"),
+        };
+        p.labour = if p.age() <= 15 {
+            "无劳动力"
+        } else {
+            "普通劳动力"
+        };
+        p.work = "";
+        p.months = None;
+        Ok(())
+    }
+
+    fn write(&mut self, household: &str) -> Result<()> {
+        let mut code = String::with_capacity(18);
+        for (n, p) in self.rows.iter().enumerate() {
+            code.clear();
+            let _ = write!(code, "{household}{:02}", n + 1);
+            let gender = if p.gender == Gender::Male {
+                "male"
+            } else {
+                "female"
+            };
+            let (joined, joined_reason) = match p.joined {
+                Some(d) => (d.to_string(), "born"),
+                None => (String::new(), ""),
+            };
+            let (left, left_reason) = match p.left {
+                Some(d) => (d.to_string(), "died"),
+                None => (String::new(), ""),
+            };
+            self.csv.row([
+                code.as_str(),
+                household,
+                &p.name,
+                &p.id,
+                p.relation,
+                gender,
+                &p.birth.to_string(),
+                p.ethnicity,
+                p.education,
+                p.schooling,
+                p.health,
+                p.labour,
+                p.work,
+                &p.months.map(|m| m.to_string()).unwrap_or_default(),
+                "",
+                "yes",
+                "yes",
+                "",
+                if p.dibao { "yes" } else { "no" },
+                p.certificate.as_deref().unwrap_or_default(),
+                &joined,
+                joined_reason,
+                &left,
+                left_reason,
+                "",
+            ])?;
+        }
+        Ok(())
+    }
+
     fn person(
         &mut self,
-        household: &str,
-        n: u32,
         name: &str,
         id: &str,
-        relation: &str,
+        relation: &'static str,
         gender: Gender,
         birth: Date,
-        ethnicity: &str,
-    ) -> Result<()> {
+        ethnicity: &'static str,
+    ) {
         // Age at the end of 2020, the register's last year.
         let age = 2020 - birth.civil().0;
         let rng = &mut self.rng;
@@ -2686,50 +3158,32 @@ impl People {
             && matches!(labour, "普通劳动力" | "技能劳动力")
             && rng.per_mille(550)
         {
-            (rng.choose(&WORK), rng.range(3, 12).to_string())
+            (rng.choose(&WORK), Some(rng.range(3, 12)))
         } else {
-            ("", String::new())
-        };
-        let gender = if gender == Gender::Male {
-            "male"
-        } else {
-            "female"
-        };
-        let (joined, joined_reason) = if birth > self.registered {
-            (birth.to_string(), "born")
-        } else {
-            (String::new(), "")
+            ("", None)
         };
         // A child born in the year its household died out is counted as
         // dying on its day of birth at the latest.
-        let (died, died_reason) = match self.died {
-            Some(d) => (d.max(birth).to_string(), "died"),
-            None => (String::new(), ""),
-        };
-        self.csv.row([
-            format!("{household}{n:02}").as_str(),
-            household,
-            name,
-            id,
+        self.rows.push(Person {
+            name: name.to_string(),
+            id: id.to_string(),
             relation,
             gender,
-            &birth.to_string(),
+            birth,
             ethnicity,
             education,
             schooling,
             health,
             labour,
             work,
-            &months,
-            &joined,
-            joined_reason,
-            &died,
-            died_reason,
-            "",
-        ])
+            months,
+            joined: (birth > self.registered).then_some(birth),
+            left: self.died.map(|d| d.max(birth)),
+            dibao: false,
+            certificate: None,
+        });
     }
 }
-
 /// The birth date in an 18-character ID number.
 fn birth_of(id: &str) -> Date {
     let n = |r: std::ops::Range<usize>| id.get(r).and_then(|s| s.parse().ok()).unwrap_or(1);
