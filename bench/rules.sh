@@ -29,15 +29,15 @@ GEN=$ROOT/target/release/examples/gen_county
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -h | awk '/Mem:/ {print $2}') RAM"
 echo "fupin $(git rev-parse --short HEAD)"
 
-DATA=$OUT/county-$BIG-451122
+DATA=$OUT/county-$BIG-451122-assessed
 [ -f "$DATA/households.csv" ] || "$GEN" --households "$BIG" --code 451122 --out "$DATA" >/dev/null 2>&1
 DB=$OUT/rules-$BIG.db
 if [ ! -f "$DB" ]; then
     "$FUPIN" --db "$DB" init --county 钟山县 --code 451122 >/dev/null 2>&1
     "$FUPIN" --db "$DB" import "$DATA" --quiet >/dev/null
-    # One year per household, meeting the standards once lifted; the
-    # people covered by medical insurance.
-    sqlite3 "$DB" "DELETE FROM assessments;
+    # A county generated before the assessments were: one year per
+    # household, meeting the standards once lifted, and the people covered.
+    [ -f "$DATA/assessments.csv" ] || sqlite3 "$DB" "DELETE FROM assessments;
         INSERT INTO assessments (household, year, income, wage_income, transfer_income, dibao_paid,
                                  food_secure, clothing_secure, dilapidated, safe_water, electricity)
         SELECT code, 2020,

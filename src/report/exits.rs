@@ -140,13 +140,14 @@ pub fn per_village(
         line: crate::standards::for_year(conn, year)?,
     };
     let place = Place::default();
-    let mut stmts = Statements::new(conn, &place)?;
-    // A year's exits are a few of the register's households: their people
-    // and years are read by index. All the lifted are most of it: streamed.
+    // A year's exits are a few of the register's households: found by
+    // their dates, their people and years read by index. All the lifted
+    // are most of it: streamed.
     let reading = match which {
-        Which::LiftedInYear => Reading::OnDemand,
+        Which::LiftedInYear => Reading::LiftedInYear,
         Which::AllLifted => Reading::Streams,
     };
+    let mut stmts = Statements::new(conn, &place, reading)?;
     let mut cases = Cases::new(conn, &mut stmts, &place, year, reading)?;
     let mut case = Case::default();
     let mut out: HashMap<String, Figures> = HashMap::new();
@@ -154,7 +155,7 @@ pub fn per_village(
         if !case.lifted() || (which == Which::LiftedInYear && !case.lifted_in_year) {
             continue;
         }
-        if reading == Reading::OnDemand {
+        if reading == Reading::LiftedInYear {
             cases.fill(&mut case)?;
         }
         let f = count(&case, &ctx, &standards);

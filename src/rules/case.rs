@@ -183,9 +183,11 @@ pub enum Reading {
     /// Every household's, as streams merged with the households: the
     /// register check, which reads them all.
     Streams,
-    /// Only for the households the caller asks for ([`Cases::fill`]), by
-    /// their index: a report that needs a few households of each village.
-    OnDemand,
+    /// Only the households lifted in the year (found by the lift date and
+    /// the dated steps), their people and year read by index when the
+    /// caller asks ([`Cases::fill`]): a year's exits are a few of the
+    /// register's households.
+    LiftedInYear,
 }
 
 /// The queries of a pass, prepared once.
@@ -198,15 +200,27 @@ pub struct Statements<'c> {
 }
 
 impl<'c> Statements<'c> {
-    pub fn new(conn: &'c Connection, place: &Place) -> Result<Statements<'c>> {
+    pub fn new(conn: &'c Connection, place: &Place, reading: Reading) -> Result<Statements<'c>> {
         let (cond, _) = place.sql();
+        // Merged with the streams, households come in code order; the
+        // year's exits need no order, and are few.
+        let (lifted, order) = match reading {
+            Reading::Streams => ("", "ORDER BY h.code"),
+            Reading::LiftedInYear => (
+                "AND (h.lifted_on >= substr(?1, 1, 4) || '-01-01' AND h.lifted_on <= ?1
+                      OR h.code IN (SELECT household FROM household_events
+                                     WHERE event = 'lifted' AND date >= substr(?1, 1, 4) || '-01-01'
+                                       AND date <= ?1))",
+                "",
+            ),
+        };
         let households = conn.prepare(&format!(
             "SELECT h.id, h.code, v.town, t.name, h.village, v.name, h.head_name, h.id_number,
                     h.members, h.attribute, h.cause, h.registered_on, h.lifted_on
                FROM households h JOIN villages v ON v.code = h.village
                JOIN towns t ON t.code = v.town
-              WHERE h.registered_on <= ?1 AND {cond}
-              ORDER BY h.code"
+              WHERE h.registered_on <= ?1 AND {cond} {lifted}
+              {order}"
         ))?;
         // The whole county's people come in the household index's order,
         // with no join: a person of a household outside the pass is passed
@@ -362,7 +376,7 @@ impl<'s, 'c> Cases<'s, 'c> {
                 people.query(rusqlite::params![as_of, value])?,
                 years.query([year])?,
             )),
-            Reading::OnDemand => None,
+            Reading::LiftedInYear => None,
         };
         let mut cases = Cases {
             households: households.query(rusqlite::params![as_of, value])?,
@@ -410,8 +424,9 @@ impl<'s, 'c> Cases<'s, 'c> {
     }
 
     /// Fills `case` with the next household; false at the end. `case` is
-    /// reused, so a pass allocates for the largest household only. Reading
-    /// on demand, its people and year are left empty until [`Cases::fill`].
+    /// reused, so a pass allocates for the largest household only. Over
+    /// the year's exits, its people and year are left empty until
+    /// [`Cases::fill`].
     pub fn next_into(&mut self, case: &mut Case) -> Result<bool> {
         let Some(r) = self.households.next()? else {
             return Ok(false);
@@ -460,7 +475,7 @@ impl<'s, 'c> Cases<'s, 'c> {
     }
 
     /// Reads the people and year of the household `case` holds, by their
-    /// indexes (for a pass reading on demand).
+    /// indexes (for a pass over the year's exits).
     pub fn fill(&mut self, case: &mut Case) -> Result<()> {
         self.spare.append(&mut case.people);
         let mut rows = self

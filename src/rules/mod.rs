@@ -395,7 +395,7 @@ pub fn run(
         .iter()
         .any(|r| !matches!(r.check, Check::Village) && r.since <= year);
     if household_rules {
-        let mut stmts = Statements::new(conn, &place)?;
+        let mut stmts = Statements::new(conn, &place, Reading::Streams)?;
         let mut cases = Cases::new(conn, &mut stmts, &place, year, Reading::Streams)?;
         let mut case = Case::default();
         while cases.next_into(&mut case)? {
