@@ -188,6 +188,77 @@ pub fn group_rows<F>(
     rows
 }
 
+/// Figures that add up from villages to towns and the county.
+pub trait Sum: Default + Clone {
+    fn add(&mut self, other: &Self);
+}
+
+/// The rows of a report by place, its town subtotals and its total.
+pub type Places<F> = (Vec<Group<F>>, Vec<Group<F>>, F);
+
+/// Rows by county, town or village of figures counted per village code
+/// (every village a row, 0 where nothing was counted), with the towns as
+/// subtotals by village, and the total.
+pub fn by_place<F: Sum>(
+    conn: &Connection,
+    county: &(String, String),
+    mut by_village: std::collections::HashMap<String, F>,
+    by: By,
+) -> Result<Places<F>> {
+    let towns: Vec<(String, String)> = conn
+        .prepare("SELECT code, name FROM towns ORDER BY code")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let villages: Vec<(String, String, String)> = conn
+        .prepare("SELECT code, name, town FROM villages ORDER BY town, code")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let town_name: std::collections::HashMap<&str, &str> = towns
+        .iter()
+        .map(|(c, n)| (c.as_str(), n.as_str()))
+        .collect();
+    let mut totals = F::default();
+    let mut per_town: std::collections::HashMap<&str, F> = std::collections::HashMap::new();
+    let mut village_groups = Vec::new();
+    for (code, name, town) in &villages {
+        let figures = by_village.remove(code).unwrap_or_default();
+        totals.add(&figures);
+        per_town.entry(town.as_str()).or_default().add(&figures);
+        village_groups.push(Group {
+            key: Some(code.clone()),
+            name: name.clone(),
+            town: town_name.get(town.as_str()).map(|s| s.to_string()),
+            parent: Some(town.clone()),
+            figures,
+        });
+    }
+    let town_groups: Vec<Group<F>> = towns
+        .iter()
+        .map(|(code, name)| Group {
+            key: Some(code.clone()),
+            name: name.clone(),
+            town: None,
+            parent: None,
+            figures: per_town.get(code.as_str()).cloned().unwrap_or_default(),
+        })
+        .collect();
+    let (groups, subtotals) = match by {
+        By::County => (
+            vec![Group {
+                key: Some(county.0.clone()),
+                name: county.1.clone(),
+                town: None,
+                parent: None,
+                figures: totals.clone(),
+            }],
+            Vec::new(),
+        ),
+        By::Village => (village_groups, town_groups),
+        By::Town | By::Zone => (town_groups, Vec::new()),
+    };
+    Ok((groups, subtotals, totals))
+}
+
 /// What the caller decides about the page, beyond the figures.
 #[derive(Debug, Clone)]
 pub struct PageOpts {

@@ -59,6 +59,12 @@ pub struct Figures {
     pub returned_since_2021: Count,
 }
 
+impl super::Sum for Figures {
+    fn add(&mut self, o: &Figures) {
+        Figures::add(self, o);
+    }
+}
+
 impl Figures {
     pub fn add(&mut self, o: &Figures) {
         self.monitored.add(&o.monitored);
@@ -279,59 +285,8 @@ pub fn build(conn: &Connection, as_of: NaiveDate, by: By) -> Result<Monitoring> 
         );
     }
     let county = super::county(conn)?;
-    let mut by_village =
-        per_village(conn, as_of).context("failed to count monitored households")?;
-    let towns: Vec<(String, String)> = conn
-        .prepare("SELECT code, name FROM towns ORDER BY code")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let villages: Vec<(String, String, String)> = conn
-        .prepare("SELECT code, name, town FROM villages ORDER BY town, code")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let town_name: HashMap<&str, &str> = towns
-        .iter()
-        .map(|(c, n)| (c.as_str(), n.as_str()))
-        .collect();
-    let mut totals = Figures::default();
-    let mut per_town: HashMap<&str, Figures> = HashMap::new();
-    let mut village_groups = Vec::new();
-    for (code, name, town) in &villages {
-        let figures = by_village.remove(code).unwrap_or_default();
-        totals.add(&figures);
-        per_town.entry(town.as_str()).or_default().add(&figures);
-        village_groups.push(Group {
-            key: Some(code.clone()),
-            name: name.clone(),
-            town: town_name.get(town.as_str()).map(|s| s.to_string()),
-            parent: Some(town.clone()),
-            figures,
-        });
-    }
-    let town_groups: Vec<Group> = towns
-        .iter()
-        .map(|(code, name)| Group {
-            key: Some(code.clone()),
-            name: name.clone(),
-            town: None,
-            parent: None,
-            figures: per_town.get(code.as_str()).cloned().unwrap_or_default(),
-        })
-        .collect();
-    let (groups, subtotals) = match by {
-        By::County => (
-            vec![Group {
-                key: Some(county.0.clone()),
-                name: county.1.clone(),
-                town: None,
-                parent: None,
-                figures: totals.clone(),
-            }],
-            Vec::new(),
-        ),
-        By::Village => (village_groups, town_groups),
-        By::Town | By::Zone => (town_groups, Vec::new()),
-    };
+    let by_village = per_village(conn, as_of).context("failed to count monitored households")?;
+    let (groups, subtotals, totals) = super::by_place(conn, &county, by_village, by)?;
     Ok(Monitoring {
         county,
         as_of,
