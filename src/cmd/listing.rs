@@ -249,18 +249,7 @@ pub fn tally(
     })
 }
 
-/// `1,234`: counts are read by people.
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
+pub use crate::values::thousands;
 
 /// The line under a table: `12 households, 45 people` / `共 12 户 45 人`,
 /// and what `--limit` left out.

@@ -5,6 +5,7 @@
 //! carry the stored old and new values whole (JSON as objects).
 
 use anyhow::{Context, Result};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width};
 use serde_json::{Map, Value as Json};
 
 use super::Ctx;
@@ -102,7 +103,8 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8> {
         }
         Format::Csv => machine_grid(&changes).render(Format::Csv, &mut out)?,
         Format::Table => {
-            readable_grid(&changes, Format::Table).render(Format::Table, &mut out)?;
+            let table = fitted(readable_grid(&changes, Format::Table).to_table());
+            std::io::Write::write_all(&mut out, format!("{table}\n").as_bytes())?;
             let shown = changes.len() as i64;
             let total = if args.opts.limit.is_some_and(|n| changes.len() >= n) {
                 conn.query_row(
@@ -244,7 +246,13 @@ fn readable_grid(changes: &[Change], format: Format) -> Grid {
         grid.push(vec![
             Cell::Int(c.change),
             // Seconds are enough to read; the offset stays in CSV and JSON.
-            Cell::text(c.at.get(..19).unwrap_or(&c.at).replacen('T', " ", 1)),
+            // A table gives the date and the time a line each, to keep
+            // within the terminal.
+            Cell::text(c.at.get(..19).unwrap_or(&c.at).replacen(
+                'T',
+                if format == Format::Table { "\n" } else { " " },
+                1,
+            )),
             Cell::text(&c.actor),
             Cell::text(&c.command),
             Cell::text(entity.map(Entity::label).unwrap_or(&c.entity)),
@@ -254,6 +262,35 @@ fn readable_grid(changes: &[Change], format: Format) -> Grid {
         ]);
     }
     grid
+}
+
+/// The trail's table within 100 columns, or `$COLUMNS` when fewer, as
+/// lists keep to: every column as wide as its widest value but the
+/// command (`household update` breaks at its space) and the changes,
+/// which wrap.
+fn fitted(mut table: Table) -> Table {
+    const COMMAND: usize = 3;
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|w| (40..100).contains(w))
+        .unwrap_or(100);
+    let widths = table.column_max_content_widths();
+    let last = widths.len().saturating_sub(1);
+    for (i, w) in widths.iter().enumerate().take(last) {
+        if i == COMMAND {
+            continue;
+        }
+        if let Some(column) = table.column_mut(i) {
+            // comfy-table counts the padding, a space each side, in.
+            column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(w + 2)));
+        }
+    }
+    table
+        .force_no_tty()
+        .set_width(width)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    table
 }
 
 /// What changed, one line per field: `field: old → new` for an update, the

@@ -36,7 +36,7 @@ impl Status {
     pub fn label(self, lang: Lang) -> String {
         match self {
             Status::Done => lang.t("done", "已完成"),
-            Status::Overdue => lang.t("overdue", "逾期"),
+            Status::Overdue => lang.t("OVERDUE", "逾期"),
             Status::Open => lang.t("open", "推进中"),
         }
     }
@@ -391,7 +391,7 @@ fn flags_cell(lang: Lang, task: &TaskRow) -> Value {
 fn flags_total(lang: Lang, tot: &Totals) -> Value {
     let text = lang.t(
         &format!(
-            "overdue {}, finished late {}, not dispatched {}",
+            "OVERDUE {}, FINISHED LATE {}, NOT DISPATCHED {}",
             tot.overdue, tot.finished_late, tot.not_dispatched
         ),
         &format!(
@@ -434,7 +434,7 @@ mod tests {
             Status::Done
         );
         assert_eq!(Status::Done.label(Lang::En), "done");
-        assert_eq!(Status::Overdue.label(Lang::En), "overdue");
+        assert_eq!(Status::Overdue.label(Lang::En), "OVERDUE");
         assert_eq!(Status::Open.label(Lang::En), "open");
     }
 
@@ -569,7 +569,7 @@ mod tests {
         assert_eq!(total[flags].mark, Mark::Bad);
         assert_eq!(
             total[flags].cell.display(),
-            "overdue 2, finished late 0, not dispatched 2"
+            "OVERDUE 2, FINISHED LATE 0, NOT DISPATCHED 2"
         );
     }
 

@@ -711,9 +711,9 @@ pub fn figure_cells(lang: Lang, by: By, f: &Figures) -> Vec<Value> {
 
 fn verdict_cell(lang: Lang, reached: bool) -> Value {
     if reached {
-        Value::marked(lang.t("reached", "已实现"), Mark::Good)
+        Value::marked(lang.t("REACHED", "已实现"), Mark::Good)
     } else {
-        Value::marked(lang.t("NOT reached", "未实现"), Mark::Bad)
+        Value::marked(lang.t("NOT REACHED", "未实现"), Mark::Bad)
     }
 }
 

@@ -35,8 +35,8 @@ th { word-break: keep-all; overflow-wrap: normal; hyphens: manual; }
 td { white-space: nowrap; }
 td.wrap { white-space: normal; word-break: keep-all; }
 td.wide { word-break: normal; }
-td.wide div { min-width: 11em; }
-tr.total td, tr.subtotal td { white-space: normal; }
+td.wide div { min-width: 14em; }
+tr.total td.wrap, tr.subtotal td.wrap { white-space: normal; }
 thead th { font-weight: bold; text-align: center; background: #eee; }
 thead tr.title th, thead tr.meta th, thead tr.verdict th {
   border: none; background: none; padding: 0 0 3pt 0;
@@ -64,6 +64,7 @@ tbody.end td.end-matter { border: none; padding: 0; white-space: normal; font-we
 .chart svg { display: block; width: 100%; height: auto; }
 .chart svg.single { height: 62mm; }
 .sign-off { margin-top: 14pt; font-size: 10.5pt; white-space: pre-wrap; }
+.nw { white-space: nowrap; }
 "#;
 
 /// Escapes text for element content and attribute values.
@@ -120,7 +121,11 @@ fn row(out: &mut String, sheet: &Sheet, r: &Row) {
     };
     out.push_str(&format!("<tr{class_attr}>"));
     for (v, col) in r.cells.iter().zip(&sheet.columns) {
-        let text = escape(&v.cell.display());
+        // Counts grouped in thousands, as a workbook shows them.
+        let text = match v.cell {
+            Cell::Int(n) if col.kind == ColKind::Number => crate::values::thousands(n),
+            _ => escape(&v.cell.display()),
+        };
         // A table cell ignores min-width; a block inside it does not.
         let content = if col.key == "title" {
             format!("<div>{text}</div>")
@@ -201,11 +206,46 @@ fn end_matter(sheet: &Sheet) -> String {
     out
 }
 
+/// A blank of the sign-off stays on the line of its label.
 fn sign_off(sheet: &Sheet) -> String {
-    format!(
-        "<div class=\"sign-off\">{}</div>\n",
-        escape(&sheet.sign_off())
-    )
+    let blanks: Vec<String> = sheet
+        .sign_off()
+        .split("    ")
+        .map(|b| format!("<span class=\"nw\">{}</span>", escape(b)))
+        .collect();
+    format!("<div class=\"sign-off\">{}</div>\n", blanks.join("    "))
+}
+
+/// Escaped text whose dates, times and codes ("2020-06-30", "2026-12-03
+/// 08:37", "202003B", "(451122)") are each kept on one line: a narrow
+/// heading breaks between words, never inside a figure.
+fn unbroken(text: &str) -> String {
+    let part = |c: char| c.is_ascii_alphanumeric() || "-:./()".contains(c);
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().any(|c| c.is_ascii_digit()) {
+            out.push_str(&format!("<span class=\"nw\">{}</span>", escape(run)));
+        } else {
+            out.push_str(&escape(run));
+        }
+        run.clear();
+    };
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        // A time after its date is one figure with it.
+        let joins = c == ' '
+            && run.ends_with(|c: char| c.is_ascii_digit())
+            && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
+        if part(c) || joins {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push_str(&escape(&c.to_string()));
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// Data rows printed on the same page as the total row.
@@ -257,9 +297,9 @@ pub fn page(sheet: &Sheet) -> String {
     ));
     out.push_str(&format!(
         "<tr class=\"meta\"><th colspan=\"{n}\"><div class=\"meta-line\"><span class=\"unit\">{}</span><span class=\"when\">{}</span><span class=\"generated\">{}</span></div></th></tr>\n",
-        escape(&h.unit_line(lang)),
-        escape(&h.when),
-        escape(&h.generated_line(lang))
+        unbroken(&h.unit_line(lang)),
+        unbroken(&h.when),
+        unbroken(&h.generated_line(lang))
     ));
     if let Some((verdict, mark)) = &sheet.verdict {
         let class = match mark {
@@ -412,6 +452,19 @@ mod tests {
             escape(r#"<script>alert("x&'y")</script>"#),
             "&lt;script&gt;alert(&quot;x&amp;&#39;y&quot;)&lt;/script&gt;"
         );
+    }
+
+    #[test]
+    fn dates_times_and_codes_of_the_title_block_never_break() {
+        assert_eq!(
+            unbroken("Generated: 2026-12-03 08:37"),
+            "Generated: <span class=\"nw\">2026-12-03 08:37</span>"
+        );
+        assert_eq!(
+            unbroken("统计期间：2020年5月1日 (202003B)"),
+            "统计期间：<span class=\"nw\">2020</span>年<span class=\"nw\">5</span>月<span class=\"nw\">1</span>日 <span class=\"nw\">(202003B)</span>"
+        );
+        assert_eq!(unbroken("a & b"), "a &amp; b");
     }
 
     #[test]

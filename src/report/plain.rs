@@ -11,6 +11,7 @@ use comfy_table::{
 use super::sheet::{ColKind, RowKind, Sheet, char_width, display_width};
 use crate::csv_io::Encoding;
 use crate::csv_io::write::CsvOut;
+use crate::lang::Lang;
 use crate::output::{md_cell, md_escape};
 
 /// How wide terminal text may be.
@@ -78,10 +79,100 @@ fn heading_lines(label: &str) -> Vec<String> {
     lines
 }
 
-/// The table for the terminal. Long cells wrap so the table fits the
-/// width, but codes, numbers and dates never break, nor does a word of a
-/// heading; a group heading is shown once, over the first column of its
-/// span.
+/// Words of English headings that a table too wide for the terminal
+/// shortens, and what each stands for in the key under the table. Chinese
+/// headings are narrow already: they break between their words instead.
+const SHORT_WORDS: &[(&str, &str)] = &[
+    ("households", "hh"),
+    ("people", "ppl"),
+    ("registered", "reg."),
+    ("remaining", "rem."),
+    ("villages", "vil."),
+    ("population", "pop."),
+    ("incidence", "inc."),
+    ("returned", "ret."),
+    ("monitoring", "mon."),
+    ("eliminated", "elim."),
+    ("elimination", "elim."),
+    ("dispatches", "disp."),
+    ("progress", "prog."),
+    ("secretaries", "secr."),
+    ("information", "info."),
+    ("officers", "off."),
+    ("members", "memb."),
+    ("assisted", "asst."),
+    ("natural", "nat."),
+];
+
+/// A word of a heading, shortened: "(households)" → "(hh)",
+/// "Villages" → "Vil.". The word's brackets and capital stay.
+fn shorten(word: &str) -> Option<(String, &'static str, &'static str)> {
+    let core = word.trim_start_matches('(').trim_end_matches([')', ',']);
+    let (full, short) = SHORT_WORDS
+        .iter()
+        .find(|(full, _)| full.eq_ignore_ascii_case(core))?;
+    let mut abbr = short.to_string();
+    if core.starts_with(|c: char| c.is_ascii_uppercase()) {
+        abbr = abbr[..1].to_ascii_uppercase() + &abbr[1..];
+    }
+    let at = word.find(core).unwrap_or(0);
+    let shortened = format!("{}{abbr}{}", &word[..at], &word[at + core.len()..]);
+    Some((shortened, short, full))
+}
+
+/// Chinese headings a table too wide for the terminal shortens: under a
+/// group heading (未脱贫, 2019年脱贫) the paper form's own 户 and 人.
+const SHORT_ZH: &[(&str, &str)] = &[("户数（户）", "户"), ("人数（人）", "人")];
+
+/// The lines of a heading, shortened when `short`, and the English
+/// abbreviations used added to `used`.
+fn heading(
+    label: &str,
+    lang: Lang,
+    short: bool,
+    used: &mut Vec<(&'static str, &'static str)>,
+) -> Vec<String> {
+    if short && let Some((_, zh)) = SHORT_ZH.iter().find(|(full, _)| *full == label) {
+        return vec![zh.to_string()];
+    }
+    let short = short && lang == Lang::En;
+    heading_lines(label)
+        .into_iter()
+        .map(|line| match shorten(&line) {
+            Some((shortened, abbr, full)) if short => {
+                if !used.iter().any(|(a, f)| *a == abbr && *f == full) {
+                    used.push((abbr, full));
+                }
+                shortened
+            }
+            _ => line,
+        })
+        .collect()
+}
+
+/// A group heading's words packed into lines of at most `width` columns:
+/// English words joined by a space, Chinese ones run together.
+fn pack(words: &[String], width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in words {
+        if let Some(last) = lines.last_mut() {
+            let cjk = |c: Option<char>| c.is_some_and(|c| char_width(c) == 2);
+            let gap = if cjk(last.chars().last()) && cjk(word.chars().next()) {
+                ""
+            } else {
+                " "
+            };
+            if display_width(last) + gap.len() + display_width(word) <= width {
+                last.push_str(gap);
+                last.push_str(word);
+                continue;
+            }
+        }
+        lines.push(word.clone());
+    }
+    lines
+}
+
 /// How much room a narrow terminal leaves between columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Spacing {
@@ -91,7 +182,20 @@ enum Spacing {
     Tight,
 }
 
-fn table(sheet: &Sheet, width: TextWidth, spacing: Spacing) -> Table {
+/// A table for the terminal as text, and the abbreviations its headings
+/// use.
+struct Built {
+    text: String,
+    /// The table's width as comfy-table was told it, if it was.
+    limit: Option<usize>,
+    used: Vec<(&'static str, &'static str)>,
+}
+
+/// The table for the terminal. Long cells wrap so the table fits the
+/// width, but codes, numbers and dates never break, nor does a word of a
+/// heading. A group heading spans its columns, as on paper, on lines of
+/// its own above theirs.
+fn table(sheet: &Sheet, width: TextWidth, spacing: Spacing, short: bool) -> Built {
     let mut table = Table::new();
     table.load_style(UTF8_FULL_CONDENSED);
     match width {
@@ -110,31 +214,13 @@ fn table(sheet: &Sheet, width: TextWidth, spacing: Spacing) -> Table {
                 .set_content_arrangement(ContentArrangement::Disabled);
         }
     }
-    let mut firsts = vec![true; sheet.columns.len()];
-    for (first, span, _) in sheet.group_spans() {
-        for f in &mut firsts[first + 1..first + span] {
-            *f = false;
-        }
-    }
-    let grouped = sheet.two_row_header();
+    let mut used = Vec::new();
     let mut minimums = Vec::new();
     let mut header = Vec::new();
     for (i, c) in sheet.columns.iter().enumerate() {
-        let own = heading_lines(&c.label);
+        let own = heading(&c.label, sheet.lang, short, &mut used);
         let mut min = own.iter().map(|l| display_width(l)).max().unwrap_or(0);
-        let mut lines = Vec::new();
-        if grouped {
-            match (&c.group, firsts[i]) {
-                (Some(g), true) => lines.extend(heading_lines(g)),
-                _ => lines.push(String::new()),
-            }
-        }
-        if let (Some(g), true) = (&c.group, firsts[i]) {
-            let widest = heading_lines(g).iter().map(|l| display_width(l)).max();
-            min = min.max(widest.unwrap_or(0));
-        }
-        lines.extend(own);
-        header.push(TableCell::new(lines.join("\n")).set_alignment(CellAlignment::Center));
+        header.push(TableCell::new(own.join("\n")).set_alignment(CellAlignment::Center));
         let widest = sheet
             .rows
             .iter()
@@ -144,16 +230,50 @@ fn table(sheet: &Sheet, width: TextWidth, spacing: Spacing) -> Table {
             .max()
             .unwrap_or(0);
         min = min.max(match c.kind {
-            ColKind::Code | ColKind::Number | ColKind::Percent | ColKind::Date | ColKind::Spark => {
-                widest
-            }
+            ColKind::Code | ColKind::Number | ColKind::Percent | ColKind::Date => widest,
+            // A sparkline of many months goes on over several lines.
+            ColKind::Spark => widest.min(16),
             // Names, statuses and flags stay whole up to six Chinese
-            // characters; a task's title wraps.
+            // characters (three in a table too wide for that), flags up to
+            // their longest word; a task's title wraps.
             ColKind::Text if c.key == "title" => widest.min(8),
             ColKind::Text if c.key == "name" || c.key == "town" => widest.min(8),
+            ColKind::Text if c.key == "flags" => widest.min(10),
+            ColKind::Text if short => widest.min(6),
             ColKind::Text => widest.min(12),
         });
         minimums.push(min.max(2));
+    }
+    // The room around a cell's content: comfy-table's own padding of a
+    // space each side when nothing limits the width.
+    let pad = match (width, spacing) {
+        (TextWidth::Unlimited, _) => 2,
+        (_, Spacing::Normal) => 1,
+        (_, Spacing::Tight) => 0,
+    };
+    // A group heading's widest word must fit its span, rules included;
+    // the first column of the span takes what is missing.
+    let spans: Vec<(usize, usize, Option<Vec<String>>)> = sheet
+        .group_spans()
+        .into_iter()
+        .map(|(first, n, g)| {
+            (
+                first,
+                n,
+                g.map(|g| heading(g, sheet.lang, short, &mut used)),
+            )
+        })
+        .collect();
+    for (first, n, words) in &spans {
+        let Some(words) = words else { continue };
+        let need = words.iter().map(|w| display_width(w)).max().unwrap_or(0);
+        let have: usize = minimums[*first..first + n]
+            .iter()
+            .map(|m| m + pad)
+            .sum::<usize>()
+            + n
+            - 1;
+        minimums[*first] += need.saturating_sub(have);
     }
     table.set_header(header);
     for (i, col) in sheet.columns.iter().enumerate() {
@@ -166,18 +286,78 @@ fn table(sheet: &Sheet, width: TextWidth, spacing: Spacing) -> Table {
             if width != TextWidth::Unlimited {
                 column.set_padding((0, u16::from(spacing == Spacing::Normal)));
             }
-            if width != TextWidth::Unlimited {
-                // The padding is part of comfy-table's width.
-                let pad = usize::from(spacing == Spacing::Normal);
-                let min = u16::try_from(minimums[i] + pad).unwrap_or(u16::MAX);
-                column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(min)));
-            }
+            // The padding is part of comfy-table's width.
+            let min = u16::try_from(minimums[i] + pad).unwrap_or(u16::MAX);
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(min)));
         }
     }
     for row in &sheet.rows {
         table.add_row(row.cells.iter().map(|v| TableCell::new(v.cell.display())));
     }
-    table
+    let limit = match width {
+        TextWidth::Unlimited => None,
+        _ => table.width().map(usize::from),
+    };
+    let text = table.to_string();
+    let text = if sheet.two_row_header() {
+        span_groups(&text, &spans)
+    } else {
+        text
+    };
+    Built { text, limit, used }
+}
+
+/// The rendered table with lines for the group headings put above the
+/// header, each heading centred over the columns it spans, the rules
+/// between those columns left out.
+fn span_groups(text: &str, spans: &[(usize, usize, Option<Vec<String>>)]) -> String {
+    let mut lines = text.lines();
+    let Some(top) = lines.next() else {
+        return text.to_string();
+    };
+    let top: Vec<char> = top.chars().collect();
+    // Where each column's left rule is, and the right border.
+    let bounds: Vec<usize> = top
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c, '┌' | '┬' | '┐'))
+        .map(|(i, _)| i)
+        .collect();
+    let mut new_top = top.clone();
+    let mut cells = Vec::new();
+    for (first, n, words) in spans {
+        let (Some(&from), Some(&to)) = (bounds.get(*first), bounds.get(first + n)) else {
+            return text.to_string();
+        };
+        let inner = to - from - 1;
+        for &b in &bounds[first + 1..first + n] {
+            new_top[b] = '─';
+        }
+        let packed = words.as_deref().map(|w| pack(w, inner)).unwrap_or_default();
+        cells.push((inner, packed));
+    }
+    let rows = cells.iter().map(|(_, p)| p.len()).max().unwrap_or(0);
+    let mut out: String = new_top.iter().collect();
+    out.push('\n');
+    for r in 0..rows {
+        out.push('│');
+        for (k, (inner, packed)) in cells.iter().enumerate() {
+            let line = packed.get(r).map(String::as_str).unwrap_or("");
+            let w = display_width(line);
+            let left = inner.saturating_sub(w) / 2;
+            out.push_str(&" ".repeat(left));
+            out.push_str(line);
+            out.push_str(&" ".repeat(inner.saturating_sub(w + left)));
+            out.push(if k + 1 == cells.len() { '│' } else { '┆' });
+        }
+        out.push('\n');
+    }
+    for line in lines {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.pop();
+    out
 }
 
 /// Splits `text` into lines of at most `width` terminal columns, at spaces
@@ -214,19 +394,33 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 /// Title block, table, verdict, notes, lists and footer for the terminal.
 pub fn to_text(sheet: &Sheet, width: TextWidth) -> String {
     let lang = sheet.lang;
-    let mut built = table(sheet, width, Spacing::Normal);
-    let limit = match width {
-        TextWidth::Unlimited => None,
-        _ => built.width().map(usize::from),
-    };
-    let mut lines = built.to_string();
     let widest = |t: &str| t.lines().map(display_width).max().unwrap_or(0);
-    // Still wider than the terminal at its narrowest: the spaces beside
-    // the rules go, a column each.
-    if limit.is_some_and(|limit| widest(&lines) > limit) {
-        built = table(sheet, width, Spacing::Tight);
-        lines = built.to_string();
+    // Text for a file or a pipe keeps to a terminal's usual width where
+    // shorter headings are enough.
+    let fits = |b: &Built| widest(&b.text) <= b.limit.unwrap_or(100);
+    // Spaces beside the rules go first, a column each; then English
+    // headings shorten their long words.
+    let mut tries = vec![(Spacing::Normal, false)];
+    if width != TextWidth::Unlimited {
+        tries.push((Spacing::Tight, false));
     }
+    tries.push((Spacing::Normal, true));
+    if width != TextWidth::Unlimited {
+        tries.push((Spacing::Tight, true));
+    }
+    let mut built = None;
+    for (spacing, short) in tries {
+        let this = table(sheet, width, spacing, short);
+        let done = fits(&this);
+        built = Some(this);
+        if done {
+            break;
+        }
+    }
+    let Some(built) = built else {
+        return String::new();
+    };
+    let lines = built.text;
     let table_width = widest(&lines);
     let mut out = String::new();
     // The title is centred over the table's own width, and wraps when it
@@ -244,13 +438,39 @@ pub fn to_text(sheet: &Sheet, width: TextWidth) -> String {
     out.push_str(&sheet.heading.generated_line(lang));
     out.push('\n');
     if let Some((verdict, _)) = &sheet.verdict {
-        out.push_str(&format!("【{verdict}】\n"));
+        for line in wrap(&format!("【{verdict}】"), table_width.max(60)) {
+            out.push_str(&line);
+            out.push('\n');
+        }
     }
     out.push_str(&lines);
     out.push('\n');
     // Notes keep to the table's width, as the printed form keeps them to
     // the page's.
     let note_width = table_width.max(60);
+    if !built.used.is_empty() {
+        let key: Vec<String> = built
+            .used
+            .iter()
+            .map(|(abbr, full)| format!("{abbr} = {full}"))
+            .collect();
+        // An abbreviation and its meaning stay on one line.
+        let mut line = lang.t("Abbreviations:", "缩写：");
+        for (i, entry) in key.iter().enumerate() {
+            let sep = if i + 1 < key.len() { "," } else { "" };
+            if display_width(&line) + 1 + display_width(entry) + sep.len() > note_width {
+                out.push_str(&line);
+                out.push('\n');
+                line.clear();
+            } else {
+                line.push(' ');
+            }
+            line.push_str(entry);
+            line.push_str(sep);
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
     for note in &sheet.notes {
         for line in wrap(note, note_width) {
             out.push_str(&line);
@@ -269,7 +489,20 @@ pub fn to_text(sheet: &Sheet, width: TextWidth) -> String {
         }
     }
     out.push('\n');
-    out.push_str(&sheet.sign_off());
+    // The blanks break between one another, never inside one.
+    let mut line = String::new();
+    for blank in sheet.sign_off().split("    ") {
+        if !line.is_empty() && display_width(&line) + 4 + display_width(blank) > note_width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push_str("    ");
+        }
+        line.push_str(blank);
+    }
+    out.push_str(&line);
     out.push('\n');
     out
 }
@@ -372,6 +605,39 @@ mod tests {
         assert_eq!(heading_lines("Progress (%)"), ["Progress", "(%)"]);
         assert_eq!(heading_lines("建档立卡贫困户"), ["建档", "立卡", "贫困户"]);
         assert_eq!(heading_lines("2019年脱贫"), ["2019年", "脱贫"]);
+    }
+
+    #[test]
+    fn long_english_words_shorten_keeping_brackets_and_capitals() {
+        let mut used = Vec::new();
+        assert_eq!(
+            heading("Population (people)", Lang::En, true, &mut used),
+            ["Pop.", "(ppl)"]
+        );
+        assert_eq!(used, [("pop.", "population"), ("ppl", "people")]);
+        assert_eq!(
+            heading("Population (people)", Lang::En, false, &mut used),
+            ["Population", "(people)"]
+        );
+        assert_eq!(heading("户数（户）", Lang::Zh, true, &mut used), ["户"]);
+        assert_eq!(
+            heading("户数（户）", Lang::Zh, false, &mut used),
+            ["户数", "(户)"]
+        );
+        assert_eq!(used.len(), 2);
+    }
+
+    #[test]
+    fn group_headings_pack_their_words_into_the_span() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            pack(&words(&["Off", "the", "register", "in", "2020"]), 9),
+            ["Off the", "register", "in 2020"]
+        );
+        assert_eq!(
+            pack(&words(&["建档", "立卡", "贫困户"]), 9),
+            ["建档立卡", "贫困户"]
+        );
     }
 
     #[test]

@@ -211,3 +211,157 @@ fn the_example_ledger_goes_in_as_a_township_sends_it() {
     assert_eq!(summary["missing"], serde_json::json!([]));
     assert_eq!(env.snapshot(), before);
 }
+
+/// Columns a line takes on a terminal, Chinese counting two.
+fn display_width(line: &str) -> usize {
+    line.chars().map(fupin::report::sheet::char_width).sum()
+}
+
+/// Every report, its roll-up and the audit trail keep within a terminal
+/// of 100 columns on the example county, in English and in Chinese.
+#[test]
+fn every_report_and_the_log_fit_100_columns() {
+    let env = imported();
+    let reports: [&[&str]; 12] = [
+        &["report", "double-clear", "--as-of", "2019-12-31"],
+        &[
+            "report",
+            "double-clear",
+            "--as-of",
+            "2019-12-31",
+            "--by",
+            "village",
+        ],
+        &["report", "dispatch", "--period", "2020-06"],
+        &["report", "tasks", "--as-of", "2020-06-30"],
+        &["report", "teams", "--as-of", "2020-06-30"],
+        &["report", "progress", "--to", "2020-12-31"],
+        &[
+            "report",
+            "progress",
+            "--to",
+            "2020-12-31",
+            "--step",
+            "month",
+        ],
+        &["report", "progress", "--to", "2020-12-31", "--by", "town"],
+        &["report", "monitoring", "--as-of", "2022-12"],
+        &["report", "monitoring", "--as-of", "2022-12", "--by", "town"],
+        &[
+            "report",
+            "teams",
+            "--as-of",
+            "2020-06-30",
+            "--by",
+            "village",
+        ],
+        &["log"],
+    ];
+    for args in reports {
+        for lang in ["en", "zh"] {
+            let mut all = vec!["--lang", lang];
+            all.extend(args);
+            let out = env
+                .command()
+                .env("COLUMNS", "100")
+                .args(&all)
+                .output()
+                .expect("run");
+            assert!(out.status.success(), "{all:?}");
+            let text = String::from_utf8(out.stdout).expect("utf-8");
+            let widest = text.lines().map(display_width).max().unwrap_or(0);
+            assert!(widest <= 100, "{all:?}: {widest} columns\n{text}");
+        }
+    }
+    // Piped, the trail keeps to 100 columns too, as lists do.
+    for lang in ["en", "zh"] {
+        let text = env.ok(&["--lang", lang, "log"]);
+        let widest = text.lines().map(display_width).max().unwrap_or(0);
+        assert!(widest <= 100, "{widest}\n{text}");
+    }
+}
+
+/// Shortened English headings are explained under the table; the Chinese
+/// form needs no key.
+#[test]
+fn shortened_headings_come_with_their_key() {
+    let env = imported();
+    let run = |lang: &str| {
+        let out = env
+            .command()
+            .env("COLUMNS", "100")
+            .args([
+                "--lang",
+                lang,
+                "report",
+                "double-clear",
+                "--as-of",
+                "2019-12-31",
+            ])
+            .output()
+            .expect("run");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let en = run("en");
+    assert!(en.contains("┆ hh ┆") || en.contains("┆hh┆"), "{en}");
+    assert!(en.contains("Abbreviations: "), "{en}");
+    assert!(!en.contains("households ┆"), "{en}");
+    assert!(en.contains("hh = households"), "{en}");
+    assert!(en.contains("ppl = people"), "{en}");
+    let zh = run("zh");
+    assert!(!zh.contains("缩写"), "{zh}");
+    assert!(zh.contains("未脱贫"), "{zh}");
+}
+
+/// A printed page keeps dates, times and codes of its heading whole, the
+/// blanks of the sign-off with their labels, counts in thousands, and
+/// writes each flag one way.
+#[test]
+fn html_keeps_figures_whole_and_spells_flags_one_way() {
+    let env = imported();
+    let page = env.ok(&[
+        "--lang", "en", "report", "dispatch", "--period", "2020-06", "--format", "html",
+    ]);
+    assert!(
+        page.contains("<span class=\"nw\">2020-05-01</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span class=\"nw\">2020-06-30</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span class=\"nw\">(451122)</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span class=\"nw\">Head of unit: __________</span>"),
+        "{page}"
+    );
+    assert!(page.contains("OVERDUE 0"), "{page}");
+    assert!(!page.contains("overdue"), "one spelling of OVERDUE: {page}");
+    let dc = env.ok(&[
+        "--lang",
+        "en",
+        "report",
+        "double-clear",
+        "--as-of",
+        "2019-12-31",
+        "--format",
+        "html",
+    ]);
+    assert!(dc.contains("NOT REACHED"), "{dc}");
+    assert!(!dc.contains("NOT reached"), "{dc}");
+    let zh = env.ok(&[
+        "--lang",
+        "zh",
+        "report",
+        "double-clear",
+        "--as-of",
+        "2019-12-31",
+        "--format",
+        "html",
+    ]);
+    assert!(zh.contains(">15,473<"), "{zh}");
+    assert!(!zh.contains(">15473<"), "{zh}");
+}

@@ -21,6 +21,11 @@ fn invocation(env: &TestEnv, args: &[&str]) -> String {
     if env.db().exists() {
         for row in env.sql("SELECT DISTINCT substr(at, 1, 19) FROM audit") {
             text = text.replace(&row[0].replacen('T', " ", 1), "YYYY-MM-DD hh:mm:ss");
+            // The log's table gives the date and the time a line each.
+            if let Some((date, time)) = row[0].split_once('T') {
+                text = text.replace(&format!(" {date} "), " YYYY-MM-DD ");
+                text = text.replace(&format!(" {time} "), " hh:mm:ss ");
+            }
         }
     }
     text

@@ -175,10 +175,15 @@ fn the_page_is_well_formed_self_contained_and_holds_the_data() {
     let check = |row: &[String], g: &Json| {
         assert_eq!(row[0], g["key"].as_str().unwrap_or(""));
         for (i, key) in keys.iter().enumerate() {
-            assert_eq!(row[3 + i], g[key].to_string(), "{key} of {}", row[0]);
+            // Counts are printed in thousands: 15,473.
+            let printed = row[3 + i].replace(',', "");
+            assert_eq!(printed, g[key].to_string(), "{key} of {}", row[0]);
         }
         let population = g["population"].as_i64().map(|p| p.to_string());
-        assert_eq!(row[3 + keys.len()], population.unwrap_or_default());
+        assert_eq!(
+            row[3 + keys.len()].replace(',', ""),
+            population.unwrap_or_default()
+        );
         let incidence = g["incidence_percent"].as_f64().map(|p| format!("{p:.2}"));
         assert_eq!(row[4 + keys.len()], incidence.unwrap_or_default());
         let verdict = if g["double_clear"] == true {
