@@ -269,8 +269,10 @@ impl<'a> Years<'a> {
             return Ok(());
         };
         // A household the first reading refused (with --skip-invalid) was
-        // reported there: its year is not read.
-        if store::find_code(conn, &HOUSEHOLD, &code)?.is_none() {
+        // reported there: its year is not read. The rows of the household
+        // being gathered are known to be stored.
+        let gathering = self.pending.as_ref().is_some_and(|p| p.household == code);
+        if !gathering && store::find_code(conn, &HOUSEHOLD, &code)?.is_none() {
             return Ok(());
         }
         let year = at(&ASSESSMENT, "year");

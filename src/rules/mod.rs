@@ -14,7 +14,7 @@ mod checks;
 pub mod output;
 
 use anyhow::Result;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::lang::Lang;
 use crate::register::{History, Status};
@@ -362,6 +362,8 @@ pub struct Findings {
     pub year: i64,
     pub line: Line,
     pub place: Place,
+    /// The town, or the town and village, the pass was narrowed to, by name.
+    pub place_name: Option<String>,
     pub rules: Vec<(&'static Rule, Vec<Finding>)>,
     pub households_checked: u64,
 }
@@ -430,10 +432,25 @@ pub fn run(
             found[i] = village_incidence(conn, &ctx, &place)?;
         }
     }
+    let place_name = match (&place.village, &place.town) {
+        (Some(v), _) => conn
+            .query_row(
+                "SELECT t.name || v.name FROM villages v JOIN towns t ON t.code = v.town
+                  WHERE v.code = ?1",
+                [v],
+                |r| r.get(0),
+            )
+            .optional()?,
+        (None, Some(t)) => conn
+            .query_row("SELECT name FROM towns WHERE code = ?1", [t], |r| r.get(0))
+            .optional()?,
+        (None, None) => None,
+    };
     Ok(Findings {
         year,
         line: ctx.line,
         place,
+        place_name,
         rules: rules.iter().copied().zip(found).collect(),
         households_checked: checked,
     })

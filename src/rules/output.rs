@@ -84,26 +84,7 @@ fn when(findings: &Findings, lang: Lang) -> String {
 }
 
 fn place_title(findings: &Findings, lang: Lang, base: &str) -> String {
-    let place = findings
-        .place
-        .village
-        .as_ref()
-        .or(findings.place.town.as_ref())
-        .and_then(|code| {
-            findings
-                .rules
-                .iter()
-                .flat_map(|(_, f)| f.first())
-                .map(|f| {
-                    if findings.place.village.is_some() {
-                        format!("{}{}", f.town_name, f.village_name)
-                    } else {
-                        f.town_name.clone()
-                    }
-                })
-                .next()
-                .or_else(|| Some(code.clone()))
-        });
+    let place = findings.place_name.as_ref();
     match place {
         Some(p) if lang.is_zh() => format!("{p}{base}"),
         Some(p) => format!("{base}: {p}"),

@@ -426,6 +426,17 @@ fn a_town_gets_a_workbook_with_a_sheet_per_rule() {
     assert_eq!(out.status.code(), Some(0));
     let v: Json = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["households_checked"], 0);
+    // Its form is titled by the town's name, found or not.
+    let out = env.ok(&[
+        "--lang",
+        "zh",
+        "check",
+        "--town",
+        "回龙镇",
+        "--year",
+        "2020",
+    ]);
+    assert!(out.contains("回龙镇2020年度疑点数据核查汇总"), "{out}");
 }
 
 fn exits(env: &TestEnv, extra: &[&str]) -> Json {
