@@ -931,6 +931,13 @@ pub const PERSON: Entity = Entity {
             optional,
             "died/死亡, married_out/婚出, moved_out/迁出 or other/其他"
         ),
+        field!(
+            "status",
+            ["人员状态", "成员状态", "人员标识", "人口状态"],
+            Ty::Enum(PERSON_STATUS),
+            file_only,
+            "Status word of a person-level register (正常/死亡/婚出/迁出): one that says the person left gives the reason and needs the date"
+        ),
         field!("note", ["备注"], Ty::Text, optional, "Note"),
     ],
 };
@@ -1211,6 +1218,15 @@ pub const LEFT_REASONS: &[Choice] = &[
     choice("married_out", "婚出", &["嫁出", "外嫁"]),
     choice("moved_out", "迁出", &["户籍迁出"]),
     choice("other", "其他", &["其它"]),
+];
+
+/// A person's status word in a person-level register (人员状态): present,
+/// or gone for one of the reasons of [`LEFT_REASONS`], by the same code.
+pub const PERSON_STATUS: &[Choice] = &[
+    choice("present", "正常", &["在册", "在户", "健在", "正常户", "是"]),
+    choice("died", "死亡", &["去世", "已故", "已死亡"]),
+    choice("married_out", "婚出", &["嫁出", "外嫁"]),
+    choice("moved_out", "迁出", &["户籍迁出", "已迁出"]),
 ];
 
 /// What happened to a registered household after its first lift: see

@@ -265,6 +265,7 @@ pub fn parse_with(
     }
     errors.extend(lift_status(entity, &given));
     errors.extend(left_reason(entity, &given));
+    errors.extend(person_status(entity, &mut given));
     errors.extend(elimination_status(entity, &given));
     errors.extend(future_dates(entity, &given));
     if errors.is_empty() {
@@ -462,6 +463,73 @@ fn left_reason(entity: &Entity, given: &Given) -> Vec<FieldError> {
             "请在“减少原因”列填写原因，例如 死亡、迁出、识别不精准",
         )),
     )]
+}
+
+/// A person-level register's status word (人员状态: 正常, 死亡, 迁出…)
+/// held against the row's leaving date: a word that says the person left
+/// gives the reason when the row has none, and needs the date, which
+/// fupin does not guess.
+fn person_status(entity: &Entity, given: &mut Given) -> Vec<FieldError> {
+    if entity.kind != Kind::Person {
+        return Vec::new();
+    }
+    let at = |name| entity.fields.iter().position(|f| f.name == name);
+    let (Some(s), Some(d), Some(r)) = (at("status"), at("left_on"), at("left_reason")) else {
+        return Vec::new();
+    };
+    let Some(Some(Value::Text(word))) = given.get(s).cloned() else {
+        return Vec::new();
+    };
+    let date = given.get(d).cloned().flatten().filter(|v| !v.is_null());
+    let label = crate::model::PERSON_STATUS
+        .iter()
+        .find(|c| c.code == word)
+        .map_or(word.clone(), |c| {
+            t(&format!("{} ({})", c.code.replace('_', " "), c.zh), c.zh)
+        });
+    let problem = if word == "present" {
+        let Some(day) = date else {
+            return Vec::new();
+        };
+        Problem::new(t(
+            &format!("says {label} but the person left on {}", day.to_text()),
+            &format!("标为{label}，但减员时间为 {}", day.to_text()),
+        ))
+        .with_hint(t("correct one of the two", "请更正二者之一"))
+    } else {
+        match given.get(r).cloned().flatten() {
+            None | Some(Value::Null) => given[r] = Some(Value::Text(word.clone())),
+            Some(Value::Text(reason)) if reason != word => {
+                let reason = crate::model::choice_label(crate::model::LEFT_REASONS, &reason);
+                return vec![FieldError::new(
+                    "status",
+                    word.clone(),
+                    Problem::new(t(
+                        &format!("says {label} but the reason for leaving (减员原因) is {reason}"),
+                        &format!("标为{label}，但减员原因为{reason}"),
+                    ))
+                    .with_hint(t("correct one of the two", "请更正二者之一")),
+                )];
+            }
+            Some(_) => {}
+        }
+        if date.is_some() {
+            return Vec::new();
+        }
+        Problem::new(t(
+            &format!("says {label} but no date the person left (减员时间) is given"),
+            &format!("标为{label}，但没有减员时间"),
+        ))
+        .with_hint(t(
+            "give the date in a 减员时间 (left_on) column, or for the whole file with --left-on DATE",
+            "请在“减员时间”列填写日期，或用 --left-on 日期 为整个文件指定",
+        ))
+    };
+    let shown = crate::model::PERSON_STATUS
+        .iter()
+        .find(|c| c.code == word)
+        .map_or(word.clone(), |c| c.zh.to_string());
+    vec![FieldError::new("status", shown, problem)]
 }
 
 /// A monitoring ledger's 风险是否已消除 (yes/no) held against the

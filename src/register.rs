@@ -137,12 +137,53 @@ impl Step {
     }
 }
 
-/// A household's dated steps, in order. It borrows its dates: a report
-/// builds one for each household with later steps, and allocates nothing
-/// but the list.
+/// A household's dated steps, in order, and the dated comings and goings
+/// of its people. It borrows its dates: a report builds one for each
+/// household with later steps, and allocates nothing but the list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History<'a> {
     steps: Vec<(&'a str, Step)>,
+    people: &'a [Presence],
+}
+
+/// When one person joined the household and left it, either or both
+/// dated: what makes a household's members differ from one date to another.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Presence {
+    pub joined_on: Option<String>,
+    pub left_on: Option<String>,
+}
+
+impl Presence {
+    /// In the household on `date`: joined by then, not yet left.
+    fn on(&self, date: &str) -> bool {
+        self.joined_on.as_deref().is_none_or(|j| j <= date)
+            && self.left_on.as_deref().is_none_or(|l| l > date)
+    }
+
+    /// In the household the day before `date`.
+    fn before(&self, date: &str) -> bool {
+        self.joined_on.as_deref().is_none_or(|j| j < date)
+            && self.left_on.as_deref().is_none_or(|l| l >= date)
+    }
+}
+
+/// What a household has beyond its two dates: its later steps, and those
+/// of its people who joined or left on the dates a report asks about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Later {
+    pub events: Vec<(String, Step)>,
+    pub people: Vec<Presence>,
+}
+
+impl Later {
+    pub fn history<'a>(
+        &'a self,
+        registered_on: &'a str,
+        lifted_on: Option<&'a str>,
+    ) -> History<'a> {
+        History::new(registered_on, lifted_on, &self.events).with_people(&self.people)
+    }
 }
 
 /// A history whose steps are out of order: the first step that cannot
@@ -171,7 +212,43 @@ impl<'a> History<'a> {
         }
         steps.extend(events.iter().map(|(d, s)| (d.as_str(), *s)));
         steps.sort_by(|a, b| a.0.cmp(b.0).then(a.1.rank().cmp(&b.1.rank())));
-        History { steps }
+        History { steps, people: &[] }
+    }
+
+    /// The same history, with the household's people who joined or left.
+    pub fn with_people(mut self, people: &'a [Presence]) -> History<'a> {
+        self.people = people;
+        self
+    }
+
+    /// The household's members on `date`, from `members` as recorded: the
+    /// count of today or, for a household that left the register, of its
+    /// last day on it. A person who joined after `date` was not yet counted
+    /// then, one who left after it still was. A person whose dates all fall
+    /// on or before `date` changes nothing, so only later ones need be
+    /// given.
+    pub fn members_on(&self, date: &str, members: i64) -> i64 {
+        if self.people.is_empty() {
+            return members;
+        }
+        let end = self
+            .steps
+            .iter()
+            .find(|(_, s)| matches!(s, Step::Removed | Step::Left))
+            .map(|(d, _)| *d);
+        if end.is_some_and(|l| date >= l) {
+            return members;
+        }
+        let counted = |p: &Presence| match end {
+            Some(l) => p.before(l),
+            None => p.left_on.is_none(),
+        };
+        let change: i64 = self
+            .people
+            .iter()
+            .map(|p| i64::from(p.on(date)) - i64::from(counted(p)))
+            .sum();
+        (members + change).max(0)
     }
 
     /// The status on `date` (ISO): the last step on or before it.
@@ -204,6 +281,14 @@ impl<'a> History<'a> {
             status = step.status();
         }
         None
+    }
+
+    /// The days its people joined or left, in no order.
+    pub fn people_days(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.people
+            .iter()
+            .flat_map(|p| [p.joined_on.as_deref(), p.left_on.as_deref()])
+            .flatten()
     }
 
     /// The steps in order, with their dates and the status each found.
@@ -243,12 +328,67 @@ pub fn events_by_household(
 #[derive(Debug, Default)]
 pub struct Steps {
     bits: Vec<u64>,
-    by_rowid: HashMap<i64, Vec<(String, Step)>>,
+    by_rowid: HashMap<i64, Later>,
 }
 
 impl Steps {
+    /// The later steps of every household, for a pass that asks statuses
+    /// only.
     pub fn load(conn: &Connection) -> rusqlite::Result<Steps> {
-        let by_rowid = events_by_household(conn)?;
+        let by_rowid = events_by_household(conn)?
+            .into_iter()
+            .map(|(id, events)| {
+                (
+                    id,
+                    Later {
+                        events,
+                        people: Vec::new(),
+                    },
+                )
+            })
+            .collect();
+        Ok(Steps::of_households(by_rowid))
+    }
+
+    /// The later steps of every household, and the people who joined or
+    /// left a household after `since`: what its members on any date from
+    /// `since` on need (see [`History::members_on`]). Few, however large the
+    /// register: the partial index `people_changes` holds only people with
+    /// a date, by their last one.
+    pub fn load_with_people(conn: &Connection, since: &str) -> rusqlite::Result<Steps> {
+        let mut by_rowid: HashMap<i64, Later> = events_by_household(conn)?
+            .into_iter()
+            .map(|(id, events)| {
+                (
+                    id,
+                    Later {
+                        events,
+                        people: Vec::new(),
+                    },
+                )
+            })
+            .collect();
+        let mut stmt = conn.prepare_cached(
+            "SELECT h.id, p.joined_on, p.left_on FROM people p
+               JOIN households h ON h.code = p.household
+              WHERE (p.joined_on IS NOT NULL OR p.left_on IS NOT NULL)
+                AND max(ifnull(p.joined_on, ''), ifnull(p.left_on, '')) > ?1",
+        )?;
+        let mut rows = stmt.query([since])?;
+        while let Some(r) = rows.next()? {
+            by_rowid
+                .entry(r.get(0)?)
+                .or_default()
+                .people
+                .push(Presence {
+                    joined_on: r.get(1)?,
+                    left_on: r.get(2)?,
+                });
+        }
+        Ok(Steps::of_households(by_rowid))
+    }
+
+    fn of_households(by_rowid: HashMap<i64, Later>) -> Steps {
         let mut bits = Vec::new();
         for &id in by_rowid.keys() {
             if let Ok(id) = usize::try_from(id) {
@@ -259,21 +399,35 @@ impl Steps {
                 bits[word] |= 1 << (id % 64);
             }
         }
-        Ok(Steps { bits, by_rowid })
+        Steps { bits, by_rowid }
     }
 
     pub fn is_empty(&self) -> bool {
         self.by_rowid.is_empty()
     }
 
-    /// The steps of the household with this rowid, if it has any.
-    pub fn of(&self, rowid: i64) -> Option<&[(String, Step)]> {
+    /// What the household with this rowid has beyond its two dates, if
+    /// anything.
+    pub fn of(&self, rowid: i64) -> Option<&Later> {
         let id = usize::try_from(rowid).ok()?;
         let word = self.bits.get(id / 64)?;
         if word & (1 << (id % 64)) == 0 {
             return None;
         }
-        self.by_rowid.get(&rowid).map(Vec::as_slice)
+        self.by_rowid.get(&rowid)
+    }
+
+    /// The history of the household with this rowid and these two dates.
+    pub fn history<'a>(
+        &'a self,
+        rowid: i64,
+        registered_on: &'a str,
+        lifted_on: Option<&'a str>,
+    ) -> History<'a> {
+        match self.of(rowid) {
+            Some(later) => later.history(registered_on, lifted_on),
+            None => History::new(registered_on, lifted_on, &[]),
+        }
     }
 }
 
@@ -434,6 +588,53 @@ mod tests {
         let e = [ev("2014-01-01", Step::Removed)];
         let h = History::new("2014-10-01", None, &e);
         assert_eq!(h.out_of_order().map(|o| o.before), Some(Status::NotYet));
+    }
+
+    fn person(joined: Option<&str>, left: Option<&str>) -> Presence {
+        Presence {
+            joined_on: joined.map(str::to_string),
+            left_on: left.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn members_on_a_date_follow_the_people_who_came_and_went() {
+        // Four today: a child born in 2018 and a grandfather who died in
+        // 2019 (no longer counted), recorded with their dates.
+        let people = [
+            person(Some("2018-03-01"), None),
+            person(None, Some("2019-06-30")),
+        ];
+        let h = History::new("2014-10-01", Some("2019-12-31"), &[]).with_people(&people);
+        assert_eq!(h.members_on("2017-12-31", 4), 4);
+        assert_eq!(h.members_on("2018-02-28", 4), 4);
+        assert_eq!(h.members_on("2018-03-01", 4), 5);
+        assert_eq!(h.members_on("2019-06-29", 4), 5);
+        assert_eq!(h.members_on("2019-06-30", 4), 4);
+        assert_eq!(h.members_on("2020-12-31", 4), 4);
+        let mut days: Vec<&str> = h.people_days().collect();
+        days.sort_unstable();
+        assert_eq!(days, ["2018-03-01", "2019-06-30"]);
+        // Without people, the count as recorded.
+        let plain = History::new("2014-10-01", None, &[]);
+        assert_eq!(plain.members_on("2015-01-01", 3), 3);
+    }
+
+    #[test]
+    fn a_household_that_left_keeps_the_members_of_its_last_day() {
+        // Three people, all died on the day the household left the
+        // register; its count is the three of that day.
+        let people = [
+            person(None, Some("2019-09-02")),
+            person(Some("2018-01-22"), Some("2019-09-02")),
+            person(None, Some("2019-09-02")),
+        ];
+        let e = [ev("2019-09-02", Step::Left)];
+        let h = History::new("2014-06-06", Some("2014-10-20"), &e).with_people(&people);
+        assert_eq!(h.members_on("2017-12-31", 3), 2);
+        assert_eq!(h.members_on("2019-09-01", 3), 3);
+        assert_eq!(h.members_on("2019-09-02", 3), 3);
+        assert_eq!(h.members_on("2020-12-31", 3), 3);
     }
 
     #[test]

@@ -94,7 +94,9 @@ pub struct ImportArgs {
     #[arg(long, value_name = "DATE")]
     pub returned_on: Option<String>,
     /// The date households whose status word says removed, cleared or left
-    /// (剔除, 清退, 自然减少) left the register, when their rows give none
+    /// (剔除, 清退, 自然减少) left the register, and people whose status word
+    /// says they left (死亡, 婚出, 迁出) left their household, when their rows
+    /// give none
     #[arg(long, value_name = "DATE")]
     pub left_on: Option<String>,
     /// The year of a file's income and living-condition columns (人均纯收入,

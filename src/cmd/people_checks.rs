@@ -16,6 +16,12 @@ const YOUNGER: &str =
     "'son', 'daughter', 'son_in_law', 'daughter_in_law', 'grandson', 'granddaughter'";
 const OLDER: &str = "'father', 'mother', 'parent_in_law', 'grandparent'";
 
+/// Whether person `p` counts among the members of household `h` as
+/// recorded: present today, or on the last day of a household that left
+/// the register (`x.day`).
+const PRESENT: &str = "(CASE WHEN x.day IS NULL THEN p.left_on IS NULL
+    ELSE (p.joined_on IS NULL OR p.joined_on < x.day) AND (p.left_on IS NULL OR p.left_on >= x.day) END)";
+
 pub fn people(conn: &Connection, as_of: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let rows = |sql: &str, params: &[&str]| -> Result<Vec<Vec<String>>> {
@@ -53,19 +59,24 @@ pub fn people(conn: &Connection, as_of: &str) -> Result<Vec<String>> {
             ),
         ));
     }
-    // Members are the people present on the date: a person who left is
-    // kept but no longer counted. A household off the register is not held
-    // to it.
+    // Members are the people of today, or of its last day for a household
+    // that has left the register since `as_of`: reports count a household's
+    // members on an earlier date from them and the people who came and went
+    // since, so a count that disagrees is wrong on every date. A person who
+    // left is kept but no longer counted. A household off the register by
+    // `as_of` is not held to it.
     for r in rows(
-        "SELECT h.code, h.members,
-                sum(p.left_on IS NULL OR p.left_on > ?1),
-                sum(p.left_reason = 'died' AND p.left_on <= ?1)
-           FROM households h JOIN people p ON p.household = h.code
-          WHERE NOT EXISTS (SELECT 1 FROM household_events e WHERE e.household = h.code
-                               AND (e.event = 'removed' OR e.event = 'left') AND e.date <= ?1)
-          GROUP BY h.code
-         HAVING sum(p.left_on IS NULL OR p.left_on > ?1) <> h.members
-          ORDER BY h.code",
+        &format!(
+            "SELECT h.code, h.members, sum({PRESENT}), sum(p.left_reason = 'died' AND NOT {PRESENT})
+               FROM households h JOIN people p ON p.household = h.code
+               LEFT JOIN (SELECT household, min(date) AS day FROM household_events
+                           WHERE event = 'removed' OR event = 'left' GROUP BY household) x
+                      ON x.household = h.code
+              WHERE x.day IS NULL OR x.day > ?1
+              GROUP BY h.code
+             HAVING sum({PRESENT}) <> h.members
+              ORDER BY h.code"
+        ),
         &[as_of],
     )? {
         let (members, present, dead) = (

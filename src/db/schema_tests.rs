@@ -591,3 +591,46 @@ fn a_version_6_file_drops_the_head_name_index() -> Result<()> {
     assert_eq!(code, "H1");
     Ok(())
 }
+
+/// The people who came and went are read by the last of their dates from
+/// the partial index, never by a scan of every person (a province has
+/// millions), and a version 8 file with people takes the index.
+#[test]
+fn people_who_came_and_went_are_found_by_their_last_date() -> Result<()> {
+    let mut conn = Connection::open_in_memory()?;
+    configure(&conn)?;
+    migrate_to(&mut conn, 8)?;
+    conn.execute_batch(
+        "INSERT INTO towns (code, name) VALUES ('T1', '镇');
+         INSERT INTO villages (code, name, town) VALUES ('V1', '村', 'T1');
+         INSERT INTO households (code, village, head_name, id_number, members, registered_on)
+              VALUES ('H1', 'V1', '张三', '11010519491231002X', 2, '2014-10-01');
+         INSERT INTO people (code, household, name, id_number, relation, gender, birth_on)
+              VALUES ('P1', 'H1', '张三', '11010519491231002X', 'head', 'female', '1949-12-31');
+         INSERT INTO people (code, household, name, id_number, relation, gender, birth_on,
+                             joined_on, joined_reason)
+              VALUES ('P2', 'H1', '张四', '110105201801010011', 'son', 'male', '2018-01-01',
+                      '2018-01-01', 'born');",
+    )?;
+    migrate(&mut conn)?;
+    let sql = "SELECT h.id, p.joined_on, p.left_on FROM people p
+                 JOIN households h ON h.code = p.household
+                WHERE (p.joined_on IS NOT NULL OR p.left_on IS NOT NULL)
+                  AND max(ifnull(p.joined_on, ''), ifnull(p.left_on, '')) > ?1";
+    let plan: Vec<String> = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?
+        .query_map(["2017-12-31"], |r| r.get(3))?
+        .collect::<rusqlite::Result<_>>()?;
+    assert!(
+        plan.iter()
+            .any(|p| p.contains("COVERING INDEX people_changes (<expr>>?)")),
+        "{plan:?}"
+    );
+    let count = |since: &str| -> rusqlite::Result<i64> {
+        conn.query_row(&format!("SELECT count(*) FROM ({sql})"), [since], |r| {
+            r.get(0)
+        })
+    };
+    assert_eq!((count("2017-12-31")?, count("2018-01-01")?), (1, 0));
+    Ok(())
+}

@@ -944,8 +944,8 @@ pub const TEXTS: &[(&str, &str)] = &[
         "变更号，即 `fupin log` 变更号列中的数字",
     ),
     (
-        "The date households whose status word says removed, cleared or left (剔除, 清退, 自然减少) left the register, when their rows give none",
-        "状态标识为剔除、清退或自然减少、但行中没有日期的户的退出日期",
+        "The date households whose status word says removed, cleared or left (剔除, 清退, 自然减少) left the register, and people whose status word says they left (死亡, 婚出, 迁出) left their household, when their rows give none",
+        "状态标识为剔除、清退或自然减少、但行中没有日期的户的退出日期；人员状态为死亡、婚出或迁出、但行中没有日期的人员的减员日期",
     ),
     ("The date the post ended", "任职结束日期"),
     (

@@ -102,7 +102,8 @@ pub struct Defaults {
     /// Only for rows whose status word says returned (返贫).
     pub returned_on: Option<String>,
     /// Only for rows whose status word says removed, cleared or left
-    /// (剔除, 清退, 自然减少).
+    /// (剔除, 清退, 自然减少), and people whose status word says they left
+    /// (死亡, 婚出, 迁出).
     pub left_on: Option<String>,
     /// The year of the assessment columns of a file without a 年度 or
     /// 统计时间 column of its own.
@@ -112,11 +113,27 @@ pub struct Defaults {
 impl Defaults {
     /// Fills a household row's empty dates; says which were filled.
     pub(crate) fn fill(&self, entity: &Entity, raw: &mut crate::record::RawRow) -> (bool, bool) {
+        let at = |name| entity.fields.iter().position(|f| f.name == name);
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+        if entity.kind == crate::model::Kind::Person {
+            // A person whose status word says they left (死亡, 迁出…).
+            if let (Some(day), Some(i), Some(s)) = (&self.left_on, at("left_on"), at("status"))
+                && blank(&raw[i])
+                && raw[s].as_deref().is_some_and(|w| {
+                    crate::model::parse_choice(
+                        crate::model::PERSON_STATUS,
+                        &crate::values::normalize(w),
+                    )
+                    .is_some_and(|c| c.code != "present")
+                })
+            {
+                raw[i] = Some(day.clone());
+            }
+            return (false, false);
+        }
         if entity.kind != crate::model::Kind::Household {
             return (false, false);
         }
-        let at = |name| entity.fields.iter().position(|f| f.name == name);
-        let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
         let mut filled = (false, false);
         if let (Some(day), Some(i)) = (&self.registered_on, at("registered_on"))
             && blank(&raw[i])

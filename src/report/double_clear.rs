@@ -76,9 +76,11 @@ impl Figures {
     }
 
     /// One household's share of the figures on `as_of`, counted from the
-    /// status its history gives (see `crate::register`).
+    /// status its history gives (see `crate::register`), and its members on
+    /// that day.
     pub fn of_household(history: &History, members: i64, as_of: &str, year_start: &str) -> Figures {
         let status = history.status_on(as_of);
+        let members = history.members_on(as_of, members);
         let step = |s: Step| i64::from(history.has_step(s, year_start, as_of));
         let registered = i64::from(status.registered());
         let poor = i64::from(status == Status::Poor);
@@ -309,7 +311,7 @@ fn count_households(
         {
             let registered_on = r.get_ref(1)?.as_str()?;
             let lifted_on = r.get_ref(2)?.as_str_or_null()?;
-            let history = History::new(registered_on, lifted_on, later);
+            let history = later.history(registered_on, lifted_on);
             f.add(&Figures::of_household(&history, members, as_of, year_start));
             continue;
         }
@@ -342,7 +344,7 @@ fn households_by_village(
     as_of: &str,
     year_start: &str,
 ) -> Result<HashMap<String, Figures>> {
-    let steps = register::Steps::load(conn)?;
+    let steps = register::Steps::load_with_people(conn, as_of)?;
     let steps = &steps;
     let whole = VillageRange {
         from: None,
@@ -764,7 +766,7 @@ mod tests {
             until: None,
         };
         for (as_of, year_start) in [("2019-12-31", "2019-01-01"), ("2020-06-30", "2020-01-01")] {
-            let steps = register::Steps::load(&conn)?;
+            let steps = register::Steps::load_with_people(&conn, as_of)?;
             let one_pass = count_households(&conn, as_of, year_start, &whole, &steps)?;
             let halves = households_by_village(&conn, as_of, year_start)?;
             assert_eq!(one_pass.len(), 150);

@@ -165,15 +165,16 @@ pub struct Progress {
 
 /// Counts and people per bucket; bucket 0 is on or before the day before
 /// the first period, bucket k + 1 the k-th period, the last after them all.
+/// `registered` and `lifted` change the households and people on the
+/// register and lifted (their running sums are those of a cut-off date);
+/// the rest are what happened in the period.
 #[derive(Clone)]
 struct Buckets {
     registered: Vec<(i64, i64)>,
     lifted: Vec<(i64, i64)>,
-    /// Later steps (see `crate::register`): returns to poverty, and lifted
-    /// households that left the register, take a lift back…
-    unlifted: Vec<(i64, i64)>,
+    lifts: Vec<(i64, i64)>,
     returned: Vec<(i64, i64)>,
-    /// …and removals and natural decreases take a registration back.
+    /// Removals and natural decreases.
     deregistered: Vec<(i64, i64)>,
 }
 
@@ -182,7 +183,7 @@ impl Buckets {
         Buckets {
             registered: vec![(0, 0); n + 2],
             lifted: vec![(0, 0); n + 2],
-            unlifted: vec![(0, 0); n + 2],
+            lifts: vec![(0, 0); n + 2],
             returned: vec![(0, 0); n + 2],
             deregistered: vec![(0, 0); n + 2],
         }
@@ -192,7 +193,7 @@ impl Buckets {
         for (mine, theirs) in [
             (&mut self.registered, &o.registered),
             (&mut self.lifted, &o.lifted),
-            (&mut self.unlifted, &o.unlifted),
+            (&mut self.lifts, &o.lifts),
             (&mut self.returned, &o.returned),
             (&mut self.deregistered, &o.deregistered),
         ] {
@@ -203,32 +204,57 @@ impl Buckets {
         }
     }
 
-    /// A household with later steps: every step in its bucket.
-    fn history(&mut self, cutoffs: &[u32], history: &History, members: i64) {
-        let put = |v: &mut Vec<(i64, i64)>, b: usize| {
-            if let Some(slot) = v.get_mut(b) {
-                slot.0 += 1;
-                slot.1 += members;
+    /// A household with later steps or people who came and went: on each
+    /// day something changed, what it changed on the register and among
+    /// the lifted; and each step in its period, with the household's
+    /// members on the period's cut-off, as `report double-clear` counts
+    /// them on that day.
+    fn history(&mut self, cuts: &Cuts, history: &History, members: i64) {
+        let mut days: Vec<&str> = history.transitions().map(|(d, _, _)| d).collect();
+        days.extend(history.people_days());
+        days.sort_unstable();
+        days.dedup();
+        let mut before = ((0, 0), (0, 0));
+        for day in days {
+            let b = bucket(&cuts.keys, day.as_bytes());
+            let status = history.status_on(day);
+            let m = history.members_on(day, members);
+            let on = |yes: bool| if yes { (1, m) } else { (0, 0) };
+            let now = (on(status.registered()), on(status == Status::Lifted));
+            for (slot, (was, is)) in [
+                (&mut self.registered, (before.0, now.0)),
+                (&mut self.lifted, (before.1, now.1)),
+            ] {
+                if let Some(s) = slot.get_mut(b) {
+                    s.0 += is.0 - was.0;
+                    s.1 += is.1 - was.1;
+                }
             }
-        };
-        for (date, step, before) in history.transitions() {
-            let b = bucket(cutoffs, date.as_bytes());
-            match step {
-                RegisterStep::Registered => put(&mut self.registered, b),
-                RegisterStep::Lifted => put(&mut self.lifted, b),
-                RegisterStep::Returned => {
-                    put(&mut self.unlifted, b);
-                    put(&mut self.returned, b);
-                }
-                RegisterStep::Removed | RegisterStep::Left => {
-                    put(&mut self.deregistered, b);
-                    if before == Status::Lifted {
-                        put(&mut self.unlifted, b);
-                    }
-                }
+            before = now;
+        }
+        for (date, step, _) in history.transitions() {
+            let b = bucket(&cuts.keys, date.as_bytes());
+            let day = cuts.days.get(b).map_or(date, String::as_str);
+            let m = history.members_on(day, members);
+            let slot = match step {
+                RegisterStep::Registered => continue,
+                RegisterStep::Lifted => &mut self.lifts,
+                RegisterStep::Returned => &mut self.returned,
+                RegisterStep::Removed | RegisterStep::Left => &mut self.deregistered,
+            };
+            if let Some(s) = slot.get_mut(b) {
+                s.0 += 1;
+                s.1 += m;
             }
         }
     }
+}
+
+/// The cut-off dates, as numbers to bucket by and as the dates a
+/// household's members are counted on.
+struct Cuts {
+    keys: Vec<u32>,
+    days: Vec<String>,
 }
 
 /// A `YYYY-MM-DD` date as a number that orders as the dates do
@@ -252,7 +278,23 @@ fn day_key(date: &[u8]) -> u32 {
 /// The cut-off dates: the one before the first period, then each
 /// period's. A date falls in the bucket of the first cut-off on or after
 /// it.
+fn cuts(periods: &[Period], step: Step, each: AsOfEach) -> Cuts {
+    let keys = cutoffs(periods, step, each);
+    let days = cutoff_days(periods, step, each)
+        .into_iter()
+        .map(format_date)
+        .collect();
+    Cuts { keys, days }
+}
+
 fn cutoffs(periods: &[Period], step: Step, each: AsOfEach) -> Vec<u32> {
+    cutoff_days(periods, step, each)
+        .into_iter()
+        .map(|d| day_key(format_date(d).as_bytes()))
+        .collect()
+}
+
+fn cutoff_days(periods: &[Period], step: Step, each: AsOfEach) -> Vec<NaiveDate> {
     let first = periods.first().map(|p| p.start);
     let before = first.map(|s| match each {
         AsOfEach::End => s.pred_opt().unwrap_or(s),
@@ -263,7 +305,6 @@ fn cutoffs(periods: &[Period], step: Step, each: AsOfEach) -> Vec<u32> {
     before
         .into_iter()
         .chain(periods.iter().map(|p| p.as_of))
-        .map(|d| day_key(format_date(d).as_bytes()))
         .collect()
 }
 
@@ -276,7 +317,7 @@ fn bucket(cutoffs: &[u32], date: &[u8]) -> usize {
 /// village's code to its group.
 fn count(
     conn: &Connection,
-    cutoffs: &[u32],
+    cuts: &Cuts,
     groups: usize,
     group: &HashMap<String, usize>,
     from: Option<&str>,
@@ -298,7 +339,7 @@ fn count(
     sql.push_str(" ORDER BY village");
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
-    let n = cutoffs.len().saturating_sub(1);
+    let n = cuts.keys.len().saturating_sub(1);
     let mut out = vec![Buckets::new(n); groups];
     // The village changes once in a few hundred rows: its group is looked
     // up then, not on every row.
@@ -318,24 +359,22 @@ fn count(
         };
         let members: i64 = r.get(3)?;
         if !events.is_empty()
-            && let Some(steps) = events.of(r.get(4)?)
+            && let Some(later) = events.of(r.get(4)?)
         {
             let registered_on = r.get_ref(1)?.as_str()?;
             let lifted_on = r.get_ref(2)?.as_str_or_null()?;
-            b.history(
-                cutoffs,
-                &History::new(registered_on, lifted_on, steps),
-                members,
-            );
+            b.history(cuts, &later.history(registered_on, lifted_on), members);
             continue;
         }
-        let reg = bucket(cutoffs, r.get_ref(1)?.as_bytes()?);
+        let reg = bucket(&cuts.keys, r.get_ref(1)?.as_bytes()?);
         b.registered[reg].0 += 1;
         b.registered[reg].1 += members;
         if let Some(lifted) = r.get_ref(2)?.as_bytes_or_null()? {
-            let l = bucket(cutoffs, lifted);
+            let l = bucket(&cuts.keys, lifted);
             b.lifted[l].0 += 1;
             b.lifted[l].1 += members;
+            b.lifts[l].0 += 1;
+            b.lifts[l].1 += members;
         }
     }
     Ok(out)
@@ -344,14 +383,17 @@ fn count(
 /// [`count`] in two halves of the villages on two threads for a file.
 fn count_all(
     conn: &Connection,
-    cutoffs: &[u32],
+    cuts: &Cuts,
     groups: usize,
     group: &HashMap<String, usize>,
     villages: &[String],
 ) -> Result<Vec<Buckets>> {
-    let events = crate::register::Steps::load(conn)?;
+    // Members before the first cut-off add up in bucket 0 whatever they
+    // were: only people who came or went after it are read.
+    let since = cuts.days.first().map_or("", String::as_str);
+    let events = crate::register::Steps::load_with_people(conn, since)?;
     let events = &events;
-    let whole = || count(conn, cutoffs, groups, group, None, None, events);
+    let whole = || count(conn, cuts, groups, group, None, None, events);
     let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
     let (Some(path), Some(middle)) = (path, villages.get(villages.len() / 2)) else {
         return whole();
@@ -366,9 +408,9 @@ fn count_all(
                 rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
                     | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
-            count(&other, cutoffs, groups, group, Some(middle), None, events)
+            count(&other, cuts, groups, group, Some(middle), None, events)
         });
-        let mut lower = count(conn, cutoffs, groups, group, None, Some(middle), events)?;
+        let mut lower = count(conn, cuts, groups, group, None, Some(middle), events)?;
         let upper = upper
             .join()
             .map_err(|_| anyhow::anyhow!("the counting thread stopped unexpectedly"))??;
@@ -418,7 +460,7 @@ pub fn build(
             )
         );
     }
-    let cuts = cutoffs(&periods, step, each);
+    let cuts = cuts(&periods, step, each);
     let mut stmt = conn.prepare(
         "SELECT code, town, population, poor_village, registered_on, lifted_on FROM villages ORDER BY code",
     )?;
@@ -487,16 +529,14 @@ pub fn build(
 /// Running sums over the buckets: each period's figures.
 fn figures(b: &Buckets, villages: &[&VillageRow], periods: &[Period]) -> Vec<Figures> {
     let population: Option<i64> = villages.iter().map(|v| v.population).sum();
-    let net = |plus: (i64, i64), minus: (i64, i64)| (plus.0 - minus.0, plus.1 - minus.1);
-    let mut registered = net(b.registered[0], b.deregistered[0]);
-    let mut lifted = net(b.lifted[0], b.unlifted[0]);
+    let mut registered = b.registered[0];
+    let mut lifted = b.lifted[0];
     periods
         .iter()
         .enumerate()
         .map(|(k, p)| {
-            let lk = b.lifted[k + 1];
-            let rk = net(b.registered[k + 1], b.deregistered[k + 1]);
-            let uk = net(lk, b.unlifted[k + 1]);
+            let lk = b.lifts[k + 1];
+            let (rk, uk) = (b.registered[k + 1], b.lifted[k + 1]);
             registered = (registered.0 + rk.0, registered.1 + rk.1);
             lifted = (lifted.0 + uk.0, lifted.1 + uk.1);
             let (returned, off) = (b.returned[k + 1], b.deregistered[k + 1]);

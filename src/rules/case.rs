@@ -8,7 +8,7 @@ use anyhow::Result;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Rows, Statement};
 
-use crate::register::{History, Status, Step, Steps};
+use crate::register::{Status, Step, Steps};
 
 /// A person present in the household at the year's end.
 #[derive(Debug, Clone, Default)]
@@ -444,8 +444,9 @@ impl<'s, 'c> Cases<'s, 'c> {
         opt_text_into(r, 10, &mut case.cause)?;
         text_into(r, 11, &mut self.registered)?;
         opt_text_into(r, 12, &mut self.lifted)?;
-        let events = self.steps.of(rowid).unwrap_or(&[]);
-        let history = History::new(&self.registered, self.lifted.as_deref(), events);
+        let history = self
+            .steps
+            .history(rowid, &self.registered, self.lifted.as_deref());
         case.status = Some(history.status_on(&self.as_of));
         case.lifted_in_year = history.has_step(Step::Lifted, &self.year_start, &self.as_of);
         self.spare.append(&mut case.people);

@@ -17,7 +17,7 @@ use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::lang::Lang;
-use crate::register::{History, Status};
+use crate::register::Status;
 use crate::standards::Line;
 use crate::values::mask_id;
 use case::{Case, Cases, Member, Place, Reading, Statements};
@@ -492,7 +492,8 @@ fn village_incidence(conn: &Connection, ctx: &Ctx, place: &Place) -> Result<Vec<
     let mut households = conn.prepare_cached(
         "SELECT id, registered_on, lifted_on, members FROM households WHERE village = ?1",
     )?;
-    let steps = crate::register::Steps::load(conn)?;
+    let year_start = format!("{}-01-01", ctx.year);
+    let steps = crate::register::Steps::load_with_people(conn, &year_start)?;
     let rows: Vec<(String, String, String, String, String, Option<i64>)> = villages
         .query_map(
             rusqlite::params![
@@ -523,11 +524,9 @@ fn village_incidence(conn: &Connection, ctx: &Ctx, place: &Place) -> Result<Vec<
         while let Some(r) = hh.next()? {
             let (id, registered, lifted, members): (i64, String, Option<String>, i64) =
                 (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-            let events = steps.of(id).unwrap_or(&[]);
-            if History::new(&registered, lifted.as_deref(), events).status_on(&lifted_on)
-                == Status::Poor
-            {
-                poor += members;
+            let history = steps.history(id, &registered, lifted.as_deref());
+            if history.status_on(&lifted_on) == Status::Poor {
+                poor += history.members_on(&lifted_on, members);
             }
         }
         // Compared in hundredths of a per cent, as the report prints it.

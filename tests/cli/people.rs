@@ -593,3 +593,87 @@ fn a_person_level_register_gives_its_households_history_once() {
         [["H1", "returned", "2017-06-30", "illness"]]
     );
 }
+
+/// A person-level register whose 人员状态 says a member died or moved out:
+/// the word gives the reason; the date comes from 减员时间 or, for a file
+/// without one, from `--left-on`; without either the file is refused whole,
+/// naming the column and the option.
+fn with_status(dated: bool) -> String {
+    let left = if dated { "2019-04-02" } else { "" };
+    format!(
+        "乡(镇),行政村,户编号,姓名,证件号码,人数,与户主关系,识别时间,脱贫时间,人员状态,减员时间\n\
+         钟山镇,新村,H1,张伟,{},2,户主,2015,2018,正常,\n\
+         钟山镇,新村,H1,张老,{},2,父亲,2015,2018,死亡,{left}\n\
+         钟山镇,新村,H1,张小明,{},2,之子,2015,2018,在册,\n",
+        id(HEAD_1),
+        id("45112219400101001"),
+        id(SON_1),
+    )
+}
+
+#[test]
+fn a_status_word_of_a_person_gives_the_reason_and_needs_the_date() {
+    let env = ready();
+    env.write("花名册.csv", with_status(false));
+    let err = env.fails(&["import", "花名册.csv"], 1);
+    assert!(
+        err.contains("花名册.csv:3: status:")
+            && err.contains("says died (死亡) but no date the person left (减员时间) is given")
+            && err.contains("--left-on DATE"),
+        "{err}"
+    );
+    let err = env.fails(&["--lang", "zh", "import", "花名册.csv"], 1);
+    assert!(
+        err.contains("花名册.csv:3: 人员状态:")
+            && err.contains("标为死亡，但没有减员时间")
+            && err.contains("--left-on 日期"),
+        "{err}"
+    );
+    assert_eq!(env.count("SELECT count(*) FROM people"), 0);
+    assert_eq!(env.count("SELECT count(*) FROM households"), 0);
+
+    // The date for the whole file.
+    env.ok(&[
+        "import",
+        "花名册.csv",
+        "--left-on",
+        "2019年4月2日",
+        "--quiet",
+    ]);
+    let left = env
+        .sql("SELECT name, ifnull(left_on, ''), ifnull(left_reason, '') FROM people ORDER BY code");
+    let want = |rows: &[&[&str; 3]]| -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|r| r.iter().map(|s| s.to_string()).collect())
+            .collect()
+    };
+    let expected = want(&[
+        &["张伟", "", ""],
+        &["张老", "2019-04-02", "died"],
+        &["张小明", "", ""],
+    ]);
+    assert_eq!(left, expected);
+    // The same file with its own 减员时间 changes nothing.
+    env.write("花名册.csv", with_status(true));
+    let out = json(&env.ok(&["import", "花名册.csv", "--format", "json"]));
+    let person = out["files"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["entity"] == "person"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(person["unchanged"], 3, "{out}");
+    // 人数 2 counts the two present: check finds nothing to say of H1.
+    let out = env.run(&["check"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("household H1:"));
+
+    // 正常 with a leaving date is a contradiction.
+    env.write(
+        "矛盾.csv",
+        with_status(true).replace("死亡,2019-04-02", "正常,2019-04-02"),
+    );
+    let err = env.fails(&["import", "矛盾.csv"], 1);
+    assert!(
+        err.contains("says present (正常) but the person left on 2019-04-02"),
+        "{err}"
+    );
+}

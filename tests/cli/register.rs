@@ -548,12 +548,110 @@ fn a_person_who_left_is_kept_and_listed_apart() {
         found.contains("household H1: 3 members recorded, but 1 of them died; set members to 2 with fupin household update H1 --members 2"),
         "{found}"
     );
-    // As of a day before the death, 3 is right.
+    // Members are today's count whatever the date asked: an earlier date
+    // is counted from them and the people who came and went since.
     let out = env.run(&["check", "--as-of", "2020-04-30"]);
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("household H1:"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("household H1: 3 members recorded"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     env.ok(&["household", "update", "H1", "--members", "2"]);
-    let out = env.run(&["check"]);
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("household H1:"));
+    for as_of in ["2020-04-30", "2026-01-01"] {
+        let out = env.run(&["check", "--as-of", as_of]);
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("household H1:"));
+    }
+}
+
+/// A household's members on a date follow its people: the son born on
+/// 2015-06-01 is not counted before, the father who died on 2020-05-01 is
+/// counted until then; in the double-clear report and the progress report
+/// alike.
+#[test]
+fn members_on_a_date_follow_the_people_who_joined_and_left() {
+    let env = ready();
+    with_people(&env);
+    let father = env.sql("SELECT code FROM people WHERE name = '欧阳老'")[0][0].clone();
+    env.ok(&[
+        "person",
+        "update",
+        &father,
+        "--left-on",
+        "2020-05-01",
+        "--left-reason",
+        "死亡",
+    ]);
+    env.ok(&["household", "update", "H1", "--members", "2"]);
+    let people = |as_of: &str| {
+        let t = totals(&env, as_of);
+        [
+            t["people_registered"].as_i64().unwrap_or(-1),
+            t["poor_people_remaining"].as_i64().unwrap_or(-1),
+            t["people_lifted_this_year"].as_i64().unwrap_or(-1),
+        ]
+    };
+    // H1 alone (H2 from 2015-12-31, H3 from 2019-12-31).
+    assert_eq!(people("2015-05-31"), [2, 2, 0]);
+    assert_eq!(people("2015-06-01"), [3, 3, 0]);
+    assert_eq!(people("2015-12-31"), [4, 4, 0]);
+    // Lifted with its three.
+    assert_eq!(people("2016-12-31"), [4, 1, 3]);
+    assert_eq!(people("2020-04-30"), [9, 6, 0]);
+    assert_eq!(people("2020-05-01"), [8, 6, 0]);
+
+    let out = env.ok(&[
+        "report",
+        "progress",
+        "--from",
+        "2014-01-01",
+        "--to",
+        "2020-12-31",
+        "--step",
+        "year",
+        "--format",
+        "json",
+    ]);
+    let v: Json = serde_json::from_str(&out).expect("json");
+    let periods = v["series"][0]["periods"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let got: Vec<(i64, i64, i64)> = periods
+        .iter()
+        .map(|p| {
+            (
+                p["people_registered"].as_i64().unwrap_or(-1),
+                p["people_lifted"].as_i64().unwrap_or(-1),
+                p["poor_people_remaining"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, 0, 2),
+            (4, 0, 4),
+            (4, 3, 1),
+            (4, 0, 1),
+            (4, 0, 1),
+            (9, 0, 6),
+            (8, 5, 1),
+        ],
+        "{out}"
+    );
+    // The year's figures are the double-clear report's on 31 December.
+    for (k, year) in (2014..=2020).enumerate() {
+        let t = totals(&env, &format!("{year}-12-31"));
+        assert_eq!(
+            (
+                t["people_registered"].as_i64().unwrap_or(-1),
+                t["people_lifted_this_year"].as_i64().unwrap_or(-1),
+                t["poor_people_remaining"].as_i64().unwrap_or(-1)
+            ),
+            got[k],
+            "{year}"
+        );
+    }
 }
 
 /// The figure the leadership reads first after 2020: households that
