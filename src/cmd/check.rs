@@ -337,7 +337,7 @@ fn chosen(codes: &[String]) -> Result<Vec<&'static Rule>> {
                 "{}",
                 t(
                     &format!(
-                        "--rule: no rule {}; `fupin check --rules` lists them (A01 … F01)",
+                        "--rule: no rule {}; `fupin check --rules` lists them (A01 … G01)",
                         code.trim()
                     ),
                     &format!(
