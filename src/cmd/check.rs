@@ -341,7 +341,7 @@ fn chosen(codes: &[String]) -> Result<Vec<&'static Rule>> {
                         code.trim()
                     ),
                     &format!(
-                        "--rule：没有规则 {}；`fupin check --rules` 列出全部规则（A01 … F01）",
+                        "--rule：没有规则 {}；`fupin check --rules` 列出全部规则（A01 … G01）",
                         code.trim()
                     ),
                 )

@@ -768,6 +768,52 @@ fn the_2022_list_is_refused_when_its_monitoring_disagrees_or_lacks_a_date() {
         "{err}"
     );
     assert!(env.snapshot() == before, "nothing written");
+    // A month of monitoring for a household the list does not call
+    // monitored.
+    env.write(
+        "已脱贫人口名单.csv",
+        list_2022(H1_ELIMINATED, H1_ELIMINATED).replace("脱贫户,否,,,", "脱贫户,否,,202203,"),
+    );
+    let err = env.fails(&args, 1);
+    assert!(
+        err.contains("已脱贫人口名单.csv:4: 易返贫致贫户(监测对象)类型: empty (or 否, 无) but 风险识别时间 is 2022-03-31"),
+        "{err}"
+    );
+    assert!(env.snapshot() == before, "nothing written");
+}
+
+/// A file of households carries the same columns: the same records.
+#[test]
+fn a_household_file_with_monitoring_columns_makes_the_records() {
+    let env = ready();
+    env.write(
+        "households.csv",
+        format!(
+            "户编号,行政村,乡镇,户主姓名,证件号码,人数,识别时间,监测对象类型,风险是否消除,风险识别时间,风险消除时间\n\
+             H1,新村,钟山镇,张伟,{},2,2014,突发严重困难户,否,2022年3月,\n",
+            id(HEAD_1)
+        ),
+    );
+    let out = json(&env.ok(&["import", "households.csv", "--format", "json"]));
+    assert_eq!(
+        out["monitoring"],
+        serde_json::json!({"inserted": 1, "updated": 0, "unchanged": 0}),
+        "{out}"
+    );
+    assert_eq!(
+        monitoring(&env),
+        [[
+            "H1",
+            "sudden_hardship",
+            "2022-03-31",
+            "",
+            "not_stated",
+            "",
+            "lifted",
+            "张伟",
+            "2"
+        ]]
+    );
 }
 
 /// A register with a row per person repeats its household's status word
