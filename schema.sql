@@ -456,7 +456,71 @@ ALTER TABLE people ADD COLUMN dibao INTEGER CHECK (dibao IS NULL OR dibao = 0 OR
 ALTER TABLE people ADD COLUMN disability_certificate TEXT
     CHECK (disability_certificate IS NULL OR length(disability_certificate) = 20);
 
--- @version 9: a household's members on any date follow its people. The
+-- @version 9: monitoring records from lists that do not say everything.
+-- The 2022 已脱贫人口名单 names a household as monitored (its category,
+-- when identified, whether and when eliminated) but neither its risk nor
+-- how the risk was eliminated. Such a record keeps 'not_stated' (未注明)
+-- as its first risk, then alone, and as its method, for the township to
+-- complete (`fupin check`, rule G01); nothing is guessed. The table is
+-- rebuilt (SQLite cannot change a CHECK in place) with its rows and ids,
+-- as version 2 rebuilt households; nothing refers to it by foreign key.
+CREATE TABLE monitoring_v9 (
+    id             INTEGER PRIMARY KEY,
+    code           TEXT NOT NULL CHECK (length(code) > 0),
+    identified_on  TEXT NOT NULL CHECK (identified_on IS date(identified_on)),
+    village        TEXT NOT NULL REFERENCES villages(code),
+    head_name      TEXT NOT NULL CHECK (length(head_name) > 0),
+    id_number      TEXT NOT NULL CHECK (length(id_number) = 18),
+    members        INTEGER NOT NULL CHECK (members >= 1),
+    household_type TEXT NOT NULL CHECK (household_type = 'lifted' OR household_type = 'ordinary'),
+    category       TEXT NOT NULL
+                   CHECK (category = 'unstable_lifted' OR category = 'edge' OR category = 'sudden_hardship'),
+    risk1          TEXT NOT NULL CHECK (risk1 = 'illness' OR risk1 = 'disability' OR risk1 = 'schooling'
+                   OR risk1 = 'disaster' OR risk1 = 'accident' OR risk1 = 'unstable_work'
+                   OR risk1 = 'failed_business' OR risk1 = 'unsafe_housing'
+                   OR risk1 = 'unsafe_drinking_water' OR risk1 = 'lack_of_labour' OR risk1 = 'other'
+                   OR risk1 = 'not_stated'),
+    risk2          TEXT CHECK (risk2 IS NULL OR risk2 = 'illness' OR risk2 = 'disability' OR risk2 = 'schooling'
+                   OR risk2 = 'disaster' OR risk2 = 'accident' OR risk2 = 'unstable_work'
+                   OR risk2 = 'failed_business' OR risk2 = 'unsafe_housing'
+                   OR risk2 = 'unsafe_drinking_water' OR risk2 = 'lack_of_labour' OR risk2 = 'other'),
+    risk3          TEXT CHECK (risk3 IS NULL OR (risk2 IS NOT NULL AND (risk3 = 'illness' OR risk3 = 'disability'
+                   OR risk3 = 'schooling' OR risk3 = 'disaster' OR risk3 = 'accident' OR risk3 = 'unstable_work'
+                   OR risk3 = 'failed_business' OR risk3 = 'unsafe_housing'
+                   OR risk3 = 'unsafe_drinking_water' OR risk3 = 'lack_of_labour' OR risk3 = 'other'))),
+    risk4          TEXT CHECK (risk4 IS NULL OR (risk3 IS NOT NULL AND (risk4 = 'illness' OR risk4 = 'disability'
+                   OR risk4 = 'schooling' OR risk4 = 'disaster' OR risk4 = 'accident' OR risk4 = 'unstable_work'
+                   OR risk4 = 'failed_business' OR risk4 = 'unsafe_housing'
+                   OR risk4 = 'unsafe_drinking_water' OR risk4 = 'lack_of_labour' OR risk4 = 'other'))),
+    risk5          TEXT CHECK (risk5 IS NULL OR (risk4 IS NOT NULL AND (risk5 = 'illness' OR risk5 = 'disability'
+                   OR risk5 = 'schooling' OR risk5 = 'disaster' OR risk5 = 'accident' OR risk5 = 'unstable_work'
+                   OR risk5 = 'failed_business' OR risk5 = 'unsafe_housing'
+                   OR risk5 = 'unsafe_drinking_water' OR risk5 = 'lack_of_labour' OR risk5 = 'other'))),
+    elimination    TEXT CHECK (elimination IS NULL OR elimination = 'assisted' OR elimination = 'natural'
+                   OR elimination = 'not_stated'),
+    eliminated_on  TEXT CHECK (eliminated_on IS date(eliminated_on) AND eliminated_on >= identified_on),
+    measures       TEXT CHECK (measures IS NULL OR length(measures) > 0),
+    helper         TEXT REFERENCES cadres(code),
+    note           TEXT,
+    CHECK ((elimination IS NULL) = (eliminated_on IS NULL)),
+    CHECK (risk2 IS NULL OR risk2 <> risk1),
+    CHECK (risk1 <> 'not_stated' OR risk2 IS NULL)
+);
+INSERT INTO monitoring_v9 (id, code, identified_on, village, head_name, id_number, members, household_type,
+                           category, risk1, risk2, risk3, risk4, risk5, elimination, eliminated_on,
+                           measures, helper, note)
+     SELECT id, code, identified_on, village, head_name, id_number, members, household_type,
+            category, risk1, risk2, risk3, risk4, risk5, elimination, eliminated_on,
+            measures, helper, note
+       FROM monitoring;
+DROP TABLE monitoring;
+ALTER TABLE monitoring_v9 RENAME TO monitoring;
+CREATE UNIQUE INDEX monitoring_key ON monitoring(code, identified_on);
+CREATE UNIQUE INDEX monitoring_open ON monitoring(code) WHERE eliminated_on IS NULL;
+CREATE INDEX monitoring_village ON monitoring(village, identified_on);
+CREATE INDEX monitoring_helper ON monitoring(helper);
+
+-- @version 10: a household's members on any date follow its people. The
 -- people who joined or left (a few in a hundred) by the last of their two
 -- dates, so a report as of a date reads only those whose dates come after
 -- it. Partial, so a bulk load keeps it up row by row instead of scanning

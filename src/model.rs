@@ -380,12 +380,21 @@ pub const RISKS: &[Choice] = &[
     ),
     choice("lack_of_labour", "缺劳力", &["lack_of_labor", "缺劳动力"]),
     choice("other", "其他", &["其它"]),
+    // A list that names a household as monitored but not its risk (the
+    // 2022 已脱贫人口名单): recorded as not stated, for the township to
+    // complete (rule G01), never guessed. Only as the first and only risk.
+    choice(NOT_STATED, "未注明", &["not stated"]),
 ];
+
+/// The code of a risk or an elimination method a list does not give.
+pub const NOT_STATED: &str = "not_stated";
 
 /// 风险消除方式.
 pub const ELIMINATIONS: &[Choice] = &[
     choice("assisted", "帮扶消除", &["帮扶"]),
     choice("natural", "自然消除", &["自然"]),
+    // A list that says the risk was eliminated, and when, but not how.
+    choice(NOT_STATED, "未注明", &["not stated"]),
 ];
 
 /// 帮扶措施, the measures taken for a monitored household.
@@ -1925,14 +1934,23 @@ mod tests {
     #[test]
     fn every_monitoring_value_is_allowed_by_the_schema() {
         let schema = crate::db::SCHEMA;
-        let table = &schema[schema.find("CREATE TABLE monitoring").unwrap_or(0)..];
+        let table = &schema[schema.rfind("CREATE TABLE monitoring").unwrap_or(0)..];
         let table = &table[..table.find(");").unwrap_or(table.len())];
+        // Only the first risk may be not stated (未注明).
+        let later: Vec<&Choice> = RISKS.iter().filter(|c| c.code != NOT_STATED).collect();
+        assert_eq!(table.matches("risk5 = '").count(), later.len(), "risk5");
+        for c in later {
+            assert!(
+                table.contains(&format!("risk5 = '{}'", c.code)),
+                "{}",
+                c.code
+            );
+        }
         for (column, choices) in [
             ("category", CATEGORIES),
             ("household_type", HOUSEHOLD_TYPES),
             ("elimination", ELIMINATIONS),
             ("risk1", RISKS),
-            ("risk5", RISKS),
         ] {
             for c in choices {
                 assert!(

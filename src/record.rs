@@ -950,8 +950,9 @@ fn monitor_own_fields(entity: &Entity, values: &[Value]) -> Vec<FieldError> {
 }
 
 /// The rules of a monitored household among its own fields: the risks
-/// filled from the first and each named once, an elimination given with
-/// its date, and not before the identification.
+/// filled from the first and each named once (not stated, 未注明, only as
+/// the first and then only risk), an elimination given with its date, and
+/// not before the identification.
 fn monitor_rules(entity: &Entity, values: &[Value], errors: &mut Vec<FieldError>) {
     let risks: Vec<&Value> = ["risk1", "risk2", "risk3", "risk4", "risk5"]
         .iter()
@@ -966,6 +967,28 @@ fn monitor_rules(entity: &Entity, values: &[Value], errors: &mut Vec<FieldError>
                 Problem::new(t(
                     &format!("is given but risk{i} is empty; the risks are filled in order"),
                     &format!("前一项风险{i}为空；风险须按顺序填写"),
+                )),
+            ));
+        } else if risk.as_str() == Some(crate::model::NOT_STATED) {
+            errors.push(FieldError::new(
+                name,
+                risk.to_text(),
+                Problem::new(t(
+                    "only the first risk may be not stated (未注明)",
+                    "只有风险1可为未注明",
+                )),
+            ));
+        } else if !risk.is_null() && risks[i - 1].as_str() == Some(crate::model::NOT_STATED) {
+            errors.push(FieldError::new(
+                name,
+                risk.to_text(),
+                Problem::new(t(
+                    &format!("is given but risk{i} is not stated (未注明)"),
+                    &format!("风险{i}为未注明，却填写了后面的风险"),
+                ))
+                .with_hint(t(
+                    "give the first risk in risk1 (致贫/返贫风险1)",
+                    "请在“致贫/返贫风险1”填写第一项风险",
                 )),
             ));
         } else if !risk.is_null() && risks[..i].contains(risk) {

@@ -337,11 +337,11 @@ fn chosen(codes: &[String]) -> Result<Vec<&'static Rule>> {
                 "{}",
                 t(
                     &format!(
-                        "--rule: no rule {}; `fupin check --rules` lists them (A01 … F01)",
+                        "--rule: no rule {}; `fupin check --rules` lists them (A01 … G01)",
                         code.trim()
                     ),
                     &format!(
-                        "--rule：没有规则 {}；`fupin check --rules` 列出全部规则（A01 … F01）",
+                        "--rule：没有规则 {}；`fupin check --rules` 列出全部规则（A01 … G01）",
                         code.trim()
                     ),
                 )

@@ -328,6 +328,7 @@ fn print_summary(report: &Report, format: SummaryFormat) -> Result<()> {
                 for (entity, counts) in [
                     (&crate::model::EVENT, &f.events),
                     (&crate::model::ASSESSMENT, &f.assessments),
+                    (&crate::model::MONITOR, &f.monitoring),
                 ] {
                     if let Some(c) = counts {
                         grid.push(vec![

@@ -592,9 +592,69 @@ fn a_version_6_file_drops_the_head_name_index() -> Result<()> {
     Ok(())
 }
 
+/// A version 8 file keeps its monitoring records, their ids and indexes,
+/// on its way to version 9, which takes a first risk and a method not
+/// stated (未注明) and nothing else new.
+#[test]
+fn a_version_8_file_takes_risks_not_stated() -> Result<()> {
+    let mut conn = Connection::open_in_memory()?;
+    configure(&conn)?;
+    migrate_to(&mut conn, 8)?;
+    conn.execute_batch(
+        "INSERT INTO towns (code, name) VALUES ('T1', '镇');
+         INSERT INTO villages (code, name, town) VALUES ('V1', '村', 'T1');",
+    )?;
+    let id = "'11010519491231002X'";
+    conn.execute_batch(&format!(
+        "INSERT INTO monitoring (id, code, identified_on, village, head_name, id_number, members,
+                                 household_type, category, risk1)
+         VALUES (7, 'G1', '2022-03-31', 'V1', '陈七', {id}, 4, 'ordinary', 'edge', 'illness')"
+    ))?;
+    refused(
+        &conn,
+        &monitored(&format!(
+            "'G2', '2022-03-31', 'V1', '陈八', {id}, 4, 'ordinary', 'edge', 'not_stated', NULL, NULL, NULL, NULL"
+        )),
+    )?;
+    migrate(&mut conn)?;
+    let kept: (i64, String) = conn.query_row(
+        "SELECT id, risk1 FROM monitoring WHERE code = 'G1'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    assert_eq!(kept, (7, "illness".to_string()));
+    let indexes: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'monitoring' AND type = 'index' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    assert_eq!(
+        indexes,
+        [
+            "monitoring_helper",
+            "monitoring_key",
+            "monitoring_open",
+            "monitoring_village"
+        ]
+    );
+    conn.execute_batch(&monitored(&format!(
+        "'G2', '2022-03-31', 'V1', '陈八', {id}, 4, 'ordinary', 'edge', 'not_stated', NULL, NULL,
+         'not_stated', '2022-09-30'"
+    )))?;
+    for bad in [
+        // Not stated is the first risk alone, never a later one.
+        "'G3', '2022-03-31', 'V1', '陈九', {id}, 4, 'ordinary', 'edge', 'not_stated', 'illness', NULL, NULL, NULL",
+        "'G3', '2022-03-31', 'V1', '陈九', {id}, 4, 'ordinary', 'edge', 'illness', 'not_stated', NULL, NULL, NULL",
+        // The open record of G1 is still one at a time.
+        "'G1', '2022-05-31', 'V1', '陈七', {id}, 4, 'ordinary', 'edge', 'not_stated', NULL, NULL, NULL, NULL",
+    ] {
+        refused(&conn, &monitored(&bad.replace("{id}", id)))?;
+    }
+    Ok(())
+}
+
 /// The people who came and went are read by the last of their dates from
 /// the partial index, never by a scan of every person (a province has
-/// millions), and a version 8 file with people takes the index.
+/// millions), and a version 8 file with people takes the index (version 10).
 #[test]
 fn people_who_came_and_went_are_found_by_their_last_date() -> Result<()> {
     let mut conn = Connection::open_in_memory()?;

@@ -2,7 +2,8 @@
 //! the steps of the households' histories (返贫, 剔除, 自然减少; see
 //! [`super::steps`]) and the year's assessment of each household (人均纯收入,
 //! 危房户, 是否解决安全饮用水 …), which the national exports write on every
-//! person's row.
+//! person's row, and the household's monitoring (监测对象类型, 风险识别时间
+//! …; see [`super::monitored`]).
 //!
 //! The rows were checked, and the households and people written, by the
 //! one pass every file gets; a file with such columns is read once more
@@ -16,6 +17,7 @@ use csv::ByteRecord;
 use rusqlite::Connection;
 
 use super::file::field_label;
+use super::monitored::{self, Monitoring};
 use super::steps::{self, StepCounts, Steps};
 use super::{Options, Report, Warning};
 use crate::db::audit::Actor;
@@ -36,6 +38,9 @@ pub struct Plan {
     assessment: Option<Columns>,
     /// The file has values of a year but not the year.
     yearless: bool,
+    /// The monitoring columns, as a monitoring record's, when the file
+    /// has any.
+    monitoring: Option<Columns>,
 }
 
 /// What the second reading wrote.
@@ -43,6 +48,7 @@ pub struct Plan {
 pub struct Written {
     pub events: Option<StepCounts>,
     pub assessments: Option<StepCounts>,
+    pub monitoring: Option<StepCounts>,
 }
 
 fn at(entity: &Entity, name: &str) -> usize {
@@ -126,6 +132,7 @@ impl Plan {
             steps,
             assessment,
             yearless,
+            monitoring: monitored::columns(entity, columns),
         }
     }
 
@@ -148,20 +155,26 @@ impl Plan {
     /// The headers of the assessment's columns this file does not read
     /// (统计时间 alone, with no value of the year beside it): named in the
     /// summary as not kept, like any column fupin does not keep.
+    /// The monitoring columns of a file without the household's code
+    /// are named so too.
     pub fn unread(&self, columns: &Columns) -> Vec<String> {
-        if self.assessment.is_some() {
-            return Vec::new();
-        }
         columns
             .companion
             .iter()
             .filter_map(|&c| columns.header.get(c))
+            .filter(|h| {
+                if headers::monitoring_field(h).is_some() {
+                    self.monitoring.is_none()
+                } else {
+                    self.assessment.is_none()
+                }
+            })
             .map(|h| h.trim().to_string())
             .collect()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.steps.is_none() && self.assessment.is_none()
+        self.steps.is_none() && self.assessment.is_none() && self.monitoring.is_none()
     }
 
     /// Reads the file again and writes what it gives beside its records.
@@ -184,6 +197,7 @@ impl Plan {
         let mut resolver = Resolver::new();
         let mut steps = self.steps.as_ref().map(|_| Steps::new());
         let mut years = self.assessment.as_ref().map(|c| Years::new(c, opts));
+        let mut watch = self.monitoring.as_ref().map(Monitoring::new);
         while let Some(place) = rows.next(&mut record)? {
             if let (Some(s), Some(cols)) = (steps.as_mut(), &self.steps) {
                 s.row(conn, actor, opts, &mut resolver, cols, &record)?;
@@ -199,13 +213,28 @@ impl Plan {
                     report,
                 )?;
             }
+            if let Some(w) = watch.as_mut() {
+                w.row(
+                    conn,
+                    actor,
+                    &mut resolver,
+                    &record,
+                    place.line,
+                    &file,
+                    report,
+                )?;
+            }
         }
         if let Some(y) = years.as_mut() {
             y.flush(conn, actor, &file, report)?;
         }
+        if let Some(w) = watch.as_mut() {
+            w.flush(conn, actor, &file, report)?;
+        }
         Ok(Written {
             events: steps.map(|s| s.counts),
             assessments: years.map(|y| y.counts),
+            monitoring: watch.map(|w| w.counts),
         })
     }
 }

@@ -123,6 +123,7 @@ pub(super) fn import_file(
         let written = companions.load(conn, actor, opts, spec, &layout, report)?;
         summary.events = written.events;
         summary.assessments = written.assessments;
+        summary.monitoring = written.monitoring;
     }
     if let Some(bar) = progress {
         bar.finish_and_clear();

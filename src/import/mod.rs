@@ -35,6 +35,7 @@ mod bulk;
 mod companions;
 mod file;
 mod missing;
+mod monitored;
 mod notes;
 mod people;
 mod pipeline;
@@ -250,6 +251,10 @@ pub struct FileSummary {
     /// file with such columns.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assessments: Option<steps::StepCounts>,
+    /// The households' monitoring records (监测对象) the file's monitoring
+    /// columns gave, for a file with such columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<steps::StepCounts>,
 }
 
 impl FileSummary {

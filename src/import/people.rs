@@ -230,6 +230,7 @@ pub(super) fn import_person_level(
         let written = companions.load(conn, actor, opts, spec, layout, report)?;
         houses_done.events = written.events;
         houses_done.assessments = written.assessments;
+        houses_done.monitoring = written.monitoring;
     }
     if let Some(bar) = progress {
         bar.finish_and_clear();

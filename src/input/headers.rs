@@ -99,13 +99,30 @@ pub const NOT_KEPT: &[&str] = &[
     "参加大病医疗",
     "饮水安全",
     "饮水困难",
-    // The 2022 已脱贫人口名单's monitoring columns.
-    "易返贫致贫户(监测对象)类型",
-    "监测对象类型",
-    "风险是否消除",
-    "风险识别时间",
-    "风险消除时间",
 ];
+
+/// The monitoring columns of the 2022 已脱贫人口名单, a file of people (or
+/// households), and the field of a monitoring record each gives: read
+/// after the rows are written, into the household's monitoring record.
+/// Named here rather than matched on the monitor kind's aliases, whose
+/// 识别时间 is a household's own registration date in such a file.
+pub const MONITORING_COMPANIONS: &[(&str, &str)] = &[
+    ("易返贫致贫户(监测对象)类型", "category"),
+    ("监测对象类型", "category"),
+    ("风险是否消除", "eliminated"),
+    ("风险识别时间", "identified_on"),
+    ("风险消除时间", "eliminated_on"),
+];
+
+/// The monitoring record's field a header of [`MONITORING_COMPANIONS`]
+/// gives.
+pub fn monitoring_field(header: &str) -> Option<&'static str> {
+    let forms = forms(header);
+    MONITORING_COMPANIONS
+        .iter()
+        .find(|(h, _)| forms.iter().any(|f| *f == fold(h)))
+        .map(|(_, field)| *field)
+}
 
 /// Headers of a row-number column: never data.
 pub const ROW_NUMBER: &[&str] = &["序号", "编号", "行号", "no", "no."];
@@ -180,12 +197,18 @@ pub fn role(entity: &Entity, header: &str) -> Role {
 }
 
 /// True for a header of the yearly assessment (人均纯收入, 危房户, 统计时间
-/// …) in a file of households or people, which carries them on its rows.
+/// …) or of the household's monitoring (监测对象类型, 风险识别时间 …) in a
+/// file of households or people, which carries them on its rows.
 pub fn is_companion(entity: &Entity, header: &str) -> bool {
     matches!(
         entity.kind,
         crate::model::Kind::Household | crate::model::Kind::Person
-    ) && field_of(&crate::model::ASSESSMENT, header).is_some_and(|i| {
+    ) && (is_assessment(header) || monitoring_field(header).is_some())
+}
+
+/// True for a header of the yearly assessment's values.
+pub fn is_assessment(header: &str) -> bool {
+    field_of(&crate::model::ASSESSMENT, header).is_some_and(|i| {
         !matches!(
             crate::model::ASSESSMENT.fields[i].name,
             "household" | "note"

@@ -119,7 +119,7 @@ fn count(case: &Case, ctx: &Ctx, standards: &[&'static rules::Rule]) -> Figures 
         let fails = match rule.check {
             Check::Household(check) => check(case, ctx).is_some(),
             Check::Person(check) => case.people.iter().any(|m| check(case, m, ctx).is_some()),
-            Check::Village => false,
+            Check::Village | Check::Monitoring => false,
         };
         if !fails {
             f.meeting[i] = 1;

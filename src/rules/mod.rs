@@ -69,6 +69,9 @@ pub enum Check {
     Person(PersonCheck),
     /// A poor village lifted in the year (see [`village_incidence`]).
     Village,
+    /// A household's monitoring record left incomplete (see
+    /// [`monitoring_not_stated`]): registered or not, so not a case.
+    Monitoring,
 }
 
 /// One rule of the register.
@@ -320,6 +323,16 @@ pub const RULES: &[Rule] = &[
         needs_assessment: false,
         check: Check::Village,
     },
+    Rule {
+        code: "G01",
+        en: "monitored, risk or elimination method not stated (未注明)",
+        zh: "监测对象的风险或风险消除方式为未注明",
+        level: Suspect,
+        scope: Scope::Household,
+        since: 2021,
+        needs_assessment: false,
+        check: Check::Monitoring,
+    },
 ];
 
 /// What every rule of a pass is handed beside the household.
@@ -395,7 +408,7 @@ pub fn run(
     let mut checked = 0u64;
     let household_rules = rules
         .iter()
-        .any(|r| !matches!(r.check, Check::Village) && r.since <= year);
+        .any(|r| !matches!(r.check, Check::Village | Check::Monitoring) && r.since <= year);
     if household_rules {
         let mut stmts = Statements::new(conn, &place, Reading::Streams)?;
         let mut cases = Cases::new(conn, &mut stmts, &place, year, Reading::Streams)?;
@@ -422,7 +435,7 @@ pub fn run(
                             }
                         }
                     }
-                    Check::Village => {}
+                    Check::Village | Check::Monitoring => {}
                 }
             }
         }
@@ -430,6 +443,9 @@ pub fn run(
     for (i, rule) in rules.iter().enumerate() {
         if matches!(rule.check, Check::Village) && rule.since <= year {
             found[i] = village_incidence(conn, &ctx, &place)?;
+        }
+        if matches!(rule.check, Check::Monitoring) && rule.since <= year {
+            found[i] = monitoring_not_stated(conn, &ctx, &place)?;
         }
     }
     let place_name = match (&place.village, &place.town) {
@@ -555,4 +571,60 @@ fn village_incidence(conn: &Connection, ctx: &Ctx, place: &Place) -> Result<Vec<
         }
     }
     Ok(out)
+}
+
+/// Monitoring records identified by the end of the year whose first risk,
+/// or whose elimination method, is not stated (未注明): what a list that
+/// names households as monitored without saying why or how left, for the
+/// township to complete with `fupin monitor update`.
+fn monitoring_not_stated(conn: &Connection, ctx: &Ctx, place: &Place) -> Result<Vec<Finding>> {
+    let mut stmt = conn.prepare(
+        "SELECT v.town, t.name, m.village, v.name, m.code, m.head_name, m.id_number,
+                m.identified_on, m.risk1, m.eliminated_on, m.elimination
+           FROM monitoring m JOIN villages v ON v.code = m.village JOIN towns t ON t.code = v.town
+          WHERE (m.risk1 = ?1 OR m.elimination = ?1) AND m.identified_on <= ?2
+            AND (?3 IS NULL OR v.town = ?3) AND (?4 IS NULL OR m.village = ?4)
+          ORDER BY v.town, m.village, m.code, m.identified_on",
+    )?;
+    let not_stated = crate::model::NOT_STATED;
+    let rows = stmt.query_map(
+        rusqlite::params![
+            not_stated,
+            format!("{}-12-31", ctx.year),
+            place.town,
+            place.village
+        ],
+        |r| {
+            let identified: String = r.get(7)?;
+            let risk: String = r.get(8)?;
+            let eliminated: Option<String> = r.get(9)?;
+            let method: Option<String> = r.get(10)?;
+            let mut said = vec![ctx.lang.t(
+                &format!("identified {identified}"),
+                &format!("{identified} 识别"),
+            )];
+            if risk == not_stated {
+                said.push(ctx.lang.t("risk not stated", "风险未注明"));
+            }
+            if let Some(day) = eliminated.filter(|_| method.as_deref() == Some(not_stated)) {
+                said.push(ctx.lang.t(
+                    &format!("eliminated {day}, method not stated"),
+                    &format!("{day} 消除，消除方式未注明"),
+                ));
+            }
+            let id: String = r.get(6)?;
+            Ok(Finding {
+                town: r.get(0)?,
+                town_name: r.get(1)?,
+                village: r.get(2)?,
+                village_name: r.get(3)?,
+                household: Some(r.get(4)?),
+                person: None,
+                name: r.get(5)?,
+                id_number: Some(mask_id(&id)),
+                values: said.join(&ctx.lang.t("; ", "；")),
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -16,7 +16,7 @@ const SON: &str = "45112220080303003";
 /// every standard in 2020, and a second one (H2, 30 people, never lifted)
 /// in the same poor village (population 1200, lifted 2019-12-31).
 const BASELINE: &str = "
-DELETE FROM assessments; DELETE FROM people; DELETE FROM households;
+DELETE FROM monitoring; DELETE FROM assessments; DELETE FROM people; DELETE FROM households;
 UPDATE villages SET population = 1200 WHERE code = '451122100201';
 INSERT INTO households (code, village, head_name, id_number, members, attribute, cause, registered_on, lifted_on)
 VALUES ('H1', '451122100201', '张伟', '@HEAD', 3, 'general', 'lack_of_funds', '2015-12-31', '2019-06-30'),
@@ -209,6 +209,16 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "2019",
         "UPDATE households SET members = 36 WHERE code = 'H2'",
         "UPDATE households SET members = 35 WHERE code = 'H2'",
+    ),
+    // A record the 2022 list made, its risk not stated; then completed.
+    (
+        "G01",
+        "2022",
+        "INSERT INTO monitoring (code, identified_on, village, head_name, id_number, members,
+                                 household_type, category, risk1)
+         SELECT code, '2022-03-31', village, head_name, id_number, members, 'lifted', 'edge', 'not_stated'
+           FROM households WHERE code = 'H1'",
+        "UPDATE monitoring SET risk1 = 'illness'",
     ),
 ];
 
