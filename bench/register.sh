@@ -8,7 +8,9 @@
 #
 # Environment: OUT (work folder, default bench/out, gitignored), ROUNDS
 # (default 7), BIG, EVENTS, BASELINE (another fupin binary: its time on the
-# households without events is the "without" side). Prints the medians of
+# households without events is the "without" side), BASELINE_DB (the file
+# BASELINE reads, when it cannot open today's schema: the same households,
+# imported by it). Prints the medians of
 # the per-pair ratios of wall and CPU time (with ÷ without), as
 # bench/reports.sh does.
 set -euo pipefail
@@ -71,12 +73,13 @@ paired() { # LABEL -- A... -- B...
 }
 
 BEFORE=${BASELINE:-$FUPIN}
+BEFORE_DB=${BASELINE_DB:-$PLAIN}
 [ -n "${BASELINE:-}" ] && echo "without: $BASELINE"
 for by in town village; do
     paired "double-clear --by $by" \
         -- "$FUPIN" --db "$STEPS" report double-clear --as-of 2019-12-31 --by "$by" --format json \
-        -- "$BEFORE" --db "$PLAIN" report double-clear --as-of 2019-12-31 --by "$by" --format json
+        -- "$BEFORE" --db "$BEFORE_DB" report double-clear --as-of 2019-12-31 --by "$by" --format json
 done
 paired "progress --step month" \
     -- "$FUPIN" --db "$STEPS" report progress --from 2014-01-01 --to 2020-12-31 --step month --format json \
-    -- "$BEFORE" --db "$PLAIN" report progress --from 2014-01-01 --to 2020-12-31 --step month --format json
+    -- "$BEFORE" --db "$BEFORE_DB" report progress --from 2014-01-01 --to 2020-12-31 --step month --format json

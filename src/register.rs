@@ -307,16 +307,27 @@ impl<'a> History<'a> {
 pub fn events_by_household(
     conn: &Connection,
 ) -> rusqlite::Result<HashMap<i64, Vec<(String, Step)>>> {
+    Ok(later_events(conn)?
+        .into_iter()
+        .map(|(id, later)| (id, later.events))
+        .collect())
+}
+
+/// The later steps of every household that has any, as [`Steps`] keeps
+/// them.
+fn later_events(conn: &Connection) -> rusqlite::Result<HashMap<i64, Later>> {
     let mut stmt = conn.prepare_cached(
         "SELECT h.id, e.date, e.event FROM household_events e
            JOIN households h ON h.code = e.household",
     )?;
     let mut rows = stmt.query([])?;
-    let mut out: HashMap<i64, Vec<(String, Step)>> = HashMap::new();
+    let mut out: HashMap<i64, Later> = HashMap::new();
     while let Some(r) = rows.next()? {
-        let event: String = r.get(2)?;
-        if let Some(step) = Step::of_event(&event) {
-            out.entry(r.get(0)?).or_default().push((r.get(1)?, step));
+        if let Some(step) = Step::of_event(r.get_ref(2)?.as_str()?) {
+            out.entry(r.get(0)?)
+                .or_default()
+                .events
+                .push((r.get(1)?, step));
         }
     }
     Ok(out)
@@ -335,19 +346,7 @@ impl Steps {
     /// The later steps of every household, for a pass that asks statuses
     /// only.
     pub fn load(conn: &Connection) -> rusqlite::Result<Steps> {
-        let by_rowid = events_by_household(conn)?
-            .into_iter()
-            .map(|(id, events)| {
-                (
-                    id,
-                    Later {
-                        events,
-                        people: Vec::new(),
-                    },
-                )
-            })
-            .collect();
-        Ok(Steps::of_households(by_rowid))
+        Ok(Steps::of_households(later_events(conn)?))
     }
 
     /// The later steps of every household, and the people who joined or
@@ -356,18 +355,7 @@ impl Steps {
     /// register: the partial index `people_changes` holds only people with
     /// a date, by their last one.
     pub fn load_with_people(conn: &Connection, since: &str) -> rusqlite::Result<Steps> {
-        let mut by_rowid: HashMap<i64, Later> = events_by_household(conn)?
-            .into_iter()
-            .map(|(id, events)| {
-                (
-                    id,
-                    Later {
-                        events,
-                        people: Vec::new(),
-                    },
-                )
-            })
-            .collect();
+        let mut by_rowid = later_events(conn)?;
         let mut stmt = conn.prepare_cached(
             "SELECT h.id, p.joined_on, p.left_on FROM people p
                JOIN households h ON h.code = p.household
