@@ -45,11 +45,8 @@ pub fn book_of(sheets: &[(String, Sheet)]) -> Result<Vec<u8>> {
         let mut n = 2;
         while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) {
             let suffix = format!(" ({n})");
-            let stem: String = tab_name(tab)
-                .chars()
-                .take(31 - suffix.chars().count())
-                .collect();
-            name = format!("{}{suffix}", stem.trim_end());
+            let stem = whole_words(&tab_name(tab), 31 - suffix.chars().count());
+            name = format!("{stem}{suffix}");
             n += 1;
         }
         used.push(name.clone());
@@ -62,15 +59,33 @@ pub fn book_of(sheets: &[(String, Sheet)]) -> Result<Vec<u8>> {
         .context("failed to write the workbook")
 }
 
+/// The first `max` characters of `text`, cut at a space rather than inside
+/// an English word when the cut would split one (Chinese is cut anywhere:
+/// each character is a word).
+fn whole_words(text: &str, max: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= max {
+        return text.trim_end().to_string();
+    }
+    let kept = &chars[..max];
+    let splits = |a: char, b: char| a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric();
+    let end = match kept.iter().rposition(|c| *c == ' ') {
+        Some(space) if splits(kept[max - 1], chars[max]) && space >= max / 3 => space,
+        _ => max,
+    };
+    let cut: String = kept[..end].iter().collect();
+    cut.trim_end_matches([' ', ',', ';', '-', '(', '—', '，', '、'])
+        .to_string()
+}
+
 /// A worksheet name Excel accepts: at most 31 characters, none of
 /// `[]:*?/\`, not blank.
 pub fn tab_name(title: &str) -> String {
     let clean: String = title
         .chars()
         .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
-        .take(31)
         .collect();
-    let clean = clean.trim().trim_matches('\'').to_string();
+    let clean = whole_words(clean.trim(), 31).trim_matches('\'').to_string();
     if clean.is_empty() {
         "Sheet1".to_string()
     } else {
@@ -491,5 +506,19 @@ mod tests {
         assert_eq!(tab_name("a/b:c"), "abc");
         assert_eq!(tab_name(""), "Sheet1");
         assert_eq!(tab_name(&"长".repeat(40)).chars().count(), 31);
+        // An English title is cut between words, never inside one.
+        assert_eq!(
+            tab_name("A01 lifted but income below the year's line"),
+            "A01 lifted but income below the"
+        );
+        assert_eq!(
+            tab_name("Double clear, county 钟山县 as of 2020-12-31 by town"),
+            "Double clear, county 钟山县 as of"
+        );
+        assert_eq!(tab_name("Households lifted 2020"), "Households lifted 2020");
+        assert_eq!(
+            tab_name("Households lifted but income too low"),
+            "Households lifted but income"
+        );
     }
 }
