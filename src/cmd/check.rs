@@ -443,7 +443,10 @@ fn register_check(conn: &Connection, args: &crate::cli::CheckArgs, after_file: b
         say!(
             "{}",
             t(
-                &format!("{suspects} suspects to verify in the villages; no errors"),
+                &format!(
+                    "{} to verify in the villages; no errors",
+                    crate::lang::count(suspects as i64, "suspect", "suspects")
+                ),
                 &format!("有 {suspects} 条疑点需到村核实；无错误"),
             )
         );

@@ -141,7 +141,11 @@ pub fn summary_sheet(findings: &Findings, county: &(String, String), opts: &Page
     } else {
         (
             lang.t(
-                &format!("{errors} errors to correct, {suspects} suspects to verify"),
+                &format!(
+                    "{} to correct, {} to verify",
+                    crate::lang::count(errors as i64, "error", "errors"),
+                    crate::lang::count(suspects as i64, "suspect", "suspects")
+                ),
                 &format!("需更正错误 {errors} 条，需核实疑点 {suspects} 条"),
             ),
             if errors > 0 { Mark::Bad } else { Mark::Plain },
@@ -149,8 +153,9 @@ pub fn summary_sheet(findings: &Findings, county: &(String, String), opts: &Page
     });
     sheet.notes.push(lang.t(
         &format!(
-            "{} households on the register at the end of {} checked; people as present on that day; ID numbers masked.",
-            findings.households_checked, findings.year
+            "{} on the register at the end of {} checked; people as present on that day; ID numbers masked.",
+            crate::lang::count(findings.households_checked as i64, "household", "households"),
+            findings.year
         ),
         &format!(
             "核查 {} 年底在册贫困户 {} 户；家庭成员按当日在户计；身份证号已隐去中间位。",

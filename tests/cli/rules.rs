@@ -298,6 +298,20 @@ fn the_clean_baseline_passes_every_rule_and_a_finding_names_its_row() {
         "{text}"
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("有 1 条疑点需到村核实"));
+    // In English, one of each in the singular.
+    let out = env.run(&["check", "--year", "2020"]);
+    let (text, said) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        text.contains("0 errors to correct, 1 suspect to verify"),
+        "{text}"
+    );
+    assert!(
+        said.contains("1 suspect to verify in the villages; no errors"),
+        "{said}"
+    );
 }
 
 #[test]
