@@ -8,7 +8,7 @@ use comfy_table::{
     Cell as TableCell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width,
 };
 
-use super::sheet::{ColKind, RowKind, Sheet, char_width, display_width};
+use super::sheet::{ColKind, RowKind, Sheet, Value, char_width, display_width};
 use crate::csv_io::Encoding;
 use crate::csv_io::write::CsvOut;
 use crate::lang::Lang;
@@ -102,6 +102,7 @@ const SHORT_WORDS: &[(&str, &str)] = &[
     ("members", "memb."),
     ("assisted", "asst."),
     ("natural", "nat."),
+    ("poverty", "pov."),
 ];
 
 /// A word of a heading, shortened: "(households)" → "(hh)",
@@ -122,7 +123,28 @@ fn shorten(word: &str) -> Option<(String, &'static str, &'static str)> {
 
 /// Chinese headings a table too wide for the terminal shortens: under a
 /// group heading (未脱贫, 2019年脱贫) the paper form's own 户 and 人.
-const SHORT_ZH: &[(&str, &str)] = &[("户数（户）", "户"), ("人数（人）", "人")];
+const SHORT_ZH: &[(&str, &str)] = &[
+    ("户数（户）", "户"),
+    ("人数（人）", "人"),
+    ("行政村（个）", "村数"),
+];
+
+/// `2019年脱贫` as `2019 脱贫`: the 年 after four digits dropped.
+fn without_year_sign(label: &str) -> String {
+    let chars: Vec<char> = label.chars().collect();
+    let mut out = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        let year = i >= 4 && chars[i - 4..i].iter().all(char::is_ascii_digit);
+        if *c == '年' && year {
+            if chars.get(i + 1).is_some_and(|n| !n.is_whitespace()) {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.push(*c);
+    }
+    out
+}
 
 /// The lines of a heading, shortened when `short`, and the English
 /// abbreviations used added to `used`.
@@ -135,8 +157,14 @@ fn heading(
     if short && let Some((_, zh)) = SHORT_ZH.iter().find(|(full, _)| *full == label) {
         return vec![zh.to_string()];
     }
+    // A year needs no 年 where room is short: 2019 脱贫.
+    let label = if short && lang == Lang::Zh {
+        without_year_sign(label)
+    } else {
+        label.to_string()
+    };
     let short = short && lang == Lang::En;
-    heading_lines(label)
+    heading_lines(&label)
         .into_iter()
         .map(|line| match shorten(&line) {
             Some((shortened, abbr, full)) if short => {
@@ -221,10 +249,17 @@ fn table(sheet: &Sheet, width: TextWidth, spacing: Spacing, short: bool) -> Buil
         let own = heading(&c.label, sheet.lang, short, &mut used);
         let mut min = own.iter().map(|l| display_width(l)).max().unwrap_or(0);
         header.push(TableCell::new(own.join("\n")).set_alignment(CellAlignment::Center));
+        // Figures never break, a subtotal's or the total's included, nor
+        // a subtotal's code; the total's label may wrap.
+        let whole = |kind: RowKind| match c.kind {
+            ColKind::Number | ColKind::Percent | ColKind::Date => true,
+            ColKind::Code => kind != RowKind::Total,
+            _ => kind == RowKind::Body,
+        };
         let widest = sheet
             .rows
             .iter()
-            .filter(|r| r.kind == RowKind::Body)
+            .filter(|r| whole(r.kind))
             .filter_map(|r| r.cells.get(i))
             .map(|v| display_width(&v.cell.display()))
             .max()
@@ -237,8 +272,12 @@ fn table(sheet: &Sheet, width: TextWidth, spacing: Spacing, short: bool) -> Buil
             // characters (three in a table too wide for that), flags up to
             // their longest word; a task's title wraps.
             ColKind::Text if c.key == "title" => widest.min(8),
-            ColKind::Text if c.key == "name" || c.key == "town" => widest.min(8),
+            ColKind::Text if c.key == "name" || c.key == "town" => {
+                widest.min(if short { 6 } else { 8 })
+            }
             ColKind::Text if c.key == "flags" => widest.min(10),
+            // REACHED whole: the column a leader reads first.
+            ColKind::Text if c.key == "double_clear" => widest.min(7),
             ColKind::Text if short => widest.min(6),
             ColKind::Text => widest.min(12),
         });
@@ -360,8 +399,39 @@ fn span_groups(text: &str, spans: &[(usize, usize, Option<Vec<String>>)]) -> Str
     out
 }
 
+/// The sheet without its parent-place column (key `town`), when it has one
+/// and subtotal rows that name each parent.
+fn without_parent(sheet: &Sheet) -> Option<Sheet> {
+    let at = sheet.columns.iter().position(|c| c.key == "town")?;
+    if !sheet.rows.iter().any(|r| r.kind == RowKind::Subtotal) {
+        return None;
+    }
+    let name = sheet.columns.iter().position(|c| c.key == "name");
+    let mut narrow = sheet.clone();
+    narrow.columns.remove(at);
+    for row in &mut narrow.rows {
+        if at >= row.cells.len() {
+            continue;
+        }
+        let parent = row.cells.remove(at).cell.display();
+        // A subtotal row names its town where the column did.
+        if row.kind == RowKind::Subtotal
+            && !parent.is_empty()
+            && let Some(n) = name.map(|n| if n > at { n - 1 } else { n })
+            && let Some(cell) = row.cells.get_mut(n)
+        {
+            let label = cell.cell.display();
+            *cell = Value::text(format!("{parent} {label}"));
+        }
+    }
+    Some(narrow)
+}
+
 /// Splits `text` into lines of at most `width` terminal columns, at spaces
 /// where there are any, else between characters (Chinese breaks anywhere).
+/// Marks that close a clause or a bracket, never first on a line.
+const CLOSING: &str = "。，、；：！？）」』”’》";
+
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(8);
     let mut lines = Vec::new();
@@ -377,9 +447,20 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         for c in word.chars() {
             let cw = char_width(c);
             if used + cw > width && !line.is_empty() {
+                // A line does not begin with a closing mark (。，、）…): the
+                // character before it goes down with it.
+                let carried = if CLOSING.contains(c) && line.chars().count() > 1 {
+                    line.pop()
+                } else {
+                    None
+                };
                 lines.push(line.trim_end().to_string());
                 line.clear();
                 used = 0;
+                if let Some(p) = carried {
+                    line.push(p);
+                    used += char_width(p);
+                }
             }
             line.push(c);
             used += cw;
@@ -409,12 +490,35 @@ pub fn to_text(sheet: &Sheet, width: TextWidth) -> String {
         tries.push((Spacing::Tight, true));
     }
     let mut built = None;
-    for (spacing, short) in tries {
-        let this = table(sheet, width, spacing, short);
+    for (spacing, short) in &tries {
+        let this = table(sheet, width, *spacing, *short);
         let done = fits(&this);
         built = Some(this);
         if done {
             break;
+        }
+    }
+    // Still too wide, a table of villages under their towns' subtotal rows
+    // (or of towns under their counties') leaves out the column that names
+    // the town: each subtotal row names it.
+    let mut dropped_parent = false;
+    if width != TextWidth::Unlimited
+        && built.as_ref().is_some_and(|b| !fits(b))
+        && let Some(narrow) = without_parent(sheet)
+    {
+        for (spacing, short) in &tries {
+            let this = table(&narrow, width, *spacing, *short);
+            let done = fits(&this);
+            if built
+                .as_ref()
+                .is_none_or(|b| widest(&this.text) < widest(&b.text))
+            {
+                built = Some(this);
+                dropped_parent = true;
+            }
+            if done {
+                break;
+            }
         }
     }
     let Some(built) = built else {
@@ -448,6 +552,16 @@ pub fn to_text(sheet: &Sheet, width: TextWidth) -> String {
     // Notes keep to the table's width, as the printed form keeps them to
     // the page's.
     let note_width = table_width.max(60);
+    if dropped_parent {
+        let note = lang.t(
+            "The town (or county) column is left out to fit; each subtotal row names it. A wider terminal or --format csv shows it.",
+            "为适应宽度略去所属乡镇（县）一栏，由小计行标明；加宽终端或用 --format csv 可见。",
+        );
+        for line in wrap(&note, note_width) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
     if !built.used.is_empty() {
         let key: Vec<String> = built
             .used
@@ -647,5 +761,17 @@ mod tests {
             wrap("钟山县脱贫攻坚双清零情况表", 10),
             vec!["钟山县脱贫", "攻坚双清零", "情况表"]
         );
+        // A full stop goes down with the character before it.
+        assert_eq!(
+            wrap("全部清零。返贫户", 8),
+            vec!["全部清", "零。返贫", "户"]
+        );
+    }
+
+    #[test]
+    fn a_year_in_a_short_chinese_heading_drops_its_sign() {
+        assert_eq!(without_year_sign("2019年脱贫"), "2019 脱贫");
+        assert_eq!(without_year_sign("2019年 返贫"), "2019 返贫");
+        assert_eq!(without_year_sign("年度"), "年度");
     }
 }

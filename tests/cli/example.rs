@@ -213,7 +213,7 @@ fn the_example_ledger_goes_in_as_a_township_sends_it() {
 }
 
 /// Columns a line takes on a terminal, Chinese counting two.
-fn display_width(line: &str) -> usize {
+pub fn display_width(line: &str) -> usize {
     line.chars().map(fupin::report::sheet::char_width).sum()
 }
 
@@ -222,7 +222,7 @@ fn display_width(line: &str) -> usize {
 #[test]
 fn every_report_and_the_log_fit_100_columns() {
     let env = imported();
-    let reports: [&[&str]; 12] = [
+    let reports: [&[&str]; 13] = [
         &["report", "double-clear", "--as-of", "2019-12-31"],
         &[
             "report",
@@ -247,6 +247,14 @@ fn every_report_and_the_log_fit_100_columns() {
         &["report", "progress", "--to", "2020-12-31", "--by", "town"],
         &["report", "monitoring", "--as-of", "2022-12"],
         &["report", "monitoring", "--as-of", "2022-12", "--by", "town"],
+        &[
+            "report",
+            "monitoring",
+            "--as-of",
+            "2022-12",
+            "--by",
+            "village",
+        ],
         &[
             "report",
             "teams",

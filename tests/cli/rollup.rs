@@ -343,3 +343,51 @@ fn a_roll_up_leaves_no_files_beside_the_county_files() {
     assert_eq!((beside(&a), beside(&b)), before);
     assert!(before.1.is_empty(), "{before:?}");
 }
+
+/// Villages or towns under their parents fit 100 columns: past the last
+/// shortening the column naming the parent goes, each subtotal row names
+/// it, a note says so, and no figure breaks across lines.
+#[test]
+fn a_roll_up_by_town_fits_100_columns_without_breaking_a_figure() {
+    let (a, b) = two_counties();
+    let other = b.db();
+    let other = other.to_str().expect("utf-8");
+    for (lang, note, subtotal) in [
+        (
+            "en",
+            "The town (or county) column is left out to fit",
+            "钟山县",
+        ),
+        ("zh", "为适应宽度略去所属乡镇（县）一栏", "钟山县"),
+    ] {
+        let out = a
+            .command()
+            .env("COLUMNS", "100")
+            .args([
+                "--lang",
+                lang,
+                "--db",
+                other,
+                "report",
+                "double-clear",
+                "--as-of",
+                "2019-12-31",
+                "--by",
+                "town",
+            ])
+            .output()
+            .expect("run");
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        let widest = text
+            .lines()
+            .map(crate::example::display_width)
+            .max()
+            .unwrap_or(0);
+        assert!(widest <= 100, "{lang}: {widest}\n{text}");
+        assert!(text.contains(note), "{text}");
+        assert!(text.contains(subtotal), "{text}");
+        // The example's registered households and people, whole.
+        assert!(text.contains("15473") && text.contains("59057"), "{text}");
+    }
+}
