@@ -395,7 +395,17 @@ fn register_check(conn: &Connection, args: &crate::cli::CheckArgs, after_file: b
         .transpose()?;
     let lang = crate::lang::Lang::current();
     let how = args.out.settle()?;
-    let findings = rules::run(conn, &rules, year, Place { town, village }, lang)?;
+    let findings = rules::run(
+        conn,
+        &rules,
+        year,
+        Place {
+            town,
+            village,
+            rowids: None,
+        },
+        lang,
+    )?;
     let (errors, suspects) = (findings.count(Level::Error), findings.count(Level::Suspect));
     if after_file && errors + suspects == 0 {
         say!(

@@ -148,6 +148,9 @@ impl Case {
 pub struct Place {
     pub town: Option<String>,
     pub village: Option<String>,
+    /// Households with rowids in `lo..hi` only: one of the halves a pass
+    /// of two threads gives each.
+    pub rowids: Option<(i64, i64)>,
 }
 
 impl Place {
@@ -214,12 +217,17 @@ impl<'c> Statements<'c> {
                 "",
             ),
         };
+        let rowids = if place.rowids.is_some() {
+            "AND h.id >= ?3 AND h.id < ?4"
+        } else {
+            ""
+        };
         let households = conn.prepare(&format!(
             "SELECT h.id, h.code, v.town, t.name, h.village, v.name, h.head_name, h.id_number,
                     h.members, h.attribute, h.cause, h.registered_on, h.lifted_on
                FROM households h JOIN villages v ON v.code = h.village
                JOIN towns t ON t.code = v.town
-              WHERE h.registered_on <= ?1 AND {cond} {lifted}
+              WHERE h.registered_on <= ?1 AND {cond} {rowids} {lifted}
               {order}"
         ))?;
         // The whole county's people come in the household index's order,
@@ -378,8 +386,12 @@ impl<'s, 'c> Cases<'s, 'c> {
             )),
             Reading::LiftedInYear => None,
         };
+        let households = match place.rowids {
+            Some((lo, hi)) => households.query(rusqlite::params![as_of, value, lo, hi])?,
+            None => households.query(rusqlite::params![as_of, value])?,
+        };
         let mut cases = Cases {
-            households: households.query(rusqlite::params![as_of, value])?,
+            households,
             streams,
             one_household_people,
             one_household_year,
