@@ -62,7 +62,7 @@ tbody.end td.end-matter { border: none; padding: 0; white-space: normal; font-we
 .lists ul { margin: 0; padding-left: 16pt; }
 .chart { margin-top: 8pt; break-inside: avoid; page-break-inside: avoid; }
 .chart svg { display: block; width: 100%; height: auto; }
-.chart svg.single { height: 62mm; }
+.chart svg.single { height: 52mm; }
 .sign-off { margin-top: 14pt; font-size: 10.5pt; white-space: pre-wrap; }
 .nw { white-space: nowrap; }
 "#;

@@ -427,47 +427,101 @@ fn without_parent(sheet: &Sheet) -> Option<Sheet> {
     Some(narrow)
 }
 
-/// Splits `text` into lines of at most `width` terminal columns, at spaces
-/// where there are any, else between characters (Chinese breaks anywhere).
-/// Marks that close a clause or a bracket, never first on a line.
+/// The sheet without its code column (key `key`), when a name column
+/// beside it says the same place.
+fn without_code(sheet: &Sheet) -> Option<Sheet> {
+    let at = sheet.columns.iter().position(|c| c.key == "key")?;
+    sheet.columns.iter().position(|c| c.key == "name")?;
+    let mut narrow = sheet.clone();
+    narrow.columns.remove(at);
+    for row in &mut narrow.rows {
+        if at < row.cells.len() {
+            row.cells.remove(at);
+        }
+    }
+    Some(narrow)
+}
+
+/// Splits `text` into lines of at most `width` terminal columns: between
+/// Chinese characters, or at a space; a run of narrow characters (a word,
+/// a number, a date, "100%") stays whole unless it alone is wider than a
+/// line. Marks that close a clause or a bracket, never first on a line.
 const CLOSING: &str = "。，、；：！？）」』”’》";
+
+/// The pieces a line may break between: a space, one wide character, or a
+/// run of narrow ones.
+fn breakable(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut run = None;
+    for (i, c) in text.char_indices() {
+        let narrow = char_width(c) == 1 && !c.is_whitespace();
+        if narrow {
+            run.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = run.take() {
+            pieces.push(&text[s..i]);
+        }
+        pieces.push(&text[i..i + c.len_utf8()]);
+    }
+    if let Some(s) = run {
+        pieces.push(&text[s..]);
+    }
+    pieces
+}
 
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(8);
     let mut lines = Vec::new();
-    let mut line = String::new();
+    let mut line: Vec<&str> = Vec::new();
     let mut used = 0;
-    for word in text.split_inclusive(' ') {
-        let w = display_width(word);
-        if used + w > width && !line.is_empty() && word.contains(' ') {
-            lines.push(line.trim_end().to_string());
-            line.clear();
-            used = 0;
-        }
-        for c in word.chars() {
-            let cw = char_width(c);
-            if used + cw > width && !line.is_empty() {
-                // A line does not begin with a closing mark (。，、）…): the
-                // character before it goes down with it.
-                let carried = if CLOSING.contains(c) && line.chars().count() > 1 {
-                    line.pop()
-                } else {
-                    None
-                };
-                lines.push(line.trim_end().to_string());
-                line.clear();
-                used = 0;
-                if let Some(p) = carried {
-                    line.push(p);
-                    used += char_width(p);
-                }
+    let flush = |line: &mut Vec<&str>, lines: &mut Vec<String>| {
+        let text: String = line.concat();
+        lines.push(text.trim_end().to_string());
+        line.clear();
+    };
+    for piece in breakable(text) {
+        if piece.chars().all(char::is_whitespace) {
+            if used > 0 {
+                line.push(piece);
+                used += display_width(piece);
             }
-            line.push(c);
-            used += cw;
+            continue;
         }
+        let w = display_width(piece);
+        if used + w > width && used > 0 {
+            // A line does not begin with a closing mark (。，、）…): the
+            // piece before it goes down with it.
+            let carried = if CLOSING.contains(piece) && line.len() > 1 {
+                line.pop()
+            } else {
+                None
+            };
+            flush(&mut line, &mut lines);
+            used = 0;
+            if let Some(p) = carried {
+                line.push(p);
+                used += display_width(p);
+            }
+        }
+        if w > width {
+            // Wider than a line on its own: cut between characters.
+            for (i, c) in piece.char_indices() {
+                let cw = char_width(c);
+                if used + cw > width && used > 0 {
+                    flush(&mut line, &mut lines);
+                    used = 0;
+                }
+                line.push(&piece[i..i + c.len_utf8()]);
+                used += cw;
+            }
+            continue;
+        }
+        line.push(piece);
+        used += w;
     }
-    if !line.trim().is_empty() {
-        lines.push(line.trim_end().to_string());
+    if line.iter().any(|p| !p.trim().is_empty()) {
+        flush(&mut line, &mut lines);
     }
     lines
 }
@@ -521,6 +575,31 @@ pub fn to_text(sheet: &Sheet, width: TextWidth) -> String {
             }
         }
     }
+    // Still too wide, a table that names each place leaves out its code.
+    let mut dropped_code = false;
+    if width != TextWidth::Unlimited && built.as_ref().is_some_and(|b| !fits(b)) {
+        let base = if dropped_parent {
+            without_parent(sheet)
+        } else {
+            Some(sheet.clone())
+        };
+        if let Some(narrow) = base.as_ref().and_then(without_code) {
+            for (spacing, short) in &tries {
+                let this = table(&narrow, width, *spacing, *short);
+                let done = fits(&this);
+                if built
+                    .as_ref()
+                    .is_none_or(|b| widest(&this.text) < widest(&b.text))
+                {
+                    built = Some(this);
+                    dropped_code = true;
+                }
+                if done {
+                    break;
+                }
+            }
+        }
+    }
     let Some(built) = built else {
         return String::new();
     };
@@ -556,6 +635,16 @@ pub fn to_text(sheet: &Sheet, width: TextWidth) -> String {
         let note = lang.t(
             "The town (or county) column is left out to fit; each subtotal row names it. A wider terminal or --format csv shows it.",
             "为适应宽度略去所属乡镇（县）一栏，由小计行标明；加宽终端或用 --format csv 可见。",
+        );
+        for line in wrap(&note, note_width) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    if dropped_code {
+        let note = lang.t(
+            "The code column is left out to fit; each row names its place. A wider terminal or --format csv shows it.",
+            "为适应宽度略去代码一栏，各行以名称标明；加宽终端或用 --format csv 可见。",
         );
         for line in wrap(&note, note_width) {
             out.push_str(&line);
@@ -766,6 +855,14 @@ mod tests {
             wrap("全部清零。返贫户", 8),
             vec!["全部清", "零。返贫", "户"]
         );
+        // A number stays whole beside Chinese text; a run wider than a
+        // line is cut.
+        assert_eq!(wrap("人口数 × 100%。", 11), vec!["人口数 ×", "100%。"]);
+        assert_eq!(
+            wrap("截止2020-12-31日", 10),
+            vec!["截止", "2020-12-31", "日"]
+        );
+        assert_eq!(wrap("abcdefghijkl", 8), vec!["abcdefgh", "ijkl"]);
     }
 
     #[test]

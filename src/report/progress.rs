@@ -144,6 +144,55 @@ impl Figures {
         self.population
             .and_then(|p| percent(self.remaining_people, p))
     }
+
+    /// The figures of a whole range: what happened in a period (lifted,
+    /// returned, off the register) summed over the periods, what stands on
+    /// a cut-off date (registered so far, remaining, poor villages, the
+    /// population) as of the last one.
+    pub fn over(periods: &[Figures]) -> Option<Figures> {
+        let mut total = periods.last()?.clone();
+        total.lifted_households = periods.iter().map(|f| f.lifted_households).sum();
+        total.lifted_people = periods.iter().map(|f| f.lifted_people).sum();
+        total.returned_households = periods.iter().map(|f| f.returned_households).sum();
+        total.returned_people = periods.iter().map(|f| f.returned_people).sum();
+        total.off_register_households = periods.iter().map(|f| f.off_register_households).sum();
+        total.off_register_people = periods.iter().map(|f| f.off_register_people).sum();
+        Some(total)
+    }
+
+    /// Two groups' figures on the same date, as one.
+    fn plus(&self, o: &Figures) -> Figures {
+        Figures {
+            registered_households: self.registered_households + o.registered_households,
+            registered_people: self.registered_people + o.registered_people,
+            lifted_households: self.lifted_households + o.lifted_households,
+            lifted_people: self.lifted_people + o.lifted_people,
+            remaining_households: self.remaining_households + o.remaining_households,
+            remaining_people: self.remaining_people + o.remaining_people,
+            returned_households: self.returned_households + o.returned_households,
+            returned_people: self.returned_people + o.returned_people,
+            off_register_households: self.off_register_households + o.off_register_households,
+            off_register_people: self.off_register_people + o.off_register_people,
+            poor_villages_remaining: self.poor_villages_remaining + o.poor_villages_remaining,
+            population: self.population.zip(o.population).map(|(a, b)| a + b),
+        }
+    }
+}
+
+/// The county's figures period by period, from its towns'.
+fn county_periods(series: &[Series], periods: usize) -> Vec<Figures> {
+    let zero = Figures {
+        population: Some(0),
+        ..Figures::default()
+    };
+    (0..periods)
+        .map(|k| {
+            series
+                .iter()
+                .filter_map(|s| s.periods.get(k))
+                .fold(zero.clone(), |sum, f| sum.plus(f))
+        })
+        .collect()
 }
 
 /// A county's or a town's figures, period by period.
@@ -772,7 +821,46 @@ impl Report for Progress {
             ),
             Col::new("trend", lang.t("Trend", "走势"), ColKind::Spark),
         ]);
-        let first_figure = if by_town { 4 } else { 2 };
+        // The chart reads the table's own cells: found by key, so a column
+        // added to the form never moves a chart onto another figure.
+        let col = |key: &str| columns.iter().position(|c| c.key == key).unwrap_or(0);
+        let (bars_col, line_col, category_col) = (
+            col("remaining_people"),
+            col("incidence_percent"),
+            col("period"),
+        );
+        let cells = |place: (&String, &String),
+                     label: &str,
+                     as_of: NaiveDate,
+                     f: &Figures,
+                     trend: Value| {
+            let mut cells = Vec::new();
+            if by_town {
+                cells.push(Value::text(place.0));
+                cells.push(Value::text(place.1));
+            }
+            let remaining_cell = Value::int(f.remaining_people);
+            cells.extend([
+                Value::text(label),
+                Value::text(format_date(as_of)),
+                Value::int(f.registered_households),
+                Value::int(f.registered_people),
+                Value::int(f.lifted_households),
+                Value::int(f.lifted_people),
+                Value::int(f.remaining_households),
+                if f.remaining_people == 0 && f.registered_people > 0 {
+                    remaining_cell.with_mark(Mark::Good)
+                } else {
+                    remaining_cell
+                },
+                Value::int(f.returned_households),
+                Value::int(f.off_register_households),
+                Value::int(f.poor_villages_remaining),
+                Value::num(f.incidence_percent(), 2),
+                trend,
+            ]);
+            cells
+        };
         let mut rows = Vec::new();
         let mut chart_series = Vec::new();
         for s in &self.series {
@@ -780,46 +868,57 @@ impl Report for Progress {
             let remaining_people: Vec<i64> = s.periods.iter().map(|f| f.remaining_people).collect();
             let spark = sparkline(&remaining_people);
             for (i, (p, f)) in self.periods.iter().zip(&s.periods).enumerate() {
-                let mut cells = Vec::new();
-                if by_town {
-                    cells.push(Value::text(&s.code));
-                    cells.push(Value::text(&s.name));
-                }
-                let remaining_cell = Value::int(f.remaining_people);
-                cells.extend([
-                    Value::text(&p.label),
-                    Value::text(format_date(p.as_of)),
-                    Value::int(f.registered_households),
-                    Value::int(f.registered_people),
-                    Value::int(f.lifted_households),
-                    Value::int(f.lifted_people),
-                    Value::int(f.remaining_households),
-                    if f.remaining_people == 0 && f.registered_people > 0 {
-                        remaining_cell.with_mark(Mark::Good)
-                    } else {
-                        remaining_cell
-                    },
-                    Value::int(f.returned_households),
-                    Value::int(f.off_register_households),
-                    Value::int(f.poor_villages_remaining),
-                    Value::num(f.incidence_percent(), 2),
-                    if i == 0 {
-                        Value::text(spark.clone())
-                    } else {
-                        Value::empty()
-                    },
-                ]);
-                rows.push(Row::body(cells));
+                let trend = if i == 0 {
+                    Value::text(spark.clone())
+                } else {
+                    Value::empty()
+                };
+                let place = (&s.code, &s.name);
+                rows.push(Row::body(cells(place, &p.label, p.as_of, f, trend)));
             }
             chart_series.push(ChartSeries {
                 name: s.name.clone(),
                 bars: remaining_people,
                 line: s.periods.iter().map(Figures::incidence_percent).collect(),
                 first_row,
-                bars_col: first_figure + 5,
-                line_col: first_figure + 7,
-                category_col: first_figure - 2,
+                bars_col,
+                line_col,
+                category_col,
             });
+        }
+        // The county period by period under its towns, and the range's
+        // total, so a leader reads the county's road without adding up.
+        let county = if by_town {
+            county_periods(&self.series, self.periods.len())
+        } else {
+            self.series
+                .first()
+                .map(|s| s.periods.clone())
+                .unwrap_or_default()
+        };
+        let county_name = lang.t("County", "全县");
+        if by_town {
+            for (p, f) in self.periods.iter().zip(&county) {
+                let place = (&self.county.0, &county_name);
+                rows.push(Row::subtotal(cells(
+                    place,
+                    &p.label,
+                    p.as_of,
+                    f,
+                    Value::empty(),
+                )));
+            }
+        }
+        if let (Some(total), Some(last)) = (Figures::over(&county), self.periods.last()) {
+            let place = (&self.county.0, &county_name);
+            let label = lang.t("Total", "合计");
+            rows.push(Row::total(cells(
+                place,
+                &label,
+                last.as_of,
+                &total,
+                Value::empty(),
+            )));
         }
         let title = lang.t(
             &format!(
@@ -884,6 +983,17 @@ impl Report for Progress {
             "Note: each period's figures are those of the double-clear report as of its cut-off date; lifted = lifted after the previous cut-off, up to this one; incidence = remaining poor people ÷ registered population × 100.",
             "注：各期数据即截止日期的“双清零”报表数据；本期脱贫指上一截止日期之后至本期截止日期（含）脱贫；贫困发生率 = 未脱贫人口 ÷ 户籍人口 × 100%。",
         )];
+        sheet.notes.push(if by_town {
+            lang.t(
+                "County rows add the towns up period by period. Total: lifted, returned and off the register summed over the periods; registered, remaining, poor villages and incidence as of the last cut-off.",
+                "全县行为各乡镇逐期相加。合计行：本期脱贫、返贫、剔除及自然减少为各期之和；累计建档、未脱贫、未出列贫困村与贫困发生率取最后一期截止日期数。",
+            )
+        } else {
+            lang.t(
+                "Total: lifted, returned and off the register summed over the periods; registered, remaining, poor villages and incidence as of the last cut-off.",
+                "合计行：本期脱贫、返贫、剔除及自然减少为各期之和；累计建档、未脱贫、未出列贫困村与贫困发生率取最后一期截止日期数。",
+            )
+        });
         sheet.landscape = true;
         sheet
     }

@@ -79,6 +79,87 @@ fn every_year_agrees_with_the_double_clear_report() {
     assert_eq!(periods[5]["households_off_register"], 17);
 }
 
+/// The form closes with the range's 合计 row: what happened in a period
+/// summed, what stands on a day as of the last cut-off; by town, the
+/// county's own row for each period adds the towns up.
+#[test]
+fn the_form_totals_the_range_and_adds_the_towns_up() {
+    let env = example();
+    let county = json(&env, &["report", "progress", "--from", "2017-01-01"]);
+    let periods = county["series"][0]["periods"].as_array().expect("periods");
+    let sum = |k: &str| {
+        periods
+            .iter()
+            .map(|p| p[k].as_i64().unwrap_or(0))
+            .sum::<i64>()
+    };
+    let last = periods.last().expect("a period");
+    let figures = |row: &[String], from: usize| -> Vec<i64> {
+        row[from..from + 10]
+            .iter()
+            .map(|c| c.parse().unwrap_or(-1))
+            .collect()
+    };
+    for (lang, label) in [("en", "Total"), ("zh", "合计")] {
+        let rows = env.csv(&["--lang", lang, "report", "progress", "--from", "2017-01-01"]);
+        let total = rows.last().expect("a total row");
+        assert_eq!(total[0], label);
+        assert_eq!(total[1], "2020-12-31");
+        let got = figures(total, 2);
+        let want: Vec<i64> = [
+            last["households_registered"].as_i64(),
+            last["people_registered"].as_i64(),
+            Some(sum("households_lifted")),
+            Some(sum("people_lifted")),
+            last["poor_households_remaining"].as_i64(),
+            last["poor_people_remaining"].as_i64(),
+            Some(sum("households_returned")),
+            Some(sum("households_off_register")),
+            last["poor_villages_remaining"].as_i64(),
+        ]
+        .iter()
+        .map(|v| v.unwrap_or(-2))
+        .chain([got[9]])
+        .collect();
+        assert_eq!(got, want, "{lang}");
+        // 2017–2020 on the example: 3048 + 2779 + 1874 + 948 lifted, the
+        // 9 returns of 2017 and the 17 leaving in 2019.
+        assert_eq!(got[2], 8649);
+        assert_eq!((got[6], got[7]), (9, 17));
+        assert_eq!(total[11], "0.00");
+        // Four years and the total; JSON keeps to the periods.
+        assert_eq!(rows.len(), 1 + 4 + 1);
+    }
+    // By town the printed form carries the county's rows: each period's
+    // figures those of the county form, then the same total.
+    let text = env.ok(&["report", "progress", "--by", "town", "--from", "2017-01-01"]);
+    // Past 100 columns the code column goes; the rows from the name on.
+    let county_rows: Vec<Vec<String>> = text
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<String> = l.split(['│', '┆']).map(|c| c.trim().to_string()).collect();
+            let at = cells.iter().position(|c| c == "County")?;
+            Some(cells[at..].to_vec())
+        })
+        .collect();
+    assert_eq!(county_rows.len(), 5, "{text}");
+    for (row, p) in county_rows.iter().zip(periods) {
+        assert_eq!(row[2], p["as_of"].as_str().unwrap_or(""));
+        assert_eq!(row[5].parse::<i64>().ok(), p["households_lifted"].as_i64());
+        assert_eq!(
+            row[8].parse::<i64>().ok(),
+            p["poor_people_remaining"].as_i64()
+        );
+    }
+    assert_eq!(county_rows[4][1], "Total");
+    assert_eq!(county_rows[4][5], "8649");
+    // CSV keeps the total, not the county's period rows: those are the
+    // county form's.
+    let rows = env.csv(&["report", "progress", "--by", "town", "--from", "2017-01-01"]);
+    assert_eq!(rows.len(), 1 + 12 * 4 + 1);
+    assert_eq!(rows.last().map(|r| r[2].as_str()), Some("Total"));
+}
+
 /// The names the report first wrote stay beside the new ones for this
 /// release, with the values they had: the span at the top, a series'
 /// `code`, a period's `end` (its cut-off day, under `--as-of-each start`
@@ -408,7 +489,47 @@ fn the_workbook_holds_a_native_chart_of_the_table() {
         chart.contains(&refs("H")),
         "bars: people remaining\n{chart}"
     );
-    assert!(chart.contains(&refs("J")), "line: incidence\n{chart}");
+    // The line is drawn from the incidence column, wherever the form puts
+    // it: found by its heading, its 2019 cell the report's 0.86.
+    let incidence = (0..20u32)
+        .find(|c| {
+            sheet
+                .get_value((head, *c))
+                .is_some_and(|d| *d == calamine::Data::String("贫困发生率（%）".into()))
+        })
+        .expect("an incidence column");
+    assert_eq!(
+        sheet.get_value((head + 2 + 5, incidence)).cloned(),
+        Some(calamine::Data::Float(0.86))
+    );
+    let letter = char::from(b'A' + incidence as u8).to_string();
+    assert_eq!(letter, "L");
+    assert!(chart.contains(&refs(&letter)), "line: incidence\n{chart}");
+    // By town, each town's chart reads its own rows of the same columns.
+    let args = ["--lang", "zh", "report", "progress", "--by", "town"];
+    let mut town_book = workbook(&env, &args, "乡镇.xlsx");
+    let town_name = town_book.sheet_names()[0].clone();
+    let towns = town_book.worksheet_range(&town_name).expect("sheet");
+    let town_head = (0..10)
+        .find(|r| {
+            towns
+                .get_value((*r, 2))
+                .is_some_and(|d| *d == calamine::Data::String("统计期".into()))
+        })
+        .expect("header");
+    let (first, last) = (town_head + 3, town_head + 2 + 7);
+    let refs = |col: &str| format!("!${col}${first}:${col}${last}");
+    assert_eq!(
+        towns.get_value((town_head + 2, 13)).cloned(),
+        Some(calamine::Data::Float(7.39)),
+        "钟山镇's incidence in 2014, under the heading"
+    );
+    let chart = part(&env.path("乡镇.xlsx"), "xl/charts/chart1.xml");
+    assert!(chart.contains(&refs("J")), "bars by town\n{chart}");
+    assert!(
+        chart.contains(&refs("N")),
+        "line: incidence by town\n{chart}"
+    );
     assert!(chart.contains("<c:barChart>") && chart.contains("<c:lineChart>"));
     let remaining = sheet.get_value((head + 2 + 5, 7)).cloned();
     assert_eq!(
