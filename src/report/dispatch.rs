@@ -388,23 +388,25 @@ fn flags_cell(lang: Lang, task: &TaskRow) -> Value {
     }
 }
 
+/// The flags' counts for the total row: only those that are not 0, as
+/// the verdict line gives every count (a narrow column is not made to hold
+/// three).
 fn flags_total(lang: Lang, tot: &Totals) -> Value {
-    let text = lang.t(
-        &format!(
-            "OVERDUE {}, FINISHED LATE {}, NOT DISPATCHED {}",
-            tot.overdue, tot.finished_late, tot.not_dispatched
-        ),
-        &format!(
-            "逾期 {}，逾期完成 {}，未调度 {}",
-            tot.overdue, tot.finished_late, tot.not_dispatched
-        ),
-    );
-    let mark = if tot.overdue + tot.not_dispatched + tot.finished_late > 0 {
-        Mark::Bad
+    let counts = [
+        (tot.overdue, lang.t("OVERDUE", "逾期")),
+        (tot.finished_late, lang.t("FINISHED LATE", "逾期完成")),
+        (tot.not_dispatched, lang.t("NOT DISPATCHED", "未调度")),
+    ];
+    let text: Vec<String> = counts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, flag)| format!("{flag} {n}"))
+        .collect();
+    if text.is_empty() {
+        Value::empty()
     } else {
-        Mark::Plain
-    };
-    Value::marked(text, mark)
+        Value::marked(text.join(lang.pick(", ", "，")), Mark::Bad)
+    }
 }
 
 #[cfg(test)]
@@ -569,7 +571,8 @@ mod tests {
         assert_eq!(total[flags].mark, Mark::Bad);
         assert_eq!(
             total[flags].cell.display(),
-            "OVERDUE 2, FINISHED LATE 0, NOT DISPATCHED 2"
+            "OVERDUE 2, NOT DISPATCHED 2",
+            "a count of 0 is the verdict line's to give"
         );
     }
 
@@ -581,6 +584,7 @@ mod tests {
         ]);
         let flags = column(&s, "flags");
         assert_eq!(total(&s)[flags].mark, Mark::Plain);
+        assert_eq!(total(&s)[flags].cell.display(), "");
         for tasks in [
             vec![task("K1", Status::Overdue, 1)],
             vec![task("K1", Status::Open, 0)],

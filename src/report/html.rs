@@ -63,6 +63,9 @@ tbody.end td.end-matter { border: none; padding: 0; white-space: normal; font-we
 .chart { margin-top: 8pt; break-inside: avoid; page-break-inside: avoid; }
 .chart svg { display: block; width: 100%; height: auto; }
 .chart svg.single { height: 52mm; }
+.chart.multiples { break-before: page; page-break-before: always; margin-top: 0; }
+.chart-head { text-align: center; font-weight: bold; margin-bottom: 6pt; }
+.chart-head .chart-title { font-size: 17pt; letter-spacing: 0.5pt; margin: 0 0 6pt 0; }
 .sign-off { margin-top: 14pt; font-size: 10.5pt; white-space: pre-wrap; }
 .nw { white-space: nowrap; }
 "#;
@@ -344,7 +347,19 @@ pub fn page(sheet: &Sheet) -> String {
     // A chart is too tall to share the closing block: it follows the
     // table on its own, kept whole with the sign-off.
     if let Some(chart) = &sheet.chart {
-        out.push_str("<div class=\"chart\">\n");
+        if chart.series.len() > 1 {
+            // A page of small multiples opens a page of its own, under the
+            // form's title block, as each page of the table does.
+            out.push_str(&format!(
+                "<div class=\"chart multiples\">\n<div class=\"chart-head\"><p class=\"chart-title\">{}</p><div class=\"meta-line\"><span class=\"unit\">{}</span><span class=\"when\">{}</span><span class=\"generated\">{}</span></div></div>\n",
+                escape(&h.title),
+                unbroken(&h.unit_line(lang)),
+                unbroken(&h.when),
+                unbroken(&h.generated_line(lang))
+            ));
+        } else {
+            out.push_str("<div class=\"chart\">\n");
+        }
         out.push_str(&super::svg::chart(chart));
         out.push_str(&sign_off(sheet));
         out.push_str("</div>\n");

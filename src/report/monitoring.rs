@@ -99,6 +99,9 @@ struct FiguresJson<'a> {
     new_this_month: i64,
     eliminated_this_month: EliminatedJson,
     eliminated_this_year: i64,
+    /// Eliminated on or before the date: with `households_monitored`, what
+    /// the rate is worked out from.
+    eliminated_to_date: i64,
     over_six_months: i64,
     elimination_rate_percent: Option<f64>,
     /// The first names of `households_monitored` and `people_monitored`,
@@ -138,6 +141,7 @@ impl JsonFigures for Figures {
                 natural: self.eliminated_natural_this_month,
             },
             eliminated_this_year: self.eliminated_this_year,
+            eliminated_to_date: self.eliminated,
             over_six_months: self.over_six_months,
             elimination_rate_percent: self.elimination_rate_percent(),
             monitored_households: self.monitored.households,
@@ -397,6 +401,10 @@ fn figure_columns(lang: Lang) -> Vec<Col> {
             lang.t("Eliminated this year (households)", "本年累计消除（户）"),
         ),
         Col::number(
+            "eliminated_to_date",
+            lang.t("Eliminated to date (households)", "累计消除（户）"),
+        ),
+        Col::number(
             "over_six_months",
             lang.t(
                 "Not eliminated after 6 months (households)",
@@ -432,6 +440,7 @@ fn figure_cells(f: &Figures) -> Vec<Value> {
         Value::int(f.eliminated_assisted_this_month),
         Value::int(f.eliminated_natural_this_month),
         Value::int(f.eliminated_this_year),
+        Value::int(f.eliminated),
         over,
         Value::num(f.elimination_rate_percent(), 2),
     ]
@@ -441,10 +450,10 @@ fn notes(lang: Lang, as_of: NaiveDate) -> Vec<String> {
     let six = crate::values::format_date(six_months_before(as_of));
     vec![lang.t(
         &format!(
-            "Note: households under monitoring on the cut-off date; people are their members. \"This month\" runs from the first of the cut-off's month to the cut-off. Not eliminated after 6 months: under monitoring and identified on or before {six}. Elimination rate = eliminated ÷ ever identified × 100."
+            "Note: households under monitoring on the cut-off date; people are their members. \"This month\" runs from the first of the cut-off's month to the cut-off. Not eliminated after 6 months: under monitoring and identified on or before {six}. Elimination rate = eliminated to date ÷ (under monitoring + eliminated to date) × 100, the share of the households ever identified."
         ),
         &format!(
-            "注：监测对象为截止时间仍在监测中的户，人数为其家庭人口数之和；“本月”指截止时间所在月 1 日至截止时间；超6个月未消除指仍在监测且识别监测时间在 {six} 及以前；风险消除率 = 已消除户数 ÷ 累计识别户数 × 100%。"
+            "注：监测对象为截止时间仍在监测中的户，人数为其家庭人口数之和；“本月”指截止时间所在月 1 日至截止时间；超6个月未消除指仍在监测且识别监测时间在 {six} 及以前；风险消除率 = 累计消除户数 ÷（监测对象户数 + 累计消除户数）× 100%，即累计识别户中已消除的比例。"
         ),
     )]
 }

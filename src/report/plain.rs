@@ -55,6 +55,15 @@ fn heading_lines(label: &str) -> Vec<String> {
             }
             continue;
         }
+        // A span of time is a word of its own too: 超6个月 / 未消除.
+        if let Some(split) = after_a_span(word) {
+            lines.extend(heading_lines(&word[..split]));
+            lines.extend(heading_lines(&word[split..]));
+            if let Some(unit) = unit {
+                lines.push(unit);
+            }
+            continue;
+        }
         let chars: Vec<char> = word.chars().collect();
         let chinese = chars.iter().all(|c| char_width(*c) == 2);
         if chinese && chars.len() >= 4 {
@@ -77,6 +86,20 @@ fn heading_lines(label: &str) -> Vec<String> {
         }
     }
     lines
+}
+
+/// Where a Chinese heading's span of time (6个月, 30天) ends, when more
+/// follows it.
+fn after_a_span(word: &str) -> Option<usize> {
+    let digits = word.find(|c: char| c.is_ascii_digit())?;
+    let rest = &word[digits..];
+    let number = rest.find(|c: char| !c.is_ascii_digit())?;
+    let after = &rest[number..];
+    let unit = ["个月", "天", "日", "周"]
+        .iter()
+        .find(|u| after.starts_with(**u))?;
+    let end = digits + number + unit.len();
+    (end < word.len() && word[..digits].chars().all(|c| char_width(c) == 2)).then_some(end)
 }
 
 /// Words of English headings that a table too wide for the terminal
@@ -652,10 +675,18 @@ pub fn to_text(sheet: &Sheet, width: TextWidth) -> String {
         }
     }
     if !built.used.is_empty() {
-        let key: Vec<String> = built
-            .used
+        // One abbreviation standing for two words is keyed once: "elim. =
+        // eliminated, elimination".
+        let mut meanings: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (abbr, full) in &built.used {
+            match meanings.iter_mut().find(|(a, _)| a == abbr) {
+                Some((_, fulls)) => fulls.push(full),
+                None => meanings.push((abbr, vec![full])),
+            }
+        }
+        let key: Vec<String> = meanings
             .iter()
-            .map(|(abbr, full)| format!("{abbr} = {full}"))
+            .map(|(abbr, fulls)| format!("{abbr} = {}", fulls.join("/")))
             .collect();
         // An abbreviation and its meaning stay on one line.
         let mut line = lang.t("Abbreviations:", "缩写：");
@@ -798,6 +829,16 @@ pub fn write_csv(sheet: &Sheet, out: &mut dyn Write, encoding: Encoding, bom: bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_of_time_is_a_word_of_a_chinese_heading() {
+        assert_eq!(
+            heading_lines("超6个月未消除（户）"),
+            ["超6个月", "未消除", "(户)"]
+        );
+        assert_eq!(heading_lines("超30天未走访"), ["超30天", "未走访"]);
+        assert_eq!(heading_lines("6个月"), ["6个月"]);
+    }
 
     #[test]
     fn headings_break_between_words_only() {

@@ -248,6 +248,54 @@ pub struct Chart {
     pub series: Vec<ChartSeries>,
 }
 
+/// The axes every series of a chart shares, so that towns' heights
+/// compare: each ends on a round number and is divided in `steps`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    pub bars_max: f64,
+    pub line_max: f64,
+    pub steps: u32,
+}
+
+impl Chart {
+    pub fn scale(&self) -> Scale {
+        let bars = self
+            .series
+            .iter()
+            .flat_map(|s| s.bars.iter().copied())
+            .max()
+            .unwrap_or(0) as f64;
+        let line = self
+            .series
+            .iter()
+            .flat_map(|s| s.line.iter().flatten().copied())
+            .fold(0.0, f64::max);
+        let (bars_max, steps) = nice_max(bars);
+        // The line is divided as the bars are, so their gridlines agree.
+        let (line_max, _) = nice_max(line);
+        Scale {
+            bars_max,
+            line_max,
+            steps,
+        }
+    }
+}
+
+/// A round end for an axis of `max`, 1, 2 or 5 times a power of ten, and
+/// the steps it divides into (0–5000 in 1000s, 0–2000 in 500s).
+fn nice_max(max: f64) -> (f64, u32) {
+    if max <= 0.0 {
+        return (1.0, 5);
+    }
+    let magnitude = 10f64.powf(max.log10().floor());
+    for (m, steps) in [(1.0, 5), (2.0, 4), (5.0, 5), (10.0, 5)] {
+        if max <= m * magnitude {
+            return (m * magnitude, steps);
+        }
+    }
+    (10.0 * magnitude, 5)
+}
+
 /// One small chart: a county, or a town of it.
 #[derive(Debug, Clone)]
 pub struct ChartSeries {
@@ -726,5 +774,45 @@ mod tests {
             })
         );
         Ok(())
+    }
+
+    #[test]
+    fn axes_end_on_round_numbers_in_round_steps() {
+        assert_eq!(nice_max(3394.0), (5000.0, 5));
+        assert_eq!(nice_max(1200.0), (2000.0, 4));
+        assert_eq!(nice_max(11.14), (20.0, 4));
+        assert_eq!(nice_max(0.0), (1.0, 5));
+        assert_eq!(nice_max(100.0), (100.0, 5));
+    }
+
+    #[test]
+    fn every_series_of_a_chart_shares_one_scale() {
+        let series = |bars: Vec<i64>, line: Vec<Option<f64>>| ChartSeries {
+            name: String::new(),
+            bars,
+            line,
+            first_row: 0,
+            bars_col: 0,
+            line_col: 0,
+            category_col: 0,
+        };
+        let chart = Chart {
+            title: String::new(),
+            bars_label: String::new(),
+            line_label: String::new(),
+            categories: vec!["2019".into(), "2020".into()],
+            series: vec![
+                series(vec![120, 40], vec![Some(3.2), Some(1.1)]),
+                series(vec![1800, 0], vec![None, Some(12.5)]),
+            ],
+        };
+        assert_eq!(
+            chart.scale(),
+            Scale {
+                bars_max: 2000.0,
+                line_max: 20.0,
+                steps: 4
+            }
+        );
     }
 }

@@ -11,23 +11,10 @@ use super::sheet::Chart;
 
 const FONT: &str = "font-family=\"SimSun, 'Noto Serif CJK SC', serif\"";
 
-/// A round step for an axis of `max`: 1, 2 or 5 times a power of ten.
-fn nice_max(max: f64) -> f64 {
-    if max <= 0.0 {
-        return 1.0;
-    }
-    let magnitude = 10f64.powf(max.log10().floor());
-    for m in [1.0, 2.0, 5.0, 10.0] {
-        if max <= m * magnitude {
-            return m * magnitude;
-        }
-    }
-    10.0 * magnitude
-}
-
-/// Labels along the bottom: every one when few, else about eight.
-fn label_every(n: usize) -> usize {
-    n.div_ceil(8).max(1)
+/// Labels along the bottom: every one when few, else about eight, or four
+/// under a small chart, where years side by side run together.
+fn label_every(n: usize, many: bool) -> usize {
+    n.div_ceil(if many { 4 } else { 8 }).max(1)
 }
 
 pub fn chart(chart: &Chart) -> String {
@@ -39,21 +26,9 @@ pub fn chart(chart: &Chart) -> String {
     let rows = chart.series.len().div_ceil(per_row).max(1);
     let total_w = w * per_row as f64;
     let total_h = h * rows as f64 + 44.0;
-    let bars_max = nice_max(
-        chart
-            .series
-            .iter()
-            .flat_map(|s| s.bars.iter().copied())
-            .max()
-            .unwrap_or(0) as f64,
-    );
-    let line_max = nice_max(
-        chart
-            .series
-            .iter()
-            .flat_map(|s| s.line.iter().flatten().copied())
-            .fold(0.0, f64::max),
-    );
+    let scale = chart.scale();
+    let (bars_max, line_max) = (scale.bars_max, scale.line_max);
+    let steps = scale.steps.max(1);
     let (f14, f12, f11, f9) = (14.0 * fs, 12.0 * fs, 11.0 * fs, 9.0 * fs);
     let mut out = String::new();
     let _ = writeln!(
@@ -104,19 +79,28 @@ pub fn chart(chart: &Chart) -> String {
             top_y = y0 - ph,
             x1 = x0 + pw
         );
-        for (v, y) in [(0.0, y0), (bars_max, y0 - ph)] {
+        // A faint line and both axes' figures at every step.
+        for k in 0..=steps {
+            let y = y0 - ph * k as f64 / steps as f64;
+            if k > 0 {
+                let _ = writeln!(
+                    out,
+                    "<line x1=\"{x0}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#ccc\" stroke-width=\"0.4\"/>",
+                    x0 + pw
+                );
+            }
+            let bars = bars_max * k as f64 / steps as f64;
+            let line = line_max * k as f64 / steps as f64;
             let _ = writeln!(
                 out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"{f9:.1}\" {FONT}>{}</text>",
+                "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"{f9:.1}\" {FONT}>{}</text>",
                 x0 - 3.0,
                 y + 3.0,
-                v as i64
+                bars.round() as i64
             );
-        }
-        for (v, y) in [(0.0, y0), (line_max, y0 - ph)] {
             let _ = writeln!(
                 out,
-                "<text x=\"{}\" y=\"{}\" font-size=\"{f9:.1}\" fill=\"#b00000\" {FONT}>{v:.1}%</text>",
+                "<text x=\"{}\" y=\"{:.1}\" font-size=\"{f9:.1}\" fill=\"#b00000\" {FONT}>{line:.1}%</text>",
                 x0 + pw + 3.0,
                 y + 3.0
             );
@@ -155,7 +139,7 @@ pub fn chart(chart: &Chart) -> String {
                 points.join(" ")
             );
         }
-        let every = label_every(n);
+        let every = label_every(n, many);
         for (k, c) in chart.categories.iter().enumerate() {
             if k % every == 0 || k + 1 == n {
                 let _ = writeln!(
@@ -171,17 +155,4 @@ pub fn chart(chart: &Chart) -> String {
     }
     let _ = writeln!(out, "</svg>");
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn axes_end_on_round_numbers() {
-        assert_eq!(nice_max(3394.0), 5000.0);
-        assert_eq!(nice_max(11.14), 20.0);
-        assert_eq!(nice_max(0.0), 1.0);
-        assert_eq!(nice_max(100.0), 100.0);
-    }
 }

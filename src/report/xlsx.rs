@@ -4,7 +4,9 @@
 //! sign-off. Numbers are number cells (the office sums them), codes are
 //! text cells, dates are date cells. It prints on A4, landscape or portrait
 //! by width, fitted to the page width, with the title block and headings
-//! repeated on every page and "第 1 页，共 2 页" in the footer.
+//! repeated on every page and "第 1 页，共 2 页" in the footer. A form's
+//! charts print on the worksheet after it, under its title block, whole
+//! charts to a page.
 
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{
@@ -23,13 +25,15 @@ fn title_rows(sheet: &Sheet) -> u32 {
     if sheet.verdict.is_some() { 3 } else { 2 }
 }
 
+/// The worksheet row of the table's first data row.
+fn first_data_row(sheet: &Sheet) -> u32 {
+    title_rows(sheet) + if sheet.two_row_header() { 2 } else { 1 }
+}
+
 /// A workbook holding `sheet`, as bytes.
 pub fn book(sheet: &Sheet) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
-    let ws = workbook.add_worksheet();
-    let name = tab_name(&sheet.heading.title);
-    ws.set_name(&name).context("failed to name the worksheet")?;
-    write_form(ws, sheet, &name).context("failed to lay out the workbook")?;
+    add_form(&mut workbook, &mut Vec::new(), &sheet.heading.title, sheet)?;
     workbook
         .save_to_buffer()
         .context("failed to write the workbook")
@@ -41,22 +45,50 @@ pub fn book_of(sheets: &[(String, Sheet)]) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
     let mut used: Vec<String> = Vec::new();
     for (tab, sheet) in sheets {
-        let mut name = tab_name(tab);
-        let mut n = 2;
-        while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) {
-            let suffix = format!(" ({n})");
-            let stem = whole_words(&tab_name(tab), 31 - suffix.chars().count());
-            name = format!("{stem}{suffix}");
-            n += 1;
-        }
-        used.push(name.clone());
-        let ws = workbook.add_worksheet();
-        ws.set_name(&name).context("failed to name the worksheet")?;
-        write_form(ws, sheet, &name).context("failed to lay out the workbook")?;
+        add_form(&mut workbook, &mut used, tab, sheet)?;
     }
     workbook
         .save_to_buffer()
         .context("failed to write the workbook")
+}
+
+/// The form on a worksheet named after `tab`, and its charts, if any, on
+/// the worksheet after it: a chart under a table falls across page breaks
+/// and under the table's repeated headings, while a page of charts alone
+/// can be broken between them.
+fn add_form(
+    workbook: &mut Workbook,
+    used: &mut Vec<String>,
+    tab: &str,
+    sheet: &Sheet,
+) -> Result<()> {
+    let name = unique_tab(used, tab, "");
+    let ws = workbook.add_worksheet();
+    ws.set_name(&name).context("failed to name the worksheet")?;
+    write_form(ws, sheet).context("failed to lay out the workbook")?;
+    if let Some(chart) = &sheet.chart {
+        let charts_name = unique_tab(used, tab, &sheet.lang.t(" (charts)", "（图）"));
+        let ws = workbook.add_worksheet();
+        ws.set_name(&charts_name)
+            .context("failed to name the worksheet")?;
+        write_charts(ws, sheet, chart, &name).context("failed to lay out the workbook")?;
+    }
+    Ok(())
+}
+
+/// A tab name from `tab` and `suffix` that Excel accepts and no earlier
+/// tab of the workbook holds (Excel compares them without case).
+fn unique_tab(used: &mut Vec<String>, tab: &str, suffix: &str) -> String {
+    let stem = |room: usize| whole_words(&tab_name(tab), room);
+    let mut name = format!("{}{suffix}", stem(31 - suffix.chars().count()));
+    let mut n = 2;
+    while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) {
+        let more = format!("{suffix} ({n})");
+        name = format!("{}{more}", stem(31 - more.chars().count()));
+        n += 1;
+    }
+    used.push(name.clone());
+    name
 }
 
 /// The first `max` characters of `text`, cut at a space rather than inside
@@ -299,8 +331,8 @@ fn lines(width: usize, room: f64) -> f64 {
     ((width as f64 / room.max(1.0)).ceil()).max(1.0)
 }
 
-/// Writes the form onto `ws`, and its chart if it has one.
-fn write_form(ws: &mut Worksheet, sheet: &Sheet, tab: &str) -> Result<()> {
+/// Writes the form onto `ws`.
+fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
     let lang = sheet.lang;
     let n = sheet.columns.len().max(1) as u16;
     let last = n - 1;
@@ -374,7 +406,7 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet, tab: &str) -> Result<()> {
     ws.set_row_height(header_last, 15.0 * tallest.min(4.0) + 4.0)?;
 
     // The table.
-    let first_data = header_last + 1;
+    let first_data = first_data_row(sheet);
     for (i, r) in sheet.rows.iter().enumerate() {
         let row = first_data + i as u32;
         for (c, (v, col)) in r.cells.iter().zip(&sheet.columns).enumerate() {
@@ -386,10 +418,6 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet, tab: &str) -> Result<()> {
     // Notes, lists and sign-off under the table, each merged over the
     // table's width.
     let mut row = first_data + sheet.rows.len() as u32 + 1;
-    // Charts go straight under the table, above the notes and sign-off.
-    if let Some(chart) = &sheet.chart {
-        row += charts(ws, chart, tab, first_data, row, lang)?;
-    }
     let text_row = |ws: &mut Worksheet, row: &mut u32, text: &str, format: &Format, height: f64| {
         let r = *row;
         *row += 1;
@@ -447,21 +475,45 @@ fn merge(
 /// Height of a worksheet row, in pixels, at the default row height.
 const ROW_PIXELS: u32 = 20;
 
-/// One native chart per series, under the table, two to a row: bars of
-/// the series' column on the left axis, its line on the right one. The
-/// series point at the table's cells, so the office can restyle them.
-/// Returns the rows the charts take.
-fn charts(
-    ws: &mut Worksheet,
-    chart: &form::Chart,
-    tab: &str,
-    first_data: u32,
-    top: u32,
-    lang: Lang,
-) -> Result<u32> {
+/// Columns of the charts' worksheet, at the default width of 64 pixels:
+/// two charts of 480 pixels side by side, and the gap between them.
+const CHART_COLUMNS: u16 = 16;
+
+/// Chart rows on one printed page of charts: two of 260 pixels under the
+/// title block fit A4 landscape at full size.
+const CHART_ROWS_A_PAGE: u32 = 2;
+
+/// The charts of `sheet`, one native chart per series, two to a row, on
+/// a landscape page of their own under the form's title block: bars of the
+/// series' column on the left axis, its line on the right one, every chart
+/// on one scale so that towns compare. The series point at the cells of the
+/// table on the worksheet `tab`, so the office can restyle them.
+fn write_charts(ws: &mut Worksheet, sheet: &Sheet, chart: &form::Chart, tab: &str) -> Result<()> {
+    let lang = sheet.lang;
+    let f = Formats::new(lang);
+    let last = CHART_COLUMNS - 1;
+    let h = &sheet.heading;
+    merge(ws, 0, 0, 0, last, &h.title, &f.title)?;
+    ws.set_row_height(0, 32)?;
+    merge(ws, 1, 0, 1, last / 2, &h.unit_line(lang), &f.meta_left)?;
+    merge(
+        ws,
+        1,
+        last / 2 + 1,
+        1,
+        last,
+        &format!("{}    {}", h.when, h.generated_line(lang)),
+        &f.meta_right,
+    )?;
+    merge(ws, 2, 0, 2, last, &chart.title, &f.note.clone().set_bold())?;
+    let top = 4;
+
+    let first_data = first_data_row(sheet);
     let per_row = if chart.series.len() > 1 { 2 } else { 1 };
-    let (width, height) = if per_row == 1 { (720, 300) } else { (480, 260) };
+    let (width, height) = if per_row == 1 { (960, 360) } else { (480, 260) };
     let rows_each = height / ROW_PIXELS + 1;
+    let scale = chart.scale();
+    let steps = f64::from(scale.steps.max(1));
     for (i, s) in chart.series.iter().enumerate() {
         let n = s.bars.len() as u32;
         if n == 0 {
@@ -477,14 +529,23 @@ fn charts(
             .set_values((tab, r0, s.bars_col as u16, r1, s.bars_col as u16));
         bars.title().set_name(&s.name);
         bars.set_width(width).set_height(height);
-        bars.y_axis().set_name(chart.bars_label.as_str());
+        bars.y_axis()
+            .set_name(chart.bars_label.as_str())
+            .set_min(0)
+            .set_max(scale.bars_max)
+            .set_major_unit(scale.bars_max / steps);
         let mut line = Chart::new(ChartType::Line);
         line.add_series()
             .set_name(chart.line_label.as_str())
             .set_categories(categories)
             .set_values((tab, r0, s.line_col as u16, r1, s.line_col as u16))
             .set_secondary_axis(true);
-        line.y2_axis().set_name(chart.line_label.as_str());
+        // A combined chart's right axis is the primary chart's to set.
+        bars.y2_axis()
+            .set_name(chart.line_label.as_str())
+            .set_min(0)
+            .set_max(scale.line_max)
+            .set_major_unit(scale.line_max / steps);
         bars.combine(&line);
         if lang.is_zh() {
             bars.legend()
@@ -494,7 +555,22 @@ fn charts(
         let col = ((i % per_row) * 8) as u16;
         ws.insert_chart(row, col, &bars)?;
     }
-    Ok(chart.series.len().div_ceil(per_row) as u32 * rows_each + 1)
+    let chart_rows = chart.series.len().div_ceil(per_row) as u32;
+    let breaks: Vec<u32> = (1..chart_rows)
+        .filter(|k| k % CHART_ROWS_A_PAGE == 0)
+        .map(|k| top + k * rows_each)
+        .collect();
+    ws.set_page_breaks(&breaks)?;
+
+    ws.set_paper_size(A4);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
+    ws.set_margins(0.4, 0.4, 0.5, 0.6, 0.3, 0.3);
+    ws.set_repeat_rows(0, 2)?;
+    let (before, between, after) = sheet.page_label();
+    ws.set_footer(format!("&C{before}&P{between}&N{after}"));
+    Ok(())
 }
 
 #[cfg(test)]

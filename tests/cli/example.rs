@@ -152,6 +152,8 @@ fn the_example_county_reports_the_published_figures() {
     assert_eq!(t["eliminated_this_year"], 70);
     assert_eq!(t["over_six_months"], 56);
     assert_eq!(t["elimination_rate_percent"], 44.79);
+    // 86 ÷ (106 + 86): the rate checks against its own columns.
+    assert_eq!(t["eliminated_to_date"], 86);
 }
 
 #[test]

@@ -462,6 +462,7 @@ fn the_report_by_county_either_side_of_identification_and_elimination() {
         [2, 9, 1, 5, 0, 0, 1, 4, 0, 0, 0, 0, 0]
     );
     assert_eq!(feb["totals"]["elimination_rate_percent"], 0.0);
+    assert_eq!(feb["totals"]["eliminated_to_date"], 0);
     // Mar: H1 identified, G1 eliminated (natural).
     let mar = report(&env, "2022-03", "county");
     assert_eq!(
@@ -469,6 +470,8 @@ fn the_report_by_county_either_side_of_identification_and_elimination() {
         [2, 8, 1, 5, 1, 3, 0, 0, 1, 0, 1, 1, 0]
     );
     assert_eq!(mar["totals"]["elimination_rate_percent"], 33.33);
+    // The rate is worked out from the printed columns: 1 ÷ (2 + 1).
+    assert_eq!(mar["totals"]["eliminated_to_date"], 1);
     assert_eq!(figures(&mar["groups"][0]), figures(&mar["totals"]));
     assert_eq!(mar["groups"][0]["key"], "451122");
     assert_eq!(
@@ -482,6 +485,7 @@ fn the_report_by_county_either_side_of_identification_and_elimination() {
         [1, 5, 1, 5, 0, 0, 0, 0, 0, 1, 0, 2, 0]
     );
     assert_eq!(jun["totals"]["elimination_rate_percent"], 66.67);
+    assert_eq!(jun["totals"]["eliminated_to_date"], 2);
     // Jul: nothing in the month; H3 six months under monitoring on the 31st.
     let jul = report(&env, "2022-07", "county");
     assert_eq!(
@@ -495,9 +499,14 @@ fn the_report_by_county_either_side_of_identification_and_elimination() {
         [2, 8, 1, 5, 1, 3, 0, 0, 1, 0, 0, 2, 1]
     );
     assert_eq!(aug["totals"]["elimination_rate_percent"], 50.0);
+    assert_eq!(aug["totals"]["eliminated_to_date"], 2);
     // A new year starts its count afresh.
     let jan = report(&env, "2023-01", "county");
     assert_eq!(jan["totals"]["eliminated_this_year"], 0);
+    assert_eq!(
+        jan["totals"]["eliminated_to_date"], 2,
+        "to date counts every year"
+    );
 }
 
 #[test]
@@ -672,13 +681,13 @@ fn the_printed_form_in_every_format() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("451122100,钟山镇,0,1,3,0,0,1,3,0,0,1,0,1,1,0,50.00")),
+            .any(|l| l.starts_with("451122100,钟山镇,0,1,3,0,0,1,3,0,0,1,0,1,1,1,0,50.00")),
         "{csv}"
     );
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with(",合计,0,2,8,1,5,1,3,0,0,1,0,1,1,0,33.33")),
+            .any(|l| l.starts_with(",合计,0,2,8,1,5,1,3,0,0,1,0,1,1,1,0,33.33")),
         "{csv}"
     );
     let html = env.ok(&[

@@ -450,16 +450,95 @@ fn the_page_draws_the_chart_in_the_chosen_language() {
                 .filter(|n| n.attribute("class") == Some("series"))
                 .collect();
             assert_eq!(series.len(), panels, "{by}: a small chart per town");
-            // One bar a month in every panel, all on one scale.
+            // One bar a month in every panel, all on one scale, with a
+            // gridline at every step but the axis itself.
             for s in &series {
                 assert_eq!(
                     s.descendants().filter(|n| n.has_tag_name("rect")).count(),
                     6
                 );
+                let grid = s
+                    .descendants()
+                    .filter(|n| n.has_tag_name("line") && n.attribute("stroke") == Some("#ccc"))
+                    .count();
+                assert!((4..=5).contains(&grid), "{grid} gridlines");
+            }
+            // Small multiples open a page of their own under the form's
+            // title; a single chart follows its table.
+            let chart = doc
+                .descendants()
+                .find(|n| {
+                    n.has_tag_name("div")
+                        && n.attribute("class").is_some_and(|c| c.starts_with("chart"))
+                })
+                .expect("the chart's block");
+            let title = doc
+                .descendants()
+                .find(|n| n.has_tag_name("title"))
+                .and_then(|n| n.text())
+                .unwrap_or_default();
+            let head: String = chart
+                .descendants()
+                .filter(|n| n.attribute("class") == Some("chart-title"))
+                .filter_map(|n| n.text())
+                .collect();
+            if by == "town" {
+                assert_eq!(chart.attribute("class"), Some("chart multiples"));
+                assert_eq!(head, title);
+            } else {
+                assert_eq!(chart.attribute("class"), Some("chart"));
+                assert_eq!(head, "");
             }
             assert!(!html.contains("<script"), "printable, no script");
             assert!(!html.contains("href="), "no external file");
         }
+    }
+}
+
+#[test]
+fn the_charts_print_on_pages_of_their_own_on_one_scale() {
+    let env = example();
+    let args = ["--lang", "zh", "report", "progress", "--by", "town"];
+    let mut book = workbook(&env, &args, "乡镇.xlsx");
+    let names = book.sheet_names();
+    assert_eq!(names.len(), 2, "{names:?}");
+    let table = names[0].clone();
+    assert_eq!(names[1], format!("{table}（图）"));
+    // The table's worksheet holds no drawing: no chart falls across its
+    // page breaks or under its repeated headings.
+    let file = std::fs::File::open(env.path("乡镇.xlsx")).expect("open");
+    let mut zip = zip::ZipArchive::new(file).expect("a zip");
+    assert!(zip.by_name("xl/worksheets/_rels/sheet1.xml.rels").is_err());
+    assert!(zip.by_name("xl/worksheets/_rels/sheet2.xml.rels").is_ok());
+    // The charts' page carries the form's title block.
+    let charts = book.worksheet_range(&names[1]).expect("charts");
+    assert_eq!(
+        charts.get_value((0, 0)).cloned(),
+        Some(calamine::Data::String("钟山县脱贫攻坚历程统计表".into()))
+    );
+    // Twelve towns, two charts a row, two rows a page: breaks after the
+    // second and fourth rows of charts, none inside one.
+    let sheet2 = part(&env.path("乡镇.xlsx"), "xl/worksheets/sheet2.xml");
+    let breaks: Vec<&str> = sheet2
+        .match_indices("<brk id=\"")
+        .map(|(at, m)| {
+            let rest = &sheet2[at + m.len()..];
+            &rest[..rest.find('"').unwrap_or(0)]
+        })
+        .collect();
+    assert_eq!(breaks, ["32", "60"], "{sheet2}");
+    // Every town on the county's scale, as the printed page draws them.
+    for n in 1..=12 {
+        let chart = part(&env.path("乡镇.xlsx"), &format!("xl/charts/chart{n}.xml"));
+        assert!(chart.contains(&format!("<c:f>{table}!$J$")), "{chart}");
+        let maxima: Vec<&str> = chart
+            .match_indices("<c:max val=\"")
+            .map(|(at, m)| {
+                let rest = &chart[at + m.len()..];
+                &rest[..rest.find('"').unwrap_or(0)]
+            })
+            .collect();
+        assert_eq!(maxima, ["5000", "20"], "chart {n}");
     }
 }
 
