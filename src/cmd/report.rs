@@ -299,8 +299,13 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
                 let r = report::rollup::double_clear(sources, day, a.by)?;
                 return emit(&r, &a.out);
             }
+            let note = if a.out.settle()?.format.prints_notes() {
+                report::double_clear::ExitsNote::Noted
+            } else {
+                report::double_clear::ExitsNote::Left
+            };
             let conn = ctx.open_read()?;
-            let r = report::double_clear::build(&conn, day, a.by)?;
+            let r = report::double_clear::build(&conn, day, a.by, note)?;
             emit(&r, &a.out)
         }
         ReportCmd::Dispatch(a) => {

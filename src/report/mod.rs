@@ -47,6 +47,15 @@ pub enum ReportFormat {
     Xlsx,
 }
 
+impl ReportFormat {
+    /// Whether the notes under a table are printed: CSV holds the table
+    /// alone and JSON the figures, so a note that costs a pass of its own
+    /// is worked out only for the other formats.
+    pub fn prints_notes(self) -> bool {
+        !matches!(self, ReportFormat::Csv | ReportFormat::Json)
+    }
+}
+
 /// How rows are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -515,7 +515,9 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         if used + w > width && used > 0 {
             // A line does not begin with a closing mark (。，、）…): the
             // piece before it goes down with it.
-            let carried = if CLOSING.contains(piece) && line.len() > 1 {
+            let closing =
+                piece.starts_with(|c: char| CLOSING.contains(c) || ")]},.;:!?".contains(c));
+            let carried = if closing && line.len() > 1 {
                 line.pop()
             } else {
                 None
@@ -829,6 +831,12 @@ pub fn write_csv(sheet: &Sheet, out: &mut dyn Write, encoding: Encoding, bom: bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_closing_bracket_after_chinese_stays_on_its_line() {
+        let lines = wrap("one removed (剔除) or gone", 17);
+        assert_eq!(lines, ["one removed (剔", "除) or gone"]);
+    }
 
     #[test]
     fn a_span_of_time_is_a_word_of_a_chinese_heading() {

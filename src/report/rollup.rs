@@ -321,7 +321,8 @@ pub fn double_clear(sources: Vec<Source>, as_of: NaiveDate, by: By) -> Result<Do
     check_by(by)?;
     let counties = sources.iter().map(|s| s.county.clone()).collect();
     let per_county = each(sources, |s| {
-        let r = double_clear::build(&s.conn, as_of, By::Town)
+        // The rolled-up form carries no county's exits note.
+        let r = double_clear::build(&s.conn, as_of, By::Town, double_clear::ExitsNote::Left)
             .with_context(|| format!("failed to count {}", s.path.display()))?;
         Ok((s.county.clone(), r.groups, r.totals))
     })?;

@@ -521,6 +521,27 @@ fn the_exit_report_counts_each_standard_by_its_rule() {
         out.contains("2020年脱贫的 1 户中，有当年收入与保障记录的 1 户，其中全部达标 1 户"),
         "{out}"
     );
+    // Every format that prints notes gives it; CSV and JSON, which hold
+    // none, do not pay for its pass and give the same figures.
+    let html = env.ok(&[
+        "report",
+        "double-clear",
+        "--as-of",
+        "2020-12-31",
+        "--format",
+        "html",
+    ]);
+    assert!(html.contains("meet every exit standard"), "{html}");
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "report",
+        "double-clear",
+        "--as-of",
+        "2020-12-31",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    assert_eq!(json["totals"]["households_lifted_this_year"], 1, "{json}");
     let out = env.ok(&["report", "double-clear", "--as-of", "2019-12-31"]);
     assert!(
         !out.contains("exit standard"),
