@@ -6,7 +6,7 @@
 //! come from an `@page` margin box. The markup is also well-formed XML, so
 //! tests can parse it strictly.
 
-use super::sheet::{ColKind, Mark, Row, RowKind, Sheet, Value};
+use super::sheet::{ColKind, Mark, Row, RowKind, Sheet, Value, display_width};
 use crate::output::Cell;
 
 const STYLE: &str = r#"
@@ -92,6 +92,20 @@ pub fn escape(s: &str) -> String {
 /// column to one character per line, since Chinese may break between any
 /// two characters.
 const WRAPPING: &[&str] = &["name", "title", "team", "village", "place", "town", "flags"];
+
+/// The width, in ems, the title column asks for: its longest title (a
+/// Chinese character an em, a Latin letter about half), between 8 and 20.
+fn title_em(sheet: &Sheet) -> Option<usize> {
+    let at = sheet.columns.iter().position(|c| c.key == "title")?;
+    let widest = sheet
+        .rows
+        .iter()
+        .filter(|r| r.kind == RowKind::Body)
+        .filter_map(|r| r.cells.get(at))
+        .map(|v| display_width(&v.cell.display()))
+        .max()?;
+    Some((widest.div_ceil(2) + 1).clamp(8, 20))
+}
 
 fn class(v: &Value, key: &str, kind: ColKind) -> String {
     let mut classes = Vec::new();
@@ -286,6 +300,12 @@ pub fn page(sheet: &Sheet) -> String {
         }
         _ => style + "table.report th, table.report td { font-size: 8pt; padding: 2pt 2pt; }\n",
     };
+    // A title column as wide as its longest title, within reason, so that a
+    // task's title wraps only when it is long (全覆盖 not cut to 全覆 / 盖).
+    let style = match title_em(sheet) {
+        Some(em) => style + &format!("td.wide div {{ min-width: {em}em; }}\n"),
+        None => style,
+    };
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n");
     out.push_str(&format!(
@@ -386,6 +406,26 @@ mod tests {
         s.rows = rows.into_iter().map(Row::body).collect();
         s.notes = vec!["注：说明".into()];
         s
+    }
+
+    #[test]
+    fn the_title_column_asks_for_its_longest_title() {
+        let titled = |titles: &[&str]| {
+            sheet(
+                vec![Col::code("code", "Code"), Col::text("title", "Task")],
+                titles
+                    .iter()
+                    .map(|t| vec![Value::text("K1"), Value::text(*t)])
+                    .collect(),
+                None,
+            )
+        };
+        // Fifteen characters: 16em, so 全覆盖 is not cut.
+        let s = titled(&["新街社区基本医疗保险参保全覆盖", "短"]);
+        assert_eq!(title_em(&s), Some(16));
+        assert!(page(&s).contains("td.wide div { min-width: 16em; }"));
+        assert_eq!(title_em(&titled(&["短"])), Some(8));
+        assert_eq!(title_em(&titled(&[&"长".repeat(60)])), Some(20));
     }
 
     #[test]
