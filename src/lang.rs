@@ -88,3 +88,10 @@ pub fn count(n: impl Into<i64>, one: &str, many: &str) -> String {
     let n = n.into();
     format!("{n} {}", if n == 1 { one } else { many })
 }
+
+/// [`count`] with the figure grouped in thousands, for printed notes.
+pub fn count_grouped(n: impl Into<i64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    let word = if n == 1 { one } else { many };
+    format!("{} {word}", crate::values::thousands(n))
+}

@@ -331,7 +331,7 @@ pub fn verdict(lang: Lang, tot: &Totals) -> (String, Mark) {
     (
         lang.t(
             &format!(
-                "Listed {}: done {} (finished late {}), open {}, OVERDUE {}, NOT DISPATCHED {} (dispatched {} of {} open)",
+                "Listed {}: done {} (FINISHED LATE {}), open {}, OVERDUE {}, NOT DISPATCHED {} (dispatched {} of {} open)",
                 tot.listed,
                 tot.done,
                 tot.finished_late,

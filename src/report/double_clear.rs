@@ -231,14 +231,19 @@ impl ExitQuality {
     }
 
     pub fn note(&self, lang: Lang) -> String {
-        let (year, lifted, assessed, all) =
-            (self.year, self.lifted, self.assessed, self.meeting_all);
+        let n = crate::values::thousands;
+        let (year, lifted, assessed, all) = (
+            self.year,
+            n(self.lifted),
+            n(self.assessed),
+            n(self.meeting_all),
+        );
         lang.t(
             &format!(
-                "Of the {lifted} households lifted in {year}, {assessed} have an assessment of the year and {all} of those meet every exit standard (`fupin report exits --year {year}`)."
+                "Of the {lifted} households lifted in {year}, {assessed} have an assessment of the year and {all} of those meet every exit standard (see the form \"Households Lifted in {year}: Exit Standards\")."
             ),
             &format!(
-                "{year}年脱贫的 {lifted} 户中，有当年收入与保障记录的 {assessed} 户，其中全部达标 {all} 户（见 `fupin report exits --year {year}`）。"
+                "{year}年脱贫的 {lifted} 户中，有当年收入与保障记录的 {assessed} 户，其中全部达标 {all} 户（详见《{year}年脱贫户脱贫质量（达标情况）统计表》）。"
             ),
         )
     }

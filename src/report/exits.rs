@@ -352,7 +352,7 @@ impl Report for Exits {
         sheet.landscape = true;
         sheet.notes.push(lang.t(
             &format!(
-                "Note: households lifted {} and on the register at the end of {}, held to their assessment of {}. Income: per-capita net income above {} yuan; food and clothes secure; housing not dilapidated (not graded C or D); safe drinking water; electricity; no child of 6–15 out of school; every member with basic medical insurance. A standard is met when its rule of `fupin check` (A01–A07) finds nothing; a value not recorded does not fail it. All (%) = meeting all ÷ assessed × 100.",
+                "Note: households lifted {} and on the register at the end of {}, held to their assessment of {}. Income: per-capita net income above {} yuan; food and clothes secure; housing not dilapidated (not graded C or D); safe drinking water; electricity; no child of 6–15 out of school; every member with basic medical insurance. A standard is met when its rule of the register check (A01–A07) finds nothing; a value not recorded does not fail it. All (%) = meeting all ÷ assessed × 100.",
                 match self.which {
                     Which::LiftedInYear => format!("in {}", self.year),
                     Which::AllLifted => format!("by the end of {}", self.year),
@@ -362,7 +362,7 @@ impl Report for Exits {
                 self.income_line
             ),
             &format!(
-                "注：统计{}、{}年底仍在册的脱贫户，按其{}年收入与保障记录核对。收入：人均纯收入超过 {} 元；不愁吃、不愁穿；住房非危房（非 C、D 级）；饮水安全；通生活用电；无 6–15 岁失学辍学儿童；成员均参加基本医疗保险。某项标准以 `fupin check` 的对应规则（A01–A07）未发现问题为达标，未填写的项不视为不达标。全部达标率 = 全部达标户数 ÷ 有记录户数 × 100%。",
+                "注：统计{}、{}年底仍在册的脱贫户，按其{}年收入与保障记录核对。收入：人均纯收入超过 {} 元；不愁吃、不愁穿；住房非危房（非 C、D 级）；饮水安全；通生活用电；无 6–15 岁失学辍学儿童；成员均参加基本医疗保险。某项标准以疑点数据核查的对应规则（A01–A07）未发现问题为达标，未填写的项不视为不达标。全部达标率 = 全部达标户数 ÷ 有记录户数 × 100%。",
                 match self.which {
                     Which::LiftedInYear => format!("{}年脱贫", self.year),
                     Which::AllLifted => format!("截至{}年底已脱贫", self.year),

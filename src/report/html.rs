@@ -29,14 +29,15 @@ body {
 table.report { width: 100%; border-collapse: collapse; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
-tbody.end { break-inside: avoid; page-break-inside: avoid; }
+tbody.end, tbody.keep { break-inside: avoid; page-break-inside: avoid; }
 th, td { border: 0.75pt solid #000; padding: 2pt 4pt; vertical-align: middle; }
 th { word-break: keep-all; overflow-wrap: normal; hyphens: manual; }
 td { white-space: nowrap; }
 td.wrap { white-space: normal; word-break: keep-all; }
 td.wide { word-break: normal; }
 td.wide div { min-width: 14em; }
-tr.total td.wrap, tr.subtotal td.wrap { white-space: normal; }
+tr.total td.wrap { white-space: normal; }
+tr.subtotal td { white-space: nowrap; }
 thead th { font-weight: bold; text-align: center; background: #eee; }
 thead tr.title th, thead tr.meta th, thead tr.verdict th {
   border: none; background: none; padding: 0 0 3pt 0;
@@ -146,6 +147,10 @@ fn row(out: &mut String, sheet: &Sheet, r: &Row) {
         // A table cell ignores min-width; a block inside it does not.
         let content = if col.key == "title" {
             format!("<div>{text}</div>")
+        } else if col.key == "flags" && !text.is_empty() {
+            // A flag and its count are one word: the cell breaks between
+            // flags, never inside FINISHED LATE or 逾期完成 1.
+            flag_words(&text)
         } else {
             text
         };
@@ -155,6 +160,27 @@ fn row(out: &mut String, sheet: &Sheet, r: &Row) {
         ));
     }
     out.push_str("</tr>\n");
+}
+
+/// Flags ("OVERDUE, FINISHED LATE 1", "逾期、未调度") each kept on one line,
+/// the line free to break after the commas between them.
+fn flag_words(text: &str) -> String {
+    let mut out = String::from("<span class=\"nw\">");
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if matches!(c, ',' | '，' | '、') {
+            out.push_str("</span>");
+            out.push(c);
+            while let Some(space) = chars.next_if(|n| *n == ' ') {
+                out.push(space);
+            }
+            out.push_str("<span class=\"nw\">");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push_str("</span>");
+    out
 }
 
 /// A heading that may break only between its words and before its unit
@@ -202,7 +228,7 @@ fn end_matter(sheet: &Sheet) -> String {
     if !sheet.notes.is_empty() {
         out.push_str("<div class=\"notes\">\n");
         for note in &sheet.notes {
-            out.push_str(&format!("<p>{}</p>\n", escape(note)));
+            out.push_str(&format!("<p>{}</p>\n", unbroken(note)));
         }
         out.push_str("</div>\n");
     }
@@ -237,7 +263,7 @@ fn sign_off(sheet: &Sheet) -> String {
 /// 08:37", "202003B", "(451122)") are each kept on one line: a narrow
 /// heading breaks between words, never inside a figure.
 fn unbroken(text: &str) -> String {
-    let part = |c: char| c.is_ascii_alphanumeric() || "-:./()".contains(c);
+    let part = |c: char| c.is_ascii_alphanumeric() || "-–:./()%".contains(c);
     let mut out = String::new();
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
@@ -267,6 +293,9 @@ fn unbroken(text: &str) -> String {
 
 /// Data rows printed on the same page as the total row.
 const KEPT_WITH_TOTAL: usize = 3;
+
+/// Rows kept on the page of the subtotal under them.
+const KEPT_WITH_SUBTOTAL: usize = 2;
 
 /// The whole page. The title block and the column headings are the
 /// table's `<thead>`, which browsers repeat on every printed page. The
@@ -346,8 +375,36 @@ pub fn page(sheet: &Sheet) -> String {
         .unwrap_or(sheet.rows.len())
         .saturating_sub(KEPT_WITH_TOTAL);
     let (body, end) = sheet.rows.split_at(cut);
-    for r in body {
-        row(&mut out, sheet, r);
+    // A town's subtotal travels with its last villages, so it never opens
+    // a page away from them.
+    let mut i = 0;
+    while i < body.len() {
+        let next_subtotal = body[i..]
+            .iter()
+            .position(|r| r.kind == RowKind::Subtotal)
+            .map(|at| i + at);
+        match next_subtotal {
+            Some(at) if at.saturating_sub(KEPT_WITH_SUBTOTAL) <= i => {
+                out.push_str("</tbody>\n<tbody class=\"keep\">\n");
+                for r in &body[i..=at] {
+                    row(&mut out, sheet, r);
+                }
+                out.push_str("</tbody>\n<tbody>\n");
+                i = at + 1;
+            }
+            Some(at) => {
+                for r in &body[i..at - KEPT_WITH_SUBTOTAL] {
+                    row(&mut out, sheet, r);
+                }
+                i = at - KEPT_WITH_SUBTOTAL;
+            }
+            None => {
+                for r in &body[i..] {
+                    row(&mut out, sheet, r);
+                }
+                i = body.len();
+            }
+        }
     }
     if sheet.rows.is_empty() {
         out.push_str(&format!(
@@ -409,6 +466,60 @@ mod tests {
     }
 
     #[test]
+    fn a_subtotal_keeps_its_last_two_villages_on_its_page() {
+        let cells = |name: &str| vec![Value::text(name), Value::int(1)];
+        let mut s = sheet(
+            vec![Col::text("name", "Village"), Col::number("n", "n")],
+            vec![],
+            None,
+        );
+        s.rows = vec![
+            Row::body(cells("v1")),
+            Row::body(cells("v2")),
+            Row::body(cells("v3")),
+            Row::body(cells("v4")),
+            Row::subtotal(cells("t1")),
+            Row::body(cells("v5")),
+            Row::subtotal(cells("t2")),
+            Row::body(cells("v6")),
+            Row::body(cells("v7")),
+            Row::body(cells("v8")),
+            Row::body(cells("v9")),
+            Row::total(cells("all")),
+        ];
+        let html = page(&s);
+        let kept: Vec<Vec<&str>> = html
+            .split("<tbody class=\"keep\">")
+            .skip(1)
+            .map(|group| {
+                let group = &group[..group.find("</tbody>").unwrap_or(group.len())];
+                group
+                    .split("<td class=\"wrap\">")
+                    .skip(1)
+                    .map(|c| &c[..c.find('<').unwrap_or(0)])
+                    .collect()
+            })
+            .collect();
+        assert_eq!(kept, [vec!["v3", "v4", "t1"], vec!["v5", "t2"]], "{html}");
+        // Every row is printed once.
+        for name in ["v1", "v2", "v6", "v9", "all"] {
+            assert_eq!(html.matches(&format!(">{name}<")).count(), 1, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_flag_is_one_word_and_the_line_breaks_between_flags() {
+        assert_eq!(
+            flag_words("OVERDUE 1, FINISHED LATE 1"),
+            "<span class=\"nw\">OVERDUE 1</span>, <span class=\"nw\">FINISHED LATE 1</span>"
+        );
+        assert_eq!(
+            flag_words("逾期、未调度"),
+            "<span class=\"nw\">逾期</span>、<span class=\"nw\">未调度</span>"
+        );
+    }
+
+    #[test]
     fn the_title_column_asks_for_its_longest_title() {
         let titled = |titles: &[&str]| {
             sheet(
@@ -450,7 +561,7 @@ mod tests {
         let html = page(&s);
         assert!(
             html.contains(
-                "<tr><td>K1</td><td class=\"wrap wide\"><div>任务</div></td><td class=\"good\">done</td><td class=\"wrap bad\">OVERDUE</td><td class=\"num\">3</td></tr>"
+                "<tr><td>K1</td><td class=\"wrap wide\"><div>任务</div></td><td class=\"good\">done</td><td class=\"wrap bad\"><span class=\"nw\">OVERDUE</span></td><td class=\"num\">3</td></tr>"
             ),
             "{html}"
         );

@@ -96,7 +96,7 @@ pub fn chart(chart: &Chart) -> String {
                 "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"{f9:.1}\" {FONT}>{}</text>",
                 x0 - 3.0,
                 y + 3.0,
-                bars.round() as i64
+                crate::values::thousands(bars.round() as i64)
             );
             let _ = writeln!(
                 out,
@@ -141,7 +141,10 @@ pub fn chart(chart: &Chart) -> String {
         }
         let every = label_every(n, many);
         for (k, c) in chart.categories.iter().enumerate() {
-            if k % every == 0 || k + 1 == n {
+            // The last period is always labelled; a regular label too near
+            // it would print over it.
+            let last = k + 1 == n;
+            if last || (k % every == 0 && n - 1 - k >= every.div_ceil(2)) {
                 let _ = writeln!(
                     out,
                     "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{f9:.1}\" {FONT}>{}</text>",

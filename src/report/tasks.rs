@@ -159,7 +159,7 @@ impl Report for Board {
             Value::text(lang.t("Total", "合计")),
             Value::marked(
                 lang.t(
-                    &format!("{open} open, {overdue} overdue"),
+                    &format!("{open} open, {overdue} OVERDUE"),
                     &format!("未完成 {open} 项，逾期 {overdue} 项"),
                 ),
                 if overdue > 0 { Mark::Bad } else { Mark::Plain },
@@ -268,7 +268,7 @@ mod tests {
         assert_eq!(s.verdict.as_ref().map(|v| v.1), Some(Mark::Bad));
         let sums = total(&s);
         assert_eq!(sums[1].mark, Mark::Bad);
-        assert_eq!(sums[1].cell.display(), "3 open, 1 overdue");
+        assert_eq!(sums[1].cell.display(), "3 open, 1 OVERDUE");
 
         let s = sheet(vec![row("K1", Some(0)), row("K2", None)]);
         assert_eq!(s.verdict.as_ref().map(|v| v.1), Some(Mark::Good));

@@ -531,6 +531,7 @@ fn write_charts(ws: &mut Worksheet, sheet: &Sheet, chart: &form::Chart, tab: &st
         bars.set_width(width).set_height(height);
         bars.y_axis()
             .set_name(chart.bars_label.as_str())
+            .set_num_format("#,##0")
             .set_min(0)
             .set_max(scale.bars_max)
             .set_major_unit(scale.bars_max / steps);
@@ -556,9 +557,12 @@ fn write_charts(ws: &mut Worksheet, sheet: &Sheet, chart: &form::Chart, tab: &st
         ws.insert_chart(row, col, &bars)?;
     }
     let chart_rows = chart.series.len().div_ceil(per_row) as u32;
+    // Each break falls on the blank row under a row of charts, so that
+    // however an application counts it, no edge of the next charts is left
+    // at the foot of the page.
     let breaks: Vec<u32> = (1..chart_rows)
         .filter(|k| k % CHART_ROWS_A_PAGE == 0)
-        .map(|k| top + k * rows_each)
+        .map(|k| top + k * rows_each - 1)
         .collect();
     ws.set_page_breaks(&breaks)?;
 

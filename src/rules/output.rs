@@ -83,12 +83,14 @@ fn when(findings: &Findings, lang: Lang) -> String {
     )
 }
 
-fn place_title(findings: &Findings, lang: Lang, base: &str) -> String {
-    let place = findings.place_name.as_ref();
-    match place {
+/// A title naming the town checked, or else the county, as every form's
+/// title names its unit.
+fn place_title(findings: &Findings, county: &(String, String), lang: Lang, base: &str) -> String {
+    match findings.place_name.as_ref() {
         Some(p) if lang.is_zh() => format!("{p}{base}"),
         Some(p) => format!("{base}: {p}"),
-        None => base.to_string(),
+        None if lang.is_zh() => format!("{}{base}", county.1),
+        None => format!("{} — {base}", crate::report::county_title(lang, county)),
     }
 }
 
@@ -97,6 +99,7 @@ pub fn summary_sheet(findings: &Findings, county: &(String, String), opts: &Page
     let lang = opts.lang;
     let title = place_title(
         findings,
+        county,
         lang,
         &lang.t(
             &format!("Register check {}: summary", findings.year),
@@ -154,12 +157,13 @@ pub fn summary_sheet(findings: &Findings, county: &(String, String), opts: &Page
     sheet.notes.push(lang.t(
         &format!(
             "{} on the register at the end of {} checked; people as present on that day; ID numbers masked.",
-            crate::lang::count(findings.households_checked as i64, "household", "households"),
+            crate::lang::count_grouped(findings.households_checked as i64, "household", "households"),
             findings.year
         ),
         &format!(
             "核查 {} 年底在册贫困户 {} 户；家庭成员按当日在户计；身份证号已隐去中间位。",
-            findings.year, findings.households_checked
+            findings.year,
+            crate::values::thousands(findings.households_checked as i64)
         ),
     ));
     sheet
@@ -205,6 +209,7 @@ pub fn findings_sheet(findings: &Findings, county: &(String, String), opts: &Pag
     let lang = opts.lang;
     let title = place_title(
         findings,
+        county,
         lang,
         &lang.t(
             &format!("Register check {}: rows at fault", findings.year),
@@ -262,6 +267,7 @@ pub fn rule_sheet(
     let lang = opts.lang;
     let title = place_title(
         findings,
+        county,
         lang,
         &lang.t(
             &format!("{} {} ({})", rule.code, rule.en, findings.year),

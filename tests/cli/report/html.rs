@@ -128,17 +128,40 @@ fn the_page_is_well_formed_self_contained_and_holds_the_data() {
     let row_cells =
         |tr: Node| -> Vec<String> { elements(tr, "td").into_iter().map(text).collect() };
     let tbodies = elements(root, "tbody");
-    assert_eq!(tbodies.len(), 2, "data, then the total with the sign-off");
-    // The closing part may not be split over two pages, and holds the
-    // last rows, the total and the sign-off.
-    assert_eq!(tbodies[1].attribute("class"), Some("end"));
+    // Data, each town's subtotal kept with its last two villages, then the
+    // total with the sign-off. The kept parts and the closing part may
+    // not be split over two pages.
+    let end = tbodies.last().expect("a closing part");
+    assert_eq!(end.attribute("class"), Some("end"));
+    let kept: Vec<&Node> = tbodies
+        .iter()
+        .filter(|b| b.attribute("class") == Some("keep"))
+        .collect();
+    // The last town's subtotal travels with the total instead.
+    assert_eq!(kept.len(), towns.len() - 1, "a kept part a town");
+    for part in &kept {
+        let rows = elements(**part, "tr");
+        // Its last two villages (a town of one, its one) and the subtotal.
+        assert!((2..=3).contains(&rows.len()), "{} rows", rows.len());
+        assert_eq!(
+            rows.last().and_then(|r| r.attribute("class")),
+            Some("subtotal")
+        );
+    }
+    for tbody in &tbodies {
+        for tr in elements(*tbody, "tr") {
+            if tr.attribute("class") == Some("subtotal") {
+                assert!(matches!(tbody.attribute("class"), Some("keep" | "end")));
+            }
+        }
+    }
     assert!(
-        style.contains("tbody.end { break-inside: avoid;"),
+        style.contains("tbody.end, tbody.keep { break-inside: avoid;"),
         "{style}"
     );
     assert!(style.contains("thead { display: table-header-group; }"));
     assert!(style.contains("th { word-break: keep-all;"), "{style}");
-    assert!(text(tbodies[1]).contains("单位负责人："));
+    assert!(text(*end).contains("单位负责人："));
     let trs: Vec<Node> = tbodies
         .iter()
         .flat_map(|b| elements(*b, "tr"))
@@ -207,7 +230,7 @@ fn the_page_is_well_formed_self_contained_and_holds_the_data() {
     let order: Vec<String> = trs.iter().map(|tr| row_cells(*tr)[0].clone()).collect();
     assert_eq!(order, ["V1", "T1", "V2", "V3", "T2"]);
     let total = row_cells(
-        elements(tbodies[1], "tr")
+        elements(*end, "tr")
             .into_iter()
             .find(|tr| tr.attribute("class") == Some("total"))
             .expect("total row"),
