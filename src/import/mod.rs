@@ -363,9 +363,14 @@ fn run_plan(conn: &mut Connection, actor: &Actor, opts: &Options, plan: Plan) ->
             break;
         }
     }
+    // Files in the order they were read, each in line order: the towns'
+    // and villages' problems first, since a household's "no village" often
+    // only follows from them.
+    let order: Vec<String> = plan.files.iter().map(|f| f.spec.display()).collect();
+    let rank = |file: &str| order.iter().position(|o| o == file).unwrap_or(order.len());
     report
         .problems
-        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        .sort_by(|a, b| (rank(&a.file), &a.file, a.line).cmp(&(rank(&b.file), &b.file, b.line)));
     let refuse = report.fatal || (report.problem_count > 0 && !opts.skip_invalid);
     // Each household's steps, from whichever files, must follow each other.
     if !refuse && let Err(e) = crate::register::check_all(&tx) {

@@ -1028,3 +1028,47 @@ fn a_file_with_only_a_header_says_so() {
         "{err}"
     );
 }
+
+/// A folder's problems come in the order its files are read: a town
+/// refused first, then what only follows from it, so the cause is not
+/// buried under thousands of "no village" lines.
+#[test]
+fn a_folders_problems_start_with_the_file_that_caused_them() {
+    let env = TestEnv::new();
+    std::fs::create_dir(env.path("乡镇")).expect("folder");
+    env.write("乡镇/towns.csv", "code,name\n451199100,外县镇\n");
+    env.write(
+        "乡镇/villages.csv",
+        "code,name,town,kind,population,poor_village\n451199100001,某村,451199100,village,900,no\n",
+    );
+    let mut households = String::from("code,village,head_name,id_number,members,registered_on\n");
+    for i in 0..80 {
+        households.push_str(&format!(
+            "45119910000100{i:02},451199100001,户主{i},,3,2015-01-01\n"
+        ));
+    }
+    env.write("乡镇/households.csv", households);
+    let before = env.snapshot();
+    for lang in ["en", "zh"] {
+        let err = env.fails(
+            &[
+                "--lang",
+                lang,
+                "import",
+                env.path("乡镇").to_str().expect("utf-8"),
+            ],
+            1,
+        );
+        let first = err.lines().next().unwrap_or_default();
+        assert!(first.contains("towns.csv:2:"), "{lang}: {err}");
+        assert!(first.contains("451122"), "names the county's code: {first}");
+        assert!(
+            err.lines()
+                .nth(1)
+                .unwrap_or_default()
+                .contains("villages.csv:2:"),
+            "{err}"
+        );
+    }
+    assert_eq!(env.snapshot(), before, "nothing written");
+}
