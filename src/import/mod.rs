@@ -290,7 +290,8 @@ pub struct Report {
     pub skipped_sheets: Vec<SkippedSheet>,
     /// A folder or workbook: the summary lists its files or sheets.
     pub many: bool,
-    /// The first problems found, in file and line order.
+    /// The first problems found, in the order the files are read, each in
+    /// line order.
     pub problems: Vec<LineProblem>,
     /// All problems, shown or not.
     pub problem_count: usize,

@@ -43,7 +43,8 @@ thead tr.title th, thead tr.meta th, thead tr.verdict th {
   border: none; background: none; padding: 0 0 3pt 0;
 }
 thead tr.title th { font-size: 17pt; letter-spacing: 0.5pt; padding-bottom: 6pt; }
-.meta-line { display: flex; justify-content: space-between; font-weight: normal; font-size: 10pt; }
+.meta-line { display: flex; flex-wrap: wrap; justify-content: space-between; column-gap: 1.5em; font-weight: normal; font-size: 10pt; }
+.meta-line span { white-space: nowrap; }
 .verdict-box {
   display: inline-block; border: 1.5pt solid #000; padding: 2pt 10pt;
   font-size: 12pt; font-weight: bold;

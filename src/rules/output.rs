@@ -30,11 +30,11 @@ pub fn rules_sheet(county: &(String, String), opts: &PageOpts) -> Sheet {
             opts,
         ),
         vec![
-            Col::code("code", lang.t("code", "编号")),
-            Col::text("level", lang.t("level", "类别")),
-            Col::text("scope", lang.t("applies to", "对象")),
-            Col::code("since", lang.t("since", "起始年度")),
-            Col::text("name", lang.t("rule", "规则")),
+            Col::code("code", lang.t("Code", "编号")),
+            Col::text("level", lang.t("Level", "类别")),
+            Col::text("scope", lang.t("Applies to", "对象")),
+            Col::code("since", lang.t("Since", "起始年度")),
+            Col::text("name", lang.t("Rule", "规则")),
         ],
     );
     for r in RULES {
@@ -110,10 +110,10 @@ pub fn summary_sheet(findings: &Findings, county: &(String, String), opts: &Page
         lang,
         heading(county, title, when(findings, lang), opts),
         vec![
-            Col::code("code", lang.t("code", "编号")),
-            Col::text("level", lang.t("level", "类别")),
-            Col::text("name", lang.t("rule", "规则")),
-            Col::number("count", lang.t("rows", "条数")),
+            Col::code("code", lang.t("Code", "编号")),
+            Col::text("level", lang.t("Level", "类别")),
+            Col::text("name", lang.t("Rule", "规则")),
+            Col::number("count", lang.t("Rows", "条数")),
         ],
     );
     for (rule, found) in &findings.rules {
@@ -134,7 +134,7 @@ pub fn summary_sheet(findings: &Findings, county: &(String, String), opts: &Page
     let errors = findings.count(super::Level::Error);
     let suspects = findings.count(super::Level::Suspect);
     sheet.rows.push(Row::total(vec![
-        Value::text(lang.t("total", "合计")),
+        Value::text(lang.t("Total", "合计")),
         Value::empty(),
         Value::empty(),
         Value::int((errors + suspects) as i64),
@@ -172,16 +172,16 @@ pub fn summary_sheet(findings: &Findings, county: &(String, String), opts: &Page
 fn finding_columns(lang: Lang, with_rule: bool) -> Vec<Col> {
     let mut cols = Vec::new();
     if with_rule {
-        cols.push(Col::code("rule", lang.t("rule", "规则")));
+        cols.push(Col::code("rule", lang.t("Rule", "规则")));
     }
     cols.extend([
-        Col::text("town", lang.t("town", "乡镇")),
-        Col::text("village", lang.t("village", "行政村")),
-        Col::code("household", lang.t("household", "户编号")),
-        Col::code("person", lang.t("person", "人编号")),
-        Col::text("name", lang.t("name", "姓名")),
+        Col::text("town", lang.t("Town", "乡镇")),
+        Col::text("village", lang.t("Village", "行政村")),
+        Col::code("household", lang.t("Household", "户编号")),
+        Col::code("person", lang.t("Person", "人编号")),
+        Col::text("name", lang.t("Name", "姓名")),
         Col::code("id_number", lang.t("ID number", "身份证号")),
-        Col::text("values", lang.t("at fault", "疑点内容")),
+        Col::text("values", lang.t("At fault", "疑点内容")),
     ]);
     cols
 }
