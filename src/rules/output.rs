@@ -186,6 +186,30 @@ fn finding_columns(lang: Lang, with_rule: bool) -> Vec<Col> {
     cols
 }
 
+/// The columns a rule of `scope` can never fill: a household rule names no
+/// person, a village rule neither household nor person. Fixed by the rule,
+/// so a rule's form keeps its columns whatever it finds.
+fn unused_by(scope: super::Scope) -> &'static [&'static str] {
+    match scope {
+        super::Scope::Person => &[],
+        super::Scope::Household => &["person"],
+        super::Scope::Village => &["household", "person"],
+    }
+}
+
+/// `sheet` without the columns named in `keys`.
+fn without_columns(mut sheet: Sheet, keys: &[&str]) -> Sheet {
+    while let Some(at) = sheet.columns.iter().position(|c| keys.contains(&c.key)) {
+        sheet.columns.remove(at);
+        for row in &mut sheet.rows {
+            if at < row.cells.len() {
+                row.cells.remove(at);
+            }
+        }
+    }
+    sheet
+}
+
 fn finding_row(rule: Option<&Rule>, f: &Finding) -> Row {
     let mut cells = Vec::new();
     if let Some(r) = rule {
@@ -287,7 +311,7 @@ pub fn rule_sheet(
         "Correct each row in the register, or write down why it stands, and send the form back.",
         "请逐条核实：错误的在系统中更正，属实的注明原因，填好后报回。",
     ));
-    sheet
+    without_columns(sheet, unused_by(rule.scope))
 }
 
 #[derive(serde::Serialize)]

@@ -437,6 +437,20 @@ fn a_town_gets_a_workbook_with_a_sheet_per_rule() {
         assert!(text.iter().any(|c| c == person), "{person}: {text:?}");
     }
     assert!(text.iter().any(|c| c.contains("未参加基本医疗保险")));
+    // A person's rule names the person; a household's rule has no column
+    // it could never fill.
+    let mut headings = |name: &str| -> Vec<String> {
+        let sheet = wb.worksheet_range(name).expect("sheet");
+        sheet
+            .rows()
+            .find(|r| r.iter().any(|c| *c == "乡镇"))
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .unwrap_or_default()
+    };
+    let (a07, c01) = (headings(&names[1]), headings(&names[2]));
+    assert!(a07.contains(&"人编号".to_string()), "{a07:?}");
+    assert!(!c01.contains(&"人编号".to_string()), "{c01:?}");
+    assert!(c01.contains(&"户编号".to_string()), "{c01:?}");
     // The other town's list is empty: nothing found there.
     let out = env.run(&[
         "check",
