@@ -20,9 +20,10 @@ use crate::output::Cell;
 /// Paper size code of A4 in the workbook's page setup.
 pub const A4: u8 = 9;
 
-/// Rows above the table: title, unit and date, and the verdict if any.
+/// Rows above the table: title, unit and date (on two rows when a narrow
+/// table cannot hold them side by side), and the verdict if any.
 fn title_rows(sheet: &Sheet) -> u32 {
-    if sheet.verdict.is_some() { 3 } else { 2 }
+    2 + u32::from(column_layout(sheet).stacked) + u32::from(sheet.verdict.is_some())
 }
 
 /// The worksheet row of the table's first data row.
@@ -135,7 +136,13 @@ fn font(lang: Lang) -> &'static str {
 /// Width of each column in Excel's units (about one Latin character): the
 /// widest of its heading (a group heading shared over its span) and its
 /// cells, counting a Chinese character as two.
-fn column_widths(sheet: &Sheet) -> Vec<f64> {
+/// The columns' widths, and whether the unit and the date take a row each.
+struct Layout {
+    widths: Vec<f64>,
+    stacked: bool,
+}
+
+fn column_layout(sheet: &Sheet) -> Layout {
     let mut widths: Vec<usize> = sheet
         .columns
         .iter()
@@ -156,29 +163,56 @@ fn column_widths(sheet: &Sheet) -> Vec<f64> {
             }
         }
     }
-    let mut widths: Vec<f64> = widths
-        .into_iter()
-        .map(|w| (w as f64 + 2.0).clamp(6.0, 40.0))
-        .collect();
+    let natural: Vec<f64> = widths.iter().map(|w| *w as f64 + 2.0).collect();
+    let mut widths: Vec<f64> = natural.iter().map(|w| w.clamp(6.0, 40.0)).collect();
+    let n = widths.len();
     // The sign-off is merged across the form and must fit it: a narrow
-    // table widens its last column, where the date line is too.
+    // table widens first the columns whose text would wrap, then its last.
     let need = display_width(&sheet.sign_off()) as f64 + 2.0;
     let room: f64 = widths.iter().sum();
-    if room < need
-        && let Some(w) = widths.last_mut()
-    {
-        *w += need - room;
-    }
-    // So must the date and the time the form was made, beside the unit.
+    widen(&mut widths, &natural, need - room, 0..n);
+    // So must the unit, left, and the date and time the form was made,
+    // right, each over its part of the columns; a table too narrow for both
+    // side by side gives each a row of its own.
     let h = &sheet.heading;
+    let unit = display_width(&h.unit_line(sheet.lang)) as f64 + 2.0;
     let dated = (display_width(&h.when) + display_width(&h.generated_line(sheet.lang)) + 6) as f64;
-    let right: f64 = widths[usize::from(split(sheet, &widths))..].iter().sum();
-    if right < dated
-        && let Some(w) = widths.last_mut()
-    {
-        *w += dated - right;
+    let room: f64 = widths.iter().sum();
+    let stacked = n < 2 || unit + dated > room;
+    if stacked {
+        widen(&mut widths, &natural, unit.max(dated) - room, 0..n);
+    } else {
+        let half = usize::from(split(sheet, &widths));
+        let left: f64 = widths[..half].iter().sum();
+        widen(&mut widths, &natural, unit - left, 0..half);
+        let right: f64 = widths[half..].iter().sum();
+        widen(&mut widths, &natural, dated - right, half..n);
     }
-    widths
+    Layout { widths, stacked }
+}
+
+/// Gives `extra` width to the columns of `range`: first to those narrower
+/// than their text (they would wrap), up to it, the rest to the widest, a
+/// text column, rather than stretching a column of figures.
+fn widen(widths: &mut [f64], natural: &[f64], mut extra: f64, range: std::ops::Range<usize>) {
+    if extra <= 0.0 || range.is_empty() {
+        return;
+    }
+    for i in range.clone() {
+        let short = natural[i] - widths[i];
+        if short > 0.0 {
+            let given = short.min(extra);
+            widths[i] += given;
+            extra -= given;
+        }
+    }
+    if extra > 0.0 {
+        let widest = range
+            .clone()
+            .max_by(|a, b| widths[*a].total_cmp(&widths[*b]))
+            .unwrap_or(range.end - 1);
+        widths[widest] += extra;
+    }
 }
 
 /// Where the unit's merged cell ends and the date's begins: the unit
@@ -337,7 +371,7 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
     let n = sheet.columns.len().max(1) as u16;
     let last = n - 1;
     let f = Formats::new(lang);
-    let widths = column_widths(sheet);
+    let Layout { widths, stacked } = column_layout(sheet);
     for (i, w) in widths.iter().enumerate() {
         ws.set_column_width(i as u16, *w)?;
     }
@@ -347,20 +381,14 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
     let h = &sheet.heading;
     merge(ws, 0, 0, 0, last, &h.title, &f.title)?;
     ws.set_row_height(0, 32)?;
-    let half = split(sheet, &widths);
-    if n >= 2 {
-        merge(ws, 1, 0, 1, half - 1, &h.unit_line(lang), &f.meta_left)?;
-        merge(
-            ws,
-            1,
-            half,
-            1,
-            last,
-            &format!("{}    {}", h.when, h.generated_line(lang)),
-            &f.meta_right,
-        )?;
+    let dated = format!("{}    {}", h.when, h.generated_line(lang));
+    if stacked {
+        merge(ws, 1, 0, 1, last, &h.unit_line(lang), &f.meta_left)?;
+        merge(ws, 2, 0, 2, last, &dated, &f.meta_right)?;
     } else {
-        ws.write_string_with_format(1, 0, h.unit_line(lang), &f.meta_left)?;
+        let half = split(sheet, &widths);
+        merge(ws, 1, 0, 1, half - 1, &h.unit_line(lang), &f.meta_left)?;
+        merge(ws, 1, half, 1, last, &dated, &f.meta_right)?;
     }
     if let Some((verdict, mark)) = &sheet.verdict {
         let format = match mark {
@@ -368,7 +396,8 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
             Mark::Good => f.verdict.clone().set_font_color(Color::RGB(0x006100)),
             Mark::Plain => f.verdict.clone(),
         };
-        merge(ws, 2, 0, 2, last, verdict, &format)?;
+        let at = 2 + u32::from(stacked);
+        merge(ws, at, 0, at, last, verdict, &format)?;
     }
 
     // The header: one row, or two with the group headings merged over
@@ -409,9 +438,18 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
     let first_data = first_data_row(sheet);
     for (i, r) in sheet.rows.iter().enumerate() {
         let row = first_data + i as u32;
+        let mut tallest = 1.0f64;
         for (c, (v, col)) in r.cells.iter().zip(&sheet.columns).enumerate() {
             let format = Formats::cell(lang, col.kind, r.kind, v);
             write_value(ws, row, c as u16, col.kind, v, &format)?;
+            if let Cell::Text(text) = &v.cell {
+                tallest = tallest.max(lines(display_width(text), widths[c] - 1.0));
+            }
+        }
+        // A wrapped text gets the lines it takes, not a row's one line
+        // struck through by the borders.
+        if tallest > 1.0 {
+            ws.set_row_height(row, 15.0 * tallest)?;
         }
     }
 

@@ -7,7 +7,7 @@ mod html;
 mod progress;
 mod tasks;
 mod teams;
-mod xlsx;
+pub mod xlsx;
 
 use serde_json::Value as Json;
 

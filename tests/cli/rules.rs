@@ -632,3 +632,50 @@ fn readme_lists_every_rule_as_the_binary_does() {
         .collect();
     assert_eq!(rows, want);
 }
+
+/// A narrow form gives the unit and the date a row each, whole, and
+/// widens its text column rather than the column of figures; a wrapped
+/// rule name gets the lines it takes.
+#[test]
+fn the_narrow_summary_workbook_keeps_its_title_block_whole() {
+    let env = ready();
+    let book = env.path("check.xlsx");
+    env.run(&[
+        "check",
+        "--year",
+        "2020",
+        "--format",
+        "xlsx",
+        "-o",
+        book.to_str().expect("utf-8"),
+    ]);
+    let mut wb: Xlsx<_> = open_workbook(&book).expect("workbook");
+    let names = wb.sheet_names();
+    let summary = wb.worksheet_range(&names[0]).expect("sheet");
+    let cell = |r: u32| {
+        summary
+            .get_value((r, 0))
+            .map(|c| c.to_string())
+            .unwrap_or_default()
+    };
+    assert!(cell(1).starts_with("Reporting unit:"), "{}", cell(1));
+    assert!(cell(1).ends_with(')'), "{}", cell(1));
+    assert!(
+        cell(2).starts_with("Year: 2020"),
+        "the date on its own row: {}",
+        cell(2)
+    );
+    assert_eq!(cell(3), "Nothing found", "then the verdict");
+    assert_eq!(cell(4), "Code");
+    // Column widths: the rule's text is wider than the count of rows.
+    let sheet = crate::report::xlsx::part(&book, "xl/worksheets/sheet1.xml");
+    let widths: Vec<f64> = sheet
+        .match_indices(" width=\"")
+        .map(|(at, m)| {
+            let rest = &sheet[at + m.len()..];
+            rest[..rest.find('"').unwrap_or(0)].parse().unwrap_or(0.0)
+        })
+        .collect();
+    assert_eq!(widths.len(), 4, "{sheet}");
+    assert!(widths[2] > 2.0 * widths[3], "{widths:?}");
+}
