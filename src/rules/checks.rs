@@ -314,7 +314,7 @@ pub fn disabled_without_certificate(_case: &Case, m: &Member, ctx: &Ctx) -> Opti
 pub fn certificate_but_healthy(_case: &Case, m: &Member, ctx: &Ctx) -> Option<String> {
     (m.disability_certificate.is_some() && m.healthy()).then(|| {
         ctx.lang.t(
-            "disability certificate, health 健康",
+            "disability certificate, health recorded as healthy",
             "持残疾人证，健康状况为健康",
         )
     })
