@@ -39,11 +39,13 @@ pub fn date_arg(flag: &str, raw: &str) -> Result<String> {
     values::parse_date(raw)
         .map(values::format_date)
         .map_err(|p| {
-            anyhow!(
-                "--{flag}: {} ({raw}); {}",
-                p.message,
-                p.hint.unwrap_or_default()
-            )
+            let hint = p.hint.unwrap_or_default();
+            // Chinese messages take full-width marks, as elsewhere.
+            if crate::lang::zh() {
+                anyhow!("--{flag}：{}（{raw}）；{hint}", p.message)
+            } else {
+                anyhow!("--{flag}: {} ({raw}); {hint}", p.message)
+            }
         })
 }
 

@@ -231,6 +231,12 @@ fn log_filters_by_record_key_date_and_person() {
     assert!(err.contains("--from: there is no month 13"), "{err}");
     let err = env.refused(&["log", "--from", "2020-02-30"], 1);
     assert!(err.contains("--from: no such day"), "{err}");
+    // In Chinese with Chinese marks, as every other message.
+    let err = env.refused(&["--lang", "zh", "log", "--from", "2020年13月1日"], 1);
+    assert!(
+        err.contains("--from：没有 13 月（2020年13月1日）；请核对月份"),
+        "{err}"
+    );
 }
 
 #[test]
