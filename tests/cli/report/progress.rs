@@ -519,27 +519,31 @@ fn the_charts_print_on_pages_of_their_own_on_one_scale() {
     // Twelve towns, two charts a row, two rows a page: breaks on the blank
     // rows under the second and fourth rows of charts, none inside one.
     let sheet2 = part(&env.path("乡镇.xlsx"), "xl/worksheets/sheet2.xml");
-    let breaks: Vec<&str> = sheet2
-        .match_indices("<brk id=\"")
-        .map(|(at, m)| {
-            let rest = &sheet2[at + m.len()..];
-            &rest[..rest.find('"').unwrap_or(0)]
-        })
-        .collect();
-    assert_eq!(breaks, ["31", "59"], "{sheet2}");
+    assert_eq!(
+        values_after(&sheet2, "<brk id=\""),
+        ["31", "59"],
+        "{sheet2}"
+    );
     // Every town on the county's scale, as the printed page draws them.
     for n in 1..=12 {
         let chart = part(&env.path("乡镇.xlsx"), &format!("xl/charts/chart{n}.xml"));
         assert!(chart.contains(&format!("<c:f>{table}!$J$")), "{chart}");
-        let maxima: Vec<&str> = chart
-            .match_indices("<c:max val=\"")
-            .map(|(at, m)| {
-                let rest = &chart[at + m.len()..];
-                &rest[..rest.find('"').unwrap_or(0)]
-            })
-            .collect();
-        assert_eq!(maxima, ["5000", "20"], "chart {n}");
+        assert_eq!(
+            values_after(&chart, "<c:max val=\""),
+            ["5000", "20"],
+            "chart {n}"
+        );
     }
+}
+
+/// The quoted values that follow each `opening` in an XML part.
+fn values_after<'a>(xml: &'a str, opening: &str) -> Vec<&'a str> {
+    xml.match_indices(opening)
+        .map(|(at, m)| {
+            let rest = &xml[at + m.len()..];
+            &rest[..rest.find('"').unwrap_or(0)]
+        })
+        .collect()
 }
 
 #[test]
