@@ -22,13 +22,13 @@ pub const A4: u8 = 9;
 
 /// Rows above the table: title, unit and date (on two rows when a narrow
 /// table cannot hold them side by side), and the verdict if any.
-fn title_rows(sheet: &Sheet) -> u32 {
-    2 + u32::from(column_layout(sheet).stacked) + u32::from(sheet.verdict.is_some())
+fn title_rows(sheet: &Sheet, stacked: bool) -> u32 {
+    2 + u32::from(stacked) + u32::from(sheet.verdict.is_some())
 }
 
 /// The worksheet row of the table's first data row.
-fn first_data_row(sheet: &Sheet) -> u32 {
-    title_rows(sheet) + if sheet.two_row_header() { 2 } else { 1 }
+fn first_data_row(sheet: &Sheet, stacked: bool) -> u32 {
+    title_rows(sheet, stacked) + if sheet.two_row_header() { 2 } else { 1 }
 }
 
 /// A workbook holding `sheet`, as bytes.
@@ -167,7 +167,7 @@ fn column_layout(sheet: &Sheet) -> Layout {
     let mut widths: Vec<f64> = natural.iter().map(|w| w.clamp(6.0, 40.0)).collect();
     let n = widths.len();
     // The sign-off is merged across the form and must fit it: a narrow
-    // table widens first the columns whose text would wrap, then its last.
+    // table widens first the columns whose text would wrap, then its widest.
     let need = display_width(&sheet.sign_off()) as f64 + 2.0;
     let room: f64 = widths.iter().sum();
     widen(&mut widths, &natural, need - room, 0..n);
@@ -402,7 +402,7 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
 
     // The header: one row, or two with the group headings merged over
     // their columns and the other headings merged down both rows.
-    let head = title_rows(sheet);
+    let head = title_rows(sheet, stacked);
     let head_rows = if sheet.two_row_header() { 2 } else { 1 };
     let mut tallest = 1.0f64;
     for (first, span, group) in sheet.group_spans() {
@@ -435,7 +435,7 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
     ws.set_row_height(header_last, 15.0 * tallest.min(4.0) + 4.0)?;
 
     // The table.
-    let first_data = first_data_row(sheet);
+    let first_data = first_data_row(sheet, stacked);
     for (i, r) in sheet.rows.iter().enumerate() {
         let row = first_data + i as u32;
         let mut tallest = 1.0f64;
@@ -546,7 +546,7 @@ fn write_charts(ws: &mut Worksheet, sheet: &Sheet, chart: &form::Chart, tab: &st
     merge(ws, 2, 0, 2, last, &chart.title, &f.note.clone().set_bold())?;
     let top = 4;
 
-    let first_data = first_data_row(sheet);
+    let first_data = first_data_row(sheet, column_layout(sheet).stacked);
     let per_row = if chart.series.len() > 1 { 2 } else { 1 };
     let (width, height) = if per_row == 1 { (960, 360) } else { (480, 260) };
     let rows_each = height / ROW_PIXELS + 1;
