@@ -940,12 +940,9 @@ impl Report for Progress {
         };
         let mut sheet = Sheet::new(lang, heading(&self.county, title, when, opts), columns);
         sheet.rows = rows;
-        let last: Option<&Figures> = self
-            .series
-            .first()
-            .filter(|_| !by_town)
-            .and_then(|s| s.periods.last());
-        if let Some(f) = last {
+        // The county's last period, by town its towns added up, answers
+        // the form's question first.
+        if let Some(f) = county.last() {
             sheet.verdict = Some(
                 if f.remaining_households == 0 && f.poor_villages_remaining == 0 {
                     (

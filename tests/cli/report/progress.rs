@@ -133,6 +133,25 @@ fn the_form_totals_the_range_and_adds_the_towns_up() {
     // By town the printed form carries the county's rows: each period's
     // figures those of the county form, then the same total.
     let text = env.ok(&["report", "progress", "--by", "town", "--from", "2017-01-01"]);
+    // The county's verdict heads the form by town too.
+    assert!(text.contains("【Double clear: REACHED】"), "{text}");
+    let before_end = env.ok(&[
+        "report",
+        "progress",
+        "--by",
+        "town",
+        "--from",
+        "2017-01-01",
+        "--to",
+        "2019-12-31",
+    ]);
+    assert!(
+        before_end.contains(&format!(
+            "Remaining at the end: {} households",
+            periods[2]["poor_households_remaining"]
+        )),
+        "{before_end}"
+    );
     // Past 100 columns the code column goes; the rows from the name on.
     let county_rows: Vec<Vec<String>> = text
         .lines()
