@@ -7,6 +7,7 @@ use fupin::lang::Lang;
 use fupin::say;
 
 fn main() -> ExitCode {
+    fupin::db::tune_sqlite();
     if stdout_at_start::closed() {
         fupin::console::stdout_was_closed();
     }
