@@ -250,6 +250,18 @@ fn end_matter(sheet: &Sheet) -> String {
     out
 }
 
+/// The unit, the date and the time the form was made, on one line that
+/// wraps between them.
+fn meta_line(sheet: &Sheet) -> String {
+    let (h, lang) = (&sheet.heading, sheet.lang);
+    format!(
+        "<div class=\"meta-line\"><span class=\"unit\">{}</span><span class=\"when\">{}</span><span class=\"generated\">{}</span></div>",
+        unbroken(&h.unit_line(lang)),
+        unbroken(&h.when),
+        unbroken(&h.generated_line(lang))
+    )
+}
+
 /// A blank of the sign-off stays on the line of its label.
 fn sign_off(sheet: &Sheet) -> String {
     let blanks: Vec<String> = sheet
@@ -349,10 +361,8 @@ pub fn page(sheet: &Sheet) -> String {
         escape(&h.title)
     ));
     out.push_str(&format!(
-        "<tr class=\"meta\"><th colspan=\"{n}\"><div class=\"meta-line\"><span class=\"unit\">{}</span><span class=\"when\">{}</span><span class=\"generated\">{}</span></div></th></tr>\n",
-        unbroken(&h.unit_line(lang)),
-        unbroken(&h.when),
-        unbroken(&h.generated_line(lang))
+        "<tr class=\"meta\"><th colspan=\"{n}\">{}</th></tr>\n",
+        meta_line(sheet)
     ));
     if let Some((verdict, mark)) = &sheet.verdict {
         let class = match mark {
@@ -429,11 +439,9 @@ pub fn page(sheet: &Sheet) -> String {
             // A page of small multiples opens a page of its own, under the
             // form's title block, as each page of the table does.
             out.push_str(&format!(
-                "<div class=\"chart multiples\">\n<div class=\"chart-head\"><p class=\"chart-title\">{}</p><div class=\"meta-line\"><span class=\"unit\">{}</span><span class=\"when\">{}</span><span class=\"generated\">{}</span></div></div>\n",
+                "<div class=\"chart multiples\">\n<div class=\"chart-head\"><p class=\"chart-title\">{}</p>{}</div>\n",
                 escape(&h.title),
-                unbroken(&h.unit_line(lang)),
-                unbroken(&h.when),
-                unbroken(&h.generated_line(lang))
+                meta_line(sheet)
             ));
         } else {
             out.push_str("<div class=\"chart\">\n");

@@ -456,12 +456,7 @@ fn without_code(sheet: &Sheet) -> Option<Sheet> {
     let at = sheet.columns.iter().position(|c| c.key == "key")?;
     sheet.columns.iter().position(|c| c.key == "name")?;
     let mut narrow = sheet.clone();
-    narrow.columns.remove(at);
-    for row in &mut narrow.rows {
-        if at < row.cells.len() {
-            row.cells.remove(at);
-        }
-    }
+    narrow.remove_column(at);
     Some(narrow)
 }
 

@@ -333,6 +333,19 @@ pub struct Sheet {
 }
 
 impl Sheet {
+    /// Takes out the column at `at` and each row's cell under it.
+    pub fn remove_column(&mut self, at: usize) {
+        if at >= self.columns.len() {
+            return;
+        }
+        self.columns.remove(at);
+        for row in &mut self.rows {
+            if at < row.cells.len() {
+                row.cells.remove(at);
+            }
+        }
+    }
+
     /// A sheet with the title block and columns, and nothing else yet.
     pub fn new(lang: Lang, heading: Heading, columns: Vec<Col>) -> Sheet {
         Sheet {

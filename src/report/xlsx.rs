@@ -378,18 +378,8 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
     let room: f64 = widths.iter().sum();
 
     // The title block.
-    let h = &sheet.heading;
-    merge(ws, 0, 0, 0, last, &h.title, &f.title)?;
-    ws.set_row_height(0, 32)?;
-    let dated = format!("{}    {}", h.when, h.generated_line(lang));
-    if stacked {
-        merge(ws, 1, 0, 1, last, &h.unit_line(lang), &f.meta_left)?;
-        merge(ws, 2, 0, 2, last, &dated, &f.meta_right)?;
-    } else {
-        let half = split(sheet, &widths);
-        merge(ws, 1, 0, 1, half - 1, &h.unit_line(lang), &f.meta_left)?;
-        merge(ws, 1, half, 1, last, &dated, &f.meta_right)?;
-    }
+    let unit_ends = (!stacked).then(|| split(sheet, &widths));
+    title_block(ws, sheet, &f, last, unit_ends)?;
     if let Some((verdict, mark)) = &sheet.verdict {
         let format = match mark {
             Mark::Bad => f.verdict.clone().set_font_color(Color::RGB(0xB00000)),
@@ -493,6 +483,33 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
     Ok(())
 }
 
+/// The title over columns 0 to `last`, then the unit left and the date and
+/// time the form was made right, the date's cells from `unit_ends`; without
+/// it, the two on a row each.
+fn title_block(
+    ws: &mut Worksheet,
+    sheet: &Sheet,
+    f: &Formats,
+    last: u16,
+    unit_ends: Option<u16>,
+) -> Result<()> {
+    let (h, lang) = (&sheet.heading, sheet.lang);
+    merge(ws, 0, 0, 0, last, &h.title, &f.title)?;
+    ws.set_row_height(0, 32)?;
+    let dated = format!("{}    {}", h.when, h.generated_line(lang));
+    match unit_ends {
+        Some(half) if half > 0 && half <= last => {
+            merge(ws, 1, 0, 1, half - 1, &h.unit_line(lang), &f.meta_left)?;
+            merge(ws, 1, half, 1, last, &dated, &f.meta_right)?;
+        }
+        _ => {
+            merge(ws, 1, 0, 1, last, &h.unit_line(lang), &f.meta_left)?;
+            merge(ws, 2, 0, 2, last, &dated, &f.meta_right)?;
+        }
+    }
+    Ok(())
+}
+
 fn merge(
     ws: &mut Worksheet,
     r0: u32,
@@ -530,19 +547,7 @@ fn write_charts(ws: &mut Worksheet, sheet: &Sheet, chart: &form::Chart, tab: &st
     let lang = sheet.lang;
     let f = Formats::new(lang);
     let last = CHART_COLUMNS - 1;
-    let h = &sheet.heading;
-    merge(ws, 0, 0, 0, last, &h.title, &f.title)?;
-    ws.set_row_height(0, 32)?;
-    merge(ws, 1, 0, 1, last / 2, &h.unit_line(lang), &f.meta_left)?;
-    merge(
-        ws,
-        1,
-        last / 2 + 1,
-        1,
-        last,
-        &format!("{}    {}", h.when, h.generated_line(lang)),
-        &f.meta_right,
-    )?;
+    title_block(ws, sheet, &f, last, Some(last / 2 + 1))?;
     merge(ws, 2, 0, 2, last, &chart.title, &f.note.clone().set_bold())?;
     let top = 4;
 

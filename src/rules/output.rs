@@ -200,12 +200,7 @@ fn unused_by(scope: super::Scope) -> &'static [&'static str] {
 /// `sheet` without the columns named in `keys`.
 fn without_columns(mut sheet: Sheet, keys: &[&str]) -> Sheet {
     while let Some(at) = sheet.columns.iter().position(|c| keys.contains(&c.key)) {
-        sheet.columns.remove(at);
-        for row in &mut sheet.rows {
-            if at < row.cells.len() {
-                row.cells.remove(at);
-            }
-        }
+        sheet.remove_column(at);
     }
     sheet
 }
