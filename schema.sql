@@ -528,3 +528,33 @@ CREATE INDEX monitoring_helper ON monitoring(helper);
 CREATE INDEX people_changes
     ON people(max(ifnull(joined_on, ''), ifnull(left_on, '')), household, joined_on, left_on)
     WHERE joined_on IS NOT NULL OR left_on IS NOT NULL;
+
+-- @version 11: each household event keeps its household's rowid beside its
+-- code, kept by the triggers below. Reports read every event before they
+-- count (the status of a household on a date is its last step), and
+-- joining 50,000 events to `households_code` for the rowid was most of that
+-- read at a province's size. The code stays the reference; the rowid is a
+-- copy that readers may find NULL (then they look the code up). A step that
+-- rebuilds `households` or `household_events` must recreate these triggers.
+ALTER TABLE household_events ADD COLUMN household_id INTEGER;
+UPDATE household_events
+   SET household_id = (SELECT h.id FROM households h WHERE h.code = household_events.household);
+CREATE TRIGGER household_events_rowid_insert AFTER INSERT ON household_events
+BEGIN
+    UPDATE household_events SET household_id = (SELECT h.id FROM households h WHERE h.code = NEW.household)
+     WHERE id = NEW.id;
+END;
+CREATE TRIGGER household_events_rowid_update AFTER UPDATE OF household ON household_events
+BEGIN
+    UPDATE household_events SET household_id = (SELECT h.id FROM households h WHERE h.code = NEW.household)
+     WHERE id = NEW.id;
+END;
+CREATE TRIGGER households_rowid_update AFTER UPDATE OF id, code ON households
+BEGIN
+    UPDATE household_events SET household_id = NULL WHERE household = OLD.code;
+    UPDATE household_events SET household_id = NEW.id WHERE household = NEW.code;
+END;
+CREATE TRIGGER households_rowid_delete AFTER DELETE ON households
+BEGIN
+    UPDATE household_events SET household_id = NULL WHERE household = OLD.code;
+END;

@@ -169,20 +169,26 @@ impl Presence {
 }
 
 /// What a household has beyond its two dates: its later steps, and those
-/// of its people who joined or left on the dates a report asks about.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Later {
-    pub events: Vec<(String, Step)>,
-    pub people: Vec<Presence>,
+/// of its people who joined or left on the dates a report asks about, as
+/// [`Steps`] keeps them.
+#[derive(Debug, Clone, Copy)]
+pub struct Later<'s> {
+    dates: &'s str,
+    events: &'s [Dated],
+    people: &'s [Presence],
 }
 
-impl Later {
-    pub fn history<'a>(
-        &'a self,
-        registered_on: &'a str,
-        lifted_on: Option<&'a str>,
-    ) -> History<'a> {
-        History::new(registered_on, lifted_on, &self.events).with_people(&self.people)
+impl<'s> Later<'s> {
+    pub fn history(self, registered_on: &'s str, lifted_on: Option<&'s str>) -> History<'s> {
+        History::of_steps(registered_on, lifted_on, self.events()).with_people(self.people)
+    }
+
+    /// The later steps with their dates, in no order.
+    fn events(self) -> impl ExactSizeIterator<Item = (&'s str, Step)> {
+        let dates = self.dates;
+        self.events.iter().map(move |&(from, to, step)| {
+            (dates.get(from as usize..to as usize).unwrap_or(""), step)
+        })
     }
 }
 
@@ -205,12 +211,24 @@ impl<'a> History<'a> {
         lifted_on: Option<&'a str>,
         events: &'a [(String, Step)],
     ) -> History<'a> {
+        History::of_steps(
+            registered_on,
+            lifted_on,
+            events.iter().map(|(d, s)| (d.as_str(), *s)),
+        )
+    }
+
+    fn of_steps(
+        registered_on: &'a str,
+        lifted_on: Option<&'a str>,
+        events: impl ExactSizeIterator<Item = (&'a str, Step)>,
+    ) -> History<'a> {
         let mut steps = Vec::with_capacity(2 + events.len());
         steps.push((registered_on, Step::Registered));
         if let Some(l) = lifted_on {
             steps.push((l, Step::Lifted));
         }
-        steps.extend(events.iter().map(|(d, s)| (d.as_str(), *s)));
+        steps.extend(events);
         steps.sort_by(|a, b| a.0.cmp(b.0).then(a.1.rank().cmp(&b.1.rank())));
         History { steps, people: &[] }
     }
@@ -307,27 +325,14 @@ impl<'a> History<'a> {
 pub fn events_by_household(
     conn: &Connection,
 ) -> rusqlite::Result<HashMap<i64, Vec<(String, Step)>>> {
-    Ok(later_events(conn)?
-        .into_iter()
-        .map(|(id, later)| (id, later.events))
-        .collect())
-}
-
-/// The later steps of every household that has any, as [`Steps`] keeps
-/// them.
-fn later_events(conn: &Connection) -> rusqlite::Result<HashMap<i64, Later>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT h.id, e.date, e.event FROM household_events e
-           JOIN households h ON h.code = e.household",
-    )?;
-    let mut rows = stmt.query([])?;
-    let mut out: HashMap<i64, Later> = HashMap::new();
-    while let Some(r) = rows.next()? {
-        if let Some(step) = Step::of_event(r.get_ref(2)?.as_str()?) {
-            out.entry(r.get(0)?)
-                .or_default()
-                .events
-                .push((r.get(1)?, step));
+    let steps = Steps::load(conn)?;
+    let mut out = HashMap::new();
+    for &(rowid, ..) in &steps.households {
+        if let Some(later) = steps.of(rowid) {
+            out.insert(
+                rowid,
+                later.events().map(|(d, s)| (d.to_string(), s)).collect(),
+            );
         }
     }
     Ok(out)
@@ -335,18 +340,36 @@ fn later_events(conn: &Connection) -> rusqlite::Result<HashMap<i64, Later>> {
 
 /// The later steps of the households that have any, for a pass over every
 /// household: whether a rowid has steps is one bit, so the households
-/// without (nearly all of them) cost a shift and a mask.
+/// without (nearly all of them) cost a shift and a mask. The steps of all
+/// households are kept in a few flat lists (their dates in one string), as
+/// a province's tens of thousands of small lists and strings took longer to
+/// build and free than the pass took to use them.
 #[derive(Debug, Default)]
 pub struct Steps {
     bits: Vec<u64>,
-    by_rowid: HashMap<i64, Later>,
+    /// The bits set in the words of `bits` before each.
+    ranks: Vec<u32>,
+    /// Households with later steps in rowid order: the rowid, and where its
+    /// events start in `events` and its people in `people` (each ends where
+    /// the next household's start).
+    households: Vec<(i64, u32, u32)>,
+    events: Vec<Dated>,
+    dates: String,
+    people: Vec<Presence>,
 }
+
+/// An event or a person of one household, before they are put in order.
+type Loose<T> = Vec<(i64, T)>;
+
+/// An event's date as a range of the string of dates, and its step.
+type Dated = (u32, u32, Step);
 
 impl Steps {
     /// The later steps of every household, for a pass that asks statuses
     /// only.
     pub fn load(conn: &Connection) -> rusqlite::Result<Steps> {
-        Ok(Steps::of_households(later_events(conn)?))
+        let (events, dates) = later_events(conn)?;
+        Ok(Steps::of_households(events, dates, Vec::new()))
     }
 
     /// The later steps of every household, and the people who joined or
@@ -355,7 +378,7 @@ impl Steps {
     /// register: the partial index `people_changes` holds only people with
     /// a date, by their last one.
     pub fn load_with_people(conn: &Connection, since: &str) -> rusqlite::Result<Steps> {
-        let mut by_rowid = later_events(conn)?;
+        let (events, dates) = later_events(conn)?;
         // Read from the covering index alone, by household code: joining
         // each row to `households_code` for the rowid is a random lookup a
         // row, most of a progress report's time at a province's size.
@@ -383,39 +406,95 @@ impl Steps {
                 _ => by_code.push((code, vec![presence])),
             }
         }
-        for (rowid, people) in rowids_of(conn, by_code)? {
-            by_rowid.entry(rowid).or_default().people = people;
-        }
-        Ok(Steps::of_households(by_rowid))
+        let people = rowids_of(conn, by_code)?
+            .into_iter()
+            .flat_map(|(rowid, people)| people.into_iter().map(move |p| (rowid, p)))
+            .collect();
+        Ok(Steps::of_households(events, dates, people))
     }
 
-    fn of_households(by_rowid: HashMap<i64, Later>) -> Steps {
-        let mut bits = Vec::new();
-        for &id in by_rowid.keys() {
-            if let Ok(id) = usize::try_from(id) {
-                let word = id / 64;
-                if bits.len() <= word {
-                    bits.resize(word + 1, 0);
-                }
-                bits[word] |= 1 << (id % 64);
+    fn of_households(
+        mut events: Loose<Dated>,
+        dates: String,
+        mut people: Loose<Presence>,
+    ) -> Steps {
+        events.sort_unstable_by_key(|e| e.0);
+        people.sort_by_key(|p| p.0);
+        let mut steps = Steps {
+            dates,
+            ..Steps::default()
+        };
+        let (mut e, mut p) = (events.into_iter().peekable(), people.into_iter().peekable());
+        loop {
+            let rowid = match (e.peek(), p.peek()) {
+                (Some(a), Some(b)) => a.0.min(b.0),
+                (Some(a), None) => a.0,
+                (None, Some(b)) => b.0,
+                (None, None) => break,
+            };
+            let (from, people_from) = (steps.events.len(), steps.people.len());
+            while let Some((_, event)) = e.next_if(|x| x.0 == rowid) {
+                steps.events.push(event);
             }
+            while let Some((_, person)) = p.next_if(|x| x.0 == rowid) {
+                steps.people.push(person);
+            }
+            // A rowid below 0 has no bit, so no place among the others.
+            let Ok(id) = usize::try_from(rowid) else {
+                steps.events.truncate(from);
+                steps.people.truncate(people_from);
+                continue;
+            };
+            // u32 ranges hold four thousand million steps, more than any register.
+            steps
+                .households
+                .push((rowid, from as u32, people_from as u32));
+            let word = id / 64;
+            if steps.bits.len() <= word {
+                steps.bits.resize(word + 1, 0);
+            }
+            steps.bits[word] |= 1 << (id % 64);
         }
-        Steps { bits, by_rowid }
+        let mut set = 0u32;
+        for word in &steps.bits {
+            steps.ranks.push(set);
+            set += word.count_ones();
+        }
+        steps
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_rowid.is_empty()
+        self.households.is_empty()
     }
 
     /// What the household with this rowid has beyond its two dates, if
     /// anything.
-    pub fn of(&self, rowid: i64) -> Option<&Later> {
+    #[inline]
+    pub fn of(&self, rowid: i64) -> Option<Later<'_>> {
         let id = usize::try_from(rowid).ok()?;
         let word = self.bits.get(id / 64)?;
         if word & (1 << (id % 64)) == 0 {
             return None;
         }
-        self.by_rowid.get(&rowid)
+        self.found(rowid)
+    }
+
+    /// The household whose bit is set: its place among them is the number
+    /// of bits set before its own.
+    fn found(&self, rowid: i64) -> Option<Later<'_>> {
+        let id = usize::try_from(rowid).ok()?;
+        let below = self.bits.get(id / 64)? & ((1u64 << (id % 64)) - 1);
+        let i = *self.ranks.get(id / 64)? as usize + below.count_ones() as usize;
+        let &(_, from, people_from) = self.households.get(i)?;
+        let (to, people_to) = match self.households.get(i + 1) {
+            Some(&(_, to, people_to)) => (to as usize, people_to as usize),
+            None => (self.events.len(), self.people.len()),
+        };
+        Some(Later {
+            dates: &self.dates,
+            events: self.events.get(from as usize..to)?,
+            people: self.people.get(people_from as usize..people_to)?,
+        })
     }
 
     /// The history of the household with this rowid and these two dates.
@@ -430,6 +509,31 @@ impl Steps {
             None => History::new(registered_on, lifted_on, &[]),
         }
     }
+}
+
+/// The later steps of every household that has any, by household rowid,
+/// their dates in one string. The rowid is the copy each event keeps (see
+/// schema version 11), looked up by code only where it is missing.
+fn later_events(conn: &Connection) -> rusqlite::Result<(Loose<Dated>, String)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(e.household_id, (SELECT h.id FROM households h WHERE h.code = e.household)),
+                e.date, e.event
+           FROM household_events e",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut events = Vec::new();
+    let mut dates = String::new();
+    while let Some(r) = rows.next()? {
+        let Some(rowid) = r.get::<_, Option<i64>>(0)? else {
+            continue;
+        };
+        if let Some(step) = Step::of_event(r.get_ref(2)?.as_str()?) {
+            let from = dates.len() as u32;
+            dates.push_str(r.get_ref(1)?.as_str()?);
+            events.push((rowid, (from, dates.len() as u32, step)));
+        }
+    }
+    Ok((events, dates))
 }
 
 /// Households looked up one at a time cost a random read each; past this
