@@ -13,7 +13,7 @@ use rusqlite::Connection;
 use super::Ctx;
 use crate::db::store::{self, Value};
 use crate::files;
-use crate::lang::t;
+use crate::lang::{Lang, t};
 use crate::model::ALL;
 use crate::report::{PageOpts, ReportFormat};
 use crate::rules::case::Place;
@@ -326,22 +326,39 @@ fn write_out(out: &crate::cmd::report::OutputOpts, buf: &[u8]) -> Result<u8> {
 }
 
 /// The rules `--rule` names, or all of them.
-fn chosen(codes: &[String]) -> Result<Vec<&'static Rule>> {
+fn chosen(codes: &[String], lang: Lang) -> Result<Vec<&'static Rule>> {
     if codes.iter().all(|c| c.trim().is_empty()) {
         return Ok(RULES.iter().collect());
     }
     let mut out: Vec<&'static Rule> = Vec::new();
     for code in codes.iter().filter(|c| !c.trim().is_empty()) {
         let Some(rule) = rules::rule(code) else {
+            let near = rules::near(code);
+            let hint = match near.as_slice() {
+                [] => lang.t("; ", "；"),
+                near => {
+                    let shown: Vec<String> = near
+                        .iter()
+                        .map(|r| match lang {
+                            Lang::En => format!("{} ({})", r.code, r.en),
+                            Lang::Zh => format!("{}（{}）", r.code, r.zh),
+                        })
+                        .collect();
+                    match lang {
+                        Lang::En => format!("; did you mean {}? ", shown.join(" or ")),
+                        Lang::Zh => format!("；是不是 {}？", shown.join(" 或 ")),
+                    }
+                }
+            };
             bail!(
                 "{}",
-                t(
+                lang.t(
                     &format!(
-                        "--rule: no rule {}; `fupin check --rules` lists them (A01 … G01)",
+                        "--rule: no rule {}{hint}`fupin check --rules` lists them (A01 … G01)",
                         code.trim()
                     ),
                     &format!(
-                        "--rule：没有规则 {}；`fupin check --rules` 列出全部规则（A01 … G01）",
+                        "--rule：没有规则 {}{hint}`fupin check --rules` 列出全部规则（A01 … G01）",
                         code.trim()
                     ),
                 )
@@ -381,7 +398,7 @@ pub fn last_assessed_year(conn: &Connection) -> Result<i64> {
 /// Runs the register's rules and prints what they found. Exit 1 when an
 /// error-level rule found rows; suspects are printed and leave it 0.
 fn register_check(conn: &Connection, args: &crate::cli::CheckArgs, after_file: bool) -> Result<u8> {
-    let rules = chosen(&args.rule)?;
+    let rules = chosen(&args.rule, Lang::current())?;
     let year = year_of(conn, args.year.as_deref())?;
     let town = args
         .town

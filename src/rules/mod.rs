@@ -355,6 +355,32 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code.trim()))
 }
 
+/// The rules a code that names none was meant for: the one it names once
+/// letters typed for look-alike digits are read as digits (`c0l`, `CO1`
+/// for C01), else those one edit away (rule codes are a letter and two
+/// digits, so one edit is the typo and two are another rule).
+pub fn near(code: &str) -> Vec<&'static Rule> {
+    let typed: String = code
+        .trim()
+        .to_uppercase()
+        .chars()
+        .enumerate()
+        .map(|(i, c)| match (i, c) {
+            (1.., 'O') => '0',
+            (1.., 'L' | 'I') => '1',
+            _ => c,
+        })
+        .collect();
+    if let Some(rule) = rule(&typed) {
+        return vec![rule];
+    }
+    RULES
+        .iter()
+        .filter(|r| strsim::osa_distance(&typed, r.code) == 1)
+        .take(3)
+        .collect()
+}
+
 /// One row at fault.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Finding {

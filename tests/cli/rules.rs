@@ -384,8 +384,20 @@ fn bad_rules_years_and_standards_are_refused_with_what_to_do() {
         err.contains("no rule Z99") && err.contains("--rules"),
         "{err}"
     );
+    assert!(!err.contains("did you mean"), "{err}");
     let err = env.fails(&["--lang", "zh", "check", "--rule", "Z99"], 1);
     assert!(err.contains("没有规则 Z99"), "{err}");
+    // A code typed with look-alike letters names the rule it was meant for;
+    // one keystroke off offers the rules one edit away.
+    let err = env.fails(&["check", "--rule", "c0l"], 1);
+    assert!(
+        err.contains("no rule c0l; did you mean C01 (") && !err.contains("  "),
+        "{err}"
+    );
+    let err = env.fails(&["--lang", "zh", "check", "--rule", "CO1"], 1);
+    assert!(err.contains("没有规则 CO1；是不是 C01（"), "{err}");
+    let err = env.fails(&["check", "--rule", "A1"], 1);
+    assert!(err.contains("did you mean A01"), "{err}");
     let err = env.fails(&["check", "--year", "1999"], 1);
     assert!(err.contains("--year") && err.contains("2013"), "{err}");
     let err = env.fails(
