@@ -11,6 +11,18 @@ use comfy_table::{Cell as TableCell, CellAlignment, ContentArrangement, Table};
 use serde_json::{Map, Value as Json};
 
 use crate::csv_io::write::text_cell;
+use crate::report::sheet::display_width;
+
+/// How wide a list or the trail is on the terminal: 100 columns, or
+/// `$COLUMNS` when fewer (a report follows the terminal instead, as its
+/// headings wrap).
+pub fn list_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|w| (40..100).contains(w))
+        .unwrap_or(100)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
@@ -131,6 +143,41 @@ impl Grid {
             });
         }
         dropped
+    }
+
+    /// How wide each column is on the terminal: its widest line, the
+    /// heading included, plus a space each side.
+    fn column_widths(&self) -> Vec<usize> {
+        let widest = |s: &str| s.lines().map(display_width).max().unwrap_or(0);
+        let mut widths: Vec<usize> = self.columns.iter().map(|c| widest(&c.label)).collect();
+        for row in &self.rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(widest(&cell.display()));
+            }
+        }
+        widths.iter().map(|w| w + 2).collect()
+    }
+
+    /// Leaves out the rightmost of the columns `may_go` accepts until the
+    /// table fits `width`; says how many went.
+    pub fn fit_columns(&mut self, width: usize, may_go: impl Fn(&str) -> bool) -> usize {
+        let widths = self.column_widths();
+        let mut total = widths.iter().sum::<usize>() + widths.len() + 1;
+        let mut going = vec![false; widths.len()];
+        for i in (0..widths.len()).rev() {
+            if total <= width {
+                break;
+            }
+            if may_go(&self.columns[i].key) {
+                going[i] = true;
+                total -= widths[i] + 1;
+            }
+        }
+        let gone: Vec<String> = (0..going.len())
+            .filter(|&i| going[i])
+            .map(|i| self.columns[i].key.clone())
+            .collect();
+        self.keep_columns(|k| !gone.iter().any(|g| g == k))
     }
 
     pub fn push(&mut self, row: Vec<Cell>) {

@@ -357,6 +357,20 @@ pub fn list(
             key == "id" || entity.brief.contains(&key) || extra_keys.contains(&key)
         });
     }
+    if opts.format == Format::Table && !opts.wide {
+        // A long value (a status word, a long name) or a narrow terminal
+        // can still put the columns past the width: the rightmost go to
+        // --wide first, the record's key and the added columns stay.
+        let extra_keys: Vec<&str> = extra.iter().map(|(c, _)| c.key.as_str()).collect();
+        let first = grid
+            .columns
+            .first()
+            .map(|c| c.key.clone())
+            .unwrap_or_default();
+        left_out += grid.fit_columns(crate::output::list_width(), |key| {
+            key != "id" && key != first && !extra_keys.contains(&key)
+        });
+    }
     let note = (left_out > 0).then(|| {
         t(
             &format!(

@@ -270,11 +270,7 @@ fn readable_grid(changes: &[Change], format: Format) -> Grid {
 /// which wrap.
 fn fitted(mut table: Table) -> Table {
     const COMMAND: usize = 3;
-    let width = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<u16>().ok())
-        .filter(|w| (40..100).contains(w))
-        .unwrap_or(100);
+    let width = u16::try_from(crate::output::list_width()).unwrap_or(100);
     let widths = table.column_max_content_widths();
     let last = widths.len().saturating_sub(1);
     for (i, w) in widths.iter().enumerate().take(last) {

@@ -375,3 +375,69 @@ fn html_keeps_figures_whole_and_spells_flags_one_way() {
     assert!(zh.contains(">15,473<"), "{zh}");
     assert!(!zh.contains(">15473<"), "{zh}");
 }
+
+/// Every list keeps within 100 columns on the example county, piped or at
+/// `COLUMNS=100`, whatever its longest value: a household that left the
+/// register (the longest status word) sends the rightmost brief column to
+/// `--wide` rather than widening the table.
+#[test]
+fn every_list_fits_100_columns_whatever_its_values() {
+    let env = imported();
+    let lists = [
+        "household",
+        "person",
+        "village",
+        "town",
+        "task",
+        "post",
+        "dispatch",
+        "visit",
+        "monitor",
+        "cadre",
+    ];
+    for list in lists {
+        for lang in ["en", "zh"] {
+            for columns in [None, Some("100"), Some("60")] {
+                let mut cmd = env.command();
+                if let Some(c) = columns {
+                    cmd.env("COLUMNS", c);
+                }
+                let out = cmd
+                    .args(["--lang", lang, list, "list"])
+                    .output()
+                    .expect("run");
+                assert!(out.status.success(), "{list} {lang}");
+                let text = String::from_utf8(out.stdout).expect("utf-8");
+                let limit = columns.map_or(100, |c| c.parse().unwrap_or(100));
+                let widest = text.lines().map(display_width).max().unwrap_or(0);
+                assert!(
+                    widest <= limit,
+                    "{list} list --lang {lang} at {columns:?}: {widest} columns"
+                );
+            }
+        }
+    }
+    // The whole list holds households that left the register, whose
+    // status word sends lifted_on to --wide; the first three, all lifted,
+    // keep it.
+    let run = |args: &[&str]| {
+        let out = env
+            .command()
+            .env("COLUMNS", "100")
+            .args(args)
+            .output()
+            .expect("run");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let all = run(&["household", "list"]);
+    assert!(all.contains("left the register"), "{}", &all[..2000]);
+    assert!(!all.contains("lifted_on"), "{}", &all[..2000]);
+    assert!(
+        all.contains("8 more columns with --wide"),
+        "{}",
+        &all[all.len() - 300..]
+    );
+    let first = run(&["household", "list", "--limit", "3"]);
+    assert!(first.contains("lifted_on"), "{first}");
+    assert!(first.contains("7 more columns with --wide"), "{first}");
+}
