@@ -299,14 +299,15 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<u8> {
                 let r = report::rollup::double_clear(sources, day, a.by)?;
                 return emit(&r, &a.out);
             }
-            let note = if a.out.settle()?.format.prints_notes() {
+            let how = a.out.settle()?;
+            let note = if how.format.prints_notes() {
                 report::double_clear::ExitsNote::Noted
             } else {
                 report::double_clear::ExitsNote::Left
             };
             let conn = ctx.open_read()?;
             let r = report::double_clear::build(&conn, day, a.by, note)?;
-            emit(&r, &a.out)
+            emit_settled(&r, &a.out, how)
         }
         ReportCmd::Dispatch(a) => {
             let period = match (&a.period, &a.from, &a.to) {
@@ -417,11 +418,16 @@ fn rollup_sources(
 /// the output itself, streams instead: a report by village of a province
 /// costs no copy of its text (a file still appears only when whole).
 fn emit(report: &dyn Report, out: &OutputOpts) -> Result<u8> {
+    emit_settled(report, out, out.settle()?)
+}
+
+/// [`emit`] with the flags already settled, for a report that needed them
+/// to decide what to build.
+fn emit_settled(report: &dyn Report, out: &OutputOpts, how: Output) -> Result<u8> {
     let opts = PageOpts {
         unit: out.unit.clone(),
         lang: Lang::current(),
     };
-    let how = out.settle()?;
     if how.format == ReportFormat::Json {
         match out.file() {
             Some(path) => files::write_with(path, |w| report::render(report, &how, &opts, w))?,
