@@ -1,8 +1,8 @@
 //! The "double clear" (双清零) report: poor villages and poor households
 //! remaining on a date, per county, battle zone, town or village.
 //!
-//! One GROUP BY over households, answered by the covering index
-//! `households_status` and split over two threads, gives the figures per
+//! One pass over the covering index `households_status`, its villages
+//! shared by two threads (`report::shares`), gives the figures per
 //! village; villages are then rolled up to their town, zone and the county
 //! in Rust.
 
@@ -13,6 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 use serde::Serialize;
 
+use super::shares::{self, VillageRange};
 use super::sheet::{
     Col, GroupsJson, JsonFigures, Mark, Parent, Sheet, Value, as_of_line, write_json,
 };
@@ -256,13 +257,6 @@ struct Village {
     figures: Figures,
 }
 
-/// Which households one counting pass covers: villages with codes from
-/// `from` (inclusive) up to `until` (exclusive); `None` leaves that end open.
-struct VillageRange<'a> {
-    from: Option<&'a str>,
-    until: Option<&'a str>,
-}
-
 /// Household figures per village on `as_of`, for the villages of `range`.
 ///
 /// One pass over the covering index households_status(village,
@@ -278,21 +272,23 @@ fn count_households(
     range: &VillageRange,
     steps: &register::Steps,
 ) -> Result<HashMap<String, Figures>> {
-    let mut sql = String::from(
-        "SELECT village, registered_on, lifted_on, members, id FROM households
-          WHERE registered_on <= ?1",
+    // The rowid only where later steps are looked for by it: even unread,
+    // a result column costs each row an instruction of SQLite's.
+    let rowid = if steps.is_empty() { "" } else { ", id" };
+    let mut sql = format!(
+        "SELECT village, registered_on, lifted_on, members{rowid} FROM households
+          WHERE registered_on <= ?1"
     );
     let mut params: Vec<&str> = vec![as_of];
     if let Some(from) = range.from {
         params.push(from);
         sql.push_str(&format!(" AND village >= ?{}", params.len()));
     }
-    if let Some(until) = range.until {
-        params.push(until);
-        sql.push_str(&format!(" AND village < ?{}", params.len()));
-    }
+    // The range's end is looked for in the loop, at each new village:
+    // in the SQL it would cost a comparison of every row's key.
+    let until = range.until.map(str::as_bytes);
     sql.push_str(" ORDER BY village");
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
     let (day, start) = (as_of.as_bytes(), year_start.as_bytes());
     let mut out = HashMap::new();
@@ -301,6 +297,9 @@ fn count_households(
     while let Some(r) = rows.next()? {
         let v = r.get_ref(0)?.as_bytes()?;
         if v != village.as_slice() {
+            if until.is_some_and(|u| v >= u) {
+                break;
+            }
             if !village.is_empty() {
                 out.insert(
                     String::from_utf8_lossy(&village).into_owned(),
@@ -341,7 +340,7 @@ fn count_households(
     Ok(out)
 }
 
-/// Household figures per village, counted in two halves on two threads
+/// Household figures per village, the villages shared by two threads
 /// when the database is a file: the pass is CPU-bound, and a province-sized
 /// file (a million households) otherwise misses the 200 ms a report may take.
 fn households_by_village(
@@ -350,46 +349,18 @@ fn households_by_village(
     year_start: &str,
 ) -> Result<HashMap<String, Figures>> {
     let steps = register::Steps::load_with_people(conn, as_of)?;
-    let steps = &steps;
-    let whole = VillageRange {
-        from: None,
-        until: None,
-    };
     let codes: Vec<String> = conn
         .prepare("SELECT code FROM villages ORDER BY code")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
-    let (Some(path), Some(middle)) = (path, codes.get(codes.len() / 2)) else {
-        return count_households(conn, as_of, year_start, &whole, steps);
-    };
-    if codes.len() < 64 {
-        return count_households(conn, as_of, year_start, &whole, steps);
+    let shares = shares::over_villages(conn, &codes, |conn, range| {
+        count_households(conn, as_of, year_start, &range, &steps)
+    })?;
+    let mut figures = HashMap::with_capacity(codes.len());
+    for share in shares {
+        figures.extend(share);
     }
-    std::thread::scope(|scope| {
-        let upper = scope.spawn(|| -> Result<HashMap<String, Figures>> {
-            let other = Connection::open_with_flags(
-                &path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            let range = VillageRange {
-                from: Some(middle),
-                until: None,
-            };
-            count_households(&other, as_of, year_start, &range, steps)
-        });
-        let lower = VillageRange {
-            from: None,
-            until: Some(middle),
-        };
-        let mut figures = count_households(conn, as_of, year_start, &lower, steps)?;
-        let upper = upper
-            .join()
-            .map_err(|_| anyhow::anyhow!("the counting thread stopped unexpectedly"))??;
-        figures.extend(upper);
-        Ok(figures)
-    })
+    Ok(figures)
 }
 
 /// Counts per village on `as_of`, every village included.
@@ -778,10 +749,7 @@ mod tests {
     #[test]
     fn counting_in_two_halves_gives_what_one_pass_gives() -> Result<()> {
         let (_dir, conn) = county_file(150)?;
-        let whole = VillageRange {
-            from: None,
-            until: None,
-        };
+        let whole = VillageRange::WHOLE;
         for (as_of, year_start) in [("2019-12-31", "2019-01-01"), ("2020-06-30", "2020-01-01")] {
             let steps = register::Steps::load_with_people(&conn, as_of)?;
             let one_pass = count_households(&conn, as_of, year_start, &whole, &steps)?;

@@ -13,6 +13,7 @@ pub mod period;
 pub mod plain;
 pub mod progress;
 pub mod rollup;
+pub mod shares;
 pub mod sheet;
 pub mod svg;
 pub mod tasks;

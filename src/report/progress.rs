@@ -16,6 +16,7 @@ use anyhow::{Context, Result, bail};
 use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::Connection;
 
+use super::shares::{self, VillageRange};
 use super::sheet::{Chart, ChartSeries, Col, ColKind, Each, Mark, Row, Sheet, Value};
 use super::{By, PageOpts, Report, county_title, heading, percent};
 use crate::lang::{Lang, t};
@@ -369,24 +370,24 @@ fn count(
     cuts: &Cuts,
     groups: usize,
     group: &HashMap<String, usize>,
-    from: Option<&str>,
-    until: Option<&str>,
+    range: VillageRange,
     events: &Events,
 ) -> Result<Vec<Buckets>> {
-    let mut sql = String::from(
-        "SELECT village, registered_on, lifted_on, members, id FROM households WHERE 1",
-    );
+    // The rowid only where later steps are looked for by it: even unread,
+    // a result column costs each row an instruction of SQLite's.
+    let rowid = if events.is_empty() { "" } else { ", id" };
+    let mut sql =
+        format!("SELECT village, registered_on, lifted_on, members{rowid} FROM households WHERE 1");
     let mut params: Vec<&str> = Vec::new();
-    if let Some(from) = from {
+    if let Some(from) = range.from {
         params.push(from);
         sql.push_str(&format!(" AND village >= ?{}", params.len()));
     }
-    if let Some(until) = until {
-        params.push(until);
-        sql.push_str(&format!(" AND village < ?{}", params.len()));
-    }
+    // The range's end is looked for in the loop, at each new village:
+    // in the SQL it would cost a comparison of every row's key.
+    let until = range.until.map(str::as_bytes);
     sql.push_str(" ORDER BY village");
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
     let n = cuts.keys.len().saturating_sub(1);
     let mut out = vec![Buckets::new(n); groups];
@@ -397,6 +398,9 @@ fn count(
     while let Some(r) = rows.next()? {
         let v = r.get_ref(0)?.as_bytes()?;
         if v != village.as_slice() {
+            if until.is_some_and(|u| v >= u) {
+                break;
+            }
             village.clear();
             village.extend_from_slice(v);
             current = std::str::from_utf8(v)
@@ -429,7 +433,7 @@ fn count(
     Ok(out)
 }
 
-/// [`count`] in two halves of the villages on two threads for a file.
+/// [`count`] over every village, shared by two threads for a file.
 fn count_all(
     conn: &Connection,
     cuts: &Cuts,
@@ -441,33 +445,19 @@ fn count_all(
     // were: only people who came or went after it are read.
     let since = cuts.days.first().map_or("", String::as_str);
     let events = crate::register::Steps::load_with_people(conn, since)?;
-    let events = &events;
-    let whole = || count(conn, cuts, groups, group, None, None, events);
-    let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
-    let (Some(path), Some(middle)) = (path, villages.get(villages.len() / 2)) else {
-        return whole();
-    };
-    if villages.len() < 64 {
-        return whole();
-    }
-    std::thread::scope(|scope| {
-        let upper = scope.spawn(|| -> Result<Vec<Buckets>> {
-            let other = Connection::open_with_flags(
-                &path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            count(&other, cuts, groups, group, Some(middle), None, events)
-        });
-        let mut lower = count(conn, cuts, groups, group, None, Some(middle), events)?;
-        let upper = upper
-            .join()
-            .map_err(|_| anyhow::anyhow!("the counting thread stopped unexpectedly"))??;
-        for (a, b) in lower.iter_mut().zip(&upper) {
+    let shares = shares::over_villages(conn, villages, |conn, range| {
+        count(conn, cuts, groups, group, range, &events)
+    })?;
+    let mut shares = shares.into_iter();
+    let mut total = shares
+        .next()
+        .unwrap_or_else(|| vec![Buckets::new(cuts.keys.len().saturating_sub(1)); groups]);
+    for share in shares {
+        for (a, b) in total.iter_mut().zip(&share) {
             a.add(b);
         }
-        Ok(lower)
-    })
+    }
+    Ok(total)
 }
 
 struct VillageRow {
