@@ -129,7 +129,11 @@ impl OutputOpts {
             .as_deref()
             .and_then(|u| crate::values::refused_char(u, false))
         {
-            bail!("--unit: {}", crate::values::control_problem(c));
+            let problem = crate::values::control_problem(c);
+            bail!(
+                "{}",
+                t(&format!("--unit: {problem}"), &format!("--unit：{problem}"))
+            );
         }
         let csv_flag = self.bom || self.no_bom || self.encoding != Encoding::Utf8;
         if csv_flag && self.format != ReportFormat::Csv {

@@ -294,7 +294,7 @@ fn chinese_messages_use_full_width_punctuation() {
     );
     assert_eq!(
         err.trim_end(),
-        "错误：--unit: 含有控制字符（U+001B），会被原样输出；请删除该字符"
+        "错误：--unit：含有控制字符（U+001B），会被原样输出；请删除该字符"
     );
     let err = env.fails(
         &["--lang", "zh", "export", "towns", "-o", "missing/towns.csv"],
