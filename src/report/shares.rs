@@ -39,8 +39,9 @@ const RANGES: usize = 16;
 
 /// `work` over every village's households: once on `conn` for an in-memory
 /// database or a county of few villages, else over ranges of `villages`
-/// (in code order) shared by this thread and one more, reading the file
-/// on a read-only connection of its own. The results come in no order.
+/// (their codes, in any order) shared by this thread and one more, reading
+/// the file on a read-only connection of its own. The results come in no
+/// order.
 pub fn over_villages<T, F>(conn: &Connection, villages: &[String], work: F) -> Result<Vec<T>>
 where
     T: Send,
@@ -50,10 +51,12 @@ where
     let Some(path) = path.filter(|_| villages.len() >= SHARED_FROM) else {
         return Ok(vec![work(conn, VillageRange::WHOLE)?]);
     };
-    let n = RANGES.min(villages.len() / 8);
-    let bound = |i: usize| -> Option<&str> {
-        (i > 0 && i < n).then(|| villages[i * villages.len() / n].as_str())
-    };
+    // Ranges are cut in SQLite's order of the codes (bytes), or they
+    // would overlap.
+    let mut codes: Vec<&str> = villages.iter().map(String::as_str).collect();
+    codes.sort_unstable();
+    let n = RANGES.min(codes.len() / 8);
+    let bound = |i: usize| -> Option<&str> { (i > 0 && i < n).then(|| codes[i * codes.len() / n]) };
     let next = AtomicUsize::new(0);
     let take = |conn: &Connection| -> Result<Vec<T>> {
         let mut out = Vec::new();
@@ -104,7 +107,9 @@ mod tests {
             for c in &codes {
                 conn.execute("INSERT INTO v (code) VALUES (?1)", [c])?;
             }
-            let shares = over_villages(&conn, &codes, |conn, range| {
+            // Given in another order, the ranges still fall in code order.
+            let shuffled: Vec<String> = codes.iter().rev().cloned().collect();
+            let shares = over_villages(&conn, &shuffled, |conn, range| {
                 let mut stmt = conn.prepare_cached(
                     "SELECT code FROM v WHERE (?1 IS NULL OR code >= ?1)
                         AND (?2 IS NULL OR code < ?2) ORDER BY code",
