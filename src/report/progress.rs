@@ -379,13 +379,7 @@ fn count(
     let mut sql =
         format!("SELECT village, registered_on, lifted_on, members{rowid} FROM households WHERE 1");
     let mut params: Vec<&str> = Vec::new();
-    if let Some(from) = range.from {
-        params.push(from);
-        sql.push_str(&format!(" AND village >= ?{}", params.len()));
-    }
-    // The range's end is looked for in the loop, at each new village:
-    // in the SQL it would cost a comparison of every row's key.
-    let until = range.until.map(str::as_bytes);
+    sql.push_str(&range.start_sql(&mut params));
     sql.push_str(" ORDER BY village");
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
@@ -398,7 +392,7 @@ fn count(
     while let Some(r) = rows.next()? {
         let v = r.get_ref(0)?.as_bytes()?;
         if v != village.as_slice() {
-            if until.is_some_and(|u| v >= u) {
+            if range.passed(v) {
                 break;
             }
             village.clear();

@@ -20,12 +20,30 @@ pub struct VillageRange<'a> {
     pub until: Option<&'a str>,
 }
 
-impl VillageRange<'_> {
+impl<'a> VillageRange<'a> {
     /// Every village.
     pub const WHOLE: VillageRange<'static> = VillageRange {
         from: None,
         until: None,
     };
+
+    /// ` AND village >= ?N` for the range's start, its code pushed on
+    /// `params`; empty for an open start. The end is not in the SQL (see
+    /// [`VillageRange::passed`]), so the rows must come in village order.
+    pub fn start_sql(&self, params: &mut Vec<&'a str>) -> String {
+        let Some(from) = self.from else {
+            return String::new();
+        };
+        params.push(from);
+        format!(" AND village >= ?{}", params.len())
+    }
+
+    /// Whether a pass in village order has gone past the range, asked at
+    /// each new village: in the SQL the end would cost a comparison of
+    /// every row's key.
+    pub fn passed(&self, village: &[u8]) -> bool {
+        self.until.is_some_and(|u| village >= u.as_bytes())
+    }
 }
 
 /// Below this many villages one thread counts as fast as two: the second
