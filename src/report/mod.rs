@@ -9,6 +9,7 @@ pub mod double_clear;
 pub mod exits;
 pub mod html;
 pub mod monitoring;
+pub mod paging;
 pub mod period;
 pub mod plain;
 pub mod progress;

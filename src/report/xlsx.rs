@@ -13,6 +13,7 @@ use rust_xlsxwriter::{
     Chart, ChartType, Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
 };
 
+use super::paging::{self, Line, Page};
 use super::sheet::{self as form, ColKind, Mark, RowKind, Sheet, Value, display_width};
 use crate::lang::Lang;
 use crate::output::Cell;
@@ -360,8 +361,22 @@ fn write_value(
     Ok(())
 }
 
+/// A worksheet row left at the default height.
+const DEFAULT_LINE: Line = Line {
+    height: 15.0,
+    keep_with_previous: false,
+};
+
+/// The title row's height, in points.
+const TITLE_HEIGHT: f64 = 32.0;
+
+fn set_margins(ws: &mut Worksheet) {
+    let (left, right, top, bottom, header, footer) = paging::MARGINS;
+    ws.set_margins(left, right, top, bottom, header, footer);
+}
+
 /// Rows a wrapped text of `width` terminal columns takes over `room`.
-fn lines(width: usize, room: f64) -> f64 {
+fn wrapped_lines(width: usize, room: f64) -> f64 {
     ((width as f64 / room.max(1.0)).ceil()).max(1.0)
 }
 
@@ -418,41 +433,71 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
             }
         }
         for (i, c) in sheet.columns[first..first + span].iter().enumerate() {
-            tallest = tallest.max(lines(display_width(&c.label), widths[first + i] - 1.0));
+            tallest = tallest.max(wrapped_lines(
+                display_width(&c.label),
+                widths[first + i] - 1.0,
+            ));
         }
     }
     let header_last = head + head_rows - 1;
-    ws.set_row_height(header_last, 15.0 * tallest.min(4.0) + 4.0)?;
+    let mut lines = vec![DEFAULT_LINE; header_last as usize + 1];
+    lines[0].height = TITLE_HEIGHT;
+    let header_height = 15.0 * tallest.min(4.0) + 4.0;
+    ws.set_row_height(header_last, header_height)?;
+    lines[header_last as usize].height = header_height;
 
     // The table.
     let first_data = first_data_row(sheet, stacked);
+    lines.resize(first_data as usize, DEFAULT_LINE);
     for (i, r) in sheet.rows.iter().enumerate() {
         let row = first_data + i as u32;
+        // A 乡镇小计 or 合计 row prints with the two rows over it, as the
+        // HTML form keeps them; see `paging`.
+        let sums_next = sheet
+            .rows
+            .get(i + 1)
+            .is_some_and(|n| n.kind != RowKind::Body);
+        let mut line = Line {
+            height: 15.0,
+            keep_with_previous: r.kind != RowKind::Body || sums_next,
+        };
         let mut tallest = 1.0f64;
         for (c, (v, col)) in r.cells.iter().zip(&sheet.columns).enumerate() {
             let format = Formats::cell(lang, col.kind, r.kind, v);
             write_value(ws, row, c as u16, col.kind, v, &format)?;
             if let Cell::Text(text) = &v.cell {
-                tallest = tallest.max(lines(display_width(text), widths[c] - 1.0));
+                tallest = tallest.max(wrapped_lines(display_width(text), widths[c] - 1.0));
             }
         }
         // A wrapped text gets the lines it takes, not a row's one line
         // struck through by the borders.
         if tallest > 1.0 {
-            ws.set_row_height(row, 15.0 * tallest)?;
+            line.height = 15.0 * tallest;
+            ws.set_row_height(row, line.height)?;
         }
+        lines.push(line);
     }
 
     // Notes, lists and sign-off under the table, each merged over the
     // table's width.
     let mut row = first_data + sheet.rows.len() as u32 + 1;
-    let text_row = |ws: &mut Worksheet, row: &mut u32, text: &str, format: &Format, height: f64| {
-        let r = *row;
-        *row += 1;
-        merge(ws, r, 0, r, last, text, format)?;
-        ws.set_row_height(r, height * lines(display_width(text), room))?;
-        anyhow::Ok(())
+    // Everything under the table prints with its last rows.
+    let kept = Line {
+        keep_with_previous: true,
+        ..DEFAULT_LINE
     };
+    lines.push(kept);
+    let mut text_row =
+        |ws: &mut Worksheet, row: &mut u32, text: &str, format: &Format, height: f64| {
+            let r = *row;
+            *row += 1;
+            merge(ws, r, 0, r, last, text, format)?;
+            let height = height * wrapped_lines(display_width(text), room);
+            ws.set_row_height(r, height)?;
+            lines.resize(r as usize, kept);
+            lines.push(Line { height, ..kept });
+            anyhow::Ok(())
+        };
     for note in &sheet.notes {
         text_row(ws, &mut row, note, &f.note, 13.0)?;
     }
@@ -468,14 +513,23 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
 
     // Print setup.
     ws.set_paper_size(A4);
-    if landscape(sheet, &widths) {
+    let wide = landscape(sheet, &widths);
+    if wide {
         ws.set_landscape();
     } else {
         ws.set_portrait();
     }
-    ws.set_print_fit_to_pages(1, 0);
+    let page = Page::a4(wide);
+    let scale = paging::scale(&widths, page);
+    ws.set_print_scale(scale);
+    ws.set_page_breaks(&paging::breaks(
+        &lines,
+        header_last as usize + 1,
+        scale,
+        page,
+    ))?;
     ws.set_print_center_horizontally(true);
-    ws.set_margins(0.4, 0.4, 0.5, 0.6, 0.3, 0.3);
+    set_margins(ws);
     ws.set_repeat_rows(0, header_last)?;
     let (before, between, after) = sheet.page_label();
     ws.set_footer(format!("&C{before}&P{between}&N{after}"));
@@ -495,7 +549,7 @@ fn title_block(
 ) -> Result<()> {
     let (h, lang) = (&sheet.heading, sheet.lang);
     merge(ws, 0, 0, 0, last, &h.title, &f.title)?;
-    ws.set_row_height(0, 32)?;
+    ws.set_row_height(0, TITLE_HEIGHT)?;
     let dated = format!("{}    {}", h.when, h.generated_line(lang));
     match unit_ends {
         Some(half) if half > 0 && half <= last => {
@@ -611,9 +665,11 @@ fn write_charts(ws: &mut Worksheet, sheet: &Sheet, chart: &form::Chart, tab: &st
 
     ws.set_paper_size(A4);
     ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
+    // At full size, which the chart rows are laid out for; a fit-to-width
+    // scale would make Excel ignore the breaks.
+    ws.set_print_scale(100);
     ws.set_print_center_horizontally(true);
-    ws.set_margins(0.4, 0.4, 0.5, 0.6, 0.3, 0.3);
+    set_margins(ws);
     ws.set_repeat_rows(0, 2)?;
     let (before, between, after) = sheet.page_label();
     ws.set_footer(format!("&C{before}&P{between}&N{after}"));

@@ -204,8 +204,36 @@ fn the_double_clear_workbook_is_the_official_form_with_the_json_figures() {
     let ws = part(&path, "xl/worksheets/sheet1.xml");
     assert!(ws.contains("paperSize=\"9\""), "A4");
     assert!(ws.contains("orientation=\"landscape\""), "landscape");
-    assert!(ws.contains("fitToPage=\"1\""), "fitted");
-    assert!(ws.contains("fitToHeight=\"0\""), "to the page width only");
+    // A scale of its own, not fit-to-width, under which Excel would ignore
+    // the breaks: 17 columns of about 9–17 units on a landscape A4.
+    assert!(!ws.contains("fitToPage"), "not fitted by the application");
+    let scale: u32 = ws
+        .split("scale=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .expect("a print scale");
+    assert!((55..=85).contains(&scale), "scale {scale}");
+    // Pages break before a village, never before a 乡镇小计 (away from its
+    // villages) or the 合计; the total's page also holds villages.
+    let breaks: Vec<u32> = ws
+        .split("<brk id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .collect();
+    assert!(breaks.len() >= 2, "{breaks:?}");
+    for b in &breaks {
+        let opens = text(sheet.get_value((*b, 2)));
+        assert!(
+            opens != "乡镇小计" && opens != "合计" && !opens.is_empty(),
+            "page opens at row {b} with {opens:?}"
+        );
+        assert!(*b > head + 2, "{b}");
+    }
+    assert!(
+        *breaks.last().unwrap_or(&0) < row - 1,
+        "rows with the total"
+    );
     assert!(ws.contains("第 &amp;P 页，共 &amp;N 页"), "page numbers");
     assert!(
         ws.contains(&format!("ySplit=\"{}\"", head + 2)),
