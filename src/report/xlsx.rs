@@ -442,7 +442,7 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
     let header_last = head + head_rows - 1;
     let mut lines = vec![DEFAULT_LINE; header_last as usize + 1];
     lines[0].height = TITLE_HEIGHT;
-    let header_height = 15.0 * tallest.min(4.0) + 4.0;
+    let header_height = DEFAULT_LINE.height * tallest.min(4.0) + 4.0;
     ws.set_row_height(header_last, header_height)?;
     lines[header_last as usize].height = header_height;
 
@@ -458,8 +458,8 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
             .get(i + 1)
             .is_some_and(|n| n.kind != RowKind::Body);
         let mut line = Line {
-            height: 15.0,
             keep_with_previous: r.kind != RowKind::Body || sums_next,
+            ..DEFAULT_LINE
         };
         let mut tallest = 1.0f64;
         for (c, (v, col)) in r.cells.iter().zip(&sheet.columns).enumerate() {
@@ -472,7 +472,7 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
         // A wrapped text gets the lines it takes, not a row's one line
         // struck through by the borders.
         if tallest > 1.0 {
-            line.height = 15.0 * tallest;
+            line.height = DEFAULT_LINE.height * tallest;
             ws.set_row_height(row, line.height)?;
         }
         lines.push(line);
