@@ -7,6 +7,7 @@
 pub mod dispatch;
 pub mod double_clear;
 pub mod exits;
+pub mod heading;
 pub mod html;
 pub mod monitoring;
 pub mod paging;
