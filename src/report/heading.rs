@@ -47,17 +47,7 @@ fn heading_lines(label: &str) -> Vec<String> {
         let chars: Vec<char> = word.chars().collect();
         let chinese = chars.iter().all(|c| char_width(*c) == 2);
         if chinese && chars.len() >= 4 {
-            // Two-character words, the last taking a third: 建档/立卡/贫困户.
-            let mut at = 0;
-            while at < chars.len() {
-                let take = if chars.len() - at <= 3 {
-                    chars.len() - at
-                } else {
-                    2
-                };
-                lines.push(chars[at..at + take].iter().collect());
-                at += take;
-            }
+            lines.extend(chinese_words(&chars));
         } else if !word.is_empty() {
             lines.push(word.to_string());
         }
@@ -66,6 +56,77 @@ fn heading_lines(label: &str) -> Vec<String> {
         }
     }
     lines
+}
+
+/// Words of the reports' Chinese headings that the rule of two
+/// characters would cut: 有驻村 / 工作队 / 的村, not 有驻 / 村工 / 作队 / 的村.
+const ZH_WORDS: &[&str] = &[
+    "不稳定户",
+    "易致贫户",
+    "工作队",
+    "贫困村",
+    "驻村",
+    "生活",
+    "用电",
+    "收入",
+    "保障",
+    "记录",
+    "出列",
+    "剔除",
+    "自然",
+    "减少",
+    "边缘",
+];
+
+/// A run of Chinese characters as its words: those of [`ZH_WORDS`] whole,
+/// a character alone before one joined to it (通 + 生活), and what lies
+/// between them in two-character words, the last taking a third
+/// (建档 / 立卡 / 贫困户).
+fn chinese_words(chars: &[char]) -> Vec<String> {
+    fn by_twos(rest: &[char], words: &mut Vec<String>) {
+        let mut at = 0;
+        while at < rest.len() {
+            let take = if rest.len() - at <= 3 {
+                rest.len() - at
+            } else {
+                2
+            };
+            words.push(rest[at..at + take].iter().collect());
+            at += take;
+        }
+    }
+    let mut words = Vec::new();
+    let (mut at, mut rest_from) = (0, 0);
+    while at < chars.len() {
+        let known = ZH_WORDS.iter().find(|w| {
+            let n = w.chars().count();
+            at + n <= chars.len() && chars[at..at + n].iter().copied().eq(w.chars())
+        });
+        let Some(known) = known else {
+            at += 1;
+            continue;
+        };
+        let rest = &chars[rest_from..at];
+        let mut word = String::new();
+        if rest.len() == 1 {
+            word.push(rest[0]);
+        } else {
+            by_twos(rest, &mut words);
+        }
+        word.push_str(known);
+        words.push(word);
+        at += known.chars().count();
+        rest_from = at;
+    }
+    match &chars[rest_from..] {
+        [] => {}
+        [one] => match words.last_mut() {
+            Some(last) => last.push(*one),
+            None => words.push(one.to_string()),
+        },
+        rest => by_twos(rest, &mut words),
+    }
+    words
 }
 
 /// Where a Chinese heading's span of time (6个月, 30天) ends, when more
@@ -110,7 +171,7 @@ const SHORT_WORDS: &[(&str, &str)] = &[
 
 /// A word of a heading, shortened: "(households)" → "(hh)",
 /// "Villages" → "Vil.". The word's brackets and capital stay.
-fn shorten(word: &str) -> Option<(String, &'static str, &'static str)> {
+fn short_word(word: &str) -> Option<(String, &'static str, &'static str)> {
     let core = word.trim_start_matches('(').trim_end_matches([')', ',']);
     let (full, short) = SHORT_WORDS
         .iter()
@@ -149,35 +210,77 @@ fn without_year_sign(label: &str) -> String {
     out
 }
 
-/// The lines of a heading, shortened when `short`, and the English
+/// How much of a heading is shortened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shorten {
+    /// Nothing: the heading as written.
+    No,
+    /// What an English count is counted in, households and people:
+    /// "(households)" to "(hh)"; the words a reader reads stay whole, as
+    /// a printed form wants.
+    Units,
+    /// Every long English word, and the paper form's 户 and 人 under a
+    /// Chinese group: a terminal's table too wide for its screen.
+    Words,
+}
+
+/// The lines of a heading, shortened as `shorten` says, and the English
 /// abbreviations used added to `used`.
 pub(super) fn heading(
     label: &str,
     lang: Lang,
-    short: bool,
+    shorten: Shorten,
     used: &mut Vec<(&'static str, &'static str)>,
 ) -> Vec<String> {
-    if short && let Some((_, zh)) = SHORT_ZH.iter().find(|(full, _)| *full == label) {
+    let words = shorten == Shorten::Words;
+    if words && let Some((_, zh)) = SHORT_ZH.iter().find(|(full, _)| *full == label) {
         return vec![zh.to_string()];
     }
     // A year needs no 年 where room is short: 2019 脱贫.
-    let label = if short && lang == Lang::Zh {
+    let label = if words && lang == Lang::Zh {
         without_year_sign(label)
     } else {
         label.to_string()
     };
-    let short = short && lang == Lang::En;
     heading_lines(&label)
         .into_iter()
-        .map(|line| match shorten(&line) {
-            Some((shortened, abbr, full)) if short => {
-                if !used.iter().any(|(a, f)| *a == abbr && *f == full) {
-                    used.push((abbr, full));
+        .map(|line| {
+            let wanted = lang == Lang::En
+                && match shorten {
+                    Shorten::No => false,
+                    Shorten::Units => {
+                        let core = line.trim_start_matches('(').trim_end_matches([')', ',']);
+                        ["households", "people"].contains(&core)
+                    }
+                    Shorten::Words => true,
+                };
+            match short_word(&line) {
+                Some((shortened, abbr, full)) if wanted => {
+                    if !used.iter().any(|(a, f)| *a == abbr && *f == full) {
+                        used.push((abbr, full));
+                    }
+                    shortened
                 }
-                shortened
+                _ => line,
             }
-            _ => line,
         })
+        .collect()
+}
+
+/// The key to the abbreviations `used`, an entry each: "hh = households".
+/// One abbreviation standing for two words is keyed once: "elim. =
+/// eliminated/elimination".
+pub(super) fn key(used: &[(&'static str, &'static str)]) -> Vec<String> {
+    let mut meanings: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (abbr, full) in used {
+        match meanings.iter_mut().find(|(a, _)| a == abbr) {
+            Some((_, fulls)) => fulls.push(full),
+            None => meanings.push((abbr, vec![full])),
+        }
+    }
+    meanings
+        .iter()
+        .map(|(abbr, fulls)| format!("{abbr} = {}", fulls.join("/")))
         .collect()
 }
 
@@ -227,23 +330,39 @@ mod tests {
         assert_eq!(heading_lines("Progress (%)"), ["Progress", "(%)"]);
         assert_eq!(heading_lines("建档立卡贫困户"), ["建档", "立卡", "贫困户"]);
         assert_eq!(heading_lines("2019年脱贫"), ["2019年", "脱贫"]);
+        assert_eq!(
+            heading_lines("有驻村工作队的村（个）"),
+            ["有驻村", "工作队", "的村", "(个)"]
+        );
+        assert_eq!(heading_lines("通生活用电"), ["通生活", "用电"]);
+        assert_eq!(heading_lines("无收入保障记录"), ["无收入", "保障", "记录"]);
+        assert_eq!(heading_lines("未出列贫困村"), ["未出列", "贫困村"]);
+        assert_eq!(
+            heading_lines("本期剔除及自然减少（户）"),
+            ["本期", "剔除", "及自然", "减少", "(户)"]
+        );
+        assert_eq!(heading_lines("驻村工作队员"), ["驻村", "工作队员"]);
+        assert_eq!(heading_lines("脱贫不稳定户"), ["脱贫", "不稳定户"]);
     }
 
     #[test]
     fn long_english_words_shorten_keeping_brackets_and_capitals() {
         let mut used = Vec::new();
         assert_eq!(
-            heading("Population (people)", Lang::En, true, &mut used),
+            heading("Population (people)", Lang::En, Shorten::Words, &mut used),
             ["Pop.", "(ppl)"]
         );
         assert_eq!(used, [("pop.", "population"), ("ppl", "people")]);
         assert_eq!(
-            heading("Population (people)", Lang::En, false, &mut used),
+            heading("Population (people)", Lang::En, Shorten::No, &mut used),
             ["Population", "(people)"]
         );
-        assert_eq!(heading("户数（户）", Lang::Zh, true, &mut used), ["户"]);
         assert_eq!(
-            heading("户数（户）", Lang::Zh, false, &mut used),
+            heading("户数（户）", Lang::Zh, Shorten::Words, &mut used),
+            ["户"]
+        );
+        assert_eq!(
+            heading("户数（户）", Lang::Zh, Shorten::No, &mut used),
             ["户数", "(户)"]
         );
         assert_eq!(used.len(), 2);

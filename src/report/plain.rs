@@ -8,7 +8,7 @@ use comfy_table::{
     Cell as TableCell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width,
 };
 
-use super::heading::{heading, pack};
+use super::heading::{self, Shorten, heading, pack};
 use super::sheet::{ColKind, RowKind, Sheet, Value, char_width, display_width};
 use crate::csv_io::Encoding;
 use crate::csv_io::write::CsvOut;
@@ -66,11 +66,12 @@ fn table(sheet: &Sheet, width: TextWidth, spacing: Spacing, short: bool) -> Buil
                 .set_content_arrangement(ContentArrangement::Disabled);
         }
     }
+    let shorten = if short { Shorten::Words } else { Shorten::No };
     let mut used = Vec::new();
     let mut minimums = Vec::new();
     let mut header = Vec::new();
     for (i, c) in sheet.columns.iter().enumerate() {
-        let own = heading(&c.label, sheet.lang, short, &mut used);
+        let own = heading(&c.label, sheet.lang, shorten, &mut used);
         let mut min = own.iter().map(|l| display_width(l)).max().unwrap_or(0);
         header.push(TableCell::new(own.join("\n")).set_alignment(CellAlignment::Center));
         // Figures never break, a subtotal's or the total's included, nor
@@ -123,7 +124,7 @@ fn table(sheet: &Sheet, width: TextWidth, spacing: Spacing, short: bool) -> Buil
             (
                 first,
                 n,
-                g.map(|g| heading(g, sheet.lang, short, &mut used)),
+                g.map(|g| heading(g, sheet.lang, shorten, &mut used)),
             )
         })
         .collect();
@@ -473,19 +474,7 @@ pub fn to_text(sheet: &Sheet, width: TextWidth) -> String {
         }
     }
     if !built.used.is_empty() {
-        // One abbreviation standing for two words is keyed once: "elim. =
-        // eliminated, elimination".
-        let mut meanings: Vec<(&str, Vec<&str>)> = Vec::new();
-        for (abbr, full) in &built.used {
-            match meanings.iter_mut().find(|(a, _)| a == abbr) {
-                Some((_, fulls)) => fulls.push(full),
-                None => meanings.push((abbr, vec![full])),
-            }
-        }
-        let key: Vec<String> = meanings
-            .iter()
-            .map(|(abbr, fulls)| format!("{abbr} = {}", fulls.join("/")))
-            .collect();
+        let key = heading::key(&built.used);
         // An abbreviation and its meaning stay on one line.
         let mut line = lang.t("Abbreviations:", "缩写：");
         for (i, entry) in key.iter().enumerate() {

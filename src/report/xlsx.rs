@@ -1,9 +1,10 @@
 //! A [`Sheet`] as an Excel workbook laid out as the official form: merged
 //! title, 填报单位 and 截止时间, a one- or two-row header with merged group
-//! cells, data rows, bold 乡镇小计 and 合计 rows, the notes and the
-//! sign-off. Numbers are number cells (the office sums them), codes are
-//! text cells, dates are date cells. It prints on A4, landscape or portrait
-//! by width, fitted to the page width, with the title block and headings
+//! cells (headings broken between words, see [`super::heading`]), data
+//! rows, bold 乡镇小计 and 合计 rows, the notes and the sign-off. Numbers
+//! are number cells (the office sums them), codes are text cells, dates
+//! are date cells. It prints on A4, landscape or portrait by width, at a
+//! scale that fits the page width, with the title block and headings
 //! repeated on every page and "第 1 页，共 2 页" in the footer. A form's
 //! charts print on the worksheet after it, under its title block, whole
 //! charts to a page.
@@ -13,6 +14,7 @@ use rust_xlsxwriter::{
     Chart, ChartType, Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
 };
 
+use super::heading::{self, Shorten};
 use super::paging::{self, Line, Page};
 use super::sheet::{self as form, ColKind, Mark, RowKind, Sheet, Value, display_width};
 use crate::lang::Lang;
@@ -134,29 +136,108 @@ fn font(lang: Lang) -> &'static str {
     }
 }
 
-/// Width of each column in Excel's units (about one Latin character): the
-/// widest of its heading (a group heading shared over its span) and its
-/// cells, counting a Chinese character as two.
-/// The columns' widths, and whether the unit and the date take a row each.
+/// How the form's columns are laid out: their widths in Excel's units
+/// (about one Latin character), whether the unit and the date take a row
+/// each, and the headings broken into the lines those widths leave them.
 struct Layout {
     widths: Vec<f64>,
     stacked: bool,
+    /// Each column's heading, its lines joined by line breaks.
+    heads: Vec<String>,
+    /// The heading of each of `Sheet::group_spans`, likewise, if it has one.
+    groups: Vec<Option<String>>,
+    /// English abbreviations the headings use, for a key under the table.
+    used: Vec<(&'static str, &'static str)>,
 }
 
+/// A heading line this narrow or narrower is not broken further for a
+/// column of short figures: 本月 / 新识别 / （户）, not a character a line.
+const HEADING_LINE: usize = 6;
+
+/// An English form that would print smaller than this shortens its
+/// headings' long words ("(households)" to "(hh)") and keys them.
+const SHORT_BELOW: u16 = 75;
+
+/// The layout of `sheet`'s form: its headings in full, or, for an English
+/// form too wide to print at a readable size, shortened where that makes
+/// it print larger.
 fn column_layout(sheet: &Sheet) -> Layout {
-    let mut widths: Vec<usize> = sheet
+    let full = layout(sheet, false);
+    if sheet.lang != Lang::En || print_scale(sheet, &full.widths) >= SHORT_BELOW {
+        return full;
+    }
+    let short = layout(sheet, true);
+    if short.used.is_empty()
+        || print_scale(sheet, &short.widths) <= print_scale(sheet, &full.widths)
+    {
+        full
+    } else {
+        short
+    }
+}
+
+/// The print scale of a form whose columns are `widths` wide.
+fn print_scale(sheet: &Sheet, widths: &[f64]) -> u16 {
+    paging::scale(widths, Page::a4(landscape(sheet, widths)))
+}
+
+/// A heading's words, as the terminal breaks it (before its unit, at
+/// spaces, between the words of a Chinese term), shortened if `short`; a
+/// Chinese unit keeps the form's full-width brackets.
+fn heading_words(
+    label: &str,
+    lang: Lang,
+    short: bool,
+    used: &mut Vec<(&'static str, &'static str)>,
+) -> Vec<String> {
+    let shorten = if short { Shorten::Units } else { Shorten::No };
+    let words = heading::heading(label, lang, shorten, used);
+    match lang {
+        Lang::En => words,
+        Lang::Zh => words
+            .into_iter()
+            .map(
+                |w| match w.strip_prefix('(').and_then(|w| w.strip_suffix(')')) {
+                    Some(unit) => format!("（{unit}）"),
+                    None => w,
+                },
+            )
+            .collect(),
+    }
+}
+
+/// The display width of a heading's longest word, and of its words on one line.
+fn word_widths(words: &[String]) -> (usize, usize) {
+    let longest = words.iter().map(|w| display_width(w)).max().unwrap_or(0);
+    let whole = heading::pack(words, usize::MAX)
+        .first()
+        .map_or(0, |l| display_width(l));
+    (longest, whole)
+}
+
+/// Display columns a cell `width` units wide holds.
+fn room_of(width: f64) -> usize {
+    (width - 1.0).max(1.0) as usize
+}
+
+/// The layout of `sheet`'s form, its English units shortened if `short`.
+fn layout(sheet: &Sheet, short: bool) -> Layout {
+    let lang = sheet.lang;
+    let mut used = Vec::new();
+    let words: Vec<Vec<String>> = sheet
         .columns
         .iter()
-        .map(|c| longest_word(&c.label))
+        .map(|c| heading_words(&c.label, lang, short, &mut used))
         .collect();
-    for (first, span, group) in sheet.group_spans() {
-        if let Some(g) = group {
-            let share = display_width(g).div_ceil(span);
-            for w in &mut widths[first..first + span] {
-                *w = (*w).max(share);
-            }
-        }
-    }
+    // A heading wraps between its words: its column must hold the longest,
+    // and a column of short figures holds a few characters a line.
+    let mut widths: Vec<usize> = words
+        .iter()
+        .map(|w| {
+            let (longest, whole) = word_widths(w);
+            longest.max(HEADING_LINE.min(whole))
+        })
+        .collect();
     for row in &sheet.rows {
         for (i, v) in row.cells.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
@@ -167,6 +248,24 @@ fn column_layout(sheet: &Sheet) -> Layout {
     let natural: Vec<f64> = widths.iter().map(|w| *w as f64 + 2.0).collect();
     let mut widths: Vec<f64> = natural.iter().map(|w| w.clamp(6.0, 40.0)).collect();
     let n = widths.len();
+    // A group heading's longest word must fit its span; its columns share
+    // what is missing.
+    let spans = sheet.group_spans();
+    let group_words: Vec<Option<Vec<String>>> = spans
+        .iter()
+        .map(|(_, _, g)| g.map(|g| heading_words(g, lang, short, &mut used)))
+        .collect();
+    for ((first, span, _), words) in spans.iter().zip(&group_words) {
+        let Some(words) = words else { continue };
+        let need = word_widths(words).0 as f64 + 2.0;
+        let have: f64 = widths[*first..first + span].iter().sum();
+        if need > have {
+            let each = (need - have) / *span as f64;
+            for w in &mut widths[*first..first + span] {
+                *w += each;
+            }
+        }
+    }
     // The sign-off is merged across the form and must fit it: a narrow
     // table widens first the columns whose text would wrap, then its widest.
     let need = display_width(&sheet.sign_off()) as f64 + 2.0;
@@ -176,8 +275,8 @@ fn column_layout(sheet: &Sheet) -> Layout {
     // right, each over its part of the columns; a table too narrow for both
     // side by side gives each a row of its own.
     let h = &sheet.heading;
-    let unit = display_width(&h.unit_line(sheet.lang)) as f64 + 2.0;
-    let dated = (display_width(&h.when) + display_width(&h.generated_line(sheet.lang)) + 6) as f64;
+    let unit = display_width(&h.unit_line(lang)) as f64 + 2.0;
+    let dated = (display_width(&h.when) + display_width(&h.generated_line(lang)) + 6) as f64;
     let room: f64 = widths.iter().sum();
     let stacked = n < 2 || unit + dated > room;
     if stacked {
@@ -189,7 +288,28 @@ fn column_layout(sheet: &Sheet) -> Layout {
         let right: f64 = widths[half..].iter().sum();
         widen(&mut widths, &natural, dated - right, half..n);
     }
-    Layout { widths, stacked }
+    let heads = words
+        .iter()
+        .zip(&widths)
+        .map(|(w, width)| heading::pack(w, room_of(*width)).join("\n"))
+        .collect();
+    let groups = spans
+        .iter()
+        .zip(&group_words)
+        .map(|((first, span, _), words)| {
+            let have: f64 = widths[*first..first + span].iter().sum();
+            words
+                .as_ref()
+                .map(|w| heading::pack(w, room_of(have)).join("\n"))
+        })
+        .collect();
+    Layout {
+        widths,
+        stacked,
+        heads,
+        groups,
+        used,
+    }
 }
 
 /// Gives `extra` width to the columns of `range`: first to those narrower
@@ -226,16 +346,6 @@ fn split(sheet: &Sheet, widths: &[f64]) -> u16 {
         half += 1;
     }
     u16::try_from(half).unwrap_or(1)
-}
-
-/// A heading wraps at its spaces (English) or before its unit (Chinese):
-/// its column must hold the longest piece.
-fn longest_word(label: &str) -> usize {
-    label
-        .split([' ', '（'])
-        .map(|w| display_width(w) + if label.contains('（') { 2 } else { 0 })
-        .max()
-        .unwrap_or(0)
 }
 
 /// Landscape when the columns are wider than a portrait A4 page holds at a
@@ -386,7 +496,13 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
     let n = sheet.columns.len().max(1) as u16;
     let last = n - 1;
     let f = Formats::new(lang);
-    let Layout { widths, stacked } = column_layout(sheet);
+    let Layout {
+        widths,
+        stacked,
+        heads,
+        groups,
+        used,
+    } = column_layout(sheet);
     for (i, w) in widths.iter().enumerate() {
         ws.set_column_width(i as u16, *w)?;
     }
@@ -406,45 +522,48 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
     }
 
     // The header: one row, or two with the group headings merged over
-    // their columns and the other headings merged down both rows.
+    // their columns and the other headings merged down both rows; each
+    // row as tall as its most lines.
     let head = title_rows(sheet, stacked);
     let head_rows = if sheet.two_row_header() { 2 } else { 1 };
-    let mut tallest = 1.0f64;
-    for (first, span, group) in sheet.group_spans() {
+    let line_count = |text: &str| text.lines().count().max(1);
+    let (mut upper, mut lower, mut across) = (1, 1, 1);
+    for ((first, span, _), group) in sheet.group_spans().into_iter().zip(&groups) {
         let (c0, c1) = (first as u16, (first + span - 1) as u16);
         match group {
-            None if head_rows == 2 => merge(
-                ws,
-                head,
-                c0,
-                head + 1,
-                c0,
-                &sheet.columns[first].label,
-                &f.head,
-            )?,
+            None if head_rows == 2 => {
+                merge(ws, head, c0, head + 1, c0, &heads[first], &f.head)?;
+                across = across.max(line_count(&heads[first]));
+            }
             None => {
-                ws.write_string_with_format(head, c0, &sheet.columns[first].label, &f.head)?;
+                ws.write_string_with_format(head, c0, &heads[first], &f.head)?;
+                lower = lower.max(line_count(&heads[first]));
             }
             Some(g) => {
                 merge(ws, head, c0, head, c1, g, &f.head)?;
-                for (i, c) in sheet.columns[first..first + span].iter().enumerate() {
-                    ws.write_string_with_format(head + 1, c0 + i as u16, &c.label, &f.head)?;
+                upper = upper.max(line_count(g));
+                for (i, text) in heads[first..first + span].iter().enumerate() {
+                    ws.write_string_with_format(head + 1, c0 + i as u16, text, &f.head)?;
+                    lower = lower.max(line_count(text));
                 }
             }
-        }
-        for (i, c) in sheet.columns[first..first + span].iter().enumerate() {
-            tallest = tallest.max(wrapped_lines(
-                display_width(&c.label),
-                widths[first + i] - 1.0,
-            ));
         }
     }
     let header_last = head + head_rows - 1;
     let mut lines = vec![DEFAULT_LINE; header_last as usize + 1];
     lines[0].height = TITLE_HEIGHT;
-    let header_height = DEFAULT_LINE.height * tallest.min(4.0) + 4.0;
-    ws.set_row_height(header_last, header_height)?;
-    lines[header_last as usize].height = header_height;
+    let height = |n: usize| DEFAULT_LINE.height * n as f64 + 4.0;
+    if head_rows == 2 {
+        // A heading down both rows takes what the group's row leaves it.
+        let lower = lower.max(across.saturating_sub(upper));
+        ws.set_row_height(head, height(upper))?;
+        lines[head as usize].height = height(upper);
+        ws.set_row_height(header_last, height(lower))?;
+        lines[header_last as usize].height = height(lower);
+    } else {
+        ws.set_row_height(header_last, height(lower))?;
+        lines[header_last as usize].height = height(lower);
+    }
 
     // The table.
     let first_data = first_data_row(sheet, stacked);
@@ -498,6 +617,11 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
             lines.push(Line { height, ..kept });
             anyhow::Ok(())
         };
+    if !used.is_empty() {
+        let key = heading::key(&used).join(", ");
+        let line = format!("{} {key}", lang.t("Abbreviations:", "缩写："));
+        text_row(ws, &mut row, &line, &f.note, 13.0)?;
+    }
     for note in &sheet.notes {
         text_row(ws, &mut row, note, &f.note, 13.0)?;
     }
