@@ -154,8 +154,8 @@ struct Layout {
 /// column of short figures: 本月 / 新识别 / （户）, not a character a line.
 const HEADING_LINE: usize = 6;
 
-/// An English form that would print smaller than this shortens its
-/// headings' long words ("(households)" to "(hh)") and keys them.
+/// An English form that would print smaller than this writes the units
+/// of its counts short ("(households)" as "(hh)") and keys them.
 const SHORT_BELOW: u16 = 75;
 
 /// The layout of `sheet`'s form: its headings in full, or, for an English
@@ -554,16 +554,13 @@ fn write_form(ws: &mut Worksheet, sheet: &Sheet) -> Result<()> {
     lines[0].height = TITLE_HEIGHT;
     let height = |n: usize| DEFAULT_LINE.height * n as f64 + 4.0;
     if head_rows == 2 {
-        // A heading down both rows takes what the group's row leaves it.
-        let lower = lower.max(across.saturating_sub(upper));
         ws.set_row_height(head, height(upper))?;
         lines[head as usize].height = height(upper);
-        ws.set_row_height(header_last, height(lower))?;
-        lines[header_last as usize].height = height(lower);
-    } else {
-        ws.set_row_height(header_last, height(lower))?;
-        lines[header_last as usize].height = height(lower);
+        // A heading down both rows takes what the group's row leaves it.
+        lower = lower.max(across.saturating_sub(upper));
     }
+    ws.set_row_height(header_last, height(lower))?;
+    lines[header_last as usize].height = height(lower);
 
     // The table.
     let first_data = first_data_row(sheet, stacked);
