@@ -172,7 +172,7 @@ const SHORT_WORDS: &[(&str, &str)] = &[
 /// A word of a heading, shortened: "(households)" → "(hh)",
 /// "Villages" → "Vil.". The word's brackets and capital stay.
 fn short_word(word: &str) -> Option<(String, &'static str, &'static str)> {
-    let core = word.trim_start_matches('(').trim_end_matches([')', ',']);
+    let core = core_of(word);
     let (full, short) = SHORT_WORDS
         .iter()
         .find(|(full, _)| full.eq_ignore_ascii_case(core))?;
@@ -183,6 +183,11 @@ fn short_word(word: &str) -> Option<(String, &'static str, &'static str)> {
     let at = word.find(core).unwrap_or(0);
     let shortened = format!("{}{abbr}{}", &word[..at], &word[at + core.len()..]);
     Some((shortened, short, full))
+}
+
+/// A heading's word without its brackets and trailing comma.
+fn core_of(word: &str) -> &str {
+    word.trim_start_matches('(').trim_end_matches([')', ','])
 }
 
 /// Chinese headings a table too wide for the terminal shortens: under a
@@ -248,10 +253,7 @@ pub(super) fn heading(
             let wanted = lang == Lang::En
                 && match shorten {
                     Shorten::No => false,
-                    Shorten::Units => {
-                        let core = line.trim_start_matches('(').trim_end_matches([')', ',']);
-                        ["households", "people"].contains(&core)
-                    }
+                    Shorten::Units => ["households", "people"].contains(&core_of(&line)),
                     Shorten::Words => true,
                 };
             match short_word(&line) {
